@@ -1,0 +1,61 @@
+"""The demo city: fictional names and codes (the 99 prefix is not used by any real division)."""
+
+CITY = ("990100", "云河市")
+
+# district → subdistricts → communities; each community gets GRIDS_PER_COMMUNITY grid cells.
+TREE = {
+    ("990102", "东湖区"): {
+        ("990102001", "湖滨街道"): [("990102001001", "柳岸社区"), ("990102001002", "望湖社区")],
+        ("990102002", "新桥街道"): [("990102002001", "新桥社区"), ("990102002002", "桂园社区")],
+    },
+    ("990103", "西城区"): {
+        ("990103001", "古楼街道"): [("990103001001", "钟楼社区"), ("990103001002", "文庙社区")],
+        ("990103002", "梧桐街道"): [("990103002001", "梧桐社区")],
+    },
+    ("990105", "高新区"): {
+        ("990105001", "创业街道"): [("990105001001", "科创社区"), ("990105001002", "云谷社区")],
+    },
+}
+GRIDS_PER_COMMUNITY = 3
+GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格"]
+
+PASSWORD = "gongzhi-demo-2026"
+DOMAIN = "yunhe.example"
+
+# (e-mail local part, display name, what they are in the demo)
+PEOPLE = [
+    ("admin", "平台管理员", "admin"),
+    ("official", "赵志刚", "official"),
+    ("organiser", "刘芳", "organiser"),
+    ("resident", "王秀英", "resident"),
+    ("resident2", "李建国", "resident"),
+    ("resident3", "张敏", "resident"),
+    ("resident4", "陈晓东", "resident"),
+    ("enterprise", "周强", "enterprise"),
+    ("ngo", "孙丽", "social"),
+]
+
+# Organisation records: (first 17 characters of the credit code, name, kind, description, representative)
+ORGANISATIONS = [
+    (
+        "91990102MA1XYW08K",
+        "云河绿城物业服务有限公司",
+        "enterprise",
+        "东湖区多个老旧小区的物业服务企业，参与楼道照明和停车位改造。",
+        "enterprise",
+    ),
+    (
+        "52990100MJ0ABC12H",
+        "云河市益邻社区服务中心",
+        "social",
+        "登记在册的社会服务机构，组织居民议事、志愿服务和适老化改造。",
+        "ngo",
+    ),
+    (
+        "11990102MB1234567",
+        "东湖区住房和城乡建设局",
+        "government",
+        "负责东湖区老旧小区改造、背街小巷整治等项目的政府部门。",
+        "official",
+    ),
+]
