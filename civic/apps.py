@@ -6,3 +6,8 @@ class CivicConfig(AppConfig):
     name = "civic"
     verbose_name = _("People and areas")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .registry import register_civic
+
+        register_civic()

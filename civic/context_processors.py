@@ -1,5 +1,16 @@
 from django.conf import settings
 
+from .selectors import unread_count
+
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    context = {"SITE_NAME": settings.SITE_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["unread_notifications"] = unread_count(user)
+        context["menu"] = {
+            "verifications": user.has_perm("civic.view_verification_queue"),
+            "moderation": user.has_perm("civic.view_moderation_queue"),
+            "audit": user.has_perm("civic.view_audit"),
+        }
+    return context

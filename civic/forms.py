@@ -1,6 +1,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+from .models import Area, AreaLevel, AreaRoleKind, DeliveryChoice, MembershipRole, OrganisationKind, ReportReason
 
 
 class SignupForm(AllauthSignupForm):
@@ -24,3 +28,142 @@ class SignupForm(AllauthSignupForm):
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
         return user
+
+
+def apply_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form: next to its field when it names one."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Only organisers and officials of your area see it, to reach you about your requests."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    preferred_language = forms.ChoiceField(label=_("Language of e-mails and notifications"), choices=settings.LANGUAGES)
+    bio = forms.CharField(
+        label=_("About me (public)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class VerificationForm(forms.Form):
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("Building, unit and room, e.g. 柳岸小区 3 栋 2 单元 501. Only organisers and officials see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    proof = forms.FileField(
+        label=_("Proof of residence (optional)"),
+        required=False,
+        help_text=_(
+            "A photo (JPEG or PNG) or PDF of a lease, property certificate or utility bill, up to 5 MB. Kept private."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _area_choices():
+    levels = [AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY]
+    return [(a.pk, "　" * a.depth + a.name) for a in Area.objects.filter(level__in=levels).order_by("path")]
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        required=False,
+        help_text=_(
+            "18 characters, as on the business licence or registration certificate. "
+            "Not needed for a residents' self-governing group."
+        ),
+    )
+    description = forms.CharField(
+        label=_("What the organisation does"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    areas = forms.TypedMultipleChoiceField(
+        label=_("Areas served"),
+        coerce=int,
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].choices = _area_choices()
+        if editing:
+            del self.fields["kind"]
+            del self.fields["credit_code"]
+
+    def selected_areas(self):
+        return list(Area.objects.filter(pk__in=self.cleaned_data["areas"]))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the representatives (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RoleGrantForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person"))
+    role = forms.ChoiceField(label=_("Role"), choices=AreaRoleKind.choices)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Details"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you choose “something else”."),
+    )
+
+
+class ModerationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("hide", _("Hide it")), ("restore", _("Keep it visible"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (the author sees it)"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action starts with"), required=False, max_length=60)
+    actor = forms.EmailField(label=_("Done by (e-mail)"), required=False)
+    area = forms.CharField(label=_("Area code"), required=False, max_length=32)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def notification_preferences_form(kinds, current, data=None):
+    """One choice per registered kind of notification."""
+    form = forms.Form(data)
+    for key, (label, default) in kinds.items():
+        form.fields[key.replace(".", "__")] = forms.ChoiceField(
+            label=label, choices=DeliveryChoice.choices, initial=current.get(key, default), widget=forms.RadioSelect
+        )
+    return form

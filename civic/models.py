@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    bio = models.TextField(_("about me"), max_length=1000, blank=True)
+    is_hidden = models.BooleanField(_("profile hidden by moderation"), default=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False, help_text=_("May use the admin site."))
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -57,6 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.display_name
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("People are never deleted; deactivate and anonymise the account instead.", [self])
 
     def get_short_name(self):
         return self.display_name
@@ -129,6 +141,7 @@ class Organisation(models.Model):
         _("unified social credit code"), max_length=18, null=True, blank=True, validators=[validate_credit_code]
     )
     description = models.TextField(_("description"), blank=True)
+    is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
     areas = models.ManyToManyField(Area, verbose_name=_("areas served"), related_name="organisations", blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -206,3 +219,316 @@ class AreaRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.area}"
+
+
+class OrganisationRequestKind(models.TextChoices):
+    JOIN = "join", _("request to join")
+    INVITATION = "invitation", _("invitation")
+
+
+class OrganisationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class OrganisationRequest(models.Model):
+    """A person asking to join an organisation, or an organisation inviting a person."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_requests")
+    kind = models.CharField(_("kind"), max_length=12, choices=OrganisationRequestKind.choices)
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=OrganisationRequestStatus.choices, default=OrganisationRequestStatus.PENDING
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], condition=Q(status="pending"), name="civic_org_request_one_pending"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="civic_orgreq_org_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.user} → {self.organisation}"
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for review")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    REVOKED = "revoked", _("revoked")
+    EXPIRED = "expired", _("expired")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+ACTIVE_VERIFICATION_STATUSES = [VerificationStatus.PENDING, VerificationStatus.APPROVED]
+
+
+def _proof_storage():
+    from .storage import private_storage
+
+    return private_storage
+
+
+class ResidencyVerification(models.Model):
+    """A person's request to be verified as living in a grid cell; approval makes them eligible there
+    and in every area above it until it expires or is revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifications")
+    cell = models.ForeignKey(Area, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("address"), max_length=200)
+    proof = models.FileField(_("proof of residence"), storage=_proof_storage, upload_to="proofs/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("residency verification")
+        verbose_name_plural = _("residency verifications")
+        ordering = ["-created_at"]
+        constraints = [
+            # One active (pending or approved) verification per person; moving means a new request.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status__in=["pending", "approved"]), name="civic_one_active_verification"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "status"], name="civic_verif_user_status"),
+            models.Index(fields=["status", "cell"], name="civic_verif_status_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.cell} ({self.get_status_display()})"
+
+    def is_effective(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == VerificationStatus.APPROVED and (self.expires_at is None or self.expires_at > now)
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("spam or advertising")
+    ABUSE = "abuse", _("personal attack or harassment")
+    PRIVACY = "privacy", _("reveals someone's private information")
+    ILLEGAL = "illegal", _("illegal content")
+    FALSE = "false", _("false or misleading")
+    OTHER = "other", _("something else")
+
+
+class ModerationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    HIDDEN = "hidden", _("hidden")
+    RESTORED = "restored", _("kept visible")
+
+
+class ModerationCase(models.Model):
+    """All reports about one piece of content, and the moderators' decision on it."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    excerpt = models.CharField(_("excerpt"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.OPEN
+    )
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    auto_hidden = models.BooleanField(_("hidden automatically"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("first reported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last reported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation case")
+        verbose_name_plural = _("moderation cases")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="civic_moderation_case_unique")
+        ]
+        indexes = [models.Index(fields=["decided_at", "area"], name="civic_modcase_queue")]
+
+    def __str__(self):
+        return f"{self.content_type.name} #{self.object_id} ({self.get_status_display()})"
+
+    @property
+    def needs_review(self) -> bool:
+        """New reports reopen a decided case; the queue holds every case without a current decision."""
+        return self.decided_at is None
+
+
+class Report(models.Model):
+    case = models.ForeignKey(ModerationCase, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_made")
+    reason = models.CharField(_("reason"), max_length=12, choices=ReportReason.choices)
+    text = models.CharField(_("details"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["case", "reporter"], name="civic_report_once_per_person")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} · {self.case}"
+
+
+class DeliveryChoice(models.TextChoices):
+    IMMEDIATE = "immediate", _("e-mail at once")
+    DAILY = "daily", _("daily digest")
+    OFF = "off", _("only on the site")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=DeliveryChoice.choices)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="civic_notif_unread"),
+            models.Index(fields=["delivery", "emailed_at"], name="civic_notif_digest"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=DeliveryChoice.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="civic_notif_pref_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind}: {self.delivery}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ProtectedError("This record is append-only.", list(self[:1]))
+
+    def delete(self):
+        raise ProtectedError("This record is append-only.", list(self[:1]))
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a sensitive action. The ORM refuses updates and deletes; on PostgreSQL a
+    trigger refuses them too (see migration 0002)."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acting_for = models.ForeignKey(
+        Organisation, verbose_name=_("acting for"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(max_length=400, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="civic_audit_object")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedError("Audit entries are append-only.", [self])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Audit entries are append-only.", [self])
+
+
+class TimelineEntry(models.Model):
+    """A public line in the story of a subject (a proposal, an organisation, an area…).
+
+    `verb` names a registered message (civic.timeline) that is rendered in the reader's language with
+    `params`; later stages write entries through `civic.services.timeline_record`, earlier pages read
+    them, so no stage has to import a later one.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    verb = models.CharField(_("what happened"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="timeline_entries"
+    )
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="timeline_entries")
+    area_path = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "created_at"], name="civic_timeline_subject"),
+            models.Index(fields=["organisation", "created_at"], name="civic_timeline_org"),
+            models.Index(fields=["area_path"], name="civic_timeline_area_path", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} {self.subject_type_id}#{self.subject_id}"

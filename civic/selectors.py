@@ -1,8 +1,32 @@
-"""Reads of the civic core that are more than a `get`."""
+"""Reads of the civic core that are more than a `get`: visibility per user, lists without N+1."""
 
-from django.db.models import Count, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Area, AreaLevel
+from .models import (
+    Area,
+    AreaLevel,
+    AreaRole,
+    AreaRoleKind,
+    AuditEntry,
+    Membership,
+    MembershipRole,
+    ModerationCase,
+    Notification,
+    Organisation,
+    OrganisationRequest,
+    OrganisationRequestStatus,
+    ResidencyVerification,
+    TimelineEntry,
+    User,
+    VerificationStatus,
+)
+from .predicates import _roles
+from .registry import TIMELINE_VERBS
+
+# --- areas ----------------------------------------------------------------------------------------
 
 
 def area_descendants(area: Area, *, include_self: bool = False) -> QuerySet[Area]:
@@ -29,3 +53,259 @@ def area_counts_by_level(area: Area | None = None) -> dict[str, int]:
     queryset = area_descendants(area) if area else Area.objects.all()
     counts = dict(queryset.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
     return {level.value: counts.get(level.value, 0) for level in AreaLevel}
+
+
+def area_role_holders(area: Area) -> QuerySet[AreaRole]:
+    """Roles held in this area or above it (they cover it), nearest first."""
+    return (
+        AreaRole.objects.filter(area__code__in=area.path.strip("/").split("/"), user__is_active=True)
+        .select_related("user", "area")
+        .order_by("-area__depth", "role", "user__display_name")
+    )
+
+
+def areas_for_role(user, role: str) -> QuerySet[Area]:
+    """Every area where `user` holds `role`, directly or through an area above."""
+    paths = [path for r, path in _roles(user) if r == role]
+    if not paths:
+        return Area.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Area.objects.filter(condition)
+
+
+# --- eligibility ----------------------------------------------------------------------------------
+
+
+def effective_verification(person) -> ResidencyVerification | None:
+    """The verification that makes `person` a resident now, if any (one query)."""
+    if not getattr(person, "is_authenticated", False):
+        return None
+    cached = getattr(person, "_civic_verification", False)
+    if cached is not False:
+        return cached
+    verification = (
+        ResidencyVerification.objects.filter(
+            user=person, status=VerificationStatus.APPROVED, expires_at__gt=timezone.now()
+        )
+        .select_related("cell")
+        .first()
+    )
+    person._civic_verification = verification
+    return verification
+
+
+def is_eligible(person, area: Area) -> bool:
+    """True if `person` is a verified resident of `area` or of an area under it.
+
+    A verification in a grid cell makes the person eligible in that cell and every area above it,
+    until it expires or is revoked. At most one query per person per request (cached on the object).
+    """
+    if area is None or not getattr(person, "is_active", False):
+        return False
+    verification = effective_verification(person)
+    return verification is not None and verification.cell.path.startswith(area.path)
+
+
+def eligible_people(area: Area) -> QuerySet[User]:
+    """Everyone eligible in `area` now (for counts of eligible residents, quorum shares)."""
+    return User.objects.filter(
+        is_active=True,
+        verifications__status=VerificationStatus.APPROVED,
+        verifications__expires_at__gt=timezone.now(),
+        verifications__cell__path__startswith=area.path,
+    ).distinct()
+
+
+def verification_history(user) -> QuerySet[ResidencyVerification]:
+    return ResidencyVerification.objects.filter(user=user).select_related("cell__parent", "decided_by")
+
+
+def verification_queue(user, *, status: str = VerificationStatus.PENDING) -> QuerySet[ResidencyVerification]:
+    """Requests in the areas where `user` is organiser or official (all of them for an administrator)."""
+    queryset = ResidencyVerification.objects.filter(status=status).select_related("user", "cell__parent", "decided_by")
+    if not user.is_superuser:
+        paths = [path for role, path in _roles(user) if role in (AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL)]
+        if not paths:
+            return queryset.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(cell__path__startswith=path)
+        queryset = queryset.filter(condition).exclude(user=user)
+    return queryset.order_by("created_at")
+
+
+# --- organisations --------------------------------------------------------------------------------
+
+
+def organisation_list(*, kind: str | None = None, area: Area | None = None, include_unconfirmed: bool = False):
+    queryset = Organisation.objects.filter(is_hidden=False).annotate(member_count=Count("memberships", distinct=True))
+    if not include_unconfirmed:
+        queryset = queryset.filter(confirmed_at__isnull=False)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if area is not None:
+        # serving this area, an area under it, or an area above it (e.g. a city-wide NGO)
+        queryset = queryset.filter(
+            Q(areas__path__startswith=area.path) | Q(areas__code__in=area.path.strip("/").split("/"))
+        ).distinct()
+    return queryset.prefetch_related("areas").order_by("name")
+
+
+def organisation_representatives(organisation) -> QuerySet[Membership]:
+    return organisation.memberships.filter(role=MembershipRole.REPRESENTATIVE).select_related("user")
+
+
+def organisations_represented(user) -> QuerySet[Organisation]:
+    """Organisations the person may act for: they represent it and it is confirmed."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user,
+        memberships__role=MembershipRole.REPRESENTATIVE,
+        confirmed_at__isnull=False,
+        is_hidden=False,
+    )
+
+
+def pending_requests_for_organisation(organisation) -> QuerySet[OrganisationRequest]:
+    return organisation.requests.filter(status=OrganisationRequestStatus.PENDING).select_related("user", "created_by")
+
+
+def pending_invitations(user) -> QuerySet[OrganisationRequest]:
+    return OrganisationRequest.objects.filter(
+        user=user, kind="invitation", status=OrganisationRequestStatus.PENDING
+    ).select_related("organisation", "created_by")
+
+
+def organisations_to_confirm(user) -> QuerySet[Organisation]:
+    """Unconfirmed organisations that serve an area where `user` is an official."""
+    queryset = Organisation.objects.filter(confirmed_at__isnull=True)
+    if user.is_superuser:
+        return queryset.order_by("created_at")
+    areas = [path for role, path in _roles(user) if role == AreaRoleKind.OFFICIAL]
+    if not areas:
+        return queryset.none()
+    condition = Q()
+    for path in areas:
+        condition |= Q(areas__path__startswith=path)
+    return queryset.filter(condition).distinct().order_by("created_at")
+
+
+# --- timeline -------------------------------------------------------------------------------------
+
+
+def render_timeline_entry(entry: TimelineEntry) -> str:
+    from .models import AreaRoleKind as Roles
+
+    message = TIMELINE_VERBS.get(entry.verb)
+    params = dict(entry.params)
+    if "role" in params and params["role"] in Roles.values:
+        params["role"] = Roles(params["role"]).label
+    if message is None:
+        return entry.verb
+    try:
+        return str(message) % params
+    except (KeyError, TypeError, ValueError):
+        return str(message)
+
+
+def _with_text(entries):
+    entries = list(entries)
+    for entry in entries:
+        entry.text = render_timeline_entry(entry)
+    return entries
+
+
+def timeline_for(subject, *, limit: int = 50) -> list[TimelineEntry]:
+    content_type = ContentType.objects.get_for_model(subject)
+    return _with_text(
+        TimelineEntry.objects.filter(subject_type=content_type, subject_id=subject.pk)
+        .select_related("actor")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def timeline_for_organisation(organisation, *, limit: int = 50) -> list[TimelineEntry]:
+    return _with_text(TimelineEntry.objects.filter(organisation=organisation).order_by("-created_at", "-id")[:limit])
+
+
+def timeline_for_area(area: Area, *, limit: int = 30) -> list[TimelineEntry]:
+    """What happened in this area and everything under it, newest first."""
+    return _with_text(
+        TimelineEntry.objects.filter(area_path__startswith=area.path).order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+# --- moderation and audit -------------------------------------------------------------------------
+
+
+def moderation_queue(user, *, decided: bool = False) -> QuerySet[ModerationCase]:
+    queryset = ModerationCase.objects.filter(decided_at__isnull=not decided).select_related(
+        "content_type", "area", "author", "decided_by"
+    )
+    if not user.is_superuser:
+        paths = [path for role, path in _roles(user) if role == AreaRoleKind.MODERATOR]
+        if not paths:
+            return queryset.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(area__path__startswith=path)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("-updated_at")
+
+
+def audit_entries(user, *, action: str = "", actor_email: str = "", area: Area | None = None, since=None, until=None):
+    """Audit entries an official may browse: those of their areas (everything for an administrator)."""
+    queryset = AuditEntry.objects.select_related("actor", "acting_for", "area", "content_type")
+    if not user.is_superuser:
+        paths = [path for role, path in _roles(user) if role == AreaRoleKind.OFFICIAL]
+        if not paths:
+            return queryset.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(area_path__startswith=path)
+        queryset = queryset.filter(condition)
+    if action:
+        queryset = queryset.filter(action__startswith=action)
+    if actor_email:
+        queryset = queryset.filter(actor__email__iexact=actor_email.strip())
+    if area is not None:
+        queryset = queryset.filter(area_path__startswith=area.path)
+    if since:
+        queryset = queryset.filter(created_at__date__gte=since)
+    if until:
+        queryset = queryset.filter(created_at__date__lte=until)
+    return queryset.order_by("-created_at", "-id")
+
+
+def person_summary(person) -> dict:
+    """What a public profile shows: organisations (confirmed, public) and whether the person is verified."""
+    memberships = (
+        Membership.objects.filter(user=person, organisation__confirmed_at__isnull=False, organisation__is_hidden=False)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return {"memberships": memberships, "verified": effective_verification(person) is not None}
+
+
+def has_pending_verification(user) -> bool:
+    return ResidencyVerification.objects.filter(user=user, status=VerificationStatus.PENDING).exists()
+
+
+def role_label(role: str) -> str:
+    return AreaRoleKind(role).label if role in AreaRoleKind.values else _("role")

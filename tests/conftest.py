@@ -57,3 +57,10 @@ def _fresh_cache():
 def pytest_collection_modifyitems(config, items):
     # Browser tests last: their Playwright event loop must not precede the async tests.
     items.sort(key=lambda item: "browser" in item.keywords)
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_world
+
+    return build_world()

@@ -1,13 +1,50 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from civic.models import Area, User
+from civic.models import (
+    Area,
+    AreaRole,
+    AuditEntry,
+    DeliveryChoice,
+    Membership,
+    MembershipRole,
+    ModerationCase,
+    Notification,
+    Organisation,
+    OrganisationKind,
+    OrganisationRequest,
+    ReportReason,
+    ResidencyVerification,
+    TimelineEntry,
+    User,
+)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="public_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+
+class PublicProfileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="public_name", read_only=True)
+    verified_resident = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "bio", "date_joined", "verified_resident"]
 
 
 class MeSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(max_length=60)
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "date_joined"]
+        fields = ["id", "email", "display_name", "phone", "preferred_language", "bio", "date_joined"]
         read_only_fields = ["id", "email", "date_joined"]
 
 
@@ -27,3 +64,199 @@ class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
         fields = ["code", "name", "level", "parent", "depth", "child_count"]
+
+
+class AreaBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level"]
+
+
+class EligibilitySerializer(serializers.Serializer):
+    area = serializers.CharField()
+    eligible = serializers.BooleanField()
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    cell = AreaBriefSerializer(read_only=True)
+    person = PersonSerializer(source="user", read_only=True)
+    has_proof = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResidencyVerification
+        fields = [
+            "id",
+            "person",
+            "cell",
+            "address",
+            "status",
+            "created_at",
+            "decided_at",
+            "reason",
+            "expires_at",
+            "has_proof",
+        ]
+
+    def get_has_proof(self, obj) -> bool:
+        return bool(obj.proof)
+
+
+class VerificationRequestSerializer(serializers.Serializer):
+    cell = serializers.CharField(help_text="Code of the grid cell you live in")
+    address = serializers.CharField(max_length=200)
+    proof = serializers.FileField(required=False, help_text="JPEG, PNG or PDF, up to 5 MB")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    areas = AreaBriefSerializer(many=True, read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+    confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "credit_code",
+            "description",
+            "areas",
+            "confirmed",
+            "confirmed_at",
+            "member_count",
+        ]
+
+
+class OrganisationWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices, required=False)
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    areas = serializers.ListField(child=serializers.CharField(), help_text="Codes of the areas served")
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(source="user", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "person", "role", "joined_at"]
+
+
+class OrganisationRequestSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(source="user", read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = OrganisationRequest
+        fields = ["id", "organisation", "person", "kind", "role", "message", "status", "created_at", "decided_at"]
+
+
+class JoinRequestSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class InviteSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["id", "created_at", "verb", "text", "url"]
+
+
+class AreaRoleSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(source="user", read_only=True)
+    area = AreaBriefSerializer(read_only=True)
+
+    class Meta:
+        model = AreaRole
+        fields = ["id", "person", "area", "role", "granted_at"]
+
+
+class RoleGrantSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=AreaRole._meta.get_field("role").choices)
+
+
+class ReportSerializer(serializers.Serializer):
+    content_type = serializers.CharField(help_text="What is reported, e.g. civic.organisation or civic.user")
+    object_id = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    text = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class ModerationCaseSerializer(serializers.ModelSerializer):
+    content_type = serializers.SerializerMethodField()
+    area = AreaBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ModerationCase
+        fields = [
+            "id",
+            "content_type",
+            "object_id",
+            "area",
+            "excerpt",
+            "status",
+            "report_count",
+            "auto_hidden",
+            "decided_at",
+            "decision_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_content_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class ModerationDecisionSerializer(serializers.Serializer):
+    hide = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Omit to mark all")
+
+
+class PreferencesSerializer(serializers.Serializer):
+    preferences = serializers.DictField(
+        child=serializers.ChoiceField(choices=DeliveryChoice.choices),
+        help_text="Kind of notification → immediate, daily or off",
+    )
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True)
+    acting_for = serializers.PrimaryKeyRelatedField(read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "acting_for",
+            "action",
+            "object_repr",
+            "object_id",
+            "area",
+            "before",
+            "after",
+        ]

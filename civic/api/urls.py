@@ -1,10 +1,48 @@
 from django.urls import path
 
-from . import views
+from . import views as v
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("me/", views.MeView.as_view(), name="api-me"),
-    path("areas/", views.AreaListView.as_view(), name="api-area-list"),
-    path("areas/<str:code>/", views.AreaDetailView.as_view(), name="api-area-detail"),
+    path("auth/token/", v.TokenView.as_view(), name="api-token"),
+    path("me/", v.MeView.as_view(), name="api-me"),
+    path("me/verifications/", v.MyVerificationsView.as_view(), name="api-my-verifications"),
+    path("me/invitations/", v.MyInvitationsView.as_view(), name="api-my-invitations"),
+    path("people/<int:pk>/", v.PersonView.as_view(), name="api-person"),
+    path("areas/", v.AreaListView.as_view(), name="api-area-list"),
+    path("areas/<str:code>/", v.AreaDetailView.as_view(), name="api-area-detail"),
+    path("areas/<str:code>/eligibility/", v.AreaEligibilityView.as_view(), name="api-area-eligibility"),
+    path("areas/<str:code>/timeline/", v.AreaTimelineView.as_view(), name="api-area-timeline"),
+    path("areas/<str:code>/roles/", v.AreaRolesView.as_view(), name="api-area-roles"),
+    path("area-roles/<int:pk>/revoke/", v.AreaRoleRevokeView.as_view(), name="api-area-role-revoke"),
+    path("verifications/", v.VerificationQueueView.as_view(), name="api-verifications"),
+    *[
+        path(
+            f"verifications/<int:pk>/{name}/",
+            v.VerificationActionView.as_view(action_name=name),
+            name=f"api-verification-{name}",
+        )
+        for name in ("approve", "reject", "revoke", "withdraw")
+    ],
+    path("organisations/", v.OrganisationListView.as_view(), name="api-organisations"),
+    path("organisations/<int:pk>/", v.OrganisationDetailView.as_view(), name="api-organisation"),
+    path("organisations/<int:pk>/confirm/", v.OrganisationConfirmView.as_view(), name="api-organisation-confirm"),
+    path("organisations/<int:pk>/members/", v.OrganisationMembersView.as_view(), name="api-organisation-members"),
+    path("organisations/<int:pk>/requests/", v.OrganisationRequestsView.as_view(), name="api-organisation-requests"),
+    path("organisations/<int:pk>/timeline/", v.OrganisationTimelineView.as_view(), name="api-organisation-timeline"),
+    *[
+        path(
+            f"organisation-requests/<int:pk>/{name}/",
+            v.OrganisationRequestActionView.as_view(action_name=name),
+            name=f"api-organisation-request-{name}",
+        )
+        for name in ("accept", "decline", "withdraw")
+    ],
+    path("memberships/<int:pk>/", v.MembershipDeleteView.as_view(), name="api-membership"),
+    path("reports/", v.ReportView.as_view(), name="api-reports"),
+    path("moderation/cases/", v.ModerationCaseListView.as_view(), name="api-moderation-cases"),
+    path("moderation/cases/<int:pk>/decide/", v.ModerationDecideView.as_view(), name="api-moderation-decide"),
+    path("notifications/", v.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/read/", v.NotificationReadView.as_view(), name="api-notifications-read"),
+    path("notifications/preferences/", v.NotificationPreferencesView.as_view(), name="api-notification-preferences"),
+    path("audit/", v.AuditListView.as_view(), name="api-audit"),
 ]

@@ -59,3 +59,20 @@ ORGANISATIONS = [
         "official",
     ),
 ]
+
+# Residency: (person, grid cell code, address); the first three are approved, the last one waits.
+RESIDENTS = [
+    ("resident", "990102001001001", "柳岸小区 3 栋 2 单元 501"),
+    ("resident2", "990102001001002", "柳岸小区 7 栋 1 单元 302"),
+    ("resident3", "990102001002001", "望湖花园 12 栋 801"),
+    ("enterprise", "990102001001001", "柳岸小区 1 栋 1 单元 101"),
+]
+PENDING_RESIDENTS = [("resident4", "990102001001003", "柳岸新村 5 号楼 203")]
+
+# A residents' self-governing group waiting for confirmation, led by a resident.
+RESIDENTS_GROUP = (
+    "柳岸小区 3 栋居民自治小组",
+    "3 栋居民自发组成，负责楼道改造等微项目的组织实施。",
+    "resident",
+    "990102001001",
+)

@@ -184,6 +184,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -261,9 +264,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaRoleEnum": "civic.models.AreaRoleKind",
+        "MembershipRoleEnum": "civic.models.MembershipRole",
+        "OrganisationKindEnum": "civic.models.OrganisationKind",
+        "OrganisationRequestKindEnum": "civic.models.OrganisationRequestKind",
+    },
 }
 
 SITE_NAME = _("Neighbourhood Co-governance")
+# The public address, for links in e-mails.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The civic core's policies (each can be set from the environment).
+RESIDENCY_VALID_DAYS = int(os.environ.get("CIVIC_RESIDENCY_VALID_DAYS", "730"))
+RESIDENCY_PROOF_MAX_BYTES = int(os.environ.get("CIVIC_RESIDENCY_PROOF_MAX_BYTES", str(5 * 1024 * 1024)))
+MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("CIVIC_MODERATION_AUTO_HIDE_REPORTS", "3"))
 
 LOGGING = {
     "version": 1,

@@ -16,3 +16,46 @@
     });
   });
 })();
+
+// Live notifications: the unread count in the header follows the server, and a new notification
+// appears as a short message at the bottom of the page (announced to screen readers).
+(function () {
+  "use strict";
+  var path = document.body.getAttribute("data-live-notifications");
+  if (!path || !("WebSocket" in window)) return;
+  var counter = document.querySelector("[data-unread-count]");
+  var retry = 1000;
+  function setCount(n) {
+    if (!counter) return;
+    counter.textContent = n;
+    counter.hidden = !n;
+  }
+  function toast(title, url) {
+    var box = document.createElement("div");
+    box.className = "toast";
+    box.setAttribute("role", "status");
+    var link = document.createElement("a");
+    link.href = url || "/notifications/";
+    link.textContent = title;
+    box.appendChild(link);
+    document.body.appendChild(box);
+    setTimeout(function () { box.remove(); }, 8000);
+  }
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + path);
+    socket.onopen = function () { retry = 1000; };
+    socket.onmessage = function (message) {
+      var data;
+      try { data = JSON.parse(message.data); } catch (e) { return; }
+      if (typeof data.unread === "number") setCount(data.unread);
+      if (data.event === "notification.new") toast(data.title, data.url);
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4401) return;  // not signed in: do not retry
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 30000);
+    };
+  }
+  connect();
+})();

@@ -4,11 +4,30 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.test import override_settings
 
 from civic.demo import data
-from civic.models import AreaLevel, AreaRoleKind, Organisation
-from civic.services import area_get_or_create, area_role_grant, organisation_create
+from civic.models import (
+    AreaLevel,
+    AreaRole,
+    AreaRoleKind,
+    Membership,
+    ModerationCase,
+    Organisation,
+    ResidencyVerification,
+)
+from civic.services import (
+    area_get_or_create,
+    area_role_grant,
+    content_report,
+    organisation_confirm,
+    organisation_create,
+    organisation_register,
+    organisation_request_decide,
+    organisation_request_join,
+    verification_approve,
+    verification_request,
+)
 from civic.validators import credit_code_check_char
 
 User = get_user_model()
@@ -24,11 +43,15 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production=False, quiet_logins=False, **options):
         if os.environ.get("DJANGO_ENV") == "production" and not allow_production:
             raise CommandError("Refusing to load demo data in production (pass --allow-production to insist).")
-        with transaction.atomic():
+        # The demo's own notifications stay in the inbox: no e-mail is sent while seeding.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             areas = self._areas()
             people = self._people()
-            self._organisations(people, areas)
             self._roles(people, areas)
+            self._organisations(people, areas)
+            self._residents(people, areas)
+            self._memberships(people)
+            self._reports(people, areas)
         if not quiet_logins:
             self._print_logins()
 
@@ -82,19 +105,63 @@ class Command(BaseCommand):
                 areas=[areas["990102"]],
                 representative=people[representative],
             )
-            organisation.confirmed_at = timezone.now()
-            organisation.confirmed_by = people["admin"]
-            organisation.save(update_fields=["confirmed_at", "confirmed_by"])
+            organisation_confirm(actor=people["admin"], organisation=organisation)
 
     def _roles(self, people, areas):
         admin = people["admin"]
-        area_role_grant(user=people["official"], area=areas["990102"], role=AreaRoleKind.OFFICIAL, granted_by=admin)
-        area_role_grant(
-            user=people["organiser"], area=areas["990102001"], role=AreaRoleKind.ORGANISER, granted_by=admin
+        wanted = [
+            ("official", "990102", AreaRoleKind.OFFICIAL),
+            ("organiser", "990102001", AreaRoleKind.ORGANISER),
+            ("organiser", "990102001", AreaRoleKind.MODERATOR),
+        ]
+        for person, code, role in wanted:
+            if not AreaRole.objects.filter(user=people[person], area=areas[code], role=role).exists():
+                area_role_grant(actor=admin, user=people[person], area=areas[code], role=role)
+
+    def _residents(self, people, areas):
+        organiser = people["organiser"]
+        for person, cell, address in data.RESIDENTS:
+            if ResidencyVerification.objects.filter(user=people[person]).exists():
+                continue
+            verification = verification_request(user=people[person], cell=areas[cell], address=address)
+            verification_approve(verification=verification, actor=organiser)
+        for person, cell, address in data.PENDING_RESIDENTS:
+            if not ResidencyVerification.objects.filter(user=people[person]).exists():
+                verification_request(user=people[person], cell=areas[cell], address=address)
+
+    def _memberships(self, people):
+        enterprise = Organisation.objects.get(name=data.ORGANISATIONS[0][1])
+        if not Membership.objects.filter(organisation=enterprise, user=people["resident2"]).exists():
+            join = organisation_request_join(
+                user=people["resident2"], organisation=enterprise, message="我在物业做志愿者，想参与楼道照明项目。"
+            )
+            organisation_request_decide(actor=people["enterprise"], request=join, accept=True)
+        name, description, representative, area = data.RESIDENTS_GROUP
+        if not Organisation.objects.filter(name=name).exists():
+            organisation_register(
+                actor=people[representative],
+                name=name,
+                kind="residents_group",
+                description=description,
+                areas=[self._area(area)],
+            )
+
+    def _reports(self, people, areas):
+        group = Organisation.objects.get(name=data.RESIDENTS_GROUP[0])
+        if ModerationCase.objects.filter(object_id=group.pk, content_type__model="organisation").exists():
+            return
+        content_report(
+            reporter=people["resident3"],
+            obj=group,
+            reason="false",
+            text="这个小组的成员并不都住在 3 栋，名称有误导。",
         )
-        area_role_grant(
-            user=people["organiser"], area=areas["990102001"], role=AreaRoleKind.MODERATOR, granted_by=admin
-        )
+
+    @staticmethod
+    def _area(code):
+        from civic.models import Area
+
+        return Area.objects.get(code=code)
 
     def _print_logins(self):
         labels = {

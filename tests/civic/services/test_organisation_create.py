@@ -23,8 +23,8 @@ def test_organisation_with_representative(tree):
     assert not org.is_confirmed
 
 
-def test_residents_group_needs_no_credit_code():
-    org = organisation_create(name="3号楼居民自治小组", kind="residents_group")
+def test_residents_group_needs_no_credit_code(tree):
+    org = organisation_create(name="3号楼居民自治小组", kind="residents_group", areas=[tree["cells"][0].parent])
     assert org.credit_code is None
 
 
@@ -36,15 +36,22 @@ def test_residents_group_needs_no_credit_code():
         ({"name": "", "kind": "social", "credit_code": "91350100M000100Y43"}, "organisation_name_missing"),
     ],
 )
-def test_bad_organisations_write_nothing(kwargs, code):
+def test_bad_organisations_write_nothing(kwargs, code, tree):
     with pytest.raises(InvalidInput) as raised:
-        organisation_create(**kwargs)
+        organisation_create(**kwargs, areas=[tree["district"]])
     assert raised.value.code == code
     assert not Organisation.objects.exists()
 
 
-def test_credit_code_is_unique():
-    organisation_create(name="甲", kind="enterprise", credit_code=valid_credit_code(2))
+def test_credit_code_is_unique(tree):
+    organisation_create(name="甲", kind="enterprise", credit_code=valid_credit_code(2), areas=[tree["district"]])
     with pytest.raises(Conflict):
-        organisation_create(name="乙", kind="enterprise", credit_code=valid_credit_code(2))
+        organisation_create(name="乙", kind="enterprise", credit_code=valid_credit_code(2), areas=[tree["district"]])
     assert Organisation.objects.count() == 1
+
+
+def test_an_organisation_must_serve_an_area():
+    with pytest.raises(InvalidInput) as raised:
+        organisation_create(name="甲", kind="enterprise", credit_code=valid_credit_code(3))
+    assert raised.value.code == "organisation_areas_missing"
+    assert not Organisation.objects.exists()

@@ -1,0 +1,112 @@
+"""Who may do what in the civic core (django-rules predicates).
+
+Area roles cover an area and everything under it. A person's roles are read once per request and
+kept on the user object, so checking many objects costs one query.
+"""
+
+import rules
+
+from .models import AreaRoleKind, MembershipRole
+
+
+def _roles(user) -> list[tuple[str, str]]:
+    """(role, area path) pairs of the user, cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_civic_area_roles", None)
+    if cached is None:
+        cached = list(user.area_roles.values_list("role", "area__path"))
+        user._civic_area_roles = cached
+    return cached
+
+
+def covers(user, role: str, area) -> bool:
+    """True if `user` holds `role` in `area` or in an area above it."""
+    if area is None:
+        return False
+    return any(r == role and area.path.startswith(path) for r, path in _roles(user))
+
+
+def holds_role_anywhere(user, role: str) -> bool:
+    return any(r == role for r, _path in _roles(user))
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, "_civic_area_roles"):
+        del user._civic_area_roles
+
+
+is_superuser = rules.is_superuser
+
+
+@rules.predicate
+def is_official_of_area(user, area):
+    return covers(user, AreaRoleKind.OFFICIAL, area)
+
+
+@rules.predicate
+def is_organiser_of_area(user, area):
+    return covers(user, AreaRoleKind.ORGANISER, area)
+
+
+@rules.predicate
+def is_moderator_of_area(user, area):
+    return covers(user, AreaRoleKind.MODERATOR, area)
+
+
+@rules.predicate
+def is_official_anywhere(user):
+    return holds_role_anywhere(user, AreaRoleKind.OFFICIAL)
+
+
+@rules.predicate
+def decides_verifications_somewhere(user):
+    return holds_role_anywhere(user, AreaRoleKind.OFFICIAL) or holds_role_anywhere(user, AreaRoleKind.ORGANISER)
+
+
+@rules.predicate
+def moderates_somewhere(user):
+    return holds_role_anywhere(user, AreaRoleKind.MODERATOR)
+
+
+@rules.predicate
+def covers_verification_cell(user, verification):
+    return covers(user, AreaRoleKind.ORGANISER, verification.cell) or covers(
+        user, AreaRoleKind.OFFICIAL, verification.cell
+    )
+
+
+@rules.predicate
+def owns_verification(user, verification):
+    return verification.user_id == user.pk
+
+
+@rules.predicate
+def is_representative(user, organisation):
+    if not user.is_authenticated:
+        return False
+    return organisation.memberships.filter(user=user, role=MembershipRole.REPRESENTATIVE).exists()
+
+
+@rules.predicate
+def is_member(user, organisation):
+    if not user.is_authenticated:
+        return False
+    return organisation.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_official_of_organisation_area(user, organisation):
+    return any(covers(user, AreaRoleKind.OFFICIAL, area) for area in organisation.areas.all())
+
+
+@rules.predicate
+def is_moderator_of_case(user, case):
+    if case.area is None:
+        return False
+    return covers(user, AreaRoleKind.MODERATOR, case.area)
+
+
+@rules.predicate
+def is_active_person(user):
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

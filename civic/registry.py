@@ -1,0 +1,90 @@
+"""What later stages plug into the civic core, without the core importing them.
+
+- notification kinds: a key, a label people see on their preferences page, and a default delivery;
+- timeline verbs: a message rendered in the reader's language from the entry's params;
+- moderated content: how to find a reported object's area, author, excerpt and page, and how to hide it.
+
+Each app registers its own in its AppConfig.ready().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
+TIMELINE_VERBS: dict[str, Promise] = {}
+
+
+def notification_kind(key: str, label: Promise, default: str = "immediate") -> None:
+    NOTIFICATION_KINDS[key] = (label, default)
+
+
+def timeline_verb(verb: str, message: Promise) -> None:
+    TIMELINE_VERBS[verb] = message
+
+
+@dataclass(frozen=True)
+class Moderated:
+    area: Callable[[models.Model], object]
+    author: Callable[[models.Model], object]
+    excerpt: Callable[[models.Model], str]
+    url: Callable[[models.Model], str]
+    hidden_field: str = "is_hidden"
+
+
+MODERATED: dict[type[models.Model], Moderated] = {}
+
+
+def moderated(model: type[models.Model], adapter: Moderated) -> None:
+    MODERATED[model] = adapter
+
+
+def moderation_adapter(model: type[models.Model]) -> Moderated | None:
+    return MODERATED.get(model)
+
+
+def register_civic() -> None:
+    """The civic core's own kinds, verbs and moderated content."""
+    from django.urls import reverse
+
+    from .models import Organisation, User
+
+    notification_kind("verification.requested", _("A resident asks to be verified in your area"), "daily")
+    notification_kind("verification.decided", _("Decisions on your residency verification"))
+    notification_kind("organisation.confirmed", _("Your organisation was confirmed"))
+    notification_kind("organisation.request", _("Requests to join and invitations"))
+    notification_kind("role.changed", _("Roles given to you or taken back"))
+    notification_kind("moderation.reported", _("Content reported in an area you moderate"), "daily")
+    notification_kind("moderation.decided", _("Moderation of what you wrote"))
+
+    timeline_verb("organisation.registered", _("%(organisation)s registered on the platform"))
+    timeline_verb("organisation.confirmed", _("%(organisation)s was confirmed by %(official)s"))
+    timeline_verb("organisation.member_joined", _("%(person)s joined %(organisation)s"))
+    timeline_verb("area.role_granted", _("%(person)s became %(role)s of %(area)s"))
+    timeline_verb("area.role_revoked", _("%(person)s is no longer %(role)s of %(area)s"))
+
+    moderated(
+        Organisation,
+        Moderated(
+            area=lambda o: o.areas.order_by("depth").first(),
+            author=lambda o: (
+                o.memberships.filter(role="representative").first().user
+                if o.memberships.filter(role="representative").exists()
+                else None
+            ),
+            excerpt=lambda o: f"{o.name}: {o.description}"[:300],
+            url=lambda o: reverse("organisation-detail", args=[o.pk]),
+        ),
+    )
+    moderated(
+        User,
+        Moderated(
+            area=lambda u: None,
+            author=lambda u: u,
+            excerpt=lambda u: f"{u.display_name}: {u.bio}"[:300],
+            url=lambda u: reverse("person-detail", args=[u.pk]),
+        ),
+    )
