@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE := civic.settings
 
 .PHONY: run test setup setup-dev lint fmt messages translations migrate seed clean
 

@@ -974,7 +974,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
 
 @transaction.atomic
 def moderation_decide(*, actor, case: ModerationCase, hide: bool, reason: str) -> ModerationCase:
-    case = ModerationCase.objects.select_for_update().select_related("content_type", "area").get(pk=case.pk)
+    case = ModerationCase.objects.select_for_update(of=("self",)).select_related("content_type", "area").get(pk=case.pk)
     _require(actor, "civic.decide_case", case, _("Only a moderator of this area can decide."))
     reason = (reason or "").strip()
     if not reason:

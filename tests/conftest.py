@@ -64,3 +64,16 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def private_root(settings, tmp_path):
+    """Private uploads go to a temporary folder for this test."""
+    from django.utils.functional import empty
+
+    from civic.storage import private_storage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    private_storage._wrapped = empty
+    yield tmp_path
+    private_storage._wrapped = empty

@@ -97,3 +97,20 @@ def fresh(user):
     if not user.is_authenticated:
         return user
     return type(user).objects.get(pk=user.pk)
+
+
+def pending_request(w: World):
+    """A request waiting for review, made by the unverified person for cell c1a."""
+    return ResidencyVerification.objects.create(user=w["unverified"], cell=w["c1a"], address="测试路 2 号")
+
+
+def case_in(area):
+    from django.contrib.contenttypes.models import ContentType
+
+    from civic.models import ModerationCase
+
+    org = Organisation.objects.create(name="被举报的组织", kind="residents_group")
+    org.areas.set([area])
+    return ModerationCase.objects.create(
+        content_type=ContentType.objects.get_for_model(org), object_id=org.pk, area=area, excerpt="…"
+    )

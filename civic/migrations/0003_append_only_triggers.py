@@ -25,7 +25,7 @@ def _trigger(table):
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)  # no parameters: the % are PL/pgSQL placeholders
     schema_editor.execute(_trigger("civic_auditentry"))
 
 
