@@ -26,6 +26,19 @@ from .models import (
 from .predicates import _roles
 from .registry import TIMELINE_VERBS
 
+
+def _covered_by(user, roles, lookup: str) -> Q | None:
+    """A filter for rows whose area (at `lookup`, a path) lies under an area where `user` holds one of
+    `roles`; None when they hold none of them."""
+    paths = [path for role, path in _roles(user) if role in roles]
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{lookup}__startswith": path})
+    return condition
+
+
 # --- areas ----------------------------------------------------------------------------------------
 
 
@@ -66,13 +79,8 @@ def area_role_holders(area: Area) -> QuerySet[AreaRole]:
 
 def areas_for_role(user, role: str) -> QuerySet[Area]:
     """Every area where `user` holds `role`, directly or through an area above."""
-    paths = [path for r, path in _roles(user) if r == role]
-    if not paths:
-        return Area.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return Area.objects.filter(condition)
+    condition = _covered_by(user, {role}, "path")
+    return Area.objects.none() if condition is None else Area.objects.filter(condition)
 
 
 # --- eligibility ----------------------------------------------------------------------------------
@@ -126,12 +134,9 @@ def verification_queue(user, *, status: str = VerificationStatus.PENDING) -> Que
     """Requests in the areas where `user` is organiser or official (all of them for an administrator)."""
     queryset = ResidencyVerification.objects.filter(status=status).select_related("user", "cell__parent", "decided_by")
     if not user.is_superuser:
-        paths = [path for role, path in _roles(user) if role in (AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL)]
-        if not paths:
+        condition = _covered_by(user, {AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL}, "cell__path")
+        if condition is None:
             return queryset.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(cell__path__startswith=path)
         queryset = queryset.filter(condition).exclude(user=user)
     return queryset.order_by("created_at")
 
@@ -184,12 +189,9 @@ def organisations_to_confirm(user) -> QuerySet[Organisation]:
     queryset = Organisation.objects.filter(confirmed_at__isnull=True)
     if user.is_superuser:
         return queryset.order_by("created_at")
-    areas = [path for role, path in _roles(user) if role == AreaRoleKind.OFFICIAL]
-    if not areas:
+    condition = _covered_by(user, {AreaRoleKind.OFFICIAL}, "areas__path")
+    if condition is None:
         return queryset.none()
-    condition = Q()
-    for path in areas:
-        condition |= Q(areas__path__startswith=path)
     return queryset.filter(condition).distinct().order_by("created_at")
 
 
@@ -259,12 +261,9 @@ def moderation_queue(user, *, decided: bool = False) -> QuerySet[ModerationCase]
         "content_type", "area", "author", "decided_by"
     )
     if not user.is_superuser:
-        paths = [path for role, path in _roles(user) if role == AreaRoleKind.MODERATOR]
-        if not paths:
+        condition = _covered_by(user, {AreaRoleKind.MODERATOR}, "area__path")
+        if condition is None:
             return queryset.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(area__path__startswith=path)
         queryset = queryset.filter(condition)
     return queryset.order_by("-updated_at")
 
@@ -273,12 +272,9 @@ def audit_entries(user, *, action: str = "", actor_email: str = "", area: Area |
     """Audit entries an official may browse: those of their areas (everything for an administrator)."""
     queryset = AuditEntry.objects.select_related("actor", "acting_for", "area", "content_type")
     if not user.is_superuser:
-        paths = [path for role, path in _roles(user) if role == AreaRoleKind.OFFICIAL]
-        if not paths:
+        condition = _covered_by(user, {AreaRoleKind.OFFICIAL}, "area_path")
+        if condition is None:
             return queryset.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(area_path__startswith=path)
         queryset = queryset.filter(condition)
     if action:
         queryset = queryset.filter(action__startswith=action)

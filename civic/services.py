@@ -516,6 +516,19 @@ def verification_approve(*, verification, actor) -> ResidencyVerification:
     return verification
 
 
+def _verification_ended(verification, actor, before: str, title) -> None:
+    """Audit a rejection or revocation and tell the resident why."""
+    audit_record(
+        actor=actor,
+        action=f"verification.{verification.status}",
+        obj=verification,
+        area=verification.cell,
+        before={"status": before},
+        after={"status": verification.status, "reason": verification.reason},
+    )
+    notify(recipient=verification.user, kind="verification.decided", title=title, body=verification.reason, url="/me/")
+
+
 @transaction.atomic
 def verification_reject(*, verification, actor, reason: str) -> ResidencyVerification:
     reason = (reason or "").strip()
@@ -534,21 +547,7 @@ def verification_reject(*, verification, actor, reason: str) -> ResidencyVerific
     verification.decided_at = timezone.now()
     verification.reason = reason[:500]
     verification.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(
-        actor=actor,
-        action="verification.rejected",
-        obj=verification,
-        area=verification.cell,
-        before={"status": "pending"},
-        after={"status": "rejected", "reason": reason},
-    )
-    notify(
-        recipient=verification.user,
-        kind="verification.decided",
-        title=_("Your residency verification was not approved"),
-        body=reason,
-        url="/me/",
-    )
+    _verification_ended(verification, actor, "pending", _("Your residency verification was not approved"))
     return verification
 
 
@@ -567,21 +566,7 @@ def verification_revoke(*, verification, actor, reason: str) -> ResidencyVerific
     verification.ended_at = timezone.now()
     verification.reason = reason[:500]
     verification.save(update_fields=["status", "ended_at", "reason"])
-    audit_record(
-        actor=actor,
-        action="verification.revoked",
-        obj=verification,
-        area=verification.cell,
-        before={"status": "approved"},
-        after={"status": "revoked", "reason": reason},
-    )
-    notify(
-        recipient=verification.user,
-        kind="verification.decided",
-        title=_("Your residency verification was revoked"),
-        body=reason,
-        url="/me/",
-    )
+    _verification_ended(verification, actor, "approved", _("Your residency verification was revoked"))
     return verification
 
 
