@@ -7,7 +7,17 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
-from .models import Area, AreaRole, AuditEntry, Membership, ModerationCase, Organisation, ResidencyVerification, User
+from .models import (
+    Area,
+    AreaRole,
+    AuditEntry,
+    CalendarDay,
+    Membership,
+    ModerationCase,
+    Organisation,
+    ResidencyVerification,
+    User,
+)
 from .services import AREA_CSV_COLUMNS, area_import_csv
 
 
@@ -135,3 +145,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from .workdays import bump_calendar
+
+        bump_calendar()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        from .workdays import bump_calendar
+
+        bump_calendar()

@@ -532,3 +532,24 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.subject_type_id}#{self.subject_id}"
+
+
+class CalendarDay(models.Model):
+    """A correction to the official calendar: a day that is (or is not) a working day.
+
+    Working days are Monday to Friday minus the public holidays plus the make-up working days (调休)
+    published each year; the `chinese-calendar` package knows the published years and these rows
+    override it (a late announcement, a local holiday).
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar correction")
+        verbose_name_plural = _("calendar corrections")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date}: {self.note}"

@@ -15,11 +15,24 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
+TICK_JOBS: dict[str, Callable[[], int]] = {}
+DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
 TIMELINE_VERBS: dict[str, Promise] = {}
 
 
 def notification_kind(key: str, label: Promise, default: str = "immediate") -> None:
     NOTIFICATION_KINDS[key] = (label, default)
+
+
+def tick_job(name: str, job: Callable[[], int]) -> None:
+    """A time-driven side effect that `manage.py tick` runs; it must be idempotent."""
+    TICK_JOBS[name] = job
+
+
+def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:
+    """A later stage's part of `seed_demo`; called with the demo people and areas, must be idempotent."""
+    if seeder not in DEMO_SEEDERS:
+        DEMO_SEEDERS.append(seeder)
 
 
 def timeline_verb(verb: str, message: Promise) -> None:

@@ -6,3 +6,14 @@ class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from civic.registry import demo_seeder, tick_job
+
+        from .demo import seed
+        from .registry import register
+        from .services import expire_due_proposals
+
+        register()
+        tick_job("proposals.expire", expire_due_proposals)
+        demo_seeder(seed)

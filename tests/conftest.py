@@ -77,3 +77,28 @@ def private_root(settings, tmp_path):
     private_storage._wrapped = empty
     yield tmp_path
     private_storage._wrapped = empty
+
+
+@pytest.fixture
+def pworld(world):
+    """The world of tests/world.py with proposal rules: 3 co-signatures in 30 days, 15 working days to answer."""
+    from proposals.models import AreaPolicy, Category
+
+    AreaPolicy.objects.create(area=world["S1"], endorsement_threshold=3, collection_days=30, response_working_days=15)
+    world.category = Category.objects.create(name="照明品质提升")
+    return world
+
+
+@pytest.fixture
+def make_proposal(pworld):
+    from proposals import services
+
+    def make(author="resident", area="C1", publish=True, **kwargs):
+        kwargs.setdefault("title", "楼道灯长期不亮")
+        kwargs.setdefault("body", "3 栋楼道灯坏了两个月，晚上很不安全。")
+        proposal = services.proposal_create(
+            author=pworld[author], category=pworld.category, area=pworld[area], **kwargs
+        )
+        return services.proposal_publish(actor=pworld[author], proposal=proposal) if publish else proposal
+
+    return make

@@ -114,3 +114,19 @@ def case_in(area):
     return ModerationCase.objects.create(
         content_type=ContentType.objects.get_for_model(org), object_id=org.pk, area=area, excerpt="…"
     )
+
+
+def proposal_in(w: World, area: str = "C1"):
+    """A published proposal by the resident, in community C1."""
+    from proposals.models import Category, Proposal
+
+    category, _ = Category.objects.get_or_create(name="测试类别")
+    return Proposal.objects.create(
+        title="测试建议",
+        body="测试建议的内容",
+        category=category,
+        area=w[area],
+        area_path=w[area].path,
+        author=w["resident"],
+        state="published",
+    )

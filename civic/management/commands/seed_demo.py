@@ -16,6 +16,7 @@ from civic.models import (
     Organisation,
     ResidencyVerification,
 )
+from civic.registry import DEMO_SEEDERS
 from civic.services import (
     area_get_or_create,
     area_role_grant,
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             self._residents(people, areas)
             self._memberships(people)
             self._reports(people, areas)
+            for seeder in DEMO_SEEDERS:  # the later stages' demo data, in app order
+                seeder(people, areas)
         if not quiet_logins:
             self._print_logins()
 

@@ -1,0 +1,68 @@
+"""Working days as officials count them: Monday to Friday, minus public holidays, plus make-up
+working days (调休). Published years come from `chinese-calendar`; CalendarDay rows correct them; a
+year nobody has published yet counts Monday to Friday."""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import chinese_calendar
+
+
+def _published(day: date) -> bool | None:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+@lru_cache(maxsize=16)
+def _corrections(version: int) -> dict[date, bool]:
+    from .models import CalendarDay
+
+    return dict(CalendarDay.objects.values_list("date", "is_workday"))
+
+
+def _version() -> int:
+    from django.core.cache import cache
+
+    return cache.get_or_set("civic.calendar.version", 1, None)
+
+
+def bump_calendar() -> None:
+    """Call after a correction is saved, so every process reads the new calendar."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr("civic.calendar.version")
+    except ValueError:
+        cache.set("civic.calendar.version", 2, None)
+
+
+def is_workday(day: date, corrections: dict[date, bool] | None = None) -> bool:
+    corrections = _corrections(_version()) if corrections is None else corrections
+    if day in corrections:
+        return corrections[day]
+    published = _published(day)
+    return day.weekday() < 5 if published is None else published
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (the start day itself is not counted)."""
+    corrections = _corrections(_version())
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if is_workday(current, corrections):
+            left -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if `end` is not after `start`)."""
+    corrections = _corrections(_version())
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if is_workday(current, corrections):
+            count += 1
+    return count

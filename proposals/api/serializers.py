@@ -1,0 +1,141 @@
+from rest_framework import serializers
+
+from civic.api.serializers import AreaBriefSerializer, PersonSerializer
+
+from ..models import AnswerStatus, Category, Channel, Comment, CoSponsor, OfficialAnswer, PledgeKind, Proposal, Stance
+from ..selectors import effective_state, is_overdue
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "description", "is_active"]
+
+
+class ProposalListSerializer(serializers.ModelSerializer):
+    area = AreaBriefSerializer(read_only=True)
+    category = serializers.CharField(source="category.name", read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    state = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "title",
+            "state",
+            "category",
+            "area",
+            "organisation",
+            "actor_kind",
+            "channel",
+            "endorsement_count",
+            "threshold",
+            "comment_count",
+            "published_at",
+            "collection_deadline",
+            "response_due",
+            "overdue",
+        ]
+
+    def get_state(self, obj) -> str:
+        return effective_state(obj)
+
+    def get_overdue(self, obj) -> bool:
+        return is_overdue(obj)
+
+
+class ProposalDetailSerializer(ProposalListSerializer):
+    author = PersonSerializer(read_only=True)
+    body_html = serializers.CharField(read_only=True)
+
+    class Meta(ProposalListSerializer.Meta):
+        fields = [
+            *ProposalListSerializer.Meta.fields,
+            "body",
+            "body_html",
+            "location",
+            "estimated_cost",
+            "author",
+            "on_behalf_of",
+            "first_answered_at",
+            "qualified_at",
+            "closed_at",
+            "decline_reason",
+            "follower_count",
+        ]
+
+
+class ProposalWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=80)
+    body = serializers.CharField(max_length=10000, help_text="Markdown")
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    area = serializers.CharField(help_text="Area code")
+    location = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    estimated_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    organisation = serializers.IntegerField(required=False, allow_null=True, help_text="Act for this organisation")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    on_behalf_of = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    publish = serializers.BooleanField(default=False, help_text="Publish at once instead of saving a draft")
+
+
+class ProposalUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=80)
+    body = serializers.CharField(max_length=10000)
+
+
+class ProposalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    official = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = OfficialAnswer
+        fields = ["id", "official", "status", "reason", "created_at", "working_days_taken", "on_time"]
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AnswerStatus.choices)
+    reason = serializers.CharField(max_length=3000)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "author", "organisation", "stance", "body", "created_at", "edited_at"]
+
+
+class CommentWriteSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=3000)
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.NEUTRAL)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    organisation = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CoSponsorSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(source="user", read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+
+    class Meta:
+        model = CoSponsor
+        fields = ["id", "person", "organisation", "pledge_kind", "pledge_amount", "pledge_description", "created_at"]
+
+
+class CoSponsorWriteSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, allow_null=True)
+    pledge_kind = serializers.ChoiceField(choices=PledgeKind.choices, default=PledgeKind.NONE)
+    pledge_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    pledge_description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class EndorsementStateSerializer(serializers.Serializer):
+    endorsement_count = serializers.IntegerField()
+    state = serializers.CharField()

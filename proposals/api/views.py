@@ -1,0 +1,292 @@
+"""Proposals API: parse, call a service or selector, serialize."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from civic.errors import InvalidInput, NotFound
+from civic.models import Area, Organisation
+
+from .. import selectors, services
+from ..models import Category, Comment, ProposalState
+from . import serializers as s
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _area(code):
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise NotFound("area_unknown", _("No area has the code %(code)s.") % {"code": code}, field="area")
+    return area
+
+
+def _organisation(pk):
+    return Organisation.objects.filter(pk=pk).first() if pk else None
+
+
+def _visible(request, pk):
+    proposal = services.get_proposal(pk)
+    mine = request.user.is_authenticated and proposal.author_id == request.user.pk
+    if (proposal.state == ProposalState.DRAFT or proposal.is_hidden) and not mine:
+        raise NotFound("not_found", _("Not found."))
+    return proposal
+
+
+class CategoryListView(generics.ListAPIView):
+    serializer_class = s.CategorySerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    queryset = Category.objects.filter(is_active=True)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("area", str, description="Area code: proposals in it and everything under it"),
+        OpenApiParameter("category", int),
+        OpenApiParameter("state", str, description="collecting, or a state"),
+        OpenApiParameter(
+            "actor", str, description="resident, enterprise, social, residents_group, committee, government"
+        ),
+        OpenApiParameter("q", str, description="Search (works with Chinese of any length)"),
+        OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+    ]
+)
+class ProposalListView(generics.ListCreateAPIView):
+    """Published proposals, filtered and sorted; create one (a draft, or published at once)."""
+
+    serializer_class = s.ProposalListSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        sort = params.get("sort", "newest")
+        if sort not in selectors.SORTS:
+            raise InvalidInput("sort_unknown", _("Unknown order."), field="sort")
+        state = params.get("state") or None
+        if state and state != "collecting" and state not in ProposalState.values:
+            raise InvalidInput("state_unknown", _("Unknown state."), field="state")
+        category = None
+        if params.get("category"):
+            category = Category.objects.filter(pk=params["category"]).first() if params["category"].isdigit() else None
+            if category is None:
+                raise InvalidInput("category_unknown", _("Unknown category."), field="category")
+        return selectors.proposal_list(
+            area=_area(params["area"]) if params.get("area") else None,
+            category=category,
+            state=state,
+            actor_kind=params.get("actor") or None,
+            query=params.get("q", "")[:60],
+            sort=sort,
+        )
+
+    @extend_schema(request=s.ProposalWriteSerializer, responses={201: s.ProposalDetailSerializer})
+    def post(self, request):
+        data = _valid(s.ProposalWriteSerializer, request)
+        proposal = services.proposal_create(
+            author=request.user,
+            title=data["title"],
+            body=data["body"],
+            category=data["category"],
+            area=_area(data["area"]),
+            location=data["location"],
+            estimated_cost=data.get("estimated_cost"),
+            organisation=_organisation(data.get("organisation")),
+            channel=data["channel"],
+            on_behalf_of=data["on_behalf_of"],
+        )
+        if data["publish"]:
+            proposal = services.proposal_publish(actor=request.user, proposal=proposal)
+        return Response(s.ProposalDetailSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalDetailView(APIView):
+    @extend_schema(responses=s.ProposalDetailSerializer)
+    def get(self, request, pk):
+        return Response(s.ProposalDetailSerializer(_visible(request, pk)).data)
+
+    @extend_schema(
+        request=s.ProposalUpdateSerializer,
+        responses=s.ProposalDetailSerializer,
+        summary="Edit (a draft fully; after publication only small corrections)",
+    )
+    def patch(self, request, pk):
+        data = _valid(s.ProposalUpdateSerializer, request)
+        proposal = services.proposal_update(
+            actor=request.user, proposal=_visible(request, pk), title=data["title"], body=data["body"]
+        )
+        return Response(s.ProposalDetailSerializer(proposal).data)
+
+
+class ProposalTransitionView(APIView):
+    """publish · withdraw (reason optional) · decline (officials; reason)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    action_name = ""
+
+    @extend_schema(request=s.ProposalReasonSerializer, responses=s.ProposalDetailSerializer)
+    def post(self, request, pk):
+        proposal = _visible(request, pk)
+        reason = _valid(s.ProposalReasonSerializer, request).get("reason", "")
+        if self.action_name == "publish":
+            proposal = services.proposal_publish(actor=request.user, proposal=proposal)
+        elif self.action_name == "withdraw":
+            proposal = services.proposal_withdraw(actor=request.user, proposal=proposal, reason=reason)
+        else:
+            proposal = services.proposal_decline(actor=request.user, proposal=proposal, reason=reason)
+        return Response(s.ProposalDetailSerializer(services.get_proposal(proposal.pk)).data)
+
+
+class EndorseView(APIView):
+    """Co-sign (POST) or withdraw your co-signature (DELETE)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: s.EndorsementStateSerializer})
+    def post(self, request, pk):
+        proposal = services.proposal_endorse(user=request.user, proposal=_visible(request, pk))
+        return Response(
+            {"endorsement_count": proposal.endorsement_count, "state": proposal.state}, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses={200: s.EndorsementStateSerializer})
+    def delete(self, request, pk):
+        proposal = services.proposal_unendorse(user=request.user, proposal=_visible(request, pk))
+        return Response({"endorsement_count": proposal.endorsement_count, "state": proposal.state})
+
+
+class FollowView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, pk):
+        services.proposal_follow(user=request.user, proposal=_visible(request, pk), follow=True)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk):
+        services.proposal_follow(user=request.user, proposal=_visible(request, pk), follow=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentListView(APIView):
+    def get_permissions(self):
+        return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=s.CommentSerializer(many=True))
+    def get(self, request, pk):
+        proposal = _visible(request, pk)
+        comments = Comment.objects.filter(proposal=proposal, is_hidden=False).select_related("author", "organisation")
+        return Response(s.CommentSerializer(comments, many=True).data)
+
+    @extend_schema(request=s.CommentWriteSerializer, responses={201: s.CommentSerializer})
+    def post(self, request, pk):
+        proposal = _visible(request, pk)
+        data = _valid(s.CommentWriteSerializer, request)
+        parent = (
+            Comment.objects.filter(pk=data.get("parent"), proposal=proposal).first() if data.get("parent") else None
+        )
+        if data.get("parent") and parent is None:
+            raise InvalidInput("parent_invalid", _("You can only reply to a comment on this proposal."), field="parent")
+        comment = services.comment_add(
+            author=request.user,
+            proposal=proposal,
+            body=data["body"],
+            stance=data["stance"],
+            parent=parent,
+            organisation=_organisation(data.get("organisation")),
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CommentDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=s.CommentWriteSerializer,
+        responses=s.CommentSerializer,
+        summary="Edit your comment (within the edit window)",
+    )
+    def patch(self, request, pk):
+        comment = Comment.objects.filter(pk=pk).first()
+        if comment is None:
+            raise NotFound("not_found", _("Not found."))
+        data = _valid(s.CommentWriteSerializer, request)
+        comment = services.comment_edit(actor=request.user, comment=comment, body=data["body"], stance=data["stance"])
+        return Response(s.CommentSerializer(comment).data)
+
+
+class AnswerView(APIView):
+    def get_permissions(self):
+        return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=s.AnswerSerializer(many=True))
+    def get(self, request, pk):
+        return Response(s.AnswerSerializer(selectors.answers(_visible(request, pk)), many=True).data)
+
+    @extend_schema(
+        request=s.AnswerWriteSerializer,
+        responses={201: s.AnswerSerializer},
+        summary="Answer as an official of the area",
+    )
+    def post(self, request, pk):
+        data = _valid(s.AnswerWriteSerializer, request)
+        answer = services.proposal_answer(
+            official=request.user, proposal=_visible(request, pk), status=data["status"], reason=data["reason"]
+        )
+        return Response(s.AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class CoSponsorView(APIView):
+    def get_permissions(self):
+        return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=s.CoSponsorSerializer(many=True))
+    def get(self, request, pk):
+        return Response(s.CoSponsorSerializer(selectors.cosponsors(_visible(request, pk)), many=True).data)
+
+    @extend_schema(request=s.CoSponsorWriteSerializer, responses={201: s.CoSponsorSerializer})
+    def post(self, request, pk):
+        data = _valid(s.CoSponsorWriteSerializer, request)
+        sponsor = services.cosponsor_join(
+            user=request.user,
+            proposal=_visible(request, pk),
+            organisation=_organisation(data.get("organisation")),
+            pledge_kind=data["pledge_kind"],
+            pledge_amount=data.get("pledge_amount"),
+            pledge_description=data["pledge_description"],
+        )
+        return Response(s.CoSponsorSerializer(sponsor).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[OpenApiParameter("title", str), OpenApiParameter("area", str, description="Area code")])
+class SimilarView(generics.ListAPIView):
+    """Published proposals of the area that look like `title` (shown while writing)."""
+
+    serializer_class = s.ProposalListSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+    def get_queryset(self):
+        params = self.request.query_params
+        area = Area.objects.filter(code=params.get("area", "")).first()
+        return selectors.similar_proposals(title=params.get("title", "")[:80], area=area)
+
+
+class OverdueView(generics.ListAPIView):
+    """Unanswered proposals of your areas, the most urgent first (officials)."""
+
+    serializer_class = s.ProposalListSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("proposals.view_overdue"):
+            from civic.errors import NotAllowed
+
+            raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+        return selectors.waiting_for_answer(self.request.user)

@@ -1,0 +1,142 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civic.models import Area
+
+from .models import AnswerStatus, Category, Channel, PledgeKind, ProposalState, Stance
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80, help_text=_("What should change, in one line."))
+    body = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What is the problem, who is affected, what do you propose? Markdown is allowed: **bold**, lists, links."
+        ),
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    area = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=Area.objects.none(),
+        help_text=_("Where it is about: your grid cell, community or a wider area."),
+    )
+    location = forms.CharField(label=_("Where exactly (optional)"), max_length=120, required=False)
+    estimated_cost = forms.DecimalField(
+        label=_("Estimated cost in yuan (optional)"), required=False, min_value=0, decimal_places=2, max_digits=12
+    )
+    organisation = forms.ChoiceField(label=_("Propose as"), required=False)
+    channel = forms.ChoiceField(label=_("How it came in"), choices=Channel.choices, initial=Channel.ONLINE)
+    on_behalf_of = forms.CharField(label=_("Name of the resident who brought it"), max_length=60, required=False)
+    files = MultipleFileField(
+        label=_("Photos and files (optional)"),
+        required=False,
+        help_text=_("Up to 6 JPEG/PNG photos or PDF files, 5 MB each. Photos are re-saved without location data."),
+    )
+
+    def __init__(self, *args, areas, organisations, staff: bool, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["area"].label_from_instance = lambda a: "　" * a.depth + a.name
+        choices = [("", _("myself"))] + [(str(o.pk), o.name) for o in organisations]
+        self.fields["organisation"].choices = choices
+        if len(choices) == 1:
+            del self.fields["organisation"]
+        if not staff:
+            del self.fields["channel"]
+            del self.fields["on_behalf_of"]
+        if editing:
+            for name in ("organisation", "channel", "on_behalf_of", "files"):
+                self.fields.pop(name, None)
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=60)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All states")),
+            ("collecting", _("collecting co-signatures now")),
+            *[(v, label) for v, label in ProposalState.choices if v not in ("draft", "published")],
+        ],
+    )
+    actor = forms.ChoiceField(
+        label=_("Proposed by"),
+        required=False,
+        choices=[
+            ("", _("anyone")),
+            ("resident", _("residents")),
+            ("enterprise", _("enterprises")),
+            ("social", _("social organisations")),
+            ("residents_group", _("residents' groups")),
+            ("committee", _("residents' committees")),
+            ("government", _("government departments")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("newest", _("newest")),
+            ("endorsed", _("most co-signed")),
+            ("closest", _("closest to the threshold")),
+            ("deadline", _("co-signing ends soonest")),
+        ],
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    stance = forms.ChoiceField(
+        label=_("Your position"), choices=Stance.choices, initial=Stance.NEUTRAL, widget=forms.RadioSelect
+    )
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(label=_("Answer"), choices=AnswerStatus.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Explanation (public)"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CoSponsorForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Co-sponsor as"), required=False)
+    pledge_kind = forms.ChoiceField(
+        label=_("Pledge"), choices=PledgeKind.choices, initial=PledgeKind.NONE, widget=forms.RadioSelect
+    )
+    pledge_amount = forms.DecimalField(
+        label=_("Amount or value in yuan"), required=False, min_value=0, decimal_places=2, max_digits=12
+    )
+    pledge_description = forms.CharField(label=_("What you pledge (for in-kind help)"), required=False, max_length=200)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("myself"))] + [(str(o.pk), o.name) for o in organisations]
+        self.fields["organisation"].choices = choices
+        if len(choices) == 1:
+            del self.fields["organisation"]
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    position = forms.IntegerField(label=_("Position in lists"), min_value=0, initial=100)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -1,0 +1,47 @@
+"""What proposals plug into the civic core: notification kinds, timeline lines, moderated content."""
+
+from django.utils.translation import gettext_lazy as _
+
+from civic.registry import Moderated, moderated, notification_kind, timeline_verb
+
+
+def register() -> None:
+    from .models import Comment, Proposal
+
+    notification_kind("proposal.qualified", _("A proposal you follow or look after qualified for the agenda"))
+    notification_kind("proposal.state", _("A proposal you follow changed state"))
+    notification_kind("proposal.answered", _("An official answered a proposal you follow"))
+    notification_kind("proposal.comment", _("New comments on proposals you follow"), "daily")
+
+    timeline_verb("proposal.published", _("Published: “%(title)s” starts collecting co-signatures"))
+    timeline_verb("proposal.corrected", _("The author corrected the text"))
+    timeline_verb("proposal.cosponsored", _("%(who)s joined as co-sponsor"))
+    timeline_verb("proposal.qualified", _("Qualified for the agenda with %(count)s co-signatures"))
+    timeline_verb("proposal.answered", _("%(official)s answered"))
+    timeline_verb("proposal.declined", _("Declined by %(official)s"))
+    timeline_verb("proposal.withdrawn", _("Withdrawn by the author"))
+    timeline_verb("proposal.expired", _("Closed: only %(count)s co-signatures when the time ran out"))
+    timeline_verb("proposal.scheduled", _("Put on an agenda: %(where)s"))
+    timeline_verb("proposal.adopted", _("Adopted %(how)s"))
+    timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"))
+    timeline_verb("proposal.in_implementation", _("Work started"))
+    timeline_verb("proposal.done", _("Done"))
+
+    moderated(
+        Proposal,
+        Moderated(
+            area=lambda p: p.area,
+            author=lambda p: p.author,
+            excerpt=lambda p: f"{p.title}: {p.body}"[:300],
+            url=lambda p: p.get_absolute_url(),
+        ),
+    )
+    moderated(
+        Comment,
+        Moderated(
+            area=lambda c: c.proposal.area,
+            author=lambda c: c.author,
+            excerpt=lambda c: c.body[:300],
+            url=lambda c: f"{c.proposal.get_absolute_url()}#comment-{c.pk}",
+        ),
+    )

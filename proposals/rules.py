@@ -1,0 +1,13 @@
+import rules
+
+from civic.predicates import is_active_person, is_superuser
+
+from .predicates import covers_area_as_staff, is_author, is_official_anywhere, is_official_of_proposal_area
+
+rules.add_perm("proposals.create", is_active_person)
+rules.add_perm("proposals.edit", is_author)
+rules.add_perm("proposals.answer", is_official_of_proposal_area | is_superuser)
+rules.add_perm("proposals.enter_on_behalf", covers_area_as_staff | is_superuser)
+rules.add_perm("proposals.manage_categories", is_official_anywhere | is_superuser)
+rules.add_perm("proposals.view_overdue", is_official_anywhere | is_superuser)
+rules.add_perm("proposals.comment", is_active_person)

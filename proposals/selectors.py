@@ -1,0 +1,247 @@
+"""Reads of proposals: the list with its filters and search, the page's parts, overdue answers."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from civic.models import Area
+
+from . import lifecycle
+from .models import AreaPolicy, Comment, CoSponsor, Endorsement, Follow, OfficialAnswer, Proposal, ProposalState
+from .search import query_tokens, tokens, tsquery
+
+
+@dataclass(frozen=True)
+class Policy:
+    endorsement_threshold: int
+    collection_days: int
+    response_working_days: int
+    area: Area | None = None
+
+
+def policy_for(area: Area) -> Policy:
+    """The nearest rules at or above `area` (one query), or the site's defaults."""
+    codes = area.path.strip("/").split("/")
+    found = {p.area.code: p for p in AreaPolicy.objects.filter(area__code__in=codes).select_related("area")}
+    for code in reversed(codes):
+        if code in found:
+            p = found[code]
+            return Policy(p.endorsement_threshold, p.collection_days, p.response_working_days, p.area)
+    return Policy(
+        settings.PROPOSAL_DEFAULT_THRESHOLD,
+        settings.PROPOSAL_DEFAULT_COLLECTION_DAYS,
+        settings.PROPOSAL_DEFAULT_RESPONSE_WORKING_DAYS,
+    )
+
+
+def effective_state(proposal: Proposal, now=None) -> str:
+    """The state as the clock sees it: a window that has passed is closed whether or not a job ran."""
+    now = now or timezone.now()
+    if (
+        proposal.state == ProposalState.PUBLISHED
+        and proposal.collection_deadline
+        and proposal.collection_deadline <= now
+    ):
+        return ProposalState.EXPIRED
+    return proposal.state
+
+
+def is_overdue(proposal: Proposal, today=None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        proposal.first_answered_at is None
+        and proposal.response_due is not None
+        and proposal.state in lifecycle.OPEN_FOR_ANSWER
+        and today > proposal.response_due
+    )
+
+
+def search(queryset: QuerySet[Proposal], query: str) -> QuerySet[Proposal]:
+    """Filter by a search query (Chinese-aware; see proposals/search.py)."""
+    needed = query_tokens(query)
+    if not needed:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        return queryset.alias(_sv=SearchVector("search_tokens", config="simple")).filter(
+            _sv=SearchQuery(tsquery(query), config="simple", search_type="raw")
+        )
+    condition = Q()
+    for token in needed:
+        condition &= (
+            Q(search_tokens__contains=f" {token} ")
+            | Q(search_tokens__startswith=f"{token} ")
+            | Q(search_tokens__endswith=f" {token}")
+            | Q(search_tokens=token)
+        )
+    return queryset.filter(condition)
+
+
+SORTS = {
+    "newest": ["-published_at", "-id"],
+    "endorsed": ["-endorsement_count", "-published_at", "-id"],
+    "closest": ["_missing", "collection_deadline", "-id"],
+    "deadline": ["collection_deadline", "-id"],
+}
+
+
+def proposal_list(
+    *,
+    area: Area | None = None,
+    category=None,
+    state: str | None = None,
+    actor_kind: str | None = None,
+    query: str = "",
+    sort: str = "newest",
+    viewer=None,
+) -> QuerySet[Proposal]:
+    queryset = Proposal.objects.filter(is_hidden=False).exclude(state=ProposalState.DRAFT)
+    if area is not None:
+        queryset = queryset.filter(area_path__startswith=area.path)
+    if category is not None:
+        queryset = queryset.filter(category=category)
+    if state == "collecting":
+        queryset = queryset.filter(state=ProposalState.PUBLISHED, collection_deadline__gt=timezone.now())
+    elif state == ProposalState.EXPIRED:
+        queryset = queryset.filter(
+            Q(state=ProposalState.EXPIRED) | Q(state=ProposalState.PUBLISHED, collection_deadline__lte=timezone.now())
+        )
+    elif state:
+        queryset = queryset.filter(state=state)
+    if actor_kind:
+        queryset = queryset.filter(actor_kind=actor_kind)
+    queryset = search(queryset, query)
+    if sort in ("closest", "deadline"):
+        queryset = queryset.filter(state=ProposalState.PUBLISHED, collection_deadline__gt=timezone.now())
+    if sort == "closest":
+        queryset = queryset.annotate(_missing=F("threshold") - F("endorsement_count"))
+    return queryset.select_related("area", "category", "organisation", "author").order_by(
+        *SORTS.get(sort, SORTS["newest"])
+    )
+
+
+def _matching_any(queryset: QuerySet[Proposal], needed: list[str]) -> QuerySet[Proposal]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        raw = " | ".join(f"'{t}'" for t in needed if "'" not in t)
+        return queryset.alias(_sv=SearchVector("search_tokens", config="simple")).filter(
+            _sv=SearchQuery(raw, config="simple", search_type="raw")
+        )
+    condition = Q()
+    for token in needed:
+        condition |= Q(search_tokens__contains=f" {token} ") | Q(search_tokens__startswith=f"{token} ")
+    return queryset.filter(condition)
+
+
+def _likeness(wanted: set[str], title: str) -> float:
+    """How much of a title's wording another title shares: pairs of characters (words, in Chinese)
+    count double, single characters once."""
+    other = set(tokens(title))
+    weight = lambda ts: sum(2 if len(t) == 2 and not t.isascii() else 1 for t in ts)  # noqa: E731
+    return weight(wanted & other) / weight(wanted)
+
+
+def similar_proposals(*, title: str, area: Area | None, exclude_pk=None, limit: int = 5) -> list[Proposal]:
+    """Proposals in the same area (or above or below it) whose titles look like `title`, best first; one query."""
+    wanted = set(tokens(title))
+    if not wanted:
+        return []
+    queryset = Proposal.objects.filter(is_hidden=False).exclude(
+        state__in=[ProposalState.DRAFT, ProposalState.WITHDRAWN]
+    )
+    if area is not None:
+        codes = area.path.strip("/").split("/")
+        queryset = queryset.filter(Q(area_path__startswith=area.path) | Q(area__code__in=codes))
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    candidates = _matching_any(queryset, sorted(wanted)).order_by("-published_at")[:200]
+    scored = [(_likeness(wanted, p.title), p.pk, p) for p in candidates]
+    scored = sorted((item for item in scored if item[0] >= 0.35), key=lambda item: (-item[0], -item[1]))
+    return [proposal for _score, _pk, proposal in scored[:limit]]
+
+
+def stance_counts(proposal: Proposal) -> dict[str, int]:
+    counts = dict(
+        Comment.objects.filter(proposal=proposal, is_hidden=False)
+        .values_list("stance")
+        .annotate(n=Count("id"))
+        .values_list("stance", "n")
+    )
+    return {"for": counts.get("for", 0), "against": counts.get("against", 0), "neutral": counts.get("neutral", 0)}
+
+
+def comment_threads(proposal: Proposal) -> list[Comment]:
+    """Top-level comments, each with `.thread` (its visible replies), in two queries."""
+    comments = list(Comment.objects.filter(proposal=proposal, is_hidden=False).select_related("author", "organisation"))
+    top = [c for c in comments if c.parent_id is None]
+    by_parent: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id:
+            by_parent.setdefault(c.parent_id, []).append(c)
+    for c in top:
+        c.thread = by_parent.get(c.pk, [])
+    return top
+
+
+def endorsers(proposal: Proposal, limit: int = 200):
+    return Endorsement.objects.filter(proposal=proposal).select_related("user").order_by("created_at")[:limit]
+
+
+def cosponsors(proposal: Proposal):
+    return CoSponsor.objects.filter(proposal=proposal).select_related("user", "organisation").order_by("created_at")
+
+
+def answers(proposal: Proposal):
+    return OfficialAnswer.objects.filter(proposal=proposal).select_related("official").order_by("created_at")
+
+
+def viewer_facts(proposal: Proposal, user) -> dict:
+    if not user.is_authenticated:
+        return {"endorsed": False, "following": False}
+    return {
+        "endorsed": Endorsement.objects.filter(proposal=proposal, user=user).exists(),
+        "following": Follow.objects.filter(proposal=proposal, user=user).exists(),
+    }
+
+
+def overdue_for(user) -> QuerySet[Proposal]:
+    """Proposals past their answer deadline without an answer, in the areas where `user` is an official."""
+    from civic.selectors import _covered_by
+
+    queryset = Proposal.objects.filter(
+        is_hidden=False,
+        first_answered_at__isnull=True,
+        state__in=lifecycle.OPEN_FOR_ANSWER,
+        response_due__lt=timezone.localdate(),
+    ).select_related("area", "category", "author")
+    if not user.is_superuser:
+        condition = _covered_by(user, {"official"}, "area_path")
+        if condition is None:
+            return queryset.none()
+        queryset = queryset.filter(condition)
+    return queryset.order_by("response_due", "id")
+
+
+def waiting_for_answer(user) -> QuerySet[Proposal]:
+    """Unanswered proposals (overdue or not) in the areas where `user` is an official."""
+    from civic.selectors import _covered_by
+
+    queryset = Proposal.objects.filter(
+        is_hidden=False, first_answered_at__isnull=True, state__in=lifecycle.OPEN_FOR_ANSWER
+    )
+    if not user.is_superuser:
+        condition = _covered_by(user, {"official"}, "area_path")
+        if condition is None:
+            return queryset.none()
+        queryset = queryset.filter(condition)
+    return queryset.select_related("area", "category").order_by("response_due", "id")
+
+
+def adopted_without_project():
+    """Adopted proposals (the funding stage picks from these)."""
+    return Proposal.objects.filter(state=ProposalState.ADOPTED, is_hidden=False).select_related("area", "category")

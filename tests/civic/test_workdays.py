@@ -1,0 +1,36 @@
+from datetime import date
+
+import pytest
+
+from civic.models import CalendarDay
+from civic.workdays import add_working_days, bump_calendar, is_workday, working_days_between
+
+
+def test_published_holidays_and_make_up_days_count():
+    assert not is_workday(date(2026, 10, 1))  # National Day
+    assert is_workday(date(2026, 10, 10))  # a Saturday made a working day (调休)
+    assert not is_workday(date(2026, 10, 11))  # an ordinary Sunday
+
+
+def test_years_nobody_published_count_monday_to_friday():
+    assert is_workday(date(2027, 1, 4)) and not is_workday(date(2027, 1, 9))
+
+
+def test_fifteen_working_days_across_national_day():
+    # published on Mid-Autumn Day (Fri 2026-09-25, a holiday): 9-28, 9-29, 9-30, National Day 10-1..10-7 off,
+    # 10-8 and 10-9 working, Saturday 10-10 a make-up working day, then 10-12..16 and 10-19..22
+    due = add_working_days(date(2026, 9, 25), 15)
+    assert due == date(2026, 10, 22)
+    assert working_days_between(date(2026, 9, 25), due) == 15
+    assert working_days_between(date(2026, 9, 25), date(2026, 9, 25)) == 0
+
+
+@pytest.mark.django_db
+def test_officials_corrections_override_the_published_calendar():
+    CalendarDay.objects.create(date=date(2026, 12, 7), is_workday=False, note="本市临时假日")
+    bump_calendar()
+    assert not is_workday(date(2026, 12, 7))
+    assert add_working_days(date(2026, 12, 4), 1) == date(2026, 12, 8)
+    CalendarDay.objects.all().delete()
+    bump_calendar()
+    assert add_working_days(date(2026, 12, 4), 1) == date(2026, 12, 7)

@@ -1,0 +1,189 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from proposals import services
+from proposals.models import Proposal
+from tests.factories import UserFactory
+from tests.world import fresh, verify
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(api_client, user):
+    api_client.force_authenticate(fresh(user))
+    return api_client
+
+
+def test_create_publish_endorse_comment_answer_through_the_api(api_client, pworld):
+    client = as_user(api_client, pworld["resident"])
+    created = client.post(
+        "/api/proposals/",
+        {
+            "title": "楼道灯长期不亮",
+            "body": "3 栋楼道灯坏了两个月。",
+            "category": pworld.category.pk,
+            "area": pworld["C1"].code,
+            "estimated_cost": "4800.00",
+            "publish": True,
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["state"] == "published" and body["threshold"] == 3 and body["estimated_cost"] == "4800.00"
+    pk = body["id"]
+
+    neighbour = UserFactory()
+    verify(neighbour, pworld["c1b"])
+    client = as_user(api_client, neighbour)
+    assert client.post(f"/api/proposals/{pk}/endorsement/").json() == {"endorsement_count": 1, "state": "published"}
+    again = client.post(f"/api/proposals/{pk}/endorsement/", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409 and again.json()["detail"] == "You have already co-signed this proposal."
+    outsider = as_user(api_client, pworld["resident_elsewhere"]).post(f"/api/proposals/{pk}/endorsement/")
+    assert outsider.status_code == 403 and outsider.json()["code"] == "not_eligible"
+
+    comment = as_user(api_client, pworld["member"]).post(
+        f"/api/proposals/{pk}/comments/", {"body": "支持", "stance": "for"}, format="json"
+    )
+    assert comment.status_code == 201
+    api_client.force_authenticate(None)
+    assert [c["stance"] for c in api_client.get(f"/api/proposals/{pk}/comments/").json()] == ["for"]
+
+    denied = as_user(api_client, pworld["official_elsewhere"]).post(
+        f"/api/proposals/{pk}/answers/", {"status": "accepted", "reason": "同意提交议事"}, format="json"
+    )
+    assert denied.status_code == 403
+    answer = as_user(api_client, pworld["official_here"]).post(
+        f"/api/proposals/{pk}/answers/", {"status": "accepted", "reason": "同意提交议事"}, format="json"
+    )
+    assert answer.status_code == 201 and answer.json()["on_time"] is True
+
+
+def test_bad_input_gets_codes_not_500s(api_client, pworld):
+    client = as_user(api_client, pworld["resident"])
+    response = client.post(
+        "/api/proposals/",
+        {"title": "灯", "body": "太短了太短了太短了", "category": pworld.category.pk, "area": pworld["C1"].code},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "title_too_short"
+    response = client.post(
+        "/api/proposals/",
+        {"title": "一个标题", "body": "内容内容内容内容内容", "category": pworld.category.pk, "area": "nowhere"},
+        format="json",
+    )
+    assert response.status_code == 404 and response.json()["field"] == "area"
+    assert api_client.get("/api/proposals/", {"sort": "random"}).status_code == 400
+    assert api_client.get("/api/proposals/", {"state": "flying"}).status_code == 400
+    assert api_client.get("/api/proposals/", {"category": "x"}).status_code == 400
+
+
+def test_drafts_are_private(api_client, make_proposal, pworld):
+    draft = make_proposal(publish=False)
+    api_client.force_authenticate(None)
+    assert api_client.get(f"/api/proposals/{draft.pk}/").status_code == 404
+    assert as_user(api_client, pworld["resident"]).get(f"/api/proposals/{draft.pk}/").status_code == 200
+    assert draft.pk not in [p["id"] for p in api_client.get("/api/proposals/").json()["results"]]
+
+
+def test_list_api_filters_and_searches(api_client, make_proposal, pworld):
+    make_proposal(title="增设 LED 路灯")
+    make_proposal(title="口袋公园补种绿植")
+    found = api_client.get("/api/proposals/", {"q": "路灯", "area": pworld["S1"].code}).json()["results"]
+    assert [p["title"] for p in found] == ["增设 LED 路灯"]
+    assert api_client.get("/api/proposals/", {"area": pworld["C2"].code}).json()["count"] == 0
+    similar = api_client.get("/api/proposals/similar/", {"title": "路灯坏了", "area": pworld["C1"].code}).json()
+    assert [p["title"] for p in similar] == ["增设 LED 路灯"]
+
+
+def _grow(pworld, n):
+    for i in range(n):
+        person = UserFactory()
+        verify(person, pworld["c1a"])
+        p = services.proposal_create(
+            author=person,
+            title=f"建议第{i}条内容",
+            body="这是一条测试用的建议内容。",
+            category=pworld.category,
+            area=pworld["C1"],
+        )
+        p = services.proposal_publish(actor=person, proposal=p)
+        services.comment_add(author=person, proposal=p, body="评论", stance="for")
+
+
+@pytest.mark.parametrize("url", ["/api/proposals/", "/proposals/", "/proposals/?sort=closest", "/proposals/?q=建议"])
+def test_list_queries_do_not_grow_with_rows(client, pworld, url):
+    _grow(pworld, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(pworld, 12)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_detail_page_queries_do_not_grow_with_comments(client, make_proposal, pworld):
+    p = make_proposal()
+    for i in range(2):
+        services.comment_add(author=pworld["member"], proposal=p, body=f"评论{i}")
+    with CaptureQueriesContext(connection) as small:
+        client.get(p.get_absolute_url())
+    for i in range(10):
+        c = services.comment_add(author=UserFactory(), proposal=p, body=f"更多评论{i}")
+        services.comment_add(author=UserFactory(), proposal=p, body="回复", parent=c)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(p.get_absolute_url()).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_pages_walk_through(client, pworld):
+    client.force_login(pworld["resident"])
+    form = client.get("/proposals/new/").content.decode()
+    assert "一社区" in form and 'name="channel"' not in form
+    response = client.post(
+        "/proposals/new/",
+        {
+            "title": "楼道灯长期不亮",
+            "body": "3 栋楼道灯坏了两个月。",
+            "category": pworld.category.pk,
+            "area": pworld["C1"].pk,
+            "publish": "1",
+        },
+    )
+    p = Proposal.objects.get()
+    assert response["Location"] == p.get_absolute_url() and p.state == "published"
+    page = client.get(p.get_absolute_url()).content.decode()
+    assert "联署这条建议" in page and "0</strong> / 3" in page.replace("\n", "")
+    client.post(f"/proposals/{p.pk}/comment/", {"body": "大家来支持", "stance": "for"})
+    assert "1 支持" in client.get(p.get_absolute_url()).content.decode()
+    bad = client.post(
+        f"/proposals/{p.pk}/cosponsor/",
+        {"pledge_kind": "money", "pledge_amount": ""},
+        HTTP_REFERER=f"http://testserver{p.get_absolute_url()}",
+        follow=True,
+    )
+    assert "请填写承诺的金额。" in bad.content.decode()
+
+
+def test_staff_see_the_channel_fields_and_the_answer_queue(client, make_proposal, pworld):
+    make_proposal()
+    client.force_login(pworld["organiser_here"])
+    assert 'name="channel"' in client.get("/proposals/new/").content.decode()
+    assert client.get("/proposals/answers/").status_code == 403
+    client.force_login(pworld["official_here"])
+    assert "楼道灯长期不亮" in client.get("/proposals/answers/").content.decode()
+
+
+def test_officials_manage_categories(client, pworld):
+    client.force_login(pworld["resident"])
+    assert client.get("/proposals/categories/").status_code == 403
+    client.force_login(pworld["official_city"])
+    client.post("/proposals/categories/", {"name": "加装电梯", "description": "", "position": 5, "is_active": "on"})
+    page = client.post("/proposals/categories/", {"name": "加装电梯", "position": 6})
+    assert "已有同名的类别。" in page.content.decode()
+
+
+def test_people_without_standing_are_told_how_to_get_it(client, pworld):
+    client.force_login(pworld["unverified"])
+    assert "申请居住核验" in client.get("/proposals/new/").content.decode()
