@@ -140,3 +140,11 @@ class CategoryForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     position = forms.IntegerField(label=_("Position in lists"), min_value=0, initial=100)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class AreaRulesForm(forms.Form):
+    endorsement_threshold = forms.IntegerField(label=_("Co-signatures needed"), min_value=1, max_value=100000)
+    collection_days = forms.IntegerField(label=_("Days to collect co-signatures"), min_value=1, max_value=365)
+    response_working_days = forms.IntegerField(
+        label=_("Working days for an official answer"), min_value=1, max_value=120
+    )

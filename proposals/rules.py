@@ -1,6 +1,6 @@
 import rules
 
-from civic.predicates import is_active_person, is_superuser
+from civic.predicates import is_active_person, is_official_of_area, is_superuser
 
 from .predicates import covers_area_as_staff, is_author, is_official_anywhere, is_official_of_proposal_area
 
@@ -11,3 +11,4 @@ rules.add_perm("proposals.enter_on_behalf", covers_area_as_staff | is_superuser)
 rules.add_perm("proposals.manage_categories", is_official_anywhere | is_superuser)
 rules.add_perm("proposals.view_overdue", is_official_anywhere | is_superuser)
 rules.add_perm("proposals.comment", is_active_person)
+rules.add_perm("proposals.set_rules", is_official_of_area | is_superuser)

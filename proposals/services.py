@@ -727,3 +727,29 @@ def get_proposal(pk) -> Proposal:
     if proposal is None:
         raise NotFound("not_found", _("Not found."))
     return proposal
+
+
+@transaction.atomic
+def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days: int, response_working_days: int):
+    """Set the proposal rules of an area (its sub-areas inherit them unless they set their own)."""
+    from .models import AreaPolicy
+
+    _require(actor, "proposals.set_rules", area, _("Only an official of this area or above can set its rules."))
+    values = {
+        "endorsement_threshold": endorsement_threshold,
+        "collection_days": collection_days,
+        "response_working_days": response_working_days,
+    }
+    limits = {"endorsement_threshold": (1, 100000), "collection_days": (1, 365), "response_working_days": (1, 120)}
+    for field, value in values.items():
+        low, high = limits[field]
+        if not isinstance(value, int) or not low <= value <= high:
+            raise InvalidInput(
+                "rule_out_of_range",
+                _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
+                field=field,
+            )
+    before = AreaPolicy.objects.filter(area=area).values(*values).first()
+    policy, _created = AreaPolicy.objects.update_or_create(area=area, defaults=values)
+    audit_record(actor=actor, action="proposal.rules_set", obj=policy, area=area, before=before, after=values)
+    return policy

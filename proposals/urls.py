@@ -8,6 +8,7 @@ urlpatterns = [
     path("similar/", views.similar, name="proposal-similar"),
     path("answers/", views.overdue, name="proposal-overdue"),
     path("categories/", views.categories, name="proposal-categories"),
+    path("rules/<str:code>/", views.area_rules, name="proposal-area-rules"),
     path("<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("<int:pk>/edit/", views.proposal_edit, name="proposal-edit"),
     path("<int:pk>/<str:action>/", views.proposal_action, name="proposal-action"),

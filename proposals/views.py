@@ -338,3 +338,28 @@ def similar(request):
             ]
         }
     )
+
+
+@login_required
+def area_rules(request, code):
+    from .forms import AreaRulesForm
+
+    area = get_object_or_404(Area, code=code)
+    if not request.user.has_perm("proposals.set_rules", area):
+        raise NotAllowed("not_allowed", _("You do not have permission to see this page."))
+    current = selectors.policy_for(area)
+    initial = {
+        "endorsement_threshold": current.endorsement_threshold,
+        "collection_days": current.collection_days,
+        "response_working_days": current.response_working_days,
+    }
+    form = AreaRulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_policy_set(actor=request.user, area=area, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved. New proposals in %(area)s follow these rules.") % {"area": area.name})
+            return redirect("area-detail", code=area.code)
+    return render(request, "proposals/area_rules.html", {"area": area, "form": form, "current": current})
