@@ -1,11 +1,15 @@
 """Proposal pages: parse, call a service or selector, render."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -171,7 +175,14 @@ def proposal_detail(request, pk):
         "policy": selectors.policy_for(proposal.area),
         "percent": min(100, round(100 * proposal.endorsement_count / proposal.threshold)) if proposal.threshold else 0,
         "stances": selectors.stance_counts(proposal),
-        "threads": selectors.comment_threads(proposal),
+        "threads": (threads := selectors.comment_threads(proposal)),
+        "editable": {
+            c.pk
+            for c in threads
+            if user.is_authenticated
+            and c.author_id == user.pk
+            and c.created_at > timezone.now() - timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES)
+        },
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
         "endorsers": selectors.endorsers(proposal, limit=50),

@@ -187,3 +187,14 @@ def test_officials_manage_categories(client, pworld):
 def test_people_without_standing_are_told_how_to_get_it(client, pworld):
     client.force_login(pworld["unverified"])
     assert "申请居住核验" in client.get("/proposals/new/").content.decode()
+
+
+def test_authors_edit_their_comment_within_the_window(client, make_proposal, pworld, settings):
+    p = make_proposal()
+    c = services.comment_add(author=pworld["member"], proposal=p, body="原来的评论")
+    client.force_login(pworld["member"])
+    assert f'action="/proposals/comments/{c.pk}/edit/"' in client.get(p.get_absolute_url()).content.decode()
+    client.post(f"/proposals/comments/{c.pk}/edit/", {"body": "改过的评论"})
+    assert "改过的评论" in client.get(p.get_absolute_url()).content.decode()
+    settings.PROPOSAL_COMMENT_EDIT_MINUTES = 0
+    assert f'action="/proposals/comments/{c.pk}/edit/"' not in client.get(p.get_absolute_url()).content.decode()
