@@ -42,11 +42,13 @@ urlpatterns = [
     path("notifications/preferences/", views.notification_preferences, name="notification-preferences"),
     path("audit/", views.audit_list, name="audit-list"),
     path("proposals/", include("proposals.urls")),
+    path("ballots/", include("deliberation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("civic.api.urls")),
     path("api/", include("proposals.api.urls")),
+    path("api/", include("deliberation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI (served from our own static files) sets one inline style; allowed on this page only.
     path(

@@ -6,3 +6,16 @@ class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = _("Deliberation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from civic.registry import demo_seeder, tick_job, timeline_verb
+
+        from .demo import seed
+        from .services import tally_closed_boxes
+
+        tick_job("deliberation.tally", tally_closed_boxes)
+        demo_seeder(seed)
+        timeline_verb("ballot.scheduled", _("A community vote is announced: “%(title)s”"))
+        timeline_verb("ballot.tallied", _("Results of “%(title)s” published (%(turnout)s ballots)"))

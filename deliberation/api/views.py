@@ -1,0 +1,143 @@
+"""Ballots API: parse, call a service or selector, serialize."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from civic.errors import Conflict, NotFound
+
+from .. import services
+from ..models import BallotBox, BallotOption, BoxState
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BallotOption
+        fields = ["project_id", "title", "cost", "proposal"]
+
+
+class BoxSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code")
+    phase = serializers.SerializerMethodField()
+    options = OptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BallotBox
+        fields = [
+            "id",
+            "title",
+            "description",
+            "kind",
+            "area",
+            "phase",
+            "opens_at",
+            "closes_at",
+            "secret",
+            "allow_change",
+            "budget",
+            "rule",
+            "min_choices",
+            "max_choices",
+            "quorum_share",
+            "threshold",
+            "turnout",
+            "imported",
+            "options",
+        ]
+
+    def get_phase(self, obj) -> str:
+        return obj.phase()
+
+
+class VoteSerializer(serializers.Serializer):
+    choices = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        help_text="project_ids of the chosen options; yes, no or abstain for a question",
+    )
+    receipt = serializers.CharField(required=False, allow_blank=True, help_text="Needed to change a secret ballot")
+
+
+class ReceiptSerializer(serializers.Serializer):
+    receipt = serializers.CharField(read_only=True, allow_null=True, help_text="Shown once: keep it")
+    changed = serializers.BooleanField(read_only=True)
+
+
+class ReceiptCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+
+
+class BoxListView(generics.ListAPIView):
+    """Announced, open and past community votes."""
+
+    serializer_class = BoxSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return (
+            BallotBox.objects.exclude(state=BoxState.DRAFT)
+            .select_related("area")
+            .prefetch_related("options")
+            .order_by("-closes_at", "-id")
+        )
+
+
+class BoxDetailView(generics.RetrieveAPIView):
+    serializer_class = BoxSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return BallotBox.objects.exclude(state=BoxState.DRAFT).select_related("area").prefetch_related("options")
+
+
+class VoteView(APIView):
+    """Cast a ballot (or change it, if the box allows; a secret ballot needs its receipt)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=VoteSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer})
+    def post(self, request, pk):
+        box = get_object_or_404(BallotBox.objects.exclude(state=BoxState.DRAFT), pk=pk)
+        data = VoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _ballot, code = services.vote_cast(
+            user=request.user,
+            box=box,
+            choices=data.validated_data["choices"],
+            receipt=data.validated_data.get("receipt") or None,
+        )
+        return Response(
+            {"receipt": code, "changed": code is None}, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK
+        )
+
+
+class ResultsView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        box = get_object_or_404(BallotBox, pk=pk)
+        if box.state != BoxState.TALLIED:
+            raise Conflict("results_hidden", _("Results are published after the vote has closed and been counted."))
+        return Response({"box": box.pk, "tallied_at": box.tallied_at, **box.result})
+
+
+class ReceiptCheckView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=ReceiptCheckSerializer,
+        responses={200: dict},
+        summary="Check that the ballot with this receipt is in the box",
+    )
+    def post(self, request):
+        data = ReceiptCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ballot = services.receipt_check(data.validated_data["code"])
+        if ballot is None:
+            raise NotFound("receipt_unknown", _("No ballot has this receipt code. Check the code for typing mistakes."))
+        return Response(
+            {"box": ballot.box_id, "counted": ballot.box.state == BoxState.TALLIED, "choices": ballot.choices}
+        )

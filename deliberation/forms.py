@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BoxKind, BudgetRule, Threshold
+
+
+class BoxForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of vote"), choices=BoxKind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    secret = forms.BooleanField(
+        label=_("Secret ballot (who voted is kept apart from what they chose)"), required=False, initial=True
+    )
+    allow_change = forms.BooleanField(
+        label=_("Voters may change their ballot until the close"), required=False, initial=True
+    )
+    budget = forms.DecimalField(
+        label=_("Budget in yuan (participatory budget)"), required=False, min_value=0, decimal_places=2, max_digits=14
+    )
+    rule = forms.ChoiceField(
+        label=_("Counting rule (participatory budget)"), choices=BudgetRule.choices, initial=BudgetRule.MES_ADD1
+    )
+    min_choices = forms.IntegerField(label=_("Fewest options a voter must choose"), min_value=0, initial=0)
+    max_choices = forms.IntegerField(
+        label=_("Most options a voter may choose (0: no limit; for a choice among options: how many win)"),
+        min_value=0,
+        initial=0,
+    )
+    quorum_share = forms.DecimalField(
+        label=_("Turnout needed, as a share of eligible residents (yes/no question), e.g. 0.1"),
+        min_value=0,
+        max_value=1,
+        decimal_places=4,
+        initial=0,
+    )
+    threshold = forms.ChoiceField(label=_("Threshold (yes/no question)"), choices=Threshold.choices)
+
+
+class OptionForm(forms.Form):
+    proposal = forms.TypedChoiceField(
+        label=_("A qualified proposal of the area"), required=False, coerce=int, empty_value=None
+    )
+    title = forms.CharField(label=_("Or a title"), max_length=200, required=False)
+    cost = forms.DecimalField(label=_("Cost in yuan"), required=False, min_value=0, decimal_places=2, max_digits=14)
+
+    def __init__(self, *args, proposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [("", "—")] + [(p.pk, p.title) for p in proposals]
+
+
+class ScheduleForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label=_("Opens"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+
+class PaperBatchForm(forms.Form):
+    label = forms.CharField(label=_("Batch name (e.g. polling station and time)"), max_length=60)
+    voters = forms.CharField(
+        label=_("E-mail addresses of the people who voted, one per line"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    ballots = forms.CharField(
+        label=_(
+            "The ballots, one per line: the numbers of the chosen options separated by commas "
+            "(yes/no: yes, no or abstain)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,192 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civic.models import Area
+
+
+class BoxKind(models.TextChoices):
+    QUESTION = "question", _("yes / no question")
+    APPROVAL = "approval", _("choice among options")
+    BUDGET = "budget", _("participatory budget")
+
+
+class BudgetRule(models.TextChoices):
+    GREEDY = "greedy", _("most votes first (greedy)")
+    MES = "mes", _("Method of Equal Shares")
+    MES_ADD1 = "mes-add1", _("Method of Equal Shares, completed by Add1")
+
+
+class Threshold(models.TextChoices):
+    MAJORITY = "1/2", _("more than half of the yes and no votes")
+    TWO_THIRDS = "2/3", _("two thirds of the yes and no votes")
+
+
+class BoxState(models.TextChoices):
+    DRAFT = "draft", _("being prepared")
+    SCHEDULED = "scheduled", _("announced")
+    TALLIED = "tallied", _("results published")
+
+
+class BallotBox(models.Model):
+    """A community-wide vote in an area. Open and closed by the clock (opens_at, closes_at); results are
+    hidden until it closes, then computed once, stored and published."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="ballot_boxes")
+    area_path = models.CharField(max_length=400, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=BoxKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=BoxState.choices, default=BoxState.DRAFT)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    secret = models.BooleanField(_("secret ballot"), default=True)
+    allow_change = models.BooleanField(_("voters may change their ballot until the close"), default=True)
+    budget = models.DecimalField(
+        _("budget (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    rule = models.CharField(_("counting rule"), max_length=10, choices=BudgetRule.choices, default=BudgetRule.MES_ADD1)
+    min_choices = models.PositiveIntegerField(_("fewest options a voter must choose"), default=0)
+    max_choices = models.PositiveIntegerField(_("most options a voter may choose (0: no limit)"), default=0)
+    quorum_share = models.DecimalField(
+        _("turnout needed (share of eligible residents)"), max_digits=5, decimal_places=4, default=0
+    )
+    threshold = models.CharField(_("threshold"), max_length=3, choices=Threshold.choices, default=Threshold.MAJORITY)
+    imported = models.BooleanField(_("imported election"), default=False)
+    source_meta = models.JSONField(default=dict, blank=True)
+    turnout = models.PositiveIntegerField(_("ballots cast"), default=0)
+    eligible_count = models.PositiveIntegerField(_("eligible residents at the close"), null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    tallied_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
+        ordering = ["-closes_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "closes_at"], name="ballot_state_closes"),
+            models.Index(fields=["area_path"], name="ballot_area_path", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="budget") | Q(budget__isnull=False), name="ballot_budget_needs_budget"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"/ballots/{self.pk}/"
+
+    def phase(self, now=None) -> str:
+        """draft, upcoming, open, closed (waiting for the count) or tallied — judged from the clock."""
+        now = now or timezone.now()
+        if self.state == BoxState.TALLIED:
+            return "tallied"
+        if self.state == BoxState.DRAFT:
+            return "draft"
+        if self.opens_at and now < self.opens_at:
+            return "upcoming"
+        if self.closes_at and now >= self.closes_at:
+            return "closed"
+        return "open"
+
+
+class BallotOption(models.Model):
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="options")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.DecimalField(
+        _("cost (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="ballot_options"
+    )
+    project_id = models.CharField(_("project id"), max_length=40)
+    position = models.PositiveIntegerField(default=0)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["box", "project_id"], name="ballot_option_project_id_unique")]
+
+    def __str__(self):
+        return self.title
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    PAPER = "paper", _("on paper")
+    IMPORTED = "imported", _("imported")
+
+
+class Participation(models.Model):
+    """Who took part (one per person per box). In a secret box nothing here points to the ballot."""
+
+    box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["box", "user"], name="ballot_one_ballot_per_person")]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.box_id}"
+
+
+class PaperBatch(models.Model):
+    box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="paper_batches")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("batch"), max_length=60)
+    ballots = models.PositiveIntegerField(_("ballots"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("paper batch")
+        verbose_name_plural = _("paper batches")
+
+    def __str__(self):
+        return self.label
+
+
+class Ballot(models.Model):
+    """What was chosen. A random key and no time: in a secret box it cannot be ordered or matched
+    against the participation records. `voter` is set only in boxes that are not secret."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="ballots")
+    choices = models.JSONField(default=list)
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True)
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    batch = models.ForeignKey(PaperBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    external_id = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receipt_hash"], condition=Q(receipt_hash__isnull=False), name="ballot_receipt_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["box", "voter"], condition=Q(voter__isnull=False), name="ballot_one_named_per_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["box"], name="ballot_box")]
+
+    def __str__(self):
+        return str(self.id)
