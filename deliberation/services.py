@@ -239,6 +239,8 @@ def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> t
             with transaction.atomic():
                 Participation.objects.create(box=box, user=user)
         except IntegrityError:
+            if Participation.objects.filter(box=box, user=user, channel=Channel.PAPER).exists():
+                raise Conflict("voted_on_paper", _("You voted on paper; you cannot also vote online.")) from None
             return _change(box, user, chosen, receipt), None
         code = _new_receipt()
         ballot = Ballot.objects.create(

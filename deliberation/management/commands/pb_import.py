@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,10 +30,10 @@ class Command(BaseCommand):
         def progress(done, total):
             width = 40
             filled = width * done // max(total, 1)
-            sys.stderr.write(f"\rballots [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            self.stderr.write(f"\rballots [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
             if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+                self.stderr.write("")
+            self.stderr.flush()
 
         try:
             box = pb_import(data=data, area=target, progress=progress)
