@@ -13,9 +13,19 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 
+def _(message: str) -> str:
+    """Translate when Django is set up (the admin and the commands); plain English otherwise (bench/)."""
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except Exception:  # no settings configured: a script outside the site
+        return message
+
+
 class PabulibError(ValueError):
     def __init__(self, line: int, message: str):
-        super().__init__(f"line {line}: {message}")
+        super().__init__(_("line %(line)s: %(message)s") % {"line": line, "message": message})
         self.line = line
         self.message = message
 
@@ -42,9 +52,13 @@ def _number(text: str, line: int, what: str) -> Fraction:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation as error:
-        raise PabulibError(line, f"{what} is not a number: {text!r}") from error
+        raise PabulibError(
+            line, _("%(what)s is not a number: %(text)s") % {"what": what, "text": repr(text)}
+        ) from error
     if not value.is_finite() or value < 0:
-        raise PabulibError(line, f"{what} must be a non-negative number: {text!r}")
+        raise PabulibError(
+            line, _("%(what)s must be a non-negative number: %(text)s") % {"what": what, "text": repr(text)}
+        )
     return Fraction(value)
 
 
@@ -54,7 +68,7 @@ def parse(data: bytes | str) -> Election:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            raise PabulibError(line, "the file is not UTF-8 text") from error
+            raise PabulibError(line, _("the file is not UTF-8 text")) from error
     rows = list(csv.reader(io.StringIO(data), delimiter=";"))
     section, header = None, None
     meta: dict[str, str] = {}
@@ -70,12 +84,12 @@ def parse(data: bytes | str) -> Election:
             seen.add(section)
             continue
         if section is None:
-            raise PabulibError(number, "data before the META section")
+            raise PabulibError(number, _("data before the META section"))
         if section == "META":
             if first == "key" and len(row) > 1 and row[1].strip() == "value":
                 continue
             if len(row) < 2:
-                raise PabulibError(number, "a META line needs a key and a value")
+                raise PabulibError(number, _("a META line needs a key and a value"))
             meta[first] = row[1].strip()
             continue
         if header is None:
@@ -83,15 +97,18 @@ def parse(data: bytes | str) -> Election:
             needed = ["project_id", "cost"] if section == "PROJECTS" else ["voter_id", "vote"]
             for name in needed:
                 if name not in header:
-                    raise PabulibError(number, f"the {section} header has no column {name!r}")
+                    raise PabulibError(
+                        number,
+                        _("the %(section)s header has no column %(name)s") % {"section": section, "name": repr(name)},
+                    )
             continue
         record = {header[i]: row[i].strip() if i < len(row) else "" for i in range(len(header))}
         if section == "PROJECTS":
             pid = record["project_id"]
             if not pid:
-                raise PabulibError(number, "a project without project_id")
+                raise PabulibError(number, _("a project without project_id"))
             if pid in projects:
-                raise PabulibError(number, f"project {pid} appears twice")
+                raise PabulibError(number, _("project %(id)s appears twice") % {"id": pid})
             _number(record["cost"], number, "cost")
             record["_line"] = str(number)
             projects[pid] = record
@@ -99,19 +116,19 @@ def parse(data: bytes | str) -> Election:
             approved = [p.strip() for p in record["vote"].split(",") if p.strip()]
             for p in approved:
                 if p not in projects:
-                    raise PabulibError(number, f"vote for unknown project {p!r}")
+                    raise PabulibError(number, _("vote for unknown project %(id)s") % {"id": repr(p)})
             if len(set(approved)) != len(approved):
-                raise PabulibError(number, "a project is approved twice in one vote")
+                raise PabulibError(number, _("a project is approved twice in one vote"))
             votes.append((record["voter_id"], approved))
     for name in ("META", "PROJECTS", "VOTES"):
         if name not in seen:
-            raise PabulibError(len(rows), f"the {name} section is missing")
+            raise PabulibError(len(rows), _("the %(name)s section is missing") % {"name": name})
     if "budget" not in meta:
-        raise PabulibError(1, "META has no budget")
+        raise PabulibError(1, _("META has no budget"))
     _number(meta["budget"], 1, "budget")
     vote_type = meta.get("vote_type", "approval")
     if vote_type != "approval":
-        raise PabulibError(1, f"only approval ballots are supported, not {vote_type!r}")
+        raise PabulibError(1, _("only approval ballots are supported, not %(type)s") % {"type": repr(vote_type)})
     return Election(meta, projects, votes)
 
 

@@ -4,6 +4,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -192,7 +193,7 @@ GOOD = (
     ],
 )
 def test_malformed_files_are_refused_naming_the_line(text, line, fragment):
-    with pytest.raises(pabulib.PabulibError) as raised:
+    with translation.override("en"), pytest.raises(pabulib.PabulibError) as raised:
         pabulib.parse(text.encode())
     assert fragment in raised.value.message
     if line is not None:
@@ -200,9 +201,15 @@ def test_malformed_files_are_refused_naming_the_line(text, line, fragment):
 
 
 def test_wrong_encoding_names_the_line():
-    with pytest.raises(pabulib.PabulibError) as raised:
+    with translation.override("en"), pytest.raises(pabulib.PabulibError) as raised:
         pabulib.parse(GOOD.encode().replace("甲".encode(), b"\xe9"))  # a Latin-1 byte in a UTF-8 file
     assert raised.value.line == 7 and "UTF-8" in raised.value.message
+
+
+def test_errors_are_translated():
+    with pytest.raises(pabulib.PabulibError) as raised:
+        pabulib.parse(GOOD.replace("2;2\n", "2;7\n").encode())
+    assert str(raised.value) == "第 12 行：选票中有不存在的项目 '7'"
 
 
 def test_write_then_read_gives_the_same_election():

@@ -71,7 +71,7 @@ def test_a_malformed_file_imports_nothing_and_names_the_line(root, tmp_path):
     bad.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(CommandError) as raised:
         call_command("pb_import", str(bad), stdout=StringIO(), stderr=StringIO())
-    assert f"line {last}" in str(raised.value) and "999999" in str(raised.value)
+    assert f"第 {last} 行" in str(raised.value) and "999999" in str(raised.value)
     assert not BallotBox.objects.exists() and not Ballot.objects.exists()
 
 
@@ -80,3 +80,33 @@ def test_unknown_box_or_area(root):
         call_command("pb_tally", "999", rule="greedy")
     with pytest.raises(CommandError):
         call_command("pb_import", str(FILES[0]), area="nowhere", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_api_and_the_results_page_show_the_official_outcome(root, client):
+    box_id, _ = _import(DATA / "poland_wieliczka_2023.pb")
+    official = set(pabulib.parse((DATA / "poland_wieliczka_2023.pb").read_bytes()).selected)
+    body = client.get(f"/api/ballots/{box_id}/results/").json()
+    assert set(body["selected"]) == official and body["spent"] == "995079.00"
+    page = client.get(f"/ballots/{box_id}/results/").content.decode()
+    assert page.count('<span class="badge badge-ok">获资助</span>') == 30
+
+
+def test_admin_imports_and_exports_pb_files(root, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    path = DATA / "poland_warszawa_2017_sadul.pb"
+    bad = client.post(
+        "/admin/deliberation/ballotbox/import/",
+        {"area": root.pk, "file": SimpleUploadedFile("x.pb", b"META\nbudget;x\n")},
+    )
+    assert "第" in bad.content.decode() and not BallotBox.objects.exists()
+    client.post(
+        "/admin/deliberation/ballotbox/import/",
+        {"area": root.pk, "file": SimpleUploadedFile("s.pb", path.read_bytes())},
+    )
+    box = BallotBox.objects.get()
+    exported = client.post("/admin/deliberation/ballotbox/", {"action": "export_pb", "_selected_action": [box.pk]})
+    assert exported["Content-Disposition"].endswith(f'ballot-{box.pk}.pb"') and b"PROJECTS" in exported.content

@@ -1,0 +1,75 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from civic.models import Area
+
+from .models import BallotBox, BoxKind, BoxState
+from .pabulib import PabulibError
+from .services import pb_export, pb_import
+
+
+class PbImportForm(forms.Form):
+    file = forms.FileField(label=_("pabulib .pb file"))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.exclude(level="grid").order_by("path"))
+
+
+@admin.register(BallotBox)
+class BallotBoxAdmin(admin.ModelAdmin):
+    """Read-only: boxes change through their services. Import and export of open .pb data are here."""
+
+    list_display = ["title", "kind", "area", "state", "opens_at", "closes_at", "turnout", "imported"]
+    list_filter = ["kind", "state", "imported"]
+    search_fields = ["title"]
+    list_select_related = ["area"]
+    readonly_fields = [f.name for f in BallotBox._meta.fields]
+    change_list_template = "admin/deliberation/ballotbox/change_list.html"
+    actions = ["export_pb"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_pb), name="deliberation_ballotbox_import"),
+            *super().get_urls(),
+        ]
+
+    def import_pb(self, request):
+        form = PbImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                box = pb_import(
+                    data=form.cleaned_data["file"].read(), area=form.cleaned_data["area"], actor=request.user
+                )
+            except PabulibError as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(
+                    request, _("Imported as box %(id)s with %(n)s ballots.") % {"id": box.pk, "n": box.turnout}
+                )
+                return redirect("admin:deliberation_ballotbox_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Import a .pb election"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/deliberation/ballotbox/import.html", context)
+
+    @admin.action(description=_("Export as a .pb file"))
+    def export_pb(self, request, queryset):
+        boxes = list(queryset.filter(kind=BoxKind.BUDGET, state=BoxState.TALLIED)[:2])
+        if len(boxes) != 1:
+            self.message_user(request, _("Choose one counted participatory budget."), level=messages.ERROR)
+            return None
+        response = HttpResponse(pb_export(boxes[0]), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ballot-{boxes[0].pk}.pb"'
+        return response
