@@ -55,7 +55,8 @@ from .validators import validate_credit_code
 User = get_user_model()
 
 
-def _require(user, perm: str, obj=None, message=None) -> None:
+def require_perm(user, perm: str, obj=None, message=None) -> None:
+    """Raise NotAllowed (translated) unless `user` holds the django-rules permission `perm` on `obj`."""
     if not user.has_perm(perm, obj):
         raise NotAllowed("not_allowed", message or _("You are not allowed to do this."))
 
@@ -359,7 +360,7 @@ def area_import_csv(*, actor, data: bytes) -> dict[str, int]:
 def area_role_grant(*, actor, user, area: Area, role: str) -> AreaRole:
     if role not in AreaRoleKind.values:
         raise InvalidInput("role_unknown", _("Unknown role."), field="role")
-    _require(actor, "civic.grant_role", area, _("Only an official of this area or above can assign roles here."))
+    require_perm(actor, "civic.grant_role", area, _("Only an official of this area or above can assign roles here."))
     if not user.is_active:
         raise InvalidInput("user_inactive", _("This account is closed."))
     obj, created = AreaRole.objects.get_or_create(user=user, area=area, role=role, defaults={"granted_by": actor})
@@ -389,7 +390,7 @@ def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
     area_role = AreaRole.objects.select_for_update().select_related("user", "area").get(pk=area_role.pk)
-    _require(
+    require_perm(
         actor, "civic.grant_role", area_role.area, _("Only an official of this area or above can change roles here.")
     )
     area, person, role = area_role.area, area_role.user, area_role.role
@@ -430,7 +431,7 @@ def _expire_stale_verifications(user, now) -> None:
 
 @transaction.atomic
 def verification_request(*, user, cell: Area, address: str, proof=None) -> ResidencyVerification:
-    _require(user, "civic.request_verification")
+    require_perm(user, "civic.request_verification")
     if cell is None or cell.level != AreaLevel.GRID:
         raise InvalidInput("cell_required", _("Choose the grid cell you live in."), field="cell")
     address = " ".join((address or "").split())
@@ -486,7 +487,7 @@ def verification_approve(*, verification, actor) -> ResidencyVerification:
     verification = _locked_verification(verification)
     if verification.user_id == actor.pk:
         raise NotAllowed("own_verification", _("You cannot decide on your own verification."))
-    _require(
+    require_perm(
         actor, "civic.decide_verification", verification, _("Only organisers and officials of this area can decide.")
     )
     if verification.status != VerificationStatus.PENDING:
@@ -535,7 +536,7 @@ def verification_reject(*, verification, actor, reason: str) -> ResidencyVerific
     verification = _locked_verification(verification)
     if verification.user_id == actor.pk:
         raise NotAllowed("own_verification", _("You cannot decide on your own verification."))
-    _require(
+    require_perm(
         actor, "civic.decide_verification", verification, _("Only organisers and officials of this area can decide.")
     )
     if not reason:
@@ -555,7 +556,7 @@ def verification_reject(*, verification, actor, reason: str) -> ResidencyVerific
 def verification_revoke(*, verification, actor, reason: str) -> ResidencyVerification:
     reason = (reason or "").strip()
     verification = _locked_verification(verification)
-    _require(
+    require_perm(
         actor, "civic.decide_verification", verification, _("Only organisers and officials of this area can decide.")
     )
     if not reason:
@@ -653,7 +654,7 @@ def organisation_create(
 @transaction.atomic
 def organisation_register(*, actor, name, kind, credit_code=None, description="", areas=()) -> Organisation:
     """A person registers an organisation and becomes its first representative; an official confirms it."""
-    _require(actor, "civic.register_organisation")
+    require_perm(actor, "civic.register_organisation")
     return organisation_create(
         name=name, kind=kind, credit_code=credit_code, description=description, areas=areas, representative=actor
     )
@@ -662,7 +663,7 @@ def organisation_register(*, actor, name, kind, credit_code=None, description=""
 @transaction.atomic
 def organisation_update(*, actor, organisation, name: str, description: str, areas) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _require(
+    require_perm(
         actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can edit it.")
     )
     name = " ".join((name or "").split())
@@ -692,7 +693,7 @@ def organisation_update(*, actor, organisation, name: str, description: str, are
 @transaction.atomic
 def organisation_confirm(*, actor, organisation) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _require(
+    require_perm(
         actor,
         "civic.confirm_organisation",
         organisation,
@@ -771,7 +772,9 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
 
 @transaction.atomic
 def organisation_invite(*, actor, organisation, email: str, role: str = MembershipRole.MEMBER) -> OrganisationRequest:
-    _require(actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can invite."))
+    require_perm(
+        actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can invite.")
+    )
     if role not in MembershipRole.values:
         raise InvalidInput("role_unknown", _("Unknown role."), field="role")
     invitee = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
@@ -809,7 +812,7 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
     if request.status != OrganisationRequestStatus.PENDING:
         raise Conflict("request_decided", _("This request has already been answered."))
     if request.kind == OrganisationRequestKind.JOIN:
-        _require(
+        require_perm(
             actor,
             "civic.manage_organisation",
             request.organisation,
@@ -866,7 +869,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
     organisation = membership.organisation
     if membership.user_id != actor.pk:
-        _require(
+        require_perm(
             actor,
             "civic.manage_organisation",
             organisation,
@@ -899,7 +902,7 @@ def _set_hidden(obj, adapter, hidden: bool) -> None:
 
 @transaction.atomic
 def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
-    _require(reporter, "civic.report_content")
+    require_perm(reporter, "civic.report_content")
     adapter = moderation_adapter(type(obj))
     if adapter is None:
         raise InvalidInput("not_reportable", _("This cannot be reported."))
@@ -960,7 +963,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
 @transaction.atomic
 def moderation_decide(*, actor, case: ModerationCase, hide: bool, reason: str) -> ModerationCase:
     case = ModerationCase.objects.select_for_update(of=("self",)).select_related("content_type", "area").get(pk=case.pk)
-    _require(actor, "civic.decide_case", case, _("Only a moderator of this area can decide."))
+    require_perm(actor, "civic.decide_case", case, _("Only a moderator of this area can decide."))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")

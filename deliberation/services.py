@@ -14,18 +14,13 @@ from django.utils.translation import gettext as _
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.selectors import eligible_people, is_eligible
-from civic.services import audit_record, timeline_record
+from civic.services import audit_record, require_perm, timeline_record
 
 from . import counting, pabulib
 from .models import Ballot, BallotBox, BallotOption, BoxKind, BoxState, BudgetRule, Channel, PaperBatch, Participation
 
 User = get_user_model()
 QUESTION_OPTIONS = [("yes", "yes"), ("no", "no"), ("abstain", "abstain")]
-
-
-def _require(user, perm, obj=None, message=None):
-    if not user.has_perm(perm, obj):
-        raise NotAllowed("not_allowed", message or _("You are not allowed to do this."))
 
 
 def _locked(box) -> BallotBox:
@@ -63,7 +58,7 @@ def box_create(
     quorum_share=0,
     threshold: str = "1/2",
 ) -> BallotBox:
-    _require(
+    require_perm(
         actor, "deliberation.manage_box", area, _("Only organisers and officials of this area can prepare a vote.")
     )
     title = " ".join((title or "").split())
@@ -107,7 +102,7 @@ def box_create(
 @transaction.atomic
 def option_add(*, actor, box, title: str = "", description: str = "", cost=None, proposal=None) -> BallotOption:
     box = _locked(box)
-    _require(actor, "deliberation.manage_box", box.area)
+    require_perm(actor, "deliberation.manage_box", box.area)
     if box.state != BoxState.DRAFT:
         raise Conflict("box_not_draft", _("Options can be changed only while the vote is being prepared."))
     if box.kind == BoxKind.QUESTION:
@@ -149,7 +144,7 @@ def option_add(*, actor, box, title: str = "", description: str = "", cost=None,
 @transaction.atomic
 def box_schedule(*, actor, box, opens_at, closes_at) -> BallotBox:
     box = _locked(box)
-    _require(actor, "deliberation.manage_box", box.area)
+    require_perm(actor, "deliberation.manage_box", box.area)
     if box.state != BoxState.DRAFT:
         raise Conflict("box_not_draft", _("This vote is already announced."))
     if not opens_at or not closes_at or closes_at <= opens_at:
@@ -182,7 +177,7 @@ def box_schedule(*, actor, box, opens_at, closes_at) -> BallotBox:
 @transaction.atomic
 def box_close_now(*, actor, box) -> BallotBox:
     box = _locked(box)
-    _require(actor, "deliberation.manage_box", box.area)
+    require_perm(actor, "deliberation.manage_box", box.area)
     if box.phase() != "open":
         raise Conflict("box_not_open", _("This vote is not open."))
     box.closes_at = timezone.now()
@@ -289,7 +284,7 @@ def paper_batch_enter(*, actor, box, label: str, voters, ballots: list[list[str]
     """Paper ballots cast in person: the people who voted are marked (so they cannot also vote online)
     and, separately, the batch's choices are entered; nothing links a person to a ballot."""
     box = _locked(box)
-    _require(
+    require_perm(
         actor,
         "deliberation.manage_box",
         box.area,

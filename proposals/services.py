@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from civic.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from civic.models import AreaRoleKind, Organisation
 from civic.selectors import is_eligible
-from civic.services import audit_record, notify, organisation_acting_for, timeline_record
+from civic.services import audit_record, notify, organisation_acting_for, require_perm, timeline_record
 from civic.workdays import add_working_days, working_days_between
 
 from . import lifecycle
@@ -43,11 +43,6 @@ from .uploads import prepare
 
 User = get_user_model()
 S = ProposalState
-
-
-def _require(user, perm, obj=None, message=None):
-    if not user.has_perm(perm, obj):
-        raise NotAllowed("not_allowed", message or _("You are not allowed to do this."))
 
 
 def _locked(proposal) -> Proposal:
@@ -118,7 +113,7 @@ def _move(proposal: Proposal, target: str, *, actor, verb: str, params=None, ext
 
 def _may_propose_in(author, area, organisation, channel) -> None:
     if channel != Channel.ONLINE:
-        _require(
+        require_perm(
             author,
             "proposals.enter_on_behalf",
             area,
@@ -395,7 +390,7 @@ def proposal_withdraw(*, actor, proposal, reason: str = "") -> Proposal:
 @transaction.atomic
 def proposal_decline(*, actor, proposal, reason: str) -> Proposal:
     proposal = _locked(proposal)
-    _require(actor, "proposals.answer", proposal, _("Only an official of this area can decline a proposal."))
+    require_perm(actor, "proposals.answer", proposal, _("Only an official of this area can decline a proposal."))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
@@ -501,7 +496,7 @@ def proposal_complete(*, proposal, actor=None) -> Proposal:
 @transaction.atomic
 def proposal_answer(*, official, proposal, status: str, reason: str) -> OfficialAnswer:
     proposal = _locked(proposal)
-    _require(official, "proposals.answer", proposal, _("Only an official of this area can answer."))
+    require_perm(official, "proposals.answer", proposal, _("Only an official of this area can answer."))
     if status not in AnswerStatus.values:
         raise InvalidInput("answer_status_invalid", _("Choose what the answer is."), field="status")
     reason = (reason or "").strip()
@@ -701,7 +696,7 @@ def proposal_follow(*, user, proposal, follow: bool = True) -> None:
 def category_save(
     *, actor, name: str, description: str = "", position: int = 100, is_active: bool = True, category=None
 ) -> Category:
-    _require(actor, "proposals.manage_categories", None, _("Only officials manage the categories."))
+    require_perm(actor, "proposals.manage_categories", None, _("Only officials manage the categories."))
     name = " ".join((name or "").split())
     if not name:
         raise InvalidInput("name_missing", _("A category needs a name."), field="name")
@@ -734,7 +729,7 @@ def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days:
     """Set the proposal rules of an area (its sub-areas inherit them unless they set their own)."""
     from .models import AreaPolicy
 
-    _require(actor, "proposals.set_rules", area, _("Only an official of this area or above can set its rules."))
+    require_perm(actor, "proposals.set_rules", area, _("Only an official of this area or above can set its rules."))
     values = {
         "endorsement_threshold": endorsement_threshold,
         "collection_days": collection_days,

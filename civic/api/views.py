@@ -15,6 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from civic import selectors, services
+from civic.api.utils import validated
 from civic.errors import InvalidInput, NotAllowed, NotFound
 from civic.models import (
     Area,
@@ -34,12 +35,6 @@ from civic.registry import NOTIFICATION_KINDS, moderation_adapter
 from . import serializers as s
 
 User = get_user_model()
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _need(request, perm, obj=None):
@@ -66,7 +61,7 @@ class TokenView(APIView):
 
     @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer}, summary="Obtain a token")
     def post(self, request):
-        data = _valid(s.TokenRequestSerializer, request)
+        data = validated(s.TokenRequestSerializer, request)
         user = authenticate(request, email=data["email"], password=data["password"])
         if user is None:
             raise InvalidInput("credentials_invalid", _("The e-mail address or the password is not correct."))
@@ -189,7 +184,7 @@ class AreaRolesView(APIView):
     @extend_schema(request=s.RoleGrantSerializer, responses={201: s.AreaRoleSerializer})
     def post(self, request, code):
         area = get_object_or_404(Area, code=code)
-        data = _valid(s.RoleGrantSerializer, request)
+        data = validated(s.RoleGrantSerializer, request)
         _need(request, "civic.grant_role", area)
         person = User.objects.filter(email__iexact=data["email"], is_active=True).first()
         if person is None:
@@ -206,7 +201,7 @@ class AreaRoleRevokeView(APIView):
     @extend_schema(request=s.ReasonSerializer, responses={204: None}, summary="Take a role back")
     def post(self, request, pk):
         area_role = get_object_or_404(AreaRole, pk=pk)
-        data = _valid(s.ReasonSerializer, request)
+        data = validated(s.ReasonSerializer, request)
         services.area_role_revoke(actor=request.user, area_role=area_role, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -228,7 +223,7 @@ class MyVerificationsView(APIView):
         request={"multipart/form-data": s.VerificationRequestSerializer}, responses={201: s.VerificationSerializer}
     )
     def post(self, request):
-        data = _valid(s.VerificationRequestSerializer, request)
+        data = validated(s.VerificationRequestSerializer, request)
         cell = Area.objects.filter(code=data["cell"]).first()
         if cell is None:
             raise NotFound("area_unknown", _("No area has the code %(code)s.") % {"code": data["cell"]}, field="cell")
@@ -267,7 +262,7 @@ class VerificationActionView(APIView):
         elif self.action_name == "withdraw":
             verification = services.verification_withdraw(verification=verification, user=request.user)
         else:
-            reason = _valid(s.ReasonSerializer, request)["reason"]
+            reason = validated(s.ReasonSerializer, request)["reason"]
             service = services.verification_reject if self.action_name == "reject" else services.verification_revoke
             verification = service(verification=verification, actor=request.user, reason=reason)
         return Response(s.VerificationSerializer(verification).data)
@@ -296,7 +291,7 @@ class OrganisationListView(generics.ListCreateAPIView):
 
     @extend_schema(request=s.OrganisationWriteSerializer, responses={201: s.OrganisationSerializer})
     def post(self, request):
-        data = _valid(s.OrganisationWriteSerializer, request)
+        data = validated(s.OrganisationWriteSerializer, request)
         if "kind" not in data:
             raise InvalidInput("organisation_kind_unknown", _("Unknown kind of organisation."), field="kind")
         organisation = services.organisation_register(
@@ -327,7 +322,7 @@ class OrganisationDetailView(APIView):
     @extend_schema(request=s.OrganisationWriteSerializer, responses=s.OrganisationSerializer)
     def patch(self, request, pk):
         organisation = self._get(pk)
-        data = _valid(s.OrganisationWriteSerializer, request)
+        data = validated(s.OrganisationWriteSerializer, request)
         services.organisation_update(
             actor=request.user,
             organisation=organisation,
@@ -366,7 +361,7 @@ class OrganisationMembersView(APIView):
     )
     def post(self, request, pk):
         organisation = get_object_or_404(Organisation, pk=pk, is_hidden=False)
-        data = _valid(s.JoinRequestSerializer, request)
+        data = validated(s.JoinRequestSerializer, request)
         join = services.organisation_request_join(
             user=request.user, organisation=organisation, message=data.get("message", "")
         )
@@ -391,7 +386,7 @@ class OrganisationRequestsView(APIView):
     )
     def post(self, request, pk):
         organisation = get_object_or_404(Organisation, pk=pk)
-        data = _valid(s.InviteSerializer, request)
+        data = validated(s.InviteSerializer, request)
         invitation = services.organisation_invite(
             actor=request.user, organisation=organisation, email=data["email"], role=data["role"]
         )
@@ -452,7 +447,7 @@ class ReportView(APIView):
 
     @extend_schema(request=s.ReportSerializer, responses={201: None}, summary="Report content to the moderators")
     def post(self, request):
-        data = _valid(s.ReportSerializer, request)
+        data = validated(s.ReportSerializer, request)
         try:
             app_label, model = data["content_type"].split(".")
             model_class = ContentType.objects.get_by_natural_key(app_label, model).model_class()
@@ -484,7 +479,7 @@ class ModerationDecideView(APIView):
     @extend_schema(request=s.ModerationDecisionSerializer, responses=s.ModerationCaseSerializer)
     def post(self, request, pk):
         case = get_object_or_404(ModerationCase, pk=pk)
-        data = _valid(s.ModerationDecisionSerializer, request)
+        data = validated(s.ModerationDecisionSerializer, request)
         case = services.moderation_decide(actor=request.user, case=case, hide=data["hide"], reason=data["reason"])
         return Response(s.ModerationCaseSerializer(case).data)
 
@@ -505,7 +500,7 @@ class NotificationReadView(APIView):
 
     @extend_schema(request=s.MarkReadSerializer, responses={200: None}, summary="Mark notifications as read")
     def post(self, request):
-        data = _valid(s.MarkReadSerializer, request)
+        data = validated(s.MarkReadSerializer, request)
         count = services.notification_mark_read(user=request.user, ids=data.get("ids"))
         return Response({"marked": count, "unread": selectors.unread_count(request.user)})
 
@@ -523,7 +518,7 @@ class NotificationPreferencesView(APIView):
 
     @extend_schema(request=s.PreferencesSerializer, responses=s.PreferencesSerializer)
     def put(self, request):
-        data = _valid(s.PreferencesSerializer, request)
+        data = validated(s.PreferencesSerializer, request)
         unknown = sorted(set(data["preferences"]) - set(NOTIFICATION_KINDS))
         if unknown:
             raise InvalidInput("notification_kind_unknown", _("Unknown kind of notification."), field="preferences")

@@ -6,18 +6,13 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.api.utils import validated
 from civic.errors import InvalidInput, NotFound
 from civic.models import Area, Organisation
 
 from .. import selectors, services
 from ..models import Category, Comment, ProposalState
 from . import serializers as s
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _area(code):
@@ -87,7 +82,7 @@ class ProposalListView(generics.ListCreateAPIView):
 
     @extend_schema(request=s.ProposalWriteSerializer, responses={201: s.ProposalDetailSerializer})
     def post(self, request):
-        data = _valid(s.ProposalWriteSerializer, request)
+        data = validated(s.ProposalWriteSerializer, request)
         proposal = services.proposal_create(
             author=request.user,
             title=data["title"],
@@ -116,7 +111,7 @@ class ProposalDetailView(APIView):
         summary="Edit (a draft fully; after publication only small corrections)",
     )
     def patch(self, request, pk):
-        data = _valid(s.ProposalUpdateSerializer, request)
+        data = validated(s.ProposalUpdateSerializer, request)
         proposal = services.proposal_update(
             actor=request.user, proposal=_visible(request, pk), title=data["title"], body=data["body"]
         )
@@ -132,7 +127,7 @@ class ProposalTransitionView(APIView):
     @extend_schema(request=s.ProposalReasonSerializer, responses=s.ProposalDetailSerializer)
     def post(self, request, pk):
         proposal = _visible(request, pk)
-        reason = _valid(s.ProposalReasonSerializer, request).get("reason", "")
+        reason = validated(s.ProposalReasonSerializer, request).get("reason", "")
         if self.action_name == "publish":
             proposal = services.proposal_publish(actor=request.user, proposal=proposal)
         elif self.action_name == "withdraw":
@@ -187,7 +182,7 @@ class CommentListView(APIView):
     @extend_schema(request=s.CommentWriteSerializer, responses={201: s.CommentSerializer})
     def post(self, request, pk):
         proposal = _visible(request, pk)
-        data = _valid(s.CommentWriteSerializer, request)
+        data = validated(s.CommentWriteSerializer, request)
         parent = (
             Comment.objects.filter(pk=data.get("parent"), proposal=proposal).first() if data.get("parent") else None
         )
@@ -216,7 +211,7 @@ class CommentDetailView(APIView):
         comment = Comment.objects.filter(pk=pk).first()
         if comment is None:
             raise NotFound("not_found", _("Not found."))
-        data = _valid(s.CommentWriteSerializer, request)
+        data = validated(s.CommentWriteSerializer, request)
         comment = services.comment_edit(actor=request.user, comment=comment, body=data["body"], stance=data["stance"])
         return Response(s.CommentSerializer(comment).data)
 
@@ -235,7 +230,7 @@ class AnswerView(APIView):
         summary="Answer as an official of the area",
     )
     def post(self, request, pk):
-        data = _valid(s.AnswerWriteSerializer, request)
+        data = validated(s.AnswerWriteSerializer, request)
         answer = services.proposal_answer(
             official=request.user, proposal=_visible(request, pk), status=data["status"], reason=data["reason"]
         )
@@ -252,7 +247,7 @@ class CoSponsorView(APIView):
 
     @extend_schema(request=s.CoSponsorWriteSerializer, responses={201: s.CoSponsorSerializer})
     def post(self, request, pk):
-        data = _valid(s.CoSponsorWriteSerializer, request)
+        data = validated(s.CoSponsorWriteSerializer, request)
         sponsor = services.cosponsor_join(
             user=request.user,
             proposal=_visible(request, pk),
