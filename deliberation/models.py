@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civic.models import Area
+from civic.models import AppendOnlyQuerySet, Area
 
 
 class BoxKind(models.TextChoices):
@@ -190,3 +190,112 @@ class Ballot(models.Model):
 
     def __str__(self):
         return str(self.id)
+
+
+class RulePreset(models.TextChoices):
+    NANTANG = "nantang", _("Nantang community rules (2-minute speeches, sides alternate)")
+    ROBERTS = "roberts", _("Robert's Rules (10-minute speeches)")
+
+
+class Council(models.Model):
+    """A community council (议事会) of an area, with its members and its rule set."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="councils")
+    name = models.CharField(_("name"), max_length=80)
+    preset = models.CharField(
+        _("rules of procedure"), max_length=10, choices=RulePreset.choices, default=RulePreset.NANTANG
+    )
+    overrides = models.JSONField(_("adjustments to the rules"), default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
+
+    def __str__(self):
+        return self.name
+
+
+class CouncilMember(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "civic.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        constraints = [models.UniqueConstraint(fields=["council", "user"], name="council_one_seat_per_person")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.council}"
+
+
+class Session(models.Model):
+    """A meeting of a council. Its state is the procedure engine's, stored after every command under a
+    row lock; the commands and events that made it are kept in order in SessionRecord."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="sessions")
+    title = models.CharField(_("title"), max_length=120)
+    starts_at = models.DateTimeField(_("starts"))
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    public = models.BooleanField(_("open to watch"), default=True)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    phase = models.CharField(_("state"), max_length=12, default="scheduled")
+    state = models.JSONField(default=dict)
+    seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    proposal = models.ForeignKey(
+        "proposals.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    planned_minutes = models.PositiveIntegerField(_("planned minutes"), default=20)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["session", "position"], name="agenda_position_unique")]
+
+    def __str__(self):
+        return self.title
+
+
+class SessionRecord(models.Model):
+    """The record of a session, append-only: every accepted command and every event, numbered."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="records")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=[("command", "command"), ("event", "event")])
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "seq", "id"]
+        indexes = [models.Index(fields=["session", "kind", "seq"], name="session_record_seq")]
+
+    def __str__(self):
+        return f"{self.session_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise models.ProtectedError("Session records are append-only.", [self])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError("Session records are append-only.", [self])

@@ -26,6 +26,11 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue; the services translate it (this module has no Django)."""
+    return message
+
+
 class ProcedureError(Exception):
     def __init__(self, code: str, message: str, **params):
         super().__init__(message)
@@ -172,19 +177,19 @@ def _err(code, message, **params):
 
 def _need_open(state):
     if state.phase != "open":
-        _err("session_not_open", "The session is not open.")
+        _err("session_not_open", gettext_noop("The session is not open."))
 
 
 def _need_chair(state, actor):
     if actor != state.chair:
-        _err("chair_only", "Only the chair can do this.")
+        _err("chair_only", gettext_noop("Only the chair can do this."))
 
 
 def _need_member_present(state, actor):
     if actor not in state.members:
-        _err("not_a_member", "Only members of the council can do this.")
+        _err("not_a_member", gettext_noop("Only members of the council can do this."))
     if actor not in state.present:
-        _err("not_checked_in", "Check in first.")
+        _err("not_checked_in", gettext_noop("Check in first."))
 
 
 def _quorum_ok(rules, state) -> bool:
@@ -262,7 +267,7 @@ def apply(rules: Rules, state: State, command: dict) -> tuple[State, list[dict]]
         state, events = _end_speech(state, now, "time_up")
     handler = _HANDLERS.get(kind)
     if handler is None:
-        _err("unknown_command", "Unknown command.")
+        _err("unknown_command", gettext_noop("Unknown command."))
     state, more = handler(rules, state, actor, now, command)
     events = events + more
     state = replace(state, seq=state.seq + len(events))
@@ -272,11 +277,11 @@ def apply(rules: Rules, state: State, command: dict) -> tuple[State, list[dict]]
 def _open_session(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.phase != "scheduled":
-        _err("already_open", "The session has already been opened.")
+        _err("already_open", gettext_noop("The session has already been opened."))
     if not _quorum_ok(rules, state):
         _err(
             "no_quorum",
-            "There is no quorum: %(present)s present, %(needed)s needed.",
+            gettext_noop("There is no quorum: %(present)s present, %(needed)s needed."),
             present=len(state.present),
             needed=rules.quorum(len(state.members)),
         )
@@ -289,19 +294,19 @@ def _open_session(rules, state, actor, now, c):
 def _record_not_held(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.phase != "scheduled":
-        _err("already_open", "The session has already been opened.")
+        _err("already_open", gettext_noop("The session has already been opened."))
     if _quorum_ok(rules, state):
-        _err("has_quorum", "The session has a quorum: open it instead.")
+        _err("has_quorum", gettext_noop("The session has a quorum: open it instead."))
     return replace(state, phase="not_held"), [{"type": "session_not_held", "present": sorted(state.present)}]
 
 
 def _check_in(rules, state, actor, now, c):
     if actor not in state.members:
-        _err("not_a_member", "Only members of the council can do this.")
+        _err("not_a_member", gettext_noop("Only members of the council can do this."))
     if state.phase in ("closed", "not_held"):
-        _err("session_over", "The session is over.")
+        _err("session_over", gettext_noop("The session is over."))
     if actor in state.present:
-        _err("already_present", "You are already checked in.")
+        _err("already_present", gettext_noop("You are already checked in."))
     present = state.present | {actor}
     return replace(
         state,
@@ -312,7 +317,7 @@ def _check_in(rules, state, actor, now, c):
 
 def _check_out(rules, state, actor, now, c):
     if actor not in state.present:
-        _err("not_checked_in", "Check in first.")
+        _err("not_checked_in", gettext_noop("Check in first."))
     events = []
     if state.speech and state.speech.member == actor:
         state, events = _end_speech(state, now, "left")
@@ -328,42 +333,42 @@ def _make_motion(rules, state, actor, now, c):
     _need_open(state)
     _need_member_present(state, actor)
     if actor == state.chair:
-        _err("chair_neutral", "The chair does not make motions; hand over the chair first.")
+        _err("chair_neutral", gettext_noop("The chair does not make motions; hand over the chair first."))
     if state.vote is not None:
-        _err("vote_in_progress", "A vote is in progress.")
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
     motion_kind = c.get("kind", "main")
     if motion_kind not in RANKS:
-        _err("unknown_motion", "Unknown kind of motion.")
+        _err("unknown_motion", gettext_noop("Unknown kind of motion."))
     top = state.pending
     if motion_kind == "main":
         if top is not None:
-            _err("motion_pending", "Another motion is pending: one main motion at a time.")
+            _err("motion_pending", gettext_noop("Another motion is pending: one main motion at a time."))
         if state.item is None and state.items:
-            _err("no_item", "There is no agenda item before the council.")
+            _err("no_item", gettext_noop("There is no agenda item before the council."))
     else:
         if top is None and motion_kind in APPLIES_TO_PENDING:
-            _err("nothing_pending", "There is no pending motion to apply this to.")
+            _err("nothing_pending", gettext_noop("There is no pending motion to apply this to."))
         if top is not None and top.status != "pending":
-            _err("awaiting_second", "The pending motion still needs a second.")
+            _err("awaiting_second", gettext_noop("The pending motion still needs a second."))
         if (
             top is not None
             and RANKS[motion_kind] <= RANKS[top.kind]
             and not (motion_kind == "amend" and top.kind == "amend")
         ):
-            _err("out_of_order", "This motion does not outrank the one pending.")
+            _err("out_of_order", gettext_noop("This motion does not outrank the one pending."))
         if motion_kind == "amend":
             if top.kind not in ("main", "amend"):
-                _err("not_amendable", "Only a main motion or an amendment can be amended.")
+                _err("not_amendable", gettext_noop("Only a main motion or an amendment can be amended."))
             depth = top.depth + 1
             if depth > rules.amendment_depth:
                 _err(
                     "amendment_too_deep",
-                    "Amendments can go %(depth)s levels deep at most.",
+                    gettext_noop("Amendments can go %(depth)s levels deep at most."),
                     depth=rules.amendment_depth,
                 )
     text = " ".join(str(c.get("text", "")).split())
     if motion_kind in ("main", "amend") and not text:
-        _err("motion_text_missing", "Say what the motion is.")
+        _err("motion_text_missing", gettext_noop("Say what the motion is."))
     depth = (top.depth + 1) if motion_kind == "amend" else 0
     motion = Motion(
         id=state.next_id,
@@ -387,11 +392,11 @@ def _second(rules, state, actor, now, c):
     _need_member_present(state, actor)
     top = state.pending
     if top is None or top.status != "awaiting_second":
-        _err("nothing_to_second", "There is no motion waiting for a second.")
+        _err("nothing_to_second", gettext_noop("There is no motion waiting for a second."))
     if actor == top.mover:
-        _err("own_motion", "The mover cannot second their own motion.")
+        _err("own_motion", gettext_noop("The mover cannot second their own motion."))
     if actor == state.chair:
-        _err("chair_neutral", "The chair does not second motions.")
+        _err("chair_neutral", gettext_noop("The chair does not second motions."))
     seconded = replace(top, seconded_by=actor, status="pending")
     return replace(state, stack=(*state.stack[:-1], seconded)), [
         {"type": "seconded", "motion": top.id, "member": actor},
@@ -403,9 +408,9 @@ def _withdraw_motion(rules, state, actor, now, c):
     _need_open(state)
     top = state.pending
     if top is None or top.mover != actor:
-        _err("not_your_motion", "Only the mover can withdraw the pending motion.")
+        _err("not_your_motion", gettext_noop("Only the mover can withdraw the pending motion."))
     if top.status == "pending" and state.vote is not None:
-        _err("vote_in_progress", "A vote is in progress.")
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
     events = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "motion_withdrawn")
@@ -420,29 +425,33 @@ def _request_floor(rules, state, actor, now, c):
     _need_member_present(state, actor)
     side = c.get("side")
     if side not in ("for", "against"):
-        _err("side_required", "Say whether you speak for or against.")
+        _err("side_required", gettext_noop("Say whether you speak for or against."))
     if actor == state.chair:
-        _err("chair_neutral", "The chair stays neutral; hand over the chair to speak on the substance.")
+        _err("chair_neutral", gettext_noop("The chair stays neutral; hand over the chair to speak on the substance."))
     motion = state.pending_stated()
     if motion is None or motion.kind not in DEBATABLE:
-        _err("nothing_to_debate", "There is no debatable motion before the council.")
+        _err("nothing_to_debate", gettext_noop("There is no debatable motion before the council."))
     if motion.id in state.debate_closed:
-        _err("debate_closed", "Debate on this motion has been closed.")
+        _err("debate_closed", gettext_noop("Debate on this motion has been closed."))
     if state.vote is not None:
-        _err("vote_in_progress", "A vote is in progress.")
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
     if any(r.member == actor and r.side != "order" for r in state.queue):
-        _err("already_waiting", "You are already waiting for the floor.")
+        _err("already_waiting", gettext_noop("You are already waiting for the floor."))
     if state.speech and state.speech.member == actor:
-        _err("already_speaking", "You have the floor.")
+        _err("already_speaking", gettext_noop("You have the floor."))
     if state.spoken_count(motion.id, actor) >= rules.speeches_per_member:
-        _err("speech_limit", "You have spoken %(n)s times on this motion, the limit.", n=rules.speeches_per_member)
+        _err(
+            "speech_limit",
+            gettext_noop("You have spoken %(n)s times on this motion, the limit."),
+            n=rules.speeches_per_member,
+        )
     request = Request(member=actor, side=side, seq=state.seq + 1)
     return replace(state, queue=(*state.queue, request)), [{"type": "floor_requested", "member": actor, "side": side}]
 
 
 def _withdraw_request(rules, state, actor, now, c):
     if not any(r.member == actor for r in state.queue):
-        _err("not_waiting", "You are not waiting for the floor.")
+        _err("not_waiting", gettext_noop("You are not waiting for the floor."))
     return replace(state, queue=tuple(r for r in state.queue if r.member != actor)), [
         {"type": "request_withdrawn", "member": actor}
     ]
@@ -453,7 +462,7 @@ def _point_of_order(rules, state, actor, now, c):
     _need_member_present(state, actor)
     text = " ".join(str(c.get("text", "")).split())
     if not text:
-        _err("point_text_missing", "Say what the point of order is.")
+        _err("point_text_missing", gettext_noop("Say what the point of order is."))
     request = Request(member=actor, side="order", seq=state.seq + 1, text=text)
     return replace(state, queue=(*state.queue, request)), [{"type": "point_of_order", "member": actor, "text": text}]
 
@@ -463,11 +472,11 @@ def _grant_floor(rules, state, actor, now, c):
     _need_chair(state, actor)
     chosen = next_speaker(rules, state)
     if chosen is None:
-        _err("queue_empty", "Nobody is waiting for the floor.")
+        _err("queue_empty", gettext_noop("Nobody is waiting for the floor."))
     events = []
     if state.speech is not None:
         if chosen.side != "order":
-            _err("floor_taken", "Someone has the floor.")
+            _err("floor_taken", gettext_noop("Someone has the floor."))
         state, events = _end_speech(state, now, "interrupted")  # a point of order interrupts
     motion = state.pending_stated()
     motion_id = motion.id if motion and chosen.side != "order" else None
@@ -498,19 +507,19 @@ def _grant_floor(rules, state, actor, now, c):
 
 def _yield_floor(rules, state, actor, now, c):
     if state.speech is None:
-        _err("nobody_speaking", "Nobody has the floor.")
+        _err("nobody_speaking", gettext_noop("Nobody has the floor."))
     if actor not in (state.speech.member, state.chair):
-        _err("not_your_floor", "Only the speaker or the chair can end the speech.")
+        _err("not_your_floor", gettext_noop("Only the speaker or the chair can end the speech."))
     return _end_speech(state, now, "yielded" if actor == state.speech.member else "chair")
 
 
 def _extend_time(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.speech is None:
-        _err("nobody_speaking", "Nobody has the floor.")
+        _err("nobody_speaking", gettext_noop("Nobody has the floor."))
     seconds = int(c.get("seconds", 60))
     if not 0 < seconds <= rules.speech_seconds:
-        _err("extension_invalid", "An extension is at most one speech's time.")
+        _err("extension_invalid", gettext_noop("An extension is at most one speech's time."))
     speech = replace(state.speech, limit=state.speech.limit + seconds)
     return replace(state, speech=speech), [{"type": "time_extended", "member": speech.member, "limit": speech.limit}]
 
@@ -518,7 +527,7 @@ def _extend_time(rules, state, actor, now, c):
 def _rule_on_point(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.speech is None or state.speech.side != "order":
-        _err("no_point_of_order", "No point of order is being heard.")
+        _err("no_point_of_order", gettext_noop("No point of order is being heard."))
     upheld = bool(c.get("upheld"))
     state, events = _end_speech(state, now, "ruled")
     return state, [
@@ -532,13 +541,13 @@ def _open_vote(rules, state, actor, now, c):
     _need_chair(state, actor)
     motion = state.pending_stated()
     if motion is None:
-        _err("nothing_to_vote", "There is no stated motion to vote on.")
+        _err("nothing_to_vote", gettext_noop("There is no stated motion to vote on."))
     if state.vote is not None:
-        _err("vote_in_progress", "A vote is in progress.")
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
     if not _quorum_ok(rules, state):
         _err(
             "no_quorum",
-            "There is no quorum: %(present)s present, %(needed)s needed.",
+            gettext_noop("There is no quorum: %(present)s present, %(needed)s needed."),
             present=len(state.present),
             needed=rules.quorum(len(state.members)),
         )
@@ -547,7 +556,10 @@ def _open_vote(rules, state, actor, now, c):
         and motion.id not in state.debate_closed
         and any(r.side != "order" for r in state.queue)
     ):
-        _err("speakers_waiting", "Members are still waiting to speak: close debate first (previous question).")
+        _err(
+            "speakers_waiting",
+            gettext_noop("Members are still waiting to speak: close debate first (previous question)."),
+        )
     events = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "vote")
@@ -561,14 +573,14 @@ def _open_vote(rules, state, actor, now, c):
 def _cast_vote(rules, state, actor, now, c):
     _need_open(state)
     if state.vote is None:
-        _err("no_vote", "No vote is open.")
+        _err("no_vote", gettext_noop("No vote is open."))
     if actor not in state.vote.eligible:
-        _err("not_eligible_to_vote", "Only members present when the vote opened can vote.")
+        _err("not_eligible_to_vote", gettext_noop("Only members present when the vote opened can vote."))
     if any(member == actor for member, _v in state.vote.ballots):
-        _err("already_voted", "You have already voted.")
+        _err("already_voted", gettext_noop("You have already voted."))
     choice = c.get("choice")
     if choice not in ("yes", "no", "abstain"):
-        _err("choice_invalid", "Vote yes, no or abstain.")
+        _err("choice_invalid", gettext_noop("Vote yes, no or abstain."))
     vote = replace(state.vote, ballots=(*state.vote.ballots, (actor, choice)))
     event = {"type": "vote_cast", "motion": vote.motion, "count": len(vote.ballots)}
     if not rules.secret_votes:
@@ -579,7 +591,7 @@ def _cast_vote(rules, state, actor, now, c):
 def _close_vote(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.vote is None:
-        _err("no_vote", "No vote is open.")
+        _err("no_vote", gettext_noop("No vote is open."))
     motion = next(m for m in state.stack if m.id == state.vote.motion)
     ballots = dict(state.vote.ballots)
     adopted, counts = outcome(rules, motion.kind, ballots, len(state.vote.eligible))
@@ -592,7 +604,7 @@ def _close_vote(rules, state, actor, now, c):
 def _announce(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.result is None:
-        _err("nothing_to_announce", "There is no result to announce.")
+        _err("nothing_to_announce", gettext_noop("There is no result to announce."))
     motion_id, adopted, counts = state.result
     motion = next(m for m in state.stack if m.id == motion_id)
     stack = tuple(m for m in state.stack if m.id != motion_id)
@@ -635,7 +647,7 @@ def _announce(rules, state, actor, now, c):
 def _resume(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.phase != "recess":
-        _err("not_in_recess", "The session is not in recess.")
+        _err("not_in_recess", gettext_noop("The session is not in recess."))
     return replace(state, phase="open"), [{"type": "session_resumed"}]
 
 
@@ -643,9 +655,9 @@ def _next_item(rules, state, actor, now, c):
     _need_open(state)
     _need_chair(state, actor)
     if state.stack:
-        _err("motion_pending", "Another motion is pending: one main motion at a time.")
+        _err("motion_pending", gettext_noop("Another motion is pending: one main motion at a time."))
     if state.item is None or state.item + 1 >= len(state.items):
-        _err("no_more_items", "This was the last agenda item.")
+        _err("no_more_items", gettext_noop("This was the last agenda item."))
     return replace(state, item=state.item + 1, queue=()), [
         {"type": "item_opened", "item": state.item + 1, "title": state.items[state.item + 1]}
     ]
@@ -655,9 +667,9 @@ def _hand_over_chair(rules, state, actor, now, c):
     _need_chair(state, actor)
     target = c.get("member")
     if target not in state.present or target == actor:
-        _err("chair_target_invalid", "Hand the chair to another member who is present.")
+        _err("chair_target_invalid", gettext_noop("Hand the chair to another member who is present."))
     if state.vote is not None:
-        _err("vote_in_progress", "A vote is in progress.")
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
     return replace(state, chair=target, queue=tuple(r for r in state.queue if r.member != target)), [
         {"type": "chair_handed_over", "from": actor, "to": target}
     ]
@@ -666,9 +678,9 @@ def _hand_over_chair(rules, state, actor, now, c):
 def _close_session(rules, state, actor, now, c):
     _need_chair(state, actor)
     if state.phase not in ("open", "recess"):
-        _err("session_not_open", "The session is not open.")
+        _err("session_not_open", gettext_noop("The session is not open."))
     if state.vote is not None:
-        _err("vote_in_progress", "A vote is in progress.")
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
     events = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "session_closed")
@@ -727,3 +739,82 @@ def check_invariants(rules: Rules, state: State) -> None:
         [r for r in state.queue if r.side != "order"]
     )
     assert state.phase in ("scheduled", "open", "recess", "closed", "not_held")
+
+
+# --- storing the state ----------------------------------------------------------------------------
+
+
+def state_to_json(state: State) -> dict:
+    return {
+        "members": sorted(state.members),
+        "chair": state.chair,
+        "phase": state.phase,
+        "present": sorted(state.present),
+        "items": list(state.items),
+        "item": state.item,
+        "stack": [m.__dict__ for m in state.stack],
+        "queue": [r.__dict__ for r in state.queue],
+        "speech": state.speech.__dict__ if state.speech else None,
+        "spoken": [list(x) for x in state.spoken],
+        "last_side": [list(x) for x in state.last_side],
+        "vote": {
+            "motion": state.vote.motion,
+            "eligible": sorted(state.vote.eligible),
+            "ballots": [list(b) for b in state.vote.ballots],
+        }
+        if state.vote
+        else None,
+        "result": [state.result[0], state.result[1], [list(x) for x in state.result[2]]] if state.result else None,
+        "next_id": state.next_id,
+        "seq": state.seq,
+        "reached_quorum": state.reached_quorum,
+        "debate_closed": sorted(state.debate_closed),
+    }
+
+
+def state_from_json(data: dict) -> State:
+    vote = data.get("vote")
+    result = data.get("result")
+    return State(
+        members=frozenset(data["members"]),
+        chair=data["chair"],
+        phase=data["phase"],
+        present=frozenset(data["present"]),
+        items=tuple(data["items"]),
+        item=data["item"],
+        stack=tuple(Motion(**m) for m in data["stack"]),
+        queue=tuple(Request(**r) for r in data["queue"]),
+        speech=Speech(**data["speech"]) if data["speech"] else None,
+        spoken=tuple(tuple(x) for x in data["spoken"]),
+        last_side=tuple(tuple(x) for x in data["last_side"]),
+        vote=Vote(
+            motion=vote["motion"],
+            eligible=frozenset(vote["eligible"]),
+            ballots=tuple(tuple(b) for b in vote["ballots"]),
+        )
+        if vote
+        else None,
+        result=(result[0], result[1], tuple(tuple(x) for x in result[2])) if result else None,
+        next_id=data["next_id"],
+        seq=data["seq"],
+        reached_quorum=data["reached_quorum"],
+        debate_closed=frozenset(data.get("debate_closed", [])),
+    )
+
+
+def rules_from_preset(preset: str, overrides: dict | None = None) -> Rules:
+    rules = PRESETS.get(preset, PRESETS["nantang"])
+    allowed = {
+        "speech_seconds",
+        "speeches_per_member",
+        "alternate_sides",
+        "first_time_first",
+        "seconds_required",
+        "amendment_depth",
+        "secret_votes",
+        "quorum_kind",
+    }
+    changes = {k: v for k, v in (overrides or {}).items() if k in allowed}
+    if "quorum_value" in (overrides or {}):
+        changes["quorum_value"] = Fraction(str(overrides["quorum_value"]))
+    return replace(rules, **changes)

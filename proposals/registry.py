@@ -22,6 +22,7 @@ def register() -> None:
     timeline_verb("proposal.withdrawn", _("Withdrawn by the author"))
     timeline_verb("proposal.expired", _("Closed: only %(count)s co-signatures when the time ran out"))
     timeline_verb("proposal.scheduled", _("Put on an agenda: %(where)s"))
+    timeline_verb("proposal.unscheduled", _("Back among the qualified proposals: %(why)s"))
     timeline_verb("proposal.adopted", _("Adopted %(how)s"))
     timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"))
     timeline_verb("proposal.in_implementation", _("Work started"))

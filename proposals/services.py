@@ -748,3 +748,11 @@ def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days:
     policy, _created = AreaPolicy.objects.update_or_create(area=area, defaults=values)
     audit_record(actor=actor, action="proposal.rules_set", obj=policy, area=area, before=before, after=values)
     return policy
+
+
+@transaction.atomic
+def proposal_unschedule(*, proposal, actor=None, why: str = "") -> Proposal:
+    """A scheduled proposal returns to the pool for the next session (e.g. the session was not held)."""
+    proposal = _locked(proposal)
+    _move(proposal, S.QUALIFIED, actor=actor, verb="proposal.unscheduled", params={"why": why})
+    return proposal

@@ -311,3 +311,22 @@ def test_random_sequences_keep_every_invariant(opened, sequence):
             continue
         check_invariants(RULES, state)
         assert all("type" in e for e in events)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(commands, st.integers(min_value=0, max_value=300)), max_size=40))
+def test_the_state_survives_storage(sequence):
+    from deliberation.procedure import state_from_json, state_to_json
+
+    state = new_session(members=MEMBERS, chair="chair", items=("一", "二"))
+    for member in ("chair", "a", "b", "c", "d"):
+        state, _events = apply(RULES, state, {"type": "check_in", "actor": member, "now": 0})
+    state, _events = apply(RULES, state, {"type": "open_session", "actor": "chair", "now": 0})
+    now = 0.0
+    for command, step in sequence:
+        now += step
+        try:
+            state, _events = apply(RULES, state, {**command, "now": now})
+        except ProcedureError:
+            continue
+        assert state_from_json(__import__("json").loads(__import__("json").dumps(state_to_json(state)))) == state
