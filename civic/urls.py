@@ -43,6 +43,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("proposals/", include("proposals.urls")),
     path("ballots/", include("deliberation.urls")),
+    path("", include("deliberation.session_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -17,5 +17,9 @@ class DeliberationConfig(AppConfig):
 
         tick_job("deliberation.tally", tally_closed_boxes)
         demo_seeder(seed)
+        from civic.registry import notification_kind
+
+        notification_kind("session.scheduled", _("A council you sit on calls a session"))
+        timeline_verb("session.minutes", _("Minutes of “%(title)s” published"))
         timeline_verb("ballot.scheduled", _("A community vote is announced: “%(title)s”"))
         timeline_verb("ballot.tallied", _("Results of “%(title)s” published (%(turnout)s ballots)"))

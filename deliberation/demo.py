@@ -22,6 +22,7 @@ def _open(box, organiser, days=14):
 
 
 def seed(people: dict, areas: dict) -> None:
+    seed_council(people, areas)
     if BallotBox.objects.exists():
         return
     organiser, official = people["organiser"], people["official"]
@@ -83,3 +84,64 @@ def seed(people: dict, areas: dict) -> None:
 
     if WIELICZKA.exists():
         services.pb_import(data=WIELICZKA.read_bytes(), area=areas["990100"], actor=people["admin"])
+
+
+def seed_council(people: dict, areas: dict) -> None:
+    from civic.models import Organisation
+
+    from .models import Council, Session
+
+    if Council.objects.exists():
+        return
+    organiser = people["organiser"]
+    council = services.council_create(actor=organiser, area=areas["990102001"], name="湖滨街道居民议事会")
+    members = [people[k] for k in ("resident", "resident2", "resident3", "enterprise")]
+    for person in members:
+        services.council_member_add(actor=organiser, council=council, user=person)
+    ngo = Organisation.objects.get(name="云河市益邻社区服务中心")
+    services.council_member_add(actor=organiser, council=council, user=people["ngo"], organisation=ngo)
+
+    past = services.session_schedule(
+        actor=organiser,
+        council=council,
+        title="湖滨街道议事会 11 月会议",
+        starts_at=timezone.now() - timedelta(days=10),
+        place="湖滨街道社区服务中心二楼",
+        items=[("楼道照明改造方案", None, 30)],
+    )
+    r1, r2, r3, rep = members
+
+    def say(user, command, **args):
+        services.session_command(user=user, session=past, command={"type": command, **args})
+
+    for person in (organiser, r1, r2, r3, rep):
+        say(person, "check_in")
+    say(organiser, "open_session")
+    say(r1, "make_motion", kind="main", text="同意按方案统一更换柳岸小区楼道声控灯，费用申请街道微项目资金")
+    say(r2, "second")
+    say(r3, "request_floor", side="for")
+    say(organiser, "grant_floor")
+    say(r3, "yield_floor")
+    say(rep, "request_floor", side="against")
+    say(organiser, "grant_floor")
+    say(rep, "yield_floor")
+    say(organiser, "open_vote")
+    for person, choice in ((r1, "yes"), (r2, "yes"), (r3, "yes"), (rep, "abstain")):
+        say(person, "cast_vote", choice=choice)
+    say(organiser, "close_vote")
+    say(organiser, "announce")
+    say(organiser, "close_session")
+    services.minutes_publish(
+        actor=organiser,
+        session=Session.objects.get(pk=past.pk),
+        summary="会议通过楼道声控灯统一更换方案，由社区准备微项目申请材料，下次会议报告进展。",
+    )
+
+    services.session_schedule(
+        actor=organiser,
+        council=council,
+        title="湖滨街道议事会 12 月会议",
+        starts_at=timezone.now() + timedelta(days=7),
+        place="湖滨街道社区服务中心二楼",
+        items=[("柳岸小区充电车棚选址", None, 30), ("其他事项", None, 10)],
+    )

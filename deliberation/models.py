@@ -299,3 +299,19 @@ class SessionRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise models.ProtectedError("Session records are append-only.", [self])
+
+
+class Minutes(models.Model):
+    """Published minutes (会议纪要): generated from the record; the chair adds a summary."""
+
+    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="minutes")
+    summary = models.TextField(_("summary"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return str(self.session)

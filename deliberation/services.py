@@ -651,6 +651,21 @@ def session_schedule(
             planned_minutes=minutes or 20,
         )
     audit_record(actor=actor, action="session.scheduled", obj=session, area=council.area)
+    from civic.services import notify
+
+    for member in council.members.select_related("user"):
+        notify(
+            recipient=member.user,
+            kind="session.scheduled",
+            title=_("%(council)s meets on %(when)s: %(title)s")
+            % {
+                "council": council.name,
+                "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
+                "title": session.title,
+            },
+            body=place,
+            url=f"/sessions/{session.pk}/",
+        )
     return session
 
 
@@ -743,3 +758,42 @@ def session_replay(session) -> procedure.State:
     for record in session.records.filter(kind="command").order_by("seq", "id"):
         state, _events = procedure.apply(rules, state, record.payload)
     return state
+
+
+@transaction.atomic
+def minutes_publish(*, actor, session, summary: str):
+    from .models import Minutes
+
+    session = Session.objects.select_for_update(of=("self",)).select_related("council__area").get(pk=session.pk)
+    if actor.pk != session.chair_id and not actor.has_perm("deliberation.manage_box", session.council.area):
+        raise NotAllowed("not_allowed", _("Only the chair or the area's organisers can publish the minutes."))
+    if session.phase not in ("closed", "not_held"):
+        raise Conflict("session_not_over", _("Minutes are published after the session has ended."))
+    summary = (summary or "").strip()
+    if len(summary) < 5:
+        raise InvalidInput("summary_missing", _("Write a short summary for the minutes."), field="summary")
+    if Minutes.objects.filter(session=session).exists():
+        raise Conflict("minutes_published", _("The minutes are already published."))
+    minutes = Minutes.objects.create(session=session, summary=summary, published_by=actor)
+    audit_record(actor=actor, action="session.minutes_published", obj=session, area=session.council.area)
+    timeline_record(
+        subject=session,
+        verb="session.minutes",
+        params={"title": session.title},
+        url=f"/sessions/{session.pk}/minutes/",
+        actor=actor,
+        area=session.council.area,
+    )
+    return minutes
+
+
+def can_watch(user, session: Session) -> bool:
+    if session.public:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        user.pk == session.chair_id
+        or session.council.members.filter(user=user).exists()
+        or user.has_perm("deliberation.manage_box", session.council.area)
+    )

@@ -125,3 +125,36 @@ def test_refusals_are_translated(world, council, session):
     with pytest.raises(Conflict) as raised:
         run(session, chair, "open_session")
     assert str(raised.value.message) == "未达到法定人数：到会 1 人，需要 4 人。"
+
+
+def test_the_session_api(api_client, world, council, session):
+    chair, a = fresh(world["organiser_here"]), council.people[0]
+    api_client.force_authenticate(a)
+    done = api_client.post(f"/api/sessions/{session.pk}/commands/", {"command": {"type": "check_in"}}, format="json")
+    assert done.status_code == 200 and done.json()["events"][0]["type"] == "checked_in"
+    refused = api_client.post(
+        f"/api/sessions/{session.pk}/commands/",
+        {"command": {"type": "check_in"}},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 409 and refused.json() == {
+        "code": "already_present",
+        "detail": "You are already checked in.",
+    }
+    state = api_client.get(f"/api/sessions/{session.pk}/state/").json()
+    assert (
+        state["role"] == "member" and state["present"][0]["name"] == a.display_name and "check_out" in state["allowed"]
+    )
+    api_client.force_authenticate(None)
+    record = api_client.get(f"/api/sessions/{session.pk}/record/", {"after": 0}).json()
+    assert [e["seq"] for e in record["events"]] == [1] and record["seq"] == 1
+    assert api_client.get("/api/sessions/").json()["results"][0]["agenda"][0]["title"] == "加装电梯的建议"
+    assert api_client.get("/api/councils/").json()["results"][0]["members"] == 5
+    assert chair.pk != a.pk
+
+
+def test_members_are_told_when_a_session_is_called(council, session):
+    from civic.models import Notification
+
+    assert Notification.objects.filter(kind="session.scheduled", recipient__in=council.people).count() == 5

@@ -66,21 +66,18 @@ class LiveServer:
             p.unlink()
 
 
-@pytest.fixture(scope="session")
-def live_asgi(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.db import connection
-
+def start_server(database_url: str, mail_dir: Path, log_path: Path):
+    """uvicorn with the ASGI app on a free port, on the test database; returns (process, url, log)."""
     port = _free_port()
-    mail_dir = tmp_path_factory.mktemp("mail")
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_ENV"}}
     env.update(
-        DATABASE_URL=_database_url(connection.settings_dict),
+        DATABASE_URL=database_url,
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         DJANGO_EMAIL_FILE_PATH=str(mail_dir),
         DJANGO_ALLOW_ASYNC_UNSAFE="",
         PYTHONUNBUFFERED="1",
     )
-    log = open(tmp_path_factory.mktemp("server") / "uvicorn.log", "w+")  # noqa: SIM115 (lives as long as the server)
+    log = open(log_path, "w+")  # noqa: SIM115 (lives as long as the server)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -111,13 +108,40 @@ def live_asgi(django_db_setup, django_db_blocker, tmp_path_factory):
                 log.seek(0)
                 raise RuntimeError(f"the ASGI server did not start:\n{log.read()}") from None
             time.sleep(0.1)
-    yield LiveServer(f"http://127.0.0.1:{port}", mail_dir)
+    return process, f"http://127.0.0.1:{port}", log
+
+
+def stop_server(process, log):
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_asgi(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.db import connection
+
+    mail_dir = tmp_path_factory.mktemp("mail")
+    process, url, log = start_server(
+        _database_url(connection.settings_dict), mail_dir, tmp_path_factory.mktemp("server") / "uvicorn.log"
+    )
+    yield LiveServer(url, mail_dir)
+    stop_server(process, log)
+
+
+@pytest.fixture(scope="session")
+def second_live_asgi(live_asgi, tmp_path_factory):
+    """Another server process on the same database (and the same Redis, when REDIS_URL is set)."""
+    from django.db import connection
+
+    process, url, log = start_server(
+        _database_url(connection.settings_dict), live_asgi.mail_dir, tmp_path_factory.mktemp("server2") / "uvicorn.log"
+    )
+    yield LiveServer(url, live_asgi.mail_dir)
+    stop_server(process, log)
 
 
 @pytest.fixture(scope="package")
@@ -164,3 +188,21 @@ def screenshot(page, name: str):
     """Keep a screenshot of what the test saw (var/screenshots/), for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def off_loop(fn, *args, **kwargs):
+    """Run test setup that publishes live events in a worker thread: Playwright's sync API keeps an event
+    loop running in the test's own thread, where async_to_sync cannot run (the site's own code always
+    calls services from worker threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def run():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()

@@ -1,0 +1,81 @@
+"""The live session over WebSockets (docs/live-protocol.md).
+
+A client connects to ws/sessions/<id>/, sends {"type": "hello", "last_seq": N} and receives either the
+events it missed or a snapshot; then events as they happen, each with the session's sequence number.
+Commands go the same way ({"type": "command", "command": {...}, "expected_seq": N}); the server owns
+the clock: a speech carries its start time and limit, and the page draws the countdown.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from civic.errors import DomainError
+
+from . import selectors, services
+from .models import Session
+
+
+class SessionConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.session_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        allowed = await database_sync_to_async(self._may_watch)()
+        if not allowed:
+            await self.close(code=4403)
+            return
+        self.group = services.session_group(self.session_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    def _may_watch(self) -> bool:
+        session = Session.objects.select_related("council__area").filter(pk=self.session_id).first()
+        return session is not None and services.can_watch(self.scope.get("user"), session)
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type")
+        if kind == "hello":
+            last = content.get("last_seq")
+            missed = await database_sync_to_async(self._missed)(last) if isinstance(last, int) else None
+            if missed is None:
+                await self.send_json({"type": "snapshot", "state": await database_sync_to_async(self._snapshot)()})
+            else:
+                await self.send_json({"type": "events", "events": missed})
+        elif kind == "snapshot":
+            await self.send_json({"type": "snapshot", "state": await database_sync_to_async(self._snapshot)()})
+        elif kind == "command":
+            reply = await database_sync_to_async(self._command)(
+                content.get("command") or {}, content.get("expected_seq")
+            )
+            await self.send_json(reply)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+
+    def _session(self) -> Session:
+        return Session.objects.select_related("council__area").get(pk=self.session_id)
+
+    def _snapshot(self) -> dict:
+        return selectors.session_snapshot(self._session(), self.scope.get("user"))
+
+    def _missed(self, last_seq: int):
+        return selectors.events_since(self._session(), last_seq)
+
+    def _command(self, command: dict, expected_seq) -> dict:
+        user = self.scope.get("user")
+        if not getattr(user, "is_authenticated", False):
+            return {"type": "error", "code": "not_authenticated", "message": "Log in first."}
+        try:
+            events = services.session_command(
+                user=user,
+                session=self._session(),
+                command=command,
+                expected_seq=expected_seq if isinstance(expected_seq, int) else None,
+            )
+        except DomainError as error:
+            return {"type": "error", "code": error.code, "message": str(error.message)}
+        return {"type": "ok", "seq": events[-1]["seq"] if events else None}
+
+    async def session_events(self, message):
+        await self.send_json({"type": "events", "events": message["events"]})

@@ -1,0 +1,188 @@
+"""Reads of councils and sessions: the snapshot a screen draws, the actions in order now, the minutes."""
+
+import time
+
+from django.contrib.auth import get_user_model
+
+from . import procedure
+from .models import Session, SessionRecord
+
+User = get_user_model()
+
+# What a screen may offer, with the arguments a dry run needs; the engine decides what is in order.
+CANDIDATES = [
+    ("check_in", {}),
+    ("check_out", {}),
+    ("open_session", {}),
+    ("record_not_held", {}),
+    ("make_motion:main", {"type": "make_motion", "kind": "main", "text": "x"}),
+    ("make_motion:amend", {"type": "make_motion", "kind": "amend", "text": "x"}),
+    ("make_motion:previous_question", {"type": "make_motion", "kind": "previous_question"}),
+    ("make_motion:refer", {"type": "make_motion", "kind": "refer"}),
+    ("make_motion:postpone", {"type": "make_motion", "kind": "postpone"}),
+    ("make_motion:recess", {"type": "make_motion", "kind": "recess"}),
+    ("make_motion:adjourn", {"type": "make_motion", "kind": "adjourn"}),
+    ("second", {}),
+    ("withdraw_motion", {}),
+    ("request_floor:for", {"type": "request_floor", "side": "for"}),
+    ("request_floor:against", {"type": "request_floor", "side": "against"}),
+    ("withdraw_request", {}),
+    ("point_of_order", {"text": "x"}),
+    ("grant_floor", {}),
+    ("yield_floor", {}),
+    ("extend_time", {"seconds": 60}),
+    ("rule_on_point", {"upheld": True}),
+    ("open_vote", {}),
+    ("cast_vote", {"choice": "yes"}),
+    ("close_vote", {}),
+    ("announce", {}),
+    ("resume", {}),
+    ("next_item", {}),
+    ("close_session", {}),
+]
+
+
+def allowed_actions(rules, state, member: str | None, now: float) -> list[str]:
+    if member is None:
+        return []
+    allowed = []
+    for name, args in CANDIDATES:
+        command = {"type": name.split(":")[0], **args, "actor": member, "now": now}
+        try:
+            procedure.apply(rules, state, command)
+        except procedure.ProcedureError:
+            continue
+        allowed.append(name)
+    return allowed
+
+
+def session_rules(session: Session) -> procedure.Rules:
+    return procedure.rules_from_preset(session.council.preset, session.council.overrides)
+
+
+def session_snapshot(session: Session, viewer) -> dict:
+    """Everything a screen shows, for this viewer, at this sequence number (one query for names)."""
+    state = procedure.state_from_json(session.state)
+    rules = session_rules(session)
+    names = {str(pk): name for pk, name in _names(state.members | {state.chair})}
+    me = str(viewer.pk) if getattr(viewer, "is_authenticated", False) else None
+    role = "chair" if me == state.chair else "member" if me in state.members else "public"
+    now = time.time()
+    vote = None
+    if state.vote:
+        mine = dict(state.vote.ballots).get(me) if me else None
+        vote = {
+            "motion": state.vote.motion,
+            "cast": len(state.vote.ballots),
+            "eligible": len(state.vote.eligible),
+            "mine": mine,
+        }
+    return {
+        "session": session.pk,
+        "seq": session.seq,
+        "server_now": now,
+        "phase": state.phase,
+        "role": role,
+        "me": me,
+        "chair": {"id": state.chair, "name": names.get(state.chair, "")},
+        "members": len(state.members),
+        "present": [{"id": m, "name": names.get(m, m)} for m in sorted(state.present, key=lambda m: names.get(m, m))],
+        "quorum": rules.quorum(len(state.members)),
+        "items": list(state.items),
+        "item": state.item,
+        "stack": [
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "text": m.text,
+                "mover": names.get(m.mover, m.mover),
+                "seconded_by": names.get(m.seconded_by, "") if m.seconded_by else "",
+                "status": m.status,
+                "debate_closed": m.id in state.debate_closed,
+            }
+            for m in state.stack
+        ],
+        "queue": [
+            {"id": r.member, "name": names.get(r.member, r.member), "side": r.side}
+            for r in sorted(state.queue, key=lambda r: r.seq)
+        ],
+        "next": (lambda r: {"name": names.get(r.member, r.member), "side": r.side} if r else None)(
+            procedure.next_speaker(rules, state)
+        ),
+        "speech": {
+            "id": state.speech.member,
+            "name": names.get(state.speech.member, ""),
+            "side": state.speech.side,
+            "started_at": state.speech.started_at,
+            "limit": state.speech.limit,
+        }
+        if state.speech
+        else None,
+        "vote": vote,
+        "allowed": allowed_actions(rules, state, me, now) if role != "public" else [],
+        "rules": {"speech_seconds": rules.speech_seconds, "speeches_per_member": rules.speeches_per_member},
+    }
+
+
+def _names(ids):
+    return User.objects.filter(pk__in=[int(i) for i in ids if str(i).isdigit()]).values_list("pk", "display_name")
+
+
+def events_since(session: Session, last_seq: int, limit: int = 200) -> list[dict] | None:
+    """The events after `last_seq`, or None when too many were missed (the client takes a snapshot)."""
+    rows = list(
+        SessionRecord.objects.filter(session=session, kind="event", seq__gt=last_seq)
+        .order_by("seq")
+        .values_list("seq", "payload")[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    return [{**payload, "seq": seq} for seq, payload in rows]
+
+
+def minutes(session: Session) -> dict:
+    """The minutes, generated from the record: attendance and quorum, each item, motions with mover and
+    seconder, amendments, speeches (speaker, side, duration), votes and results."""
+    records = list(
+        SessionRecord.objects.filter(session=session, kind="event").order_by("seq").values_list("payload", flat=True)
+    )
+    state = procedure.state_from_json(session.state)
+    names = {str(pk): name for pk, name in _names(state.members | {state.chair})}
+    name = lambda m: names.get(str(m), str(m))  # noqa: E731
+    items = [{"title": title, "entries": []} for title in state.items]
+    current, opened, attendance = 0 if items else None, None, []
+    for event in records:
+        kind = event["type"]
+        if kind == "checked_in":
+            attendance.append(name(event["member"]))
+        elif kind == "session_opened":
+            opened = {"present": [name(m) for m in event["present"]], "quorum": event["quorum"]}
+        elif kind == "item_opened":
+            current = event["item"]
+        elif current is not None and kind in (
+            "motion_made",
+            "seconded",
+            "speech_ended",
+            "vote_closed",
+            "result_announced",
+            "point_of_order",
+            "ruling",
+            "motion_withdrawn",
+            "motion_amended",
+            "debate_closed",
+        ):
+            entry = dict(event)
+            for key in ("mover", "member"):
+                if key in entry:
+                    entry[key] = name(entry[key])
+            if kind == "speech_ended":
+                entry["seconds"] = round(event["ended_at"] - event["started_at"])
+            items[current]["entries"].append(entry)
+    not_held = any(e["type"] == "session_not_held" for e in records)
+    return {
+        "attendance": attendance,
+        "opened": opened,
+        "items": items,
+        "not_held": not_held,
+        "members": len(state.members),
+    }

@@ -1,0 +1,230 @@
+"""Council and live-session pages: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civic.errors import DomainError, NotAllowed
+from civic.models import Area
+
+from . import selectors, services
+from .models import Council, Minutes, Session
+
+User = get_user_model()
+
+LABELS = {
+    "check_in": gettext_lazy("Check in"),
+    "check_out": gettext_lazy("Leave"),
+    "open_session": gettext_lazy("Open the session"),
+    "record_not_held": gettext_lazy("Record as not held (no quorum)"),
+    "make_motion:main": gettext_lazy("Move a motion"),
+    "make_motion:amend": gettext_lazy("Move an amendment"),
+    "make_motion:previous_question": gettext_lazy("Move to close debate"),
+    "make_motion:refer": gettext_lazy("Move to refer it"),
+    "make_motion:postpone": gettext_lazy("Move to postpone"),
+    "make_motion:recess": gettext_lazy("Move a recess"),
+    "make_motion:adjourn": gettext_lazy("Move to adjourn"),
+    "second": gettext_lazy("Second (附议)"),
+    "withdraw_motion": gettext_lazy("Withdraw my motion"),
+    "request_floor:for": gettext_lazy("Ask to speak for"),
+    "request_floor:against": gettext_lazy("Ask to speak against"),
+    "withdraw_request": gettext_lazy("Withdraw my request"),
+    "point_of_order": gettext_lazy("Point of order"),
+    "grant_floor": gettext_lazy("Give the floor to the next speaker"),
+    "yield_floor": gettext_lazy("End the speech"),
+    "extend_time": gettext_lazy("Extend by one minute"),
+    "rule_on_point": gettext_lazy("Rule on the point of order"),
+    "open_vote": gettext_lazy("Open the vote"),
+    "cast_vote": gettext_lazy("Vote"),
+    "close_vote": gettext_lazy("Close the vote"),
+    "announce": gettext_lazy("Announce the result"),
+    "resume": gettext_lazy("Resume"),
+    "next_item": gettext_lazy("Next agenda item"),
+    "close_session": gettext_lazy("Close the session"),
+    "yes": gettext_lazy("Yes"),
+    "no": gettext_lazy("No"),
+    "abstain": gettext_lazy("Abstain"),
+    "for": gettext_lazy("for"),
+    "against": gettext_lazy("against"),
+    "order": gettext_lazy("point of order"),
+    "adopted": gettext_lazy("Adopted"),
+    "rejected": gettext_lazy("Not adopted"),
+    "motion_text": gettext_lazy("Text of the motion"),
+    "point_text": gettext_lazy("Your point of order"),
+    "phase_scheduled": gettext_lazy("Not opened yet"),
+    "phase_open": gettext_lazy("In session"),
+    "phase_recess": gettext_lazy("In recess"),
+    "phase_closed": gettext_lazy("Closed"),
+    "phase_not_held": gettext_lazy("Not held (no quorum)"),
+    "main": gettext_lazy("motion"),
+    "amend": gettext_lazy("amendment"),
+    "previous_question": gettext_lazy("close debate"),
+    "refer": gettext_lazy("refer"),
+    "postpone": gettext_lazy("postpone"),
+    "recess": gettext_lazy("recess"),
+    "adjourn": gettext_lazy("adjourn"),
+    "awaiting_second": gettext_lazy("waiting for a second"),
+    "pending": gettext_lazy("before the council"),
+    "voted": gettext_lazy("You voted"),
+    "reconnecting": gettext_lazy("Reconnecting…"),
+    "quorum_line": gettext_lazy("{present} of {members} members present; quorum {quorum}"),
+    "nobody": gettext_lazy("Nobody has the floor."),
+}
+
+
+def _labels():
+    return {key: str(value) for key, value in LABELS.items()}
+
+
+def _session(request, pk) -> Session:
+    session = get_object_or_404(Session.objects.select_related("council__area", "chair"), pk=pk)
+    if not services.can_watch(request.user, session):
+        raise Http404
+    return session
+
+
+def session_list(request):
+    sessions = Session.objects.filter(public=True).select_related("council__area").order_by("-starts_at")[:50]
+    councils = Council.objects.select_related("area").order_by("area__path")[:50]
+    return render(request, "deliberation/sessions.html", {"sessions": sessions, "councils": councils})
+
+
+def session_live(request, pk, screen=False):
+    session = _session(request, pk)
+    snapshot = selectors.session_snapshot(session, request.user)
+    template = "deliberation/screen.html" if screen else "deliberation/session.html"
+    return render(
+        request,
+        template,
+        {
+            "session": session,
+            "snapshot": snapshot,
+            "labels": _labels(),
+            "items": session.items.select_related("proposal"),
+        },
+    )
+
+
+def session_screen(request, pk):
+    return session_live(request, pk, screen=True)
+
+
+def session_minutes(request, pk):
+    session = _session(request, pk)
+    published = Minutes.objects.filter(session=session).select_related("published_by").first()
+    may_publish = request.user.is_authenticated and (
+        request.user.pk == session.chair_id or request.user.has_perm("deliberation.manage_box", session.council.area)
+    )
+    if not published and not may_publish:
+        raise Http404
+    error = None
+    if request.method == "POST" and may_publish:
+        try:
+            services.minutes_publish(actor=request.user, session=session, summary=request.POST.get("summary", ""))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("The minutes are published."))
+            return redirect("session-minutes", pk=session.pk)
+    return render(
+        request,
+        "deliberation/minutes.html",
+        {
+            "session": session,
+            "minutes": selectors.minutes(session),
+            "published": published,
+            "may_publish": may_publish and not published,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def council_new(request):
+    area = Area.objects.filter(code=request.GET.get("area") or request.POST.get("area") or "").first()
+    if area is None or not request.user.has_perm("deliberation.manage_box", area):
+        raise NotAllowed("not_allowed", _("Only organisers and officials of this area can set up a council."))
+    error = None
+    if request.method == "POST":
+        try:
+            council = services.council_create(
+                actor=request.user,
+                area=area,
+                name=request.POST.get("name", ""),
+                preset=request.POST.get("preset", "nantang"),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("council-detail", pk=council.pk)
+    from .models import RulePreset
+
+    return render(
+        request, "deliberation/council_new.html", {"area": area, "error": error, "presets": RulePreset.choices}
+    )
+
+
+@login_required
+def council_detail(request, pk):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from proposals.models import Proposal
+
+    council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
+    manage = request.user.has_perm("deliberation.manage_box", council.area)
+    error = None
+    if request.method == "POST" and manage:
+        try:
+            if request.POST.get("form") == "member":
+                person = User.objects.filter(
+                    email__iexact=request.POST.get("email", "").strip(), is_active=True
+                ).first()
+                if person is None:
+                    raise services.InvalidInput(
+                        "person_unknown", _("Nobody with this e-mail address is registered on the platform.")
+                    )
+                services.council_member_add(actor=request.user, council=council, user=person)
+                messages.success(request, _("%(person)s has a seat now.") % {"person": person.public_name})
+            elif request.POST.get("form") == "session":
+                try:
+                    starts = timezone.make_aware(datetime.strptime(request.POST.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
+                except ValueError as exc:
+                    raise services.InvalidInput("date_invalid", _("Enter the date and time.")) from exc
+                picked = Proposal.objects.filter(
+                    pk__in=[int(p) for p in request.POST.getlist("proposal") if p.isdigit()], state="qualified"
+                )
+                items = [("", p, 20) for p in picked] + [
+                    (line.strip(), None, 15) for line in request.POST.get("free_items", "").splitlines() if line.strip()
+                ]
+                session = services.session_schedule(
+                    actor=request.user,
+                    council=council,
+                    title=request.POST.get("title", ""),
+                    starts_at=starts,
+                    place=request.POST.get("place", ""),
+                    public=bool(request.POST.get("public")),
+                    items=items,
+                )
+                return redirect("session-live", pk=session.pk)
+            return redirect("council-detail", pk=council.pk)
+        except DomainError as exc:
+            error = exc.message
+    qualified = Proposal.objects.filter(area_path__startswith=council.area.path, state="qualified") if manage else []
+    return render(
+        request,
+        "deliberation/council.html",
+        {
+            "council": council,
+            "members": council.members.select_related("user", "organisation"),
+            "manage": manage,
+            "error": error,
+            "qualified": qualified,
+            "sessions": council.sessions.order_by("-starts_at")[:20],
+        },
+    )

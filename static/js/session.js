@@ -1,0 +1,155 @@
+// The live session page (member's phone, chair's console, and the room's screen): one WebSocket, the
+// server's snapshot and numbered events, buttons only for what the rules allow this person now.
+(function () {
+  "use strict";
+  var root = document.querySelector(".live[data-ws]");
+  if (!root) return;
+  var L = JSON.parse(document.getElementById("session-labels").textContent);
+  var snap = JSON.parse(document.getElementById("session-snapshot").textContent);
+  var lastSeq = snap.seq, offset = snap.server_now - Date.now() / 1000, socket = null, retry = 500, pending = null;
+  var $ = function (sel) { return root.querySelector(sel); };
+  var textField = $("[data-text-field]"), textArea = textField && textField.querySelector("textarea");
+
+  function label(key) { return L[key] || key; }
+  function el(tag, text, cls) { var e = document.createElement(tag); if (text != null) e.textContent = text; if (cls) e.className = cls; return e; }
+
+  function render() {
+    $("[data-phase]").textContent = label("phase_" + snap.phase);
+    $("[data-quorum]").textContent = label("quorum_line").replace("{present}", snap.present.length)
+      .replace("{members}", snap.members).replace("{quorum}", snap.quorum);
+    $("[data-item]").textContent = snap.item === null || snap.item === undefined ? "" : (snap.item + 1) + ". " + snap.items[snap.item];
+    var stack = $("[data-stack]"); stack.textContent = "";
+    snap.stack.slice().reverse().forEach(function (m, i) {
+      var p = el("p", null, i === 0 ? "motion current" : "motion");
+      p.appendChild(el("span", label(m.kind), "badge"));
+      p.appendChild(document.createTextNode(" " + (m.text || "") + " — " + m.mover + (m.seconded_by ? " / " + m.seconded_by : "") + " (" + label(m.status) + ")"));
+      stack.appendChild(p);
+    });
+    var speaker = $("[data-speaker]");
+    speaker.textContent = snap.speech ? snap.speech.name + " · " + label(snap.speech.side) : label("nobody");
+    var queue = $("[data-queue]"); queue.textContent = "";
+    snap.queue.forEach(function (r) { queue.appendChild(el("li", r.name + " · " + label(r.side))); });
+    var panel = $("[data-vote-panel]"), vote = $("[data-vote]");
+    if (snap.vote) {
+      panel.hidden = false;
+      vote.textContent = snap.vote.cast + " / " + snap.vote.eligible + (snap.vote.mine ? " · " + label("voted") + ": " + label(snap.vote.mine) : "");
+    } else { panel.hidden = true; vote.textContent = ""; }
+    renderActions();
+    tick();
+  }
+
+  function renderActions() {
+    var box = $("[data-actions]"); if (!box || root.hasAttribute("data-screen")) return;
+    box.textContent = "";
+    var needsText = false;
+    (snap.allowed || []).forEach(function (name) {
+      if (name === "cast_vote") {
+        if (snap.vote && snap.vote.mine) return;
+        ["yes", "no", "abstain"].forEach(function (choice) {
+          box.appendChild(button(label(choice), { type: "cast_vote", choice: choice }, "vote-" + choice));
+        });
+        return;
+      }
+      var parts = name.split(":"), command = { type: parts[0] };
+      if (parts[0] === "make_motion") command.kind = parts[1];
+      if (parts[0] === "request_floor") command.side = parts[1];
+      if (parts[0] === "extend_time") command.seconds = 60;
+      if (parts[0] === "rule_on_point") {
+        box.appendChild(button(label("rule_on_point") + ": ✓", { type: "rule_on_point", upheld: true }));
+        box.appendChild(button(label("rule_on_point") + ": ✗", { type: "rule_on_point", upheld: false }));
+        return;
+      }
+      if (name === "make_motion:main" || name === "make_motion:amend" || name === "point_of_order") { needsText = true; command.text = null; }
+      box.appendChild(button(label(name), command));
+    });
+    if (textField) {
+      textField.hidden = !needsText;
+      textField.querySelector("label").textContent = label("motion_text");
+    }
+  }
+
+  // The chair's decisions are refused if the chair's screen has not seen the latest event (two chairs
+  // pressing at once, a stale screen); a member's own acts (checking in, asking for the floor, voting)
+  // do not depend on what others just did.
+  var CHAIR_DECISIONS = ["open_session", "record_not_held", "grant_floor", "extend_time", "rule_on_point", "open_vote",
+    "close_vote", "announce", "resume", "next_item", "close_session", "hand_over_chair"];
+
+  function button(text, command, cls) {
+    var b = el("button", text, "button" + (cls ? " " + cls : ""));
+    b.type = "button";
+    b.addEventListener("click", function () {
+      if (command.text === null) {
+        command = Object.assign({}, command, { text: textArea ? textArea.value : "" });
+      }
+      var message = { type: "command", command: command };
+      if (CHAIR_DECISIONS.indexOf(command.type) >= 0) message.expected_seq = lastSeq;
+      send(message);
+    });
+    return b;
+  }
+
+  var outbox = [];
+  function send(message) {
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
+    else outbox.push(message);  // sent as soon as the connection is (re)opened
+  }
+  function askSnapshot() { clearTimeout(pending); pending = setTimeout(function () { send({ type: "snapshot" }); }, 30); }
+
+  function onEvents(events) {
+    var log = $("[data-log]");
+    events.forEach(function (e) {
+      if (e.seq <= lastSeq) return;
+      lastSeq = e.seq;
+      if (log) log.appendChild(el("li", "#" + e.seq + " " + e.type));
+      if (e.type === "result_announced") {
+        var banner = $("[data-result]");
+        banner.hidden = false;
+        banner.textContent = (e.adopted ? label("adopted") : label("rejected")) + (e.text ? ": " + e.text : "") +
+          " (" + label("yes") + " " + e.yes + " · " + label("no") + " " + e.no + " · " + label("abstain") + " " + e.abstain + ")";
+      }
+    });
+    askSnapshot();
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + root.getAttribute("data-ws"));
+    socket.onopen = function () {
+      retry = 500;
+      var c = $("[data-conn]"); if (c) c.hidden = true;
+      send({ type: "hello", last_seq: lastSeq });
+      outbox.splice(0).forEach(send);
+    };
+    socket.onmessage = function (message) {
+      var data = JSON.parse(message.data);
+      if (data.type === "snapshot") { snap = data.state; lastSeq = Math.max(lastSeq, snap.seq); offset = snap.server_now - Date.now() / 1000; render(); }
+      else if (data.type === "events") onEvents(data.events);
+      else if (data.type === "error") {
+        var err = $("[data-error]"); if (err) { err.hidden = false; err.textContent = data.message; }
+        askSnapshot();
+      } else if (data.type === "ok") {
+        var e2 = $("[data-error]"); if (e2) e2.hidden = true;
+        if (textArea) textArea.value = "";
+      }
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4403) return;
+      var c = $("[data-conn]"); if (c) { c.hidden = false; c.textContent = label("reconnecting"); }
+      setTimeout(connect, retry); retry = Math.min(retry * 2, 10000);
+    };
+  }
+
+  // The server owns the clock: the countdown is its start time and limit, corrected by the offset.
+  function tick() {
+    var timer = $("[data-timer]"); if (!timer) return;
+    if (!snap.speech) { timer.textContent = ""; return; }
+    var now = Date.now() / 1000 + offset;
+    var left = Math.max(0, Math.ceil(snap.speech.started_at + snap.speech.limit - now));
+    timer.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    timer.classList.toggle("timer-low", left <= 15);
+  }
+  setInterval(tick, 250);
+
+  render();
+  connect();
+})();
