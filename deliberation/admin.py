@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.models import Area
 
-from .models import BallotBox, BoxKind, BoxState
+from .models import BallotBox, BoxKind, BoxState, Council
 from .pabulib import PabulibError
 from .services import pb_export, pb_import
 
@@ -73,3 +73,51 @@ class BallotBoxAdmin(admin.ModelAdmin):
         response = HttpResponse(pb_export(boxes[0]), content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ballot-{boxes[0].pk}.pb"'
         return response
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = Council
+        fields = ["name", "area", "preset", "overrides"]
+        help_texts = {
+            "overrides": _(
+                'Adjustments to the preset, e.g. {"speech_seconds": 180, "speeches_per_member": 3, '
+                '"quorum_kind": "share", "quorum_value": "2/3", "secret_votes": true}'
+            )
+        }
+
+    def clean_overrides(self):
+        from .procedure import rules_from_preset
+
+        overrides = self.cleaned_data.get("overrides") or {}
+        allowed = {
+            "speech_seconds",
+            "speeches_per_member",
+            "alternate_sides",
+            "first_time_first",
+            "seconds_required",
+            "amendment_depth",
+            "secret_votes",
+            "quorum_kind",
+            "quorum_value",
+        }
+        unknown = sorted(set(overrides) - allowed)
+        if unknown:
+            raise forms.ValidationError(_("Unknown settings: %(names)s") % {"names": ", ".join(unknown)})
+        if overrides.get("quorum_kind") not in (None, "number", "share", "majority"):
+            raise forms.ValidationError(_("quorum_kind is number, share or majority."))
+        try:
+            rules = rules_from_preset(self.cleaned_data.get("preset") or "nantang", overrides)
+        except (TypeError, ValueError, ZeroDivisionError) as error:
+            raise forms.ValidationError(str(error)) from error
+        if rules.speech_seconds <= 0 or rules.speeches_per_member <= 0 or rules.amendment_depth < 0:
+            raise forms.ValidationError(_("Times and limits must be positive."))
+        return overrides
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    form = CouncilForm
+    list_display = ["name", "area", "preset"]
+    list_select_related = ["area"]
+    raw_id_fields = ["area"]

@@ -158,3 +158,18 @@ def test_members_are_told_when_a_session_is_called(council, session):
     from civic.models import Notification
 
     assert Notification.objects.filter(kind="session.scheduled", recipient__in=council.people).count() == 5
+
+
+def test_councils_adjust_their_rules_in_the_admin(client, world, council):
+    from deliberation.selectors import session_rules
+
+    client.force_login(world["admin"])
+    url = f"/admin/deliberation/council/{council.pk}/change/"
+    data = {"name": council.name, "area": council.area.pk, "preset": "nantang"}
+    bad = client.post(url, {**data, "overrides": '{"speech_minutes": 3}'})
+    assert "speech_minutes" in bad.content.decode()
+    client.post(url, {**data, "overrides": '{"speech_seconds": 180, "quorum_kind": "share", "quorum_value": "2/3"}'})
+    council.refresh_from_db()
+    session = council.sessions.first() or type("S", (), {"council": council})()
+    rules = session_rules(session)
+    assert rules.speech_seconds == 180 and rules.quorum(6) == 4

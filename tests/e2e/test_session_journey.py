@@ -91,9 +91,11 @@ def test_a_council_session_runs_live_on_five_screens(browser, live_asgi, transac
     assert re.fullmatch(r"[12]:\d\d", c.locator("[data-timer]").inner_text())  # the server's two minutes
     screenshot(c, "session-member-375")
     _press(c, "结束发言")
+    chair_page.locator("[data-speaker]", has_text="目前没有人在发言").wait_for()  # the chair's screen has caught up
     _press(chair_page, "请下一位发言")
     d.locator("[data-speaker]", has_text="陈晓东").wait_for()
     _press(d, "结束发言")
+    chair_page.locator("[data-speaker]", has_text="目前没有人在发言").wait_for()
 
     _press(chair_page, "开始表决")
     for page, choice in zip(pages, ["赞成", "赞成", "赞成", "反对"], strict=True):
