@@ -38,8 +38,13 @@
     tick();
   }
 
+  var shownActions = null;
   function renderActions() {
     var box = $("[data-actions]"); if (!box || root.hasAttribute("data-screen")) return;
+    // Rebuild only when what is allowed changes: a tap must never land on a button being replaced.
+    var key = JSON.stringify([snap.allowed, snap.vote ? snap.vote.mine : null]);
+    if (key === shownActions) return;
+    shownActions = key;
     box.textContent = "";
     var needsText = false;
     (snap.allowed || []).forEach(function (name) {

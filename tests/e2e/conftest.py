@@ -120,8 +120,10 @@ def stop_server(process, log):
     log.close()
 
 
-@pytest.fixture(scope="session")
-def live_asgi(django_db_setup, django_db_blocker, tmp_path_factory):
+@pytest.fixture
+def live_asgi(django_db_setup, tmp_path_factory):
+    """A fresh server per test: between tests the database is flushed and its content types are created
+    again with new ids, which a long-lived server process would still have cached."""
     from django.db import connection
 
     mail_dir = tmp_path_factory.mktemp("mail")
@@ -132,7 +134,7 @@ def live_asgi(django_db_setup, django_db_blocker, tmp_path_factory):
     stop_server(process, log)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def second_live_asgi(live_asgi, tmp_path_factory):
     """Another server process on the same database (and the same Redis, when REDIS_URL is set)."""
     from django.db import connection
