@@ -77,5 +77,13 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
             return {"type": "error", "code": error.code, "message": str(error.message)}
         return {"type": "ok", "seq": events[-1]["seq"] if events else None}
 
+    async def dispatch(self, message):
+        # Broadcasts touch no database: skip Channels' hop to a thread to close old connections, which
+        # otherwise runs before every message and dominates when a session has many screens.
+        if message.get("type") == "session.events":
+            await self.session_events(message)
+            return
+        await super().dispatch(message)
+
     async def session_events(self, message):
-        await self.send_json({"type": "events", "events": message["events"]})
+        await self.send_json({"type": "events", "events": message["events"], "state": message.get("state")})

@@ -738,10 +738,17 @@ def session_command(*, user, session, command: dict, expected_seq: int | None = 
                 )
 
         def publish():
+            # The public view is computed once per command and travels with the events, so a thousand
+            # watching screens need no query of their own; members fetch only their own buttons.
             layer = get_channel_layer()
             if layer is not None and numbered:
+                from django.contrib.auth.models import AnonymousUser
+
+                from .selectors import session_snapshot
+
+                public = session_snapshot(Session.objects.select_related("council").get(pk=session.pk), AnonymousUser())
                 async_to_sync(layer.group_send)(
-                    session_group(session.pk), {"type": "session.events", "events": numbered}
+                    session_group(session.pk), {"type": "session.events", "events": numbered, "state": public}
                 )
 
         transaction.on_commit(publish)

@@ -100,7 +100,7 @@
   }
   function askSnapshot() { clearTimeout(pending); pending = setTimeout(function () { send({ type: "snapshot" }); }, 30); }
 
-  function onEvents(events) {
+  function onEvents(events, state) {
     var log = $("[data-log]");
     events.forEach(function (e) {
       if (e.seq <= lastSeq) return;
@@ -113,7 +113,19 @@
           " (" + label("yes") + " " + e.yes + " · " + label("no") + " " + e.no + " · " + label("abstain") + " " + e.abstain + ")";
       }
     });
-    askSnapshot();
+    if (state) {
+      // The public view came with the events; keep this person's own role, buttons and ballot.
+      var mine = { role: snap.role, me: snap.me, allowed: snap.allowed, vote: snap.vote };
+      snap = state;
+      snap.role = mine.role; snap.me = mine.me; snap.allowed = mine.allowed;
+      if (snap.vote && mine.vote && mine.vote.motion === snap.vote.motion) snap.vote.mine = mine.vote.mine;
+      lastSeq = Math.max(lastSeq, state.seq);
+      offset = state.server_now - Date.now() / 1000;
+      render();
+      if (snap.role !== "public") askSnapshot();  // only members need their own buttons again
+    } else {
+      askSnapshot();
+    }
   }
 
   function connect() {
@@ -128,7 +140,7 @@
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
       if (data.type === "snapshot") { snap = data.state; lastSeq = Math.max(lastSeq, snap.seq); offset = snap.server_now - Date.now() / 1000; render(); }
-      else if (data.type === "events") onEvents(data.events);
+      else if (data.type === "events") onEvents(data.events, data.state);
       else if (data.type === "error") {
         var err = $("[data-error]"); if (err) { err.hidden = false; err.textContent = data.message; }
         askSnapshot();
