@@ -16,3 +16,11 @@ def percent(share):
 def advance_schedule(policy):
     """[(condition label, cumulative share)] for the policy's advances, in order."""
     return [(AdvanceCondition(condition).label, share) for condition, share in policy.advances]
+
+
+@register.filter
+def yuan(amount):
+    """An amount in yuan as people read it: ¥100,000.00."""
+    if amount is None:
+        return ""
+    return f"¥{amount:,.2f}"

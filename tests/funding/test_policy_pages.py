@@ -40,7 +40,7 @@ def test_an_official_publishes_from_the_page_and_residents_below_see_it_inherite
     )
     client.logout()
     page = client.get("/areas/7701001001001/subsidy-policy/").content.decode()
-    assert "继承自一区第 1 版" in page and "30 %" in page and "¥100000.00" in page
+    assert "继承自一区第 1 版" in page and "30 %" in page and "¥100,000.00" in page
     assert "发布新版本" not in page
     assert "开工时支付暂定奖补的 30 %" in page
 
