@@ -58,10 +58,10 @@ def _clean_policy(data: dict) -> dict:
         if value is not None:
             if value < 0:
                 raise InvalidInput("amount_negative", _("An amount cannot be negative."), field=field)
+            if value >= Decimal("1e12"):  # checked first: quantizing a huge number would overflow
+                raise InvalidInput("amount_too_large", _("This amount is too large."), field=field)
             if value != value.quantize(subsidy.FEN):
                 raise InvalidInput("amount_precision", _("An amount has at most two decimals (fen)."), field=field)
-            if value >= Decimal("1e12"):
-                raise InvalidInput("amount_too_large", _("This amount is too large."), field=field)
         clean[field] = value
     score = _decimal(data.get("min_acceptance_score"), "min_acceptance_score") or Decimal(0)
     if not Decimal(0) <= score <= Decimal(100) or score != score.quantize(subsidy.FEN):

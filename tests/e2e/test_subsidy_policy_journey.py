@@ -40,5 +40,5 @@ def test_an_official_publishes_a_policy_that_a_community_inherits(live_asgi, pag
 
     page.goto(f"/areas/{tree['cells'][0].code}/subsidy-policy/")
     main = page.locator("main").inner_text()
-    assert "继承自测试区第 1 版。" in main and "开工时支付暂定奖补的 30 %" in main
+    assert "继承自测试区第 1 版。" in main and "开工时支付暂定奖补的 30%" in main
     assert page.get_by_role("button", name="发布政策").count() == 1  # the district official may publish here too

@@ -98,6 +98,7 @@ def test_only_officials_of_the_area_or_above_set_a_policy(world, who, area):
         ({"share": "NaN"}, "not_a_number", "share"),
         ({"cap_per_project": Decimal("-1")}, "amount_negative", "cap_per_project"),
         ({"cap_per_project": Decimal("10.001")}, "amount_precision", "cap_per_project"),
+        ({"cap_per_area_year": Decimal("1e40")}, "amount_too_large", "cap_per_area_year"),
         ({"cap_per_project": Decimal("300000")}, "caps_inconsistent", "cap_per_project"),
         ({"min_acceptance_score": Decimal("101")}, "score_range", "min_acceptance_score"),
         ({"notice_days": 0}, "days_range", "notice_days"),

@@ -40,9 +40,9 @@ def test_an_official_publishes_from_the_page_and_residents_below_see_it_inherite
     )
     client.logout()
     page = client.get("/areas/7701001001001/subsidy-policy/").content.decode()
-    assert "继承自一区第 1 版" in page and "30 %" in page and "¥100,000.00" in page
+    assert "继承自一区第 1 版" in page and "30%" in page and "¥100,000.00" in page
     assert "发布新版本" not in page
-    assert "开工时支付暂定奖补的 30 %" in page
+    assert "开工时支付暂定奖补的 30%" in page
 
 
 @pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_the_api_refuses_bad_figures_and_other_people(api_client, world, who, pa
     if who:
         api_client.force_authenticate(world[who])
     response = api_client.post("/api/areas/7701/subsidy-policy/", payload, format="json")
-    assert response.status_code in ({status, 403} if status == 401 else {status})
+    assert response.status_code == status
     assert not SubsidyPolicy.objects.exists()
 
 
