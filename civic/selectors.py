@@ -3,7 +3,6 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .models import (
     Area,
@@ -77,9 +76,11 @@ def area_role_holders(area: Area) -> QuerySet[AreaRole]:
     )
 
 
-def areas_for_role(user, role: str) -> QuerySet[Area]:
-    """Every area where `user` holds `role`, directly or through an area above."""
-    condition = _covered_by(user, {role}, "path")
+def areas_for_roles(user, roles: set[str]) -> QuerySet[Area]:
+    """Every area where `user` holds one of `roles`, directly or through an area above (all for an admin)."""
+    if user.is_superuser:
+        return Area.objects.all()
+    condition = _covered_by(user, roles, "path")
     return Area.objects.none() if condition is None else Area.objects.filter(condition)
 
 
@@ -127,7 +128,7 @@ def eligible_people(area: Area) -> QuerySet[User]:
 
 
 def verification_history(user) -> QuerySet[ResidencyVerification]:
-    return ResidencyVerification.objects.filter(user=user).select_related("cell__parent", "decided_by")
+    return ResidencyVerification.objects.filter(user=user).select_related("user", "cell__parent", "decided_by")
 
 
 def verification_queue(user, *, status: str = VerificationStatus.PENDING) -> QuerySet[ResidencyVerification]:
@@ -181,18 +182,7 @@ def pending_requests_for_organisation(organisation) -> QuerySet[OrganisationRequ
 def pending_invitations(user) -> QuerySet[OrganisationRequest]:
     return OrganisationRequest.objects.filter(
         user=user, kind="invitation", status=OrganisationRequestStatus.PENDING
-    ).select_related("organisation", "created_by")
-
-
-def organisations_to_confirm(user) -> QuerySet[Organisation]:
-    """Unconfirmed organisations that serve an area where `user` is an official."""
-    queryset = Organisation.objects.filter(confirmed_at__isnull=True)
-    if user.is_superuser:
-        return queryset.order_by("created_at")
-    condition = _covered_by(user, {AreaRoleKind.OFFICIAL}, "areas__path")
-    if condition is None:
-        return queryset.none()
-    return queryset.filter(condition).distinct().order_by("created_at")
+    ).select_related("user", "organisation", "created_by")
 
 
 # --- timeline -------------------------------------------------------------------------------------
@@ -301,7 +291,3 @@ def person_summary(person) -> dict:
 
 def has_pending_verification(user) -> bool:
     return ResidencyVerification.objects.filter(user=user, status=VerificationStatus.PENDING).exists()
-
-
-def role_label(role: str) -> str:
-    return AreaRoleKind(role).label if role in AreaRoleKind.values else _("role")

@@ -282,12 +282,21 @@ def area_create(*, code: str, name: str, level: str, parent: Area | None = None)
                 "parent": AreaLevel(parent.level).label,
             }
         raise InvalidInput("area_level_order", message, field="level")
-    if Area.objects.filter(code=code).exists():
-        raise Conflict("area_code_taken", _("An area with the code %(code)s already exists.") % {"code": code})
     path = f"{parent.path if parent else '/'}{code}/"
-    return Area.objects.create(
-        code=code, name=name, level=level, parent=parent, path=path, depth=0 if parent is None else parent.depth + 1
-    )
+    try:
+        with transaction.atomic():  # the unique constraint settles two creations at the same moment
+            return Area.objects.create(
+                code=code,
+                name=name,
+                level=level,
+                parent=parent,
+                path=path,
+                depth=0 if parent is None else parent.depth + 1,
+            )
+    except IntegrityError:
+        raise Conflict(
+            "area_code_taken", _("An area with the code %(code)s already exists.") % {"code": code}
+        ) from None
 
 
 @transaction.atomic
@@ -389,7 +398,9 @@ def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
-    area_role = AreaRole.objects.select_for_update().select_related("user", "area").get(pk=area_role.pk)
+    area_role = AreaRole.objects.select_for_update().select_related("user", "area").filter(pk=area_role.pk).first()
+    if area_role is None:  # taken back by someone else a moment ago
+        raise NotFound("role_gone", _("This role has already been taken back."))
     require_perm(
         actor, "civic.grant_role", area_role.area, _("Only an official of this area or above can change roles here.")
     )
@@ -622,20 +633,22 @@ def organisation_create(
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
     credit_code = _clean_credit_code(kind, credit_code)
-    if credit_code is not None and Organisation.objects.filter(credit_code=credit_code).exists():
-        raise Conflict(
-            "credit_code_taken",
-            _("An organisation with this unified social credit code is already registered."),
-            field="credit_code",
-        )
     areas = list(areas)
     if not areas:
         raise InvalidInput(
             "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
         )
-    organisation = Organisation.objects.create(
-        name=name[:120], kind=kind, credit_code=credit_code, description=(description or "").strip()
-    )
+    try:
+        with transaction.atomic():  # the unique constraint settles two registrations at the same moment
+            organisation = Organisation.objects.create(
+                name=name[:120], kind=kind, credit_code=credit_code, description=(description or "").strip()
+            )
+    except IntegrityError:
+        raise Conflict(
+            "credit_code_taken",
+            _("An organisation with this unified social credit code is already registered."),
+            field="credit_code",
+        ) from None
     organisation.areas.set(areas)
     if representative is not None:
         Membership.objects.create(organisation=organisation, user=representative, role=MembershipRole.REPRESENTATIVE)
@@ -866,7 +879,11 @@ def organisation_request_withdraw(*, actor, request: OrganisationRequest) -> Org
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "user").filter(pk=membership.pk).first()
+    )
+    if membership is None:  # removed by someone else a moment ago
+        raise NotFound("membership_gone", _("This person is no longer a member."))
     organisation = membership.organisation
     if membership.user_id != actor.pk:
         require_perm(

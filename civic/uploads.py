@@ -5,8 +5,6 @@ from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
 
-PROOF_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
-
 
 def sniff(head: bytes) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):

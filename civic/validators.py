@@ -27,3 +27,16 @@ def validate_credit_code(value: str) -> None:
             _("The check character of this unified social credit code is wrong; please check the code."),
             code="credit_code_check",
         )
+
+
+def as_pk(value) -> int | None:
+    """A primary key from request text, or None: ASCII digits only ("²" passes str.isdigit but not int),
+    and no larger than a database integer, so a bad value is a clear "not found", never a 500."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
+def as_pks(values) -> list[int]:
+    return [pk for pk in map(as_pk, values) if pk is not None]

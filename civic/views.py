@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .errors import DomainError, NotAllowed
+from .errors import DomainError, InvalidInput, NotAllowed
 from .forms import (
     AuditFilterForm,
     InviteForm,
@@ -44,6 +44,7 @@ from .models import (
     VerificationStatus,
 )
 from .registry import NOTIFICATION_KINDS, moderation_adapter
+from .validators import as_pks
 
 User = get_user_model()
 
@@ -455,8 +456,10 @@ def organisation_request_decide(request, pk):
     action = request.POST.get("action")
     if action == "withdraw":
         services.organisation_request_withdraw(actor=request.user, request=membership_request)
-    else:
+    elif action in ("accept", "decline"):
         services.organisation_request_decide(actor=request.user, request=membership_request, accept=action == "accept")
+    else:
+        raise InvalidInput("action_unknown", _("Unknown action."))
     messages.success(request, _("Done."))
     return _back(request, "/me/")
 
@@ -549,7 +552,7 @@ def moderation_case(request, pk):
 @login_required
 def notification_list(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+        ids = as_pks(request.POST.getlist("id")) or None
         count = services.notification_mark_read(user=request.user, ids=ids)
         messages.success(request, _("%(count)s marked as read.") % {"count": count})
         return redirect("notifications")

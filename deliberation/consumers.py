@@ -8,6 +8,7 @@ the clock: a speech carries its start time and limit, and the page draws the cou
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
 
 from civic.errors import DomainError
 
@@ -65,7 +66,7 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     def _command(self, command: dict, expected_seq) -> dict:
         user = self.scope.get("user")
         if not getattr(user, "is_authenticated", False):
-            return {"type": "error", "code": "not_authenticated", "message": "Log in first."}
+            return {"type": "error", "code": "not_authenticated", "message": str(_("Log in first."))}
         try:
             events = services.session_command(
                 user=user,

@@ -261,14 +261,18 @@ def outcome(rules: Rules, kind: str, ballots: dict[str, str], present: int) -> t
 
 def apply(rules: Rules, state: State, command: dict) -> tuple[State, list[dict]]:
     """Apply one command. `command` has "type", "actor", "now" (server time in seconds) and arguments."""
-    kind, actor, now = command["type"], command.get("actor"), float(command.get("now", 0))
+    kind, actor, now = command.get("type"), command.get("actor"), float(command.get("now", 0))
     events: list[dict] = []
     if _time_up(state, now):  # a speech past its limit ends at its limit, whatever comes next
         state, events = _end_speech(state, now, "time_up")
-    handler = _HANDLERS.get(kind)
+    handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
     if handler is None:
         _err("unknown_command", gettext_noop("Unknown command."))
-    state, more = handler(rules, state, actor, now, command)
+    try:
+        state, more = handler(rules, state, actor, now, command)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        # an argument of the wrong kind from a client ("seconds": "x", a list for a name): refused, not a crash
+        _err("command_invalid", gettext_noop("This command is not valid."))
     events = events + more
     state = replace(state, seq=state.seq + len(events))
     return state, events

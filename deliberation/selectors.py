@@ -4,6 +4,8 @@ import time
 
 from django.contrib.auth import get_user_model
 
+from civic.validators import as_pks
+
 from . import procedure
 from .models import Session, SessionRecord
 
@@ -125,7 +127,7 @@ def session_snapshot(session: Session, viewer) -> dict:
 
 
 def _names(ids):
-    return User.objects.filter(pk__in=[int(i) for i in ids if str(i).isdigit()]).values_list("pk", "display_name")
+    return User.objects.filter(pk__in=as_pks(ids)).values_list("pk", "display_name")
 
 
 def events_since(session: Session, last_seq: int, limit: int = 200) -> list[dict] | None:

@@ -230,6 +230,12 @@ def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> t
         )
     chosen = _validate_choices(box, choices)
     with transaction.atomic():
+        # Re-checked under the box's row lock: a count that has locked the box first closes it to this
+        # ballot, and a ballot that got here first is committed before the count reads the ballots.
+        # Voters already queue on this row for the turnout update, so the lock costs them nothing more.
+        box = BallotBox.objects.select_for_update(no_key=True, of=("self",)).select_related("area").get(pk=box.pk)
+        if box.phase() != "open":
+            raise Conflict("box_not_open", _("This vote is not open."))
         try:
             with transaction.atomic():
                 Participation.objects.create(box=box, user=user)
@@ -569,7 +575,7 @@ from asgiref.sync import async_to_sync  # noqa: E402
 from channels.layers import get_channel_layer  # noqa: E402
 
 from . import procedure  # noqa: E402
-from .models import AgendaItem, Council, CouncilMember, Session, SessionRecord  # noqa: E402
+from .models import AgendaItem, Council, CouncilMember, RulePreset, Session, SessionRecord  # noqa: E402
 
 
 def session_group(session_id: int) -> str:
@@ -584,6 +590,8 @@ def council_create(*, actor, area, name: str, preset: str = "nantang", overrides
     name = " ".join((name or "").split())
     if len(name) < 2:
         raise InvalidInput("name_missing", _("A council needs a name."), field="name")
+    if preset not in RulePreset.values:
+        raise InvalidInput("preset_unknown", _("Choose one of the rule sets offered."), field="preset")
     council = Council.objects.create(area=area, name=name[:80], preset=preset, overrides=overrides or {})
     audit_record(actor=actor, action="council.created", obj=council, area=area)
     return council

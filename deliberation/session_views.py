@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from civic.errors import DomainError, NotAllowed
 from civic.models import Area
+from civic.validators import as_pks
 
 from . import selectors, services
 from .models import Council, Minutes, Session
@@ -196,9 +197,7 @@ def council_detail(request, pk):
                     starts = timezone.make_aware(datetime.strptime(request.POST.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
                 except ValueError as exc:
                     raise services.InvalidInput("date_invalid", _("Enter the date and time.")) from exc
-                picked = Proposal.objects.filter(
-                    pk__in=[int(p) for p in request.POST.getlist("proposal") if p.isdigit()], state="qualified"
-                )
+                picked = Proposal.objects.filter(pk__in=as_pks(request.POST.getlist("proposal")), state="qualified")
                 items = [("", p, 20) for p in picked] + [
                     (line.strip(), None, 15) for line in request.POST.get("free_items", "").splitlines() if line.strip()
                 ]

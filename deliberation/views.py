@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from civic.errors import DomainError, NotAllowed
 from civic.forms import apply_domain_error
 from civic.models import Area
-from civic.selectors import is_eligible
+from civic.predicates import decides_verifications_somewhere
+from civic.selectors import areas_for_roles, is_eligible
 
 from . import services
 from .forms import BoxForm, OptionForm, PaperBatchForm, ScheduleForm
@@ -39,9 +40,7 @@ def ballot_list(request):
 
 
 def _manages_somewhere(user) -> bool:
-    from civic.predicates import holds_role_anywhere
-
-    return user.is_superuser or holds_role_anywhere(user, "official") or holds_role_anywhere(user, "organiser")
+    return user.is_superuser or decides_verifications_somewhere(user)  # an official or organiser anywhere
 
 
 def _box(pk, user=None) -> BallotBox:
@@ -174,16 +173,7 @@ def export_pb(request, pk):
 def ballot_new(request):
     area = Area.objects.filter(code=request.GET.get("area") or request.POST.get("area") or "").first()
     if area is None:
-        from civic.selectors import _covered_by
-
-        condition = _covered_by(request.user, {"official", "organiser"}, "path")
-        areas = (
-            Area.objects.filter(condition).exclude(level="grid").order_by("path")
-            if condition is not None
-            else Area.objects.none()
-        )
-        if request.user.is_superuser:
-            areas = Area.objects.exclude(level="grid").order_by("path")
+        areas = areas_for_roles(request.user, {"official", "organiser"}).exclude(level="grid").order_by("path")
         return render(request, "deliberation/choose_area.html", {"areas": areas})
     if not request.user.has_perm("deliberation.manage_box", area):
         raise NotAllowed("not_allowed", _("Only organisers and officials of this area can prepare a vote."))

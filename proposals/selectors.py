@@ -159,7 +159,11 @@ def similar_proposals(*, title: str, area: Area | None, exclude_pk=None, limit: 
         queryset = queryset.filter(Q(area_path__startswith=area.path) | Q(area__code__in=codes))
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
-    candidates = _matching_any(queryset, sorted(wanted)).order_by("-published_at")[:200]
+    candidates = (
+        _matching_any(queryset, sorted(wanted))
+        .select_related("area", "category", "organisation")
+        .order_by("-published_at")[:200]
+    )
     scored = [(_likeness(wanted, p.title), p.pk, p) for p in candidates]
     scored = sorted((item for item in scored if item[0] >= 0.35), key=lambda item: (-item[0], -item[1]))
     return [proposal for _score, _pk, proposal in scored[:limit]]
@@ -239,7 +243,7 @@ def waiting_for_answer(user) -> QuerySet[Proposal]:
         if condition is None:
             return queryset.none()
         queryset = queryset.filter(condition)
-    return queryset.select_related("area", "category").order_by("response_due", "id")
+    return queryset.select_related("area", "category", "organisation").order_by("response_due", "id")
 
 
 def adopted_without_project():

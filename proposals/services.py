@@ -58,6 +58,8 @@ def _money(value, field: str) -> Decimal | None:
         raise InvalidInput(
             "amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12000.50."), field=field
         ) from error
+    if not amount.is_finite():  # "NaN" and "Infinity" parse, but are no amount
+        raise InvalidInput("amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12000.50."), field=field)
     if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
         raise InvalidInput(
             "amount_invalid", _("Amounts are in yuan, not negative, with at most two decimals."), field=field
@@ -626,6 +628,7 @@ def comment_add(
 ) -> Comment:
     if not author.is_active:
         raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    proposal = _locked(proposal)  # a proposal closed a moment ago takes no more comments
     if proposal.state not in lifecycle.OPEN_FOR_COMMENTS or proposal.is_hidden:
         raise Conflict("comments_closed", _("Comments are closed on this proposal."))
     body = (body or "").strip()
@@ -700,9 +703,6 @@ def category_save(
     name = " ".join((name or "").split())
     if not name:
         raise InvalidInput("name_missing", _("A category needs a name."), field="name")
-    clash = Category.objects.filter(name=name).exclude(pk=getattr(category, "pk", None))
-    if clash.exists():
-        raise Conflict("category_exists", _("There is already a category with this name."), field="name")
     category = category or Category()
     category.name, category.description, category.position, category.is_active = (
         name[:40],
@@ -710,7 +710,11 @@ def category_save(
         position,
         is_active,
     )
-    category.save()
+    try:
+        with transaction.atomic():  # the unique name settles two saves at the same moment
+            category.save()
+    except IntegrityError:
+        raise Conflict("category_exists", _("There is already a category with this name."), field="name") from None
     audit_record(
         actor=actor, action="proposal.category_saved", obj=category, after={"name": category.name, "active": is_active}
     )

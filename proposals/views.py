@@ -17,6 +17,7 @@ from civic.errors import DomainError, NotAllowed
 from civic.forms import ReasonForm, apply_domain_error
 from civic.models import Area, AreaRoleKind, Organisation
 from civic.selectors import effective_verification, organisations_represented, timeline_for
+from civic.validators import as_pk
 
 from . import lifecycle, selectors, services
 from .forms import AnswerForm, CategoryForm, CommentForm, CoSponsorForm, FilterForm, ProposalForm
@@ -89,7 +90,7 @@ def proposal_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        organisation = Organisation.objects.filter(pk=data.get("organisation") or None).first()
+        organisation = Organisation.objects.filter(pk=as_pk(data.get("organisation"))).first()
         try:
             proposal = services.proposal_create(
                 author=user,
@@ -254,8 +255,8 @@ def proposal_action(request, pk, action):
         return _done(request, proposal, _("The answer is published."))
     if action == "comment":
         form = CommentForm(request.POST)
-        parent = Comment.objects.filter(pk=request.POST.get("parent") or None, proposal=proposal).first()
-        organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or None).first()
+        parent = Comment.objects.filter(pk=as_pk(request.POST.get("parent")), proposal=proposal).first()
+        organisation = Organisation.objects.filter(pk=as_pk(request.POST.get("organisation"))).first()
         comment = services.comment_add(
             author=user,
             proposal=proposal,
@@ -309,7 +310,7 @@ def overdue(request):
 def categories(request):
     if not request.user.has_perm("proposals.manage_categories"):
         raise NotAllowed("not_allowed", _("You do not have permission to see this page."))
-    editing = Category.objects.filter(pk=request.GET.get("edit") or request.POST.get("pk") or None).first()
+    editing = Category.objects.filter(pk=as_pk(request.GET.get("edit") or request.POST.get("pk"))).first()
     initial = (
         {
             "name": editing.name,
@@ -337,7 +338,7 @@ def categories(request):
 def similar(request):
     """JSON for the form's 'similar proposals' panel."""
     area = (
-        Area.objects.filter(pk=request.GET.get("area") or None).first()
+        Area.objects.filter(pk=as_pk(request.GET.get("area"))).first()
         or Area.objects.filter(code=request.GET.get("area", "")).first()
     )
     found = selectors.similar_proposals(title=request.GET.get("title", "")[:80], area=area)

@@ -1,5 +1,6 @@
 """Ballots API: parse, call a service or selector, serialize."""
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civic.errors import Conflict, NotFound
+from civic.validators import as_pk
 
 from .. import services
 from ..models import BallotBox, BallotOption, BoxState
@@ -151,14 +153,11 @@ from ..models import Council, Session, SessionRecord  # noqa: E402
 
 class CouncilSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code")
-    members = serializers.SerializerMethodField()
+    members = serializers.IntegerField(source="member_count", read_only=True)
 
     class Meta:
         model = Council
         fields = ["id", "name", "area", "preset", "members"]
-
-    def get_members(self, obj) -> int:
-        return obj.members.count()
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -188,7 +187,11 @@ class CouncilListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return Council.objects.select_related("area").order_by("area__path", "name")
+        return (
+            Council.objects.select_related("area")
+            .annotate(member_count=Count("members"))
+            .order_by("area__path", "name")
+        )
 
 
 class SessionListView(generics.ListAPIView):
@@ -230,11 +233,7 @@ class SessionRecordView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
         session = _session_for(request, pk)
-        after = (
-            int(request.query_params.get("after", 0) or 0)
-            if str(request.query_params.get("after", "0")).isdigit()
-            else 0
-        )
+        after = as_pk(request.query_params.get("after")) or 0
         rows = (
             SessionRecord.objects.filter(session=session, kind="event", seq__gt=after)
             .order_by("seq")

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from civic.api.utils import validated
 from civic.errors import InvalidInput, NotFound
 from civic.models import Area, Organisation
+from civic.validators import as_pk
 
 from .. import selectors, services
 from ..models import Category, Comment, ProposalState
@@ -68,7 +69,9 @@ class ProposalListView(generics.ListCreateAPIView):
             raise InvalidInput("state_unknown", _("Unknown state."), field="state")
         category = None
         if params.get("category"):
-            category = Category.objects.filter(pk=params["category"]).first() if params["category"].isdigit() else None
+            category = (
+                Category.objects.filter(pk=as_pk(params["category"])).first() if as_pk(params["category"]) else None
+            )
             if category is None:
                 raise InvalidInput("category_unknown", _("Unknown category."), field="category")
         return selectors.proposal_list(
@@ -212,7 +215,8 @@ class CommentDetailView(APIView):
         if comment is None:
             raise NotFound("not_found", _("Not found."))
         data = validated(s.CommentWriteSerializer, request)
-        comment = services.comment_edit(actor=request.user, comment=comment, body=data["body"], stance=data["stance"])
+        stance = data["stance"] if "stance" in request.data else None  # a PATCH without a stance keeps it
+        comment = services.comment_edit(actor=request.user, comment=comment, body=data["body"], stance=stance)
         return Response(s.CommentSerializer(comment).data)
 
 

@@ -67,3 +67,44 @@ def test_two_hundred_voters_posting_twice():
     result = services.box_tally(box=box).result
     votes = {r["project_id"]: r["votes"] for r in result["options"]}
     assert votes == {"1": 100, "2": 100, "3": 100}
+
+
+def test_a_ballot_waiting_on_a_closing_box_is_refused_not_left_out_of_the_count():
+    """The box closes (row locked, closing time set) while a ballot is on its way: the ballot must see the
+    close and be refused, not slip in after the count has read the ballots."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from django.db import transaction
+
+    tree = make_area_tree()
+    official = UserFactory()
+    AreaRole.objects.create(user=official, area=tree["city"], role="official")
+    box = services.box_create(actor=official, area=tree["city"], kind="question", title="关门时的选票")
+    now = timezone.now()
+    services.box_schedule(
+        actor=official, box=box, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1)
+    )
+    voter = UserFactory()
+    verify(voter, tree["cells"][0])
+    locked, done = threading.Event(), threading.Event()
+
+    def closer():
+        try:
+            with transaction.atomic():
+                BallotBox.objects.select_for_update().get(pk=box.pk)
+                locked.set()
+                done.wait(0.5)  # the ballot arrives meanwhile
+                BallotBox.objects.filter(pk=box.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=closer)
+    thread.start()
+    locked.wait(5)
+    with pytest.raises(Conflict) as refused:
+        services.vote_cast(user=voter, box=BallotBox(pk=box.pk), choices=["yes"])
+    thread.join()
+    assert refused.value.code == "box_not_open"
+    assert (
+        not Ballot.objects.filter(box_id=box.pk).exists() and not Participation.objects.filter(box_id=box.pk).exists()
+    )
