@@ -213,24 +213,6 @@ def viewer_facts(proposal: Proposal, user) -> dict:
     }
 
 
-def overdue_for(user) -> QuerySet[Proposal]:
-    """Proposals past their answer deadline without an answer, in the areas where `user` is an official."""
-    from civic.selectors import _covered_by
-
-    queryset = Proposal.objects.filter(
-        is_hidden=False,
-        first_answered_at__isnull=True,
-        state__in=lifecycle.OPEN_FOR_ANSWER,
-        response_due__lt=timezone.localdate(),
-    ).select_related("area", "category", "author")
-    if not user.is_superuser:
-        condition = _covered_by(user, {"official"}, "area_path")
-        if condition is None:
-            return queryset.none()
-        queryset = queryset.filter(condition)
-    return queryset.order_by("response_due", "id")
-
-
 def waiting_for_answer(user) -> QuerySet[Proposal]:
     """Unanswered proposals (overdue or not) in the areas where `user` is an official."""
     from civic.selectors import _covered_by
