@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import percent
-from .services import SHARE_FIELDS
+from .services.policy import SHARE_FIELDS
 
 PERCENT_FIELDS = SHARE_FIELDS  # entered in per cent on the page, fractions everywhere else
 

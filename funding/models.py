@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from civic.models import Area
+from civic.models import AppendOnlyQuerySet, Area
 
 from . import subsidy
 
@@ -126,3 +127,519 @@ class SubsidyPolicy(models.Model):
             min_satisfaction_rate=self.min_satisfaction_rate,
             advances=tuple(self.advances),
         )
+
+
+# --- micro-projects ---------------------------------------------------------------------------------
+
+
+class ProjectState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("project state", "planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("project state", "in progress")
+    COMPLETED = "completed", pgettext_lazy("project state", "completion reported")
+    ACCEPTED = "accepted", pgettext_lazy("project state", "accepted at inspection")
+    CLOSED = "closed", pgettext_lazy("project state", "closed")
+    SUSPENDED = "suspended", pgettext_lazy("project state", "suspended")
+    CANCELLED = "cancelled", pgettext_lazy("project state", "cancelled")
+
+
+# Which state may follow which; one service per arrow (funding.services.projects).
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    ProjectState.PLANNED: {ProjectState.IN_PROGRESS, ProjectState.SUSPENDED, ProjectState.CANCELLED},
+    ProjectState.IN_PROGRESS: {ProjectState.COMPLETED, ProjectState.SUSPENDED, ProjectState.CANCELLED},
+    ProjectState.COMPLETED: {ProjectState.ACCEPTED, ProjectState.IN_PROGRESS, ProjectState.SUSPENDED},
+    ProjectState.ACCEPTED: {ProjectState.CLOSED, ProjectState.SUSPENDED},
+    ProjectState.SUSPENDED: {
+        ProjectState.PLANNED,
+        ProjectState.IN_PROGRESS,
+        ProjectState.COMPLETED,
+        ProjectState.ACCEPTED,
+        ProjectState.CANCELLED,
+    },
+    ProjectState.CLOSED: set(),
+    ProjectState.CANCELLED: set(),
+}
+
+
+class MicroProject(models.Model):
+    """A micro-project (微项目): usually an adopted proposal being built, with its money and its checks."""
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal",
+        verbose_name=_("proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="project",
+    )
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="projects")
+    area_path = models.CharField(max_length=400, editable=False)
+    title = models.CharField(_("title"), max_length=80)
+    scope = models.TextField(_("scope of work"), max_length=5000)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    implementer = models.ForeignKey(
+        "civic.Organisation", verbose_name=_("implementer"), on_delete=models.PROTECT, related_name="projects"
+    )
+    budget = _money_field(_("approved budget (yuan)"))
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    state = models.CharField(_("state"), max_length=20, choices=ProjectState.choices, default=ProjectState.PLANNED)
+    suspended_from = models.CharField(max_length=20, choices=ProjectState.choices, blank=True)
+    state_reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("work started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completion reported"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    completion_report = models.TextField(_("completion report"), blank=True, max_length=5000)
+    rework_count = models.PositiveSmallIntegerField(_("rework rounds"), default=0)
+
+    class Meta:
+        verbose_name = _("micro-project")
+        verbose_name_plural = _("micro-projects")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="funding_project_state"),
+            models.Index(fields=["area_path"], name="funding_project_area_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["implementer", "-created_at"], name="funding_project_implementer"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="funding_project_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=models.F("planned_start")), name="funding_project_dates"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"/projects/{self.pk}/"
+
+
+class BudgetLine(models.Model):
+    project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="budget_lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    item = models.CharField(_("item"), max_length=120)
+    amount = _money_field(_("amount (yuan)"))
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["project", "position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="funding_budget_line_not_negative")]
+
+    def __str__(self):
+        return f"{self.item}: {self.amount}"
+
+
+# --- co-funding (共建共享) -------------------------------------------------------------------------------
+
+
+class FundingSource(models.TextChoices):
+    GOVERNMENT = "government", _("government subsidy")
+    ENTERPRISE = "enterprise", _("enterprise")
+    SOCIAL = "social", _("social organisation")
+    RESIDENTS = "residents", _("residents' self-raised money")
+    IN_KIND = "in_kind", _("in-kind contribution")
+
+
+class Commitment(models.Model):
+    """A promise to pay (or give in kind) towards a project; receipts record what arrived."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="commitments")
+    source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
+    funder = models.CharField(_("who pays"), max_length=120)
+    organisation = models.ForeignKey(
+        "civic.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+    )
+    amount = _money_field(_("amount or value (yuan)"))
+    description = models.CharField(_("what is given"), max_length=200, blank=True)
+    from_pledge = models.OneToOneField(
+        "proposals.CoSponsor", null=True, blank=True, on_delete=models.PROTECT, related_name="commitment"
+    )
+    received = _money_field(_("received (yuan)"), default=Decimal("0.00"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("committed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["project", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_commitment_positive"),
+            models.CheckConstraint(condition=Q(received__gte=0), name="funding_commitment_received_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.funder}: {self.amount}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(Decimal("0.00"), self.amount - self.received)
+
+
+class Receipt(models.Model):
+    """Money (or goods, valued) that arrived for a commitment."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="receipts")
+    amount = _money_field(_("amount (yuan)"))
+    received_on = models.DateField(_("received on"))
+    reference = models.CharField(_("voucher or bank reference"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["commitment", "received_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="funding_receipt_positive")]
+
+    def __str__(self):
+        return f"{self.commitment.funder}: {self.amount}"
+
+
+# --- milestones and progress -------------------------------------------------------------------------
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("milestone"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    is_midpoint = models.BooleanField(_("mid-point milestone"), default=False)
+    reached_at = models.DateTimeField(_("reached"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "due_on", "position", "id"]
+        indexes = [models.Index(fields=["reached_at", "due_on"], name="funding_milestone_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_midpoint=True), name="funding_one_midpoint_per_project"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.reached_at is None and self.due_on < today
+
+
+class ProgressReport(models.Model):
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="reports")
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("what was done"), max_length=5000)
+    spend_to_date = _money_field(_("spent to date (yuan)"))
+    reported_on = models.DateField(_("date"), default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["project", "-reported_on", "-id"]
+
+    def __str__(self):
+        return f"{self.project_id} · {self.reported_on}"
+
+
+def _photo_path(instance, filename):
+    return f"projects/{timezone.now():%Y/%m}/{filename}"
+
+
+class ProjectPhoto(models.Model):
+    """A re-encoded photo (no metadata) attached to a progress report, a completion report or an inspection."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="photos")
+    report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="photos")
+    inspection = models.ForeignKey("Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(upload_to=_photo_path)
+    caption = models.CharField(_("caption"), max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.image.name
+
+
+# --- inspection (验收) and satisfaction (满意度) ------------------------------------------------------------
+
+
+class InspectionResult(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("inspection result", "accepted")
+    REWORK = "rework", pgettext_lazy("inspection result", "rework needed")
+
+
+class Inspection(models.Model):
+    """An acceptance inspection, signed by the inspecting official; never edited (a new round is a new row)."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="inspections")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checklist = models.JSONField(_("checklist"), default=list)  # [{"item", "score", "max"}]
+    score = models.DecimalField(_("acceptance score"), max_digits=5, decimal_places=2)
+    verified_cost = _money_field(_("verified cost (yuan)"))
+    invoices = models.CharField(_("invoices checked"), max_length=500, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True, max_length=3000)
+    defects = models.TextField(_("defects to put right"), blank=True, max_length=3000)
+    result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("acceptance inspection")
+        verbose_name_plural = _("acceptance inspections")
+        ordering = ["project", "-signed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="funding_inspection_score_range"),
+            models.CheckConstraint(
+                condition=Q(result="accepted") | ~Q(defects=""), name="funding_rework_lists_defects"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} · {self.get_result_display()}"
+
+
+class SatisfactionLevel(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("very satisfied")
+    SATISFIED = 4, _("satisfied")
+    FAIRLY_SATISFIED = 3, _("fairly satisfied")
+    DISSATISFIED = 2, _("dissatisfied")
+    VERY_DISSATISFIED = 1, _("very dissatisfied")
+
+
+class SatisfactionRating(models.Model):
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("rating"), choices=SatisfactionLevel.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["project", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="funding_one_rating_each"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="funding_rating_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} · {self.level}"
+
+
+# --- awards (以奖代补) --------------------------------------------------------------------------------------
+
+
+class AwardStage(models.TextChoices):
+    PROVISIONAL = "provisional", _("provisional award")
+    SETTLEMENT = "settlement", _("settlement")
+
+
+class AwardStatus(models.TextChoices):
+    NOTICE = "notice", pgettext_lazy("award status", "under public notice")
+    APPROVED = "approved", pgettext_lazy("award status", "approved")
+    SUPERSEDED = "superseded", pgettext_lazy("award status", "recomputed after an objection")
+    CANCELLED = "cancelled", pgettext_lazy("award status", "cancelled")
+
+
+class SubsidyAward(models.Model):
+    """One computed award, as noticed to the public; approval charges it to its policy area's year."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="awards")
+    stage = models.CharField(_("stage"), max_length=12, choices=AwardStage.choices)
+    policy = models.ForeignKey(
+        SubsidyPolicy, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"
+    )
+    base = _money_field(_("computed on (yuan)"))
+    amount = _money_field(_("award (yuan)"))
+    payout = _money_field(_("to pay at settlement (yuan)"), default=Decimal("0.00"))
+    recovery = _money_field(_("to recover (yuan)"), default=Decimal("0.00"))
+    steps = models.JSONField(_("how it was computed"), default=list)
+    status = models.CharField(_("status"), max_length=12, choices=AwardStatus.choices, default=AwardStatus.NOTICE)
+    status_reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField(_("noticed from"), default=timezone.now)
+    notice_until = models.DateTimeField(_("public notice until"))
+    objections_until = models.DateTimeField(_("objections until"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    charge_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")  # the policy's own area
+    charge_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subsidy award")
+        verbose_name_plural = _("subsidy awards")
+        ordering = ["project", "computed_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "notice_until"], name="funding_award_status"),
+            models.Index(fields=["charge_area", "charge_year"], name="funding_award_area_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_award_not_negative"),
+            models.UniqueConstraint(
+                fields=["project", "stage"],
+                condition=Q(status__in=["notice", "approved"]),
+                name="funding_one_live_award_per_stage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_stage_display()} {self.amount}"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("objection status", "awaiting an answer")
+    UPHELD = "upheld", pgettext_lazy("objection status", "upheld")
+    REJECTED = "rejected", pgettext_lazy("objection status", "rejected")
+
+
+class AwardObjection(models.Model):
+    award = models.ForeignKey(SubsidyAward, on_delete=models.PROTECT, related_name="objections")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("objection"), max_length=3000)
+    created_at = models.DateTimeField(_("filed"), default=timezone.now)
+    answer_due = models.DateField(_("answer due"))
+    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    answer = models.TextField(_("answer"), blank=True, max_length=3000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["award", "created_at", "id"]
+        indexes = [models.Index(fields=["status", "answer_due"], name="funding_objection_due")]
+
+    def __str__(self):
+        return f"{self.award_id} · {self.get_status_display()}"
+
+
+# --- the ledger -----------------------------------------------------------------------------------------
+
+
+class EntryKind(models.TextChoices):
+    COMMITMENT = "commitment", _("commitment")
+    RECEIPT = "receipt", _("receipt")
+    AWARD = "award", _("award approved")
+    ADVANCE = "advance", _("advance paid")
+    SETTLEMENT = "settlement", _("settlement paid")
+    RECOVERY_DUE = "recovery_due", _("to be recovered")
+    RECOVERY = "recovery", _("recovered")
+
+
+class LedgerEntry(models.Model):
+    """One line of the append-only ledger, in signed yuan.
+
+    A correction is a new entry of the same kind with the opposite amount that names the entry it
+    reverses (`reverses`); every balance is a plain sum per kind, corrections included. Per project:
+    Σ award = the approved award; Σ advance + Σ settlement = paid out; Σ recovery_due − Σ recovery = still
+    owed back. Per (area, year) of the policy's own area: Σ award = what counts against the area-year cap.
+
+    The ORM refuses updates and deletes; on PostgreSQL a trigger refuses them too (migration 0003).
+    """
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="ledger")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")  # the area charged (policy area)
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=14, choices=EntryKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    commitment = models.ForeignKey(Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    award = models.ForeignKey(SubsidyAward, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    condition = models.CharField(max_length=12, blank=True)  # an advance's condition
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    memo = models.CharField(_("memo"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["project", "kind"], name="funding_ledger_project"),
+            models.Index(fields=["area", "year", "kind"], name="funding_ledger_area_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d} {self.kind} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedError("Ledger entries are append-only.", [self])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Ledger entries are append-only.", [self])
+
+
+# --- outcome notices (公告) --------------------------------------------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    ANSWER = "answer", _("answer to a proposal")
+    SESSION = "session", _("session decision")
+    BALLOT = "ballot", _("ballot result")
+    AWARD = "award", _("award under public notice")
+    PAYMENT = "payment", _("payment")
+    OTHER = "other", _("other notice")
+
+
+class OutcomeNotice(models.Model):
+    """A published notice; never changed once published (a correction is a new notice that names it)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="notices")
+    area_path = models.CharField(max_length=400, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), max_length=10000)
+    source_url = models.CharField(_("source"), max_length=300, blank=True)
+    source_key = models.CharField(max_length=60, blank=True)  # e.g. "award:12", to find what is unpublished
+    decided_at = models.DateTimeField(_("decision taken"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outcome notice")
+        verbose_name_plural = _("outcome notices")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["area_path"], name="funding_notice_area", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["-published_at"], name="funding_notice_published"),
+            models.Index(fields=["source_key"], name="funding_notice_source"),
+            models.Index(fields=["kind", "-published_at"], name="funding_notice_kind"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedError("Published notices are never changed.", [self])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"/notices/{self.pk}/"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Published notices are never changed.", [self])

@@ -137,7 +137,6 @@ def seed(people: dict, areas: dict) -> None:
     for person in (r1, r2, rep):
         services.proposal_endorse(user=person, proposal=ramp)
     services.proposal_decide(proposal=ramp, adopted=True, actor=organiser, how="（社区投票通过）")
-    services.proposal_start_implementation(proposal=ramp, actor=official)
 
     garden = new(
         r2,
@@ -150,8 +149,7 @@ def seed(people: dict, areas: dict) -> None:
     for person in (r1, rep, r2):
         services.proposal_endorse(user=person, proposal=garden)
     services.proposal_decide(proposal=garden, adopted=True, actor=organiser, how="（柳岸社区议事会表决通过）")
-    services.proposal_start_implementation(proposal=garden, actor=official)
-    services.proposal_complete(proposal=garden, actor=official)
+    # the funding stage's demo turns the ramp and the garden into projects (one under way, one closed)
 
     bins = new(
         r1, "每栋楼下增设一组分类垃圾桶", "现在整个小区只有两个投放点，距离远的楼栋居民不方便。", "垃圾分类", liuan

@@ -20,7 +20,9 @@ def advance_schedule(policy):
 
 @register.filter
 def yuan(amount):
-    """An amount in yuan as people read it: ¥100,000.00."""
+    """An amount in yuan as people read it: ¥100,000.00, and −¥60.00 for a negative one."""
     if amount is None:
         return ""
+    if amount < 0:
+        return f"−¥{-amount:,.2f}"
     return f"¥{amount:,.2f}"

@@ -10,8 +10,8 @@ from civic.errors import InvalidInput
 from civic.models import Area
 from civic.services import audit_record, require_perm, timeline_record
 
-from . import subsidy
-from .models import SubsidyPolicy, percent
+from .. import subsidy
+from ..models import SubsidyPolicy, percent
 
 SHARE_FIELDS = (
     "share",

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from civic.models import Area
 
-from .models import SubsidyPolicy
+from ..models import SubsidyPolicy
 
 
 def policy_in_force(area: Area, at=None) -> SubsidyPolicy | None:

@@ -6,8 +6,8 @@ from civic.errors import DomainError
 from civic.forms import apply_domain_error
 from civic.models import Area
 
-from . import selectors, services
-from .forms import SubsidyPolicyForm
+from .. import selectors, services
+from ..forms import SubsidyPolicyForm
 
 
 def subsidy_policy(request, code):

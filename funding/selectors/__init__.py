@@ -1,0 +1,20 @@
+"""Reading funding data; every function answers in a fixed number of queries. Split by subject."""
+
+from .ledger import (  # noqa: F401
+    area_charges,
+    area_year_balances,
+    area_year_balances_many,
+    entries_for_export,
+    ledger_entries,
+    ledger_years,
+    project_balances,
+    project_money_many,
+)
+from .notices import (  # noqa: F401
+    decision_for_key,
+    notice_detail,
+    notices_for_area,
+    published_within_deadline,
+    unpublished_decisions,
+)
+from .policy import policy_in_force, policy_versions  # noqa: F401

@@ -1,0 +1,200 @@
+"""Reading micro-projects: lists, the money picture, milestones, ratings; a fixed number of queries each."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
+
+from civic.models import Area
+from civic.selectors import areas_for_roles
+from proposals.models import Proposal, ProposalState
+
+from ..models import (
+    Commitment,
+    FundingSource,
+    Inspection,
+    InspectionResult,
+    MicroProject,
+    Milestone,
+    ProjectState,
+    SatisfactionLevel,
+    SatisfactionRating,
+)
+from .policy import policy_in_force
+
+DEFAULT_RATING_DAYS = 30
+
+
+def adopted_without_project(user):
+    """Adopted proposals with no project yet, in the areas where `user` is an official."""
+    areas = areas_for_roles(user, {"official"})
+    paths = list(areas.values_list("path", flat=True))
+    if not paths and not user.is_superuser:
+        return Proposal.objects.none()
+    query = Q()
+    for path in paths:
+        query |= Q(area_path__startswith=path)
+    qs = Proposal.objects.filter(state=ProposalState.ADOPTED, is_hidden=False, project__isnull=True)
+    if not user.is_superuser:
+        qs = qs.filter(query)
+    return qs.select_related("area", "category").order_by("-closed_at", "-id")
+
+
+def projects_in(area: Area | None = None, *, state: str | None = None, implementer=None):
+    """Projects of an area and the areas under it, with what the list shows, in one query."""
+    qs = MicroProject.objects.select_related("area", "implementer")
+    if area is not None:
+        qs = qs.filter(area_path__startswith=area.path)
+    if state:
+        qs = qs.filter(state=state)
+    if implementer is not None:
+        qs = qs.filter(implementer=implementer)
+    today = timezone.localdate()
+    return qs.annotate(
+        overdue_milestones=Count(
+            "milestones",
+            filter=Q(milestones__reached_at__isnull=True, milestones__due_on__lt=today),
+            distinct=True,
+        ),
+    ).order_by("-created_at", "-id")
+
+
+def project_detail(pk) -> MicroProject:
+    """A project with everything its page shows prefetched (a fixed number of queries)."""
+    return (
+        MicroProject.objects.select_related("area", "implementer", "proposal", "created_by")
+        .prefetch_related(
+            "budget_lines",
+            "milestones",
+            Prefetch("commitments", queryset=Commitment.objects.select_related("organisation")),
+            Prefetch("reports", queryset=_reports()),
+            Prefetch("inspections", queryset=Inspection.objects.select_related("inspector").prefetch_related("photos")),
+        )
+        .get(pk=pk)
+    )
+
+
+def _reports():
+    from ..models import ProgressReport
+
+    return ProgressReport.objects.select_related("author", "milestone").prefetch_related("photos")
+
+
+def co_funding(project: MicroProject) -> dict:
+    """Who pays what share: commitments and receipts by source, with shares of the total committed."""
+    commitments = list(project.commitments.all())
+    total = sum((c.amount for c in commitments), Decimal("0.00"))
+    received = sum((c.received for c in commitments), Decimal("0.00"))
+    by_source = []
+    for source in FundingSource:
+        rows = [c for c in commitments if c.source == source]
+        if not rows:
+            continue
+        amount = sum((c.amount for c in rows), Decimal("0.00"))
+        by_source.append(
+            {
+                "source": source.value,
+                "label": source.label,
+                "amount": amount,
+                "received": sum((c.received for c in rows), Decimal("0.00")),
+                "share": (amount / total) if total else Decimal(0),
+            }
+        )
+    return {"commitments": commitments, "total": total, "received": received, "by_source": by_source}
+
+
+def residents_money(project: MicroProject) -> Decimal:
+    """Residents' self-raised money that arrived (the self-funded share's numerator)."""
+    value = project.commitments.filter(source=FundingSource.RESIDENTS).aggregate(s=Sum("received"))["s"]
+    return value or Decimal("0.00")
+
+
+def latest_accepted_inspection(project: MicroProject) -> Inspection | None:
+    return (
+        Inspection.objects.filter(project=project, result=InspectionResult.ACCEPTED)
+        .select_related("inspector")
+        .order_by("-signed_at", "-id")
+        .first()
+    )
+
+
+def rating_window(project: MicroProject):
+    """(opens, closes) of the residents' rating period, or (None, None) before acceptance."""
+    if project.accepted_at is None or project.state not in (ProjectState.ACCEPTED, ProjectState.CLOSED):
+        return None, None
+    policy = policy_in_force(project.area, project.accepted_at)
+    days = policy.rating_days if policy else DEFAULT_RATING_DAYS
+    return project.accepted_at, project.accepted_at + timezone.timedelta(days=days)
+
+
+def satisfaction(project: MicroProject) -> dict:
+    """Distribution over the five levels, the satisfaction rate (top three levels ÷ all) and the average."""
+    counts = dict(
+        SatisfactionRating.objects.filter(project=project).values_list("level").annotate(n=Count("id")).order_by()
+    )
+    total = sum(counts.values())
+    satisfied = sum(counts.get(level, 0) for level in (5, 4, 3))
+    rate = (Decimal(satisfied) / total) if total else Decimal(0)
+    average = (
+        (Decimal(sum(level * n for level, n in counts.items())) / total).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if total
+        else None
+    )
+    return {
+        "total": total,
+        "rate": rate.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+        "average": average,
+        "levels": [
+            {
+                "level": level.value,
+                "label": level.label,
+                "count": counts.get(level.value, 0),
+                "share": (Decimal(counts.get(level.value, 0)) / total) if total else Decimal(0),
+            }
+            for level in SatisfactionLevel
+        ],
+    }
+
+
+def my_rating(project, user) -> SatisfactionRating | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return SatisfactionRating.objects.filter(project=project, user=user).first()
+
+
+def conditions_met(project: MicroProject) -> set[str]:
+    """Which advance conditions the project has reached (start, midpoint, completion)."""
+    met = set()
+    if project.started_at:
+        met.add("start")
+    if project.milestones.filter(is_midpoint=True, reached_at__isnull=False).exists():
+        met.add("midpoint")
+    if project.completed_at or project.accepted_at:
+        met.add("completion")
+    return met
+
+
+def overdue_milestones(user):
+    """Unreached milestones past their date in the areas where `user` is an official (for their list)."""
+    today = timezone.localdate()
+    qs = Milestone.objects.filter(
+        reached_at__isnull=True,
+        due_on__lt=today,
+        project__state__in=[ProjectState.PLANNED, ProjectState.IN_PROGRESS],
+    ).select_related("project__area", "project__implementer")
+    if not user.is_superuser:
+        paths = list(areas_for_roles(user, {"official"}).values_list("path", flat=True))
+        if not paths:
+            return Milestone.objects.none()
+        query = Q()
+        for path in paths:
+            query |= Q(project__area_path__startswith=path)
+        qs = qs.filter(query)
+    return qs.order_by("due_on", "id")
+
+
+def has_overdue(project_qs):
+    today = timezone.localdate()
+    return project_qs.annotate(
+        any_overdue=Exists(Milestone.objects.filter(project=OuterRef("pk"), reached_at__isnull=True, due_on__lt=today))
+    )

@@ -1,0 +1,36 @@
+"""Funding services: every write, one function per action, each in one transaction, each audited.
+
+Split by subject; import from here (`funding.services.project_create`, …).
+"""
+
+from civic.services import require_perm  # noqa: F401  (pages call services.require_perm)
+
+from .awards import (  # noqa: F401
+    advance_pay,
+    award_approve,
+    award_compute,
+    award_recompute,
+    ledger_correct,
+    objection_answer,
+    objection_file,
+    recovery_record,
+    settlement_pay,
+)
+from .notices import notice_publish  # noqa: F401
+from .policy import policy_publish  # noqa: F401
+from .projects import (  # noqa: F401
+    commitment_add,
+    inspection_record,
+    milestone_add,
+    notify_overdue_milestones,
+    progress_report,
+    project_cancel,
+    project_close,
+    project_create,
+    project_report_completion,
+    project_resume,
+    project_start,
+    project_suspend,
+    rating_submit,
+    receipt_record,
+)

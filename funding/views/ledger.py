@@ -1,0 +1,146 @@
+"""The public ledger: an area's page with its balances and entries, and CSV/JSON exports.
+
+Exports stream: rows are read in chunks and written as they come, so a city-wide export does not sit in
+memory. They carry no personal data: no one's name, only the project, the area and the figures.
+"""
+
+import csv
+import json
+import re
+
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civic.errors import InvalidInput
+from civic.models import Area
+
+from .. import selectors
+from ..models import AdvanceCondition, MicroProject
+
+EXPORT_FIELDS = [
+    "id",
+    "recorded_at",
+    "project_id",
+    "project_title",
+    "area_code",
+    "year",
+    "kind",
+    "amount",
+    "condition",
+    "reverses_id",
+    "memo",
+]
+CONDITIONS = dict(AdvanceCondition.choices)
+PAGE_SIZE = 50
+CHUNK = 2000
+
+
+def parse_year(value) -> int | None:
+    """The `?year=` of a ledger address: nothing, or a calendar year such as 2025."""
+    if value in (None, ""):
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = 0
+    if not 1900 <= year <= 9999:
+        raise InvalidInput("year_invalid", _("Enter a year such as 2025."), field="year")
+    return year
+
+
+def export_row(row) -> dict:
+    """One entry of an export: plain strings and numbers, amounts as strings with two decimals."""
+    pk, recorded_at, project_id, title, area_code, year, kind, amount, condition, reverses_id, memo = row
+    return {
+        "id": pk,
+        "recorded_at": timezone.localtime(recorded_at).isoformat(),
+        "project_id": project_id,
+        "project_title": title,
+        "area_code": area_code,
+        "year": year,
+        "kind": kind,
+        "amount": f"{amount:.2f}",
+        "condition": condition,
+        "reverses_id": reverses_id,
+        "memo": memo,
+    }
+
+
+def _safe_cell(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @ …) is quoted so it stays text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_stream(rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(EXPORT_FIELDS)
+    for row in rows.iterator(chunk_size=CHUNK):
+        item = export_row(row)
+        for key in ("project_title", "memo", "condition"):
+            item[key] = _safe_cell(item[key])
+        yield writer.writerow([item[name] for name in EXPORT_FIELDS])
+
+
+def _json_stream(rows):
+    yield "["
+    first = True
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield ("" if first else ",") + json.dumps(export_row(row), ensure_ascii=False)
+        first = False
+    yield "]"
+
+
+def _export(rows, filename: str, fmt: str) -> StreamingHttpResponse:
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(_json_stream(rows), content_type="application/json; charset=utf-8")
+    filename = re.sub(r"[^A-Za-z0-9_-]", "_", filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def project_ledger_export(request, pk, fmt):
+    """A project's ledger entries as CSV (UTF-8 with a BOM, for spreadsheets) or JSON."""
+    project = get_object_or_404(MicroProject, pk=pk)
+    return _export(selectors.entries_for_export(project=project), f"ledger-project-{project.pk}", fmt)
+
+
+def area_ledger_export(request, code, fmt):
+    """The ledger of the projects in an area and every area under it, optionally one charge year."""
+    area = get_object_or_404(Area, code=code)
+    year = parse_year(request.GET.get("year"))
+    name = f"ledger-{area.code}" + (f"-{year}" if year else "")
+    return _export(selectors.entries_for_export(area=area, year=year), name, fmt)
+
+
+def area_ledger(request, code):
+    """An area's public ledger: what is charged against each area-year cap, and every entry with running totals."""
+    area = get_object_or_404(Area, code=code)
+    year = parse_year(request.GET.get("year"))
+    page = Paginator(selectors.ledger_entries(area=area, year=year), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.condition_label = CONDITIONS.get(entry.condition, entry.condition)
+    return render(
+        request,
+        "funding/ledger/area_ledger.html",
+        {
+            "area": area,
+            "year": year,
+            "years": selectors.ledger_years(area),
+            "charges": selectors.area_charges(area, year),
+            "page": page,
+            "query": f"year={year}" if year else "",
+        },
+    )

@@ -1,0 +1,622 @@
+"""Micro-project pages: the lists, the officials' desk and creation form, the public project page with its
+one timeline of the whole chain, and one small view per action form on that page."""
+
+import json
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from civic.errors import DomainError, NotAllowed
+from civic.models import Area
+from civic.selectors import areas_for_roles, is_eligible, organisation_list, timeline_for
+from proposals.models import PledgeKind, Proposal
+
+from .. import services
+from ..forms_projects import (
+    BudgetLineFormSet,
+    ChecklistFormSet,
+    CommitmentForm,
+    CompletionForm,
+    InspectionForm,
+    MilestoneForm,
+    MilestoneFormSet,
+    ProgressForm,
+    ProjectForm,
+    RatingForm,
+    ReasonForm,
+    ReceiptForm,
+    apply_error,
+    rows_data,
+)
+from ..models import MicroProject, ProjectState, SubsidyAward
+from ..selectors import projects as project_selectors
+
+try:
+    from .awards import award_context
+except ImportError:  # the award pages are another module; the project page works without them
+    award_context = None
+
+PER_PAGE = 20
+DESK_LIMIT = 100
+TIMELINE_LIMIT = 500
+ACTIVE = (ProjectState.PLANNED, ProjectState.IN_PROGRESS)
+
+# Existing badge colours of the site's stylesheet, per project state.
+STATE_CLASS = {
+    ProjectState.PLANNED: "state-published",
+    ProjectState.IN_PROGRESS: "badge-wait",
+    ProjectState.COMPLETED: "state-qualified",
+    ProjectState.ACCEPTED: "state-done",
+    ProjectState.CLOSED: "state-done",
+    ProjectState.SUSPENDED: "badge-late",
+    ProjectState.CANCELLED: "state-withdrawn",
+}
+
+
+def _share(value) -> Decimal:
+    """A share to four decimals, so that 1/3 reads 33.33 per cent."""
+    return Decimal(value).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def _state_class(state) -> str:
+    return STATE_CLASS.get(state, "")
+
+
+# --- lists ----------------------------------------------------------------------------------------------
+
+
+def project_list(request, code=None):
+    """Projects of every area (or of one area and the areas under it), newest first, by state."""
+    area = get_object_or_404(Area, code=code) if code else None
+    state = request.GET.get("state") or None
+    if state not in ProjectState.values:
+        state = None
+    page = Paginator(project_selectors.projects_in(area, state=state), PER_PAGE).get_page(request.GET.get("page"))
+    for project in page.object_list:
+        project.state_class = _state_class(project.state)
+        project.is_late = bool(project.overdue_milestones) and project.state in ACTIVE
+    can_create = request.user.is_authenticated and (
+        request.user.is_superuser or areas_for_roles(request.user, {"official"}).exists()
+    )
+    return render(
+        request,
+        "funding/projects/list.html",
+        {
+            "area": area,
+            "page": page,
+            "state": state,
+            "states": ProjectState.choices,
+            "query": urlencode({"state": state}) if state else "",
+            "can_create": can_create,
+        },
+    )
+
+
+# --- creation --------------------------------------------------------------------------------------------
+
+
+def _official_areas(user):
+    areas = areas_for_roles(user, {"official"}).order_by("path")
+    if not user.is_superuser and not areas.exists():
+        raise NotAllowed("not_official", _("Only officials create projects."))
+    return areas
+
+
+def _creation_forms(request, *, area, initial=None, lines_initial=None):
+    bound = request.method == "POST"
+    form = ProjectForm(request.POST if bound else None, initial=initial, organisations=organisation_list(area=area))
+    lines = BudgetLineFormSet(request.POST if bound else None, prefix="budget_lines", initial=lines_initial)
+    milestones = MilestoneFormSet(request.POST if bound else None, prefix="milestones")
+    return form, lines, milestones
+
+
+def _try_create(request, form, lines, milestones, *, area, proposal=None):
+    """Call the service when the rows are well-formed; returns (project, errors above the rows)."""
+    valid = [form.is_valid(), lines.is_valid(), milestones.is_valid()]
+    if not all(valid):
+        return None, {}
+    data = form.cleaned_data
+    try:
+        project = services.project_create(
+            actor=request.user,
+            area=area,
+            proposal=proposal,
+            title=data["title"],
+            scope=data["scope"],
+            location=data["location"],
+            implementer=data["implementer"],
+            planned_start=data["planned_start"],
+            planned_end=data["planned_end"],
+            budget_lines=rows_data(lines, ("item", "amount")),
+            milestones=rows_data(milestones, ("title", "due_on", "is_midpoint")),
+        )
+    except DomainError as error:
+        return None, apply_error(error, form, {"budget_lines": lines, "milestones": milestones})
+    messages.success(request, _("The project “%(title)s” is created.") % {"title": project.title})
+    return project, {}
+
+
+def project_desk(request):
+    """The officials' desk: adopted proposals still waiting for a project, and a form to create one directly."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal_id = request.GET.get("proposal", "")
+    if proposal_id.isdigit():
+        return redirect("project-new-from-proposal", proposal_id=int(proposal_id))
+    areas = _official_areas(request.user)
+    code = request.GET.get("area", "")
+    area = areas.filter(code=code).first() if code else None
+    if area is None:
+        area = areas.first()
+    form = lines = milestones = None
+    row_errors = {}
+    if area is not None:
+        form, lines, milestones = _creation_forms(request, area=area)
+        if request.method == "POST":
+            project, row_errors = _try_create(request, form, lines, milestones, area=area)
+            if project is not None:
+                return redirect(project)
+    waiting = list(project_selectors.adopted_without_project(request.user)[:DESK_LIMIT])
+    return render(
+        request,
+        "funding/projects/new.html",
+        {
+            "waiting": waiting,
+            "areas": areas,
+            "area": area,
+            "form": form,
+            "lines": lines,
+            "milestones": milestones,
+            "row_errors": row_errors,
+            "proposal": None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def project_new_from_proposal(request, proposal_id):
+    """The creation form filled in from an adopted proposal, with the pledges that will carry over."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal = get_object_or_404(Proposal.objects.select_related("area", "category"), pk=proposal_id)
+    services.require_perm(
+        request.user,
+        "funding.create_project",
+        proposal.area,
+        _("Only an official of this area or above can create projects."),
+    )
+    existing = MicroProject.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        messages.info(request, _("This proposal already has a project."))
+        return redirect(existing)
+    initial = {"title": proposal.title, "scope": proposal.body[:5000], "location": proposal.location}
+    lines_initial = None
+    if proposal.estimated_cost:
+        lines_initial = [{"item": _("Estimated cost of the proposal"), "amount": proposal.estimated_cost}]
+    form, lines, milestones = _creation_forms(request, area=proposal.area, initial=initial, lines_initial=lines_initial)
+    row_errors = {}
+    if request.method == "POST":
+        project, row_errors = _try_create(request, form, lines, milestones, area=proposal.area, proposal=proposal)
+        if project is not None:
+            return redirect(project)
+    pledges = list(
+        proposal.cosponsors.exclude(pledge_kind=PledgeKind.NONE)
+        .filter(pledge_amount__gt=0)
+        .select_related("user", "organisation")
+    )
+    return render(
+        request,
+        "funding/projects/new.html",
+        {
+            "proposal": proposal,
+            "area": proposal.area,
+            "form": form,
+            "lines": lines,
+            "milestones": milestones,
+            "row_errors": row_errors,
+            "pledges": pledges,
+            "pledged_total": sum(p.pledge_amount for p in pledges),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the public project page ------------------------------------------------------------------------------
+
+
+def chain_timeline(project) -> list:
+    """The proposal's story, then the project's, as one list by time; a line the project wrote on both
+    stories (created, started, …) is shown once."""
+    own = timeline_for(project, limit=TIMELINE_LIMIT)
+    for entry in own:
+        entry.chain = "project"
+    if not project.proposal_id:
+        return own
+    written = Counter(_line_key(entry) for entry in own)
+    merged = list(own)
+    for entry in timeline_for(project.proposal, limit=TIMELINE_LIMIT):
+        key = _line_key(entry)
+        if written[key]:
+            written[key] -= 1
+            continue
+        entry.chain = "proposal"
+        merged.append(entry)
+    merged.sort(key=lambda entry: (entry.created_at, entry.chain == "project", entry.pk))
+    return merged
+
+
+def _line_key(entry):
+    return entry.verb, json.dumps(entry.params, sort_keys=True, default=str), entry.url
+
+
+def _get_project(pk) -> MicroProject:
+    try:
+        return project_selectors.project_detail(pk)
+    except MicroProject.DoesNotExist:
+        raise Http404 from None
+
+
+def _action_forms(project, user, perms, today):
+    """Fresh forms for the actions this person may take on this project now."""
+    state = project.state
+    shown = {}
+    if perms["report"]:
+        if state == ProjectState.IN_PROGRESS:
+            open_milestones = project.milestones.filter(reached_at__isnull=True)
+            shown["progress"] = ProgressForm(milestones=open_milestones, initial={"reported_on": today})
+            shown["completion"] = CompletionForm()
+        if state == ProjectState.PLANNED:
+            shown["start"] = forms.Form()
+        if state not in (ProjectState.CLOSED, ProjectState.CANCELLED, ProjectState.ACCEPTED):
+            shown["milestone"] = MilestoneForm()
+    if perms["manage"]:
+        if state not in (ProjectState.CLOSED, ProjectState.CANCELLED):
+            shown["commitment"] = CommitmentForm()
+            outstanding = project.commitments.filter(received__lt=F("amount"))
+            shown["receipt"] = ReceiptForm(commitments=outstanding, initial={"received_on": today})
+            shown["cancel"] = ReasonForm(prefix="cancel")
+            if state == ProjectState.SUSPENDED:
+                shown["resume"] = forms.Form()
+            else:
+                shown["suspend"] = ReasonForm(prefix="suspend")
+        if state == ProjectState.ACCEPTED:
+            shown["close"] = forms.Form()
+    if perms["inspect"] and state == ProjectState.COMPLETED:
+        shown["inspection"] = InspectionForm()
+        shown["checklist"] = ChecklistFormSet(prefix="checklist")
+    return shown
+
+
+def _detail_context(request, project, bound=None, open_form="", row_errors=None) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    now = timezone.now()
+    milestones = list(project.milestones.all())
+    active = project.state in ACTIVE
+    for milestone in milestones:
+        milestone.overdue = active and milestone.is_overdue(today)
+    reports = list(project.reports.all())
+    inspections = list(project.inspections.all())
+    opens, closes = project_selectors.rating_window(project)
+    rating_open = opens is not None and opens <= now < closes
+    mine = project_selectors.my_rating(project, user)
+    eligible = rating_open and is_eligible(user, project.area)
+    satisfaction = project_selectors.satisfaction(project)
+    for level in satisfaction["levels"]:
+        level["share"] = _share(level["share"])
+        level["width"] = round(level["share"] * 100)
+    co = project_selectors.co_funding(project)
+    for source in co["by_source"]:
+        source["share"] = _share(source["share"])
+    perms = {
+        "report": user.has_perm("funding.report_progress", project),
+        "manage": user.has_perm("funding.manage_project", project),
+        "inspect": user.has_perm("funding.inspect", project),
+    }
+    shown = _action_forms(project, user, perms, today)
+    if eligible and (mine is None or mine.changed_at is None):
+        shown["rating"] = RatingForm(initial={"level": mine.level, "comment": mine.comment} if mine else None)
+    shown.update(bound or {})
+    context = {
+        "project": project,
+        "area": project.area,
+        "state_class": _state_class(project.state),
+        "timeline": chain_timeline(project),
+        "co": co,
+        "milestones": milestones,
+        "overdue_count": sum(1 for m in milestones if m.overdue),
+        "reports": reports,
+        "spend_to_date": reports[0].spend_to_date if reports else None,
+        "inspections": inspections,
+        "satisfaction": satisfaction,
+        "rating_opens": opens,
+        "rating_closes": closes,
+        "rating_open": rating_open,
+        "rating_before": opens is not None and now < opens,
+        "my_rating": mine,
+        "eligible": eligible,
+        "project_perms": perms,
+        "forms": shown,
+        "open_form": open_form,
+        "row_errors": row_errors or {},
+    }
+    if award_context is not None:
+        context.update(award_context(request, project))
+    else:
+        context["awards"] = list(SubsidyAward.objects.filter(project=project).order_by("computed_at", "id"))
+    return context
+
+
+def project_detail(request, pk):
+    project = _get_project(pk)
+    return render(request, "funding/projects/detail.html", _detail_context(request, project))
+
+
+# --- the action forms: each posts here, calls one service, and comes back to the page ------------------------
+
+
+def _act(request, pk, name, perm, run, *, build=None, rowsets=None, aliases=None, success, message=None):
+    """POST only; the form is checked, the service called; a refusal is shown on the form, nothing written."""
+    if request.method != "POST":
+        return redirect("project-detail", pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"/projects/{pk}/")
+    project = get_object_or_404(MicroProject.objects.select_related("area", "implementer", "proposal"), pk=pk)
+    if perm:
+        services.require_perm(request.user, perm, project, message)
+    form = build(request, project) if build else forms.Form(request.POST)
+    sets = rowsets(request) if rowsets else {}
+    row_errors = {}
+    status = 400
+    if all([form.is_valid(), *(s.is_valid() for s in sets.values())]):
+        try:
+            run(project, form.cleaned_data, sets)
+        except DomainError as error:
+            row_errors = apply_error(error, form, sets, aliases={"files": "photos", **(aliases or {})})
+            status = error.status
+        else:
+            messages.success(request, success)
+            return redirect(project)
+    bound = {name: form, **({"checklist": sets["checklist"]} if "checklist" in sets else {})}
+    project = _get_project(pk)
+    context = _detail_context(request, project, bound=bound, open_form=name, row_errors=row_errors)
+    return render(request, "funding/projects/detail.html", context, status=status)
+
+
+def _files(request):
+    return request.FILES.getlist("photos")
+
+
+def project_start(request, pk):
+    return _act(
+        request,
+        pk,
+        "start",
+        "funding.report_progress",
+        lambda project, data, sets: services.project_start(actor=request.user, project=project),
+        success=_("Work has started."),
+        message=_("Only the implementer or an official can start the work."),
+    )
+
+
+def project_progress(request, pk):
+    def build(request, project):
+        return ProgressForm(request.POST, request.FILES, milestones=project.milestones.filter(reached_at__isnull=True))
+
+    def run(project, data, sets):
+        services.progress_report(
+            actor=request.user,
+            project=project,
+            text=data["text"],
+            spend_to_date=data["spend_to_date"],
+            reported_on=data["reported_on"],
+            milestone=data["milestone"],
+            files=_files(request),
+        )
+
+    return _act(
+        request,
+        pk,
+        "progress",
+        "funding.report_progress",
+        run,
+        build=build,
+        success=_("The progress report is published."),
+        message=_("Only the implementer can report progress."),
+    )
+
+
+def project_completion(request, pk):
+    def run(project, data, sets):
+        services.project_report_completion(
+            actor=request.user, project=project, report=data["report"], files=_files(request)
+        )
+
+    return _act(
+        request,
+        pk,
+        "completion",
+        "funding.report_progress",
+        run,
+        build=lambda request, project: CompletionForm(request.POST, request.FILES),
+        success=_("Completion is reported; the officials are told to inspect the work."),
+        message=_("Only the implementer can report completion."),
+    )
+
+
+def project_milestone_add(request, pk):
+    def run(project, data, sets):
+        services.milestone_add(
+            actor=request.user,
+            project=project,
+            title=data["title"],
+            due_on=data["due_on"],
+            is_midpoint=data["is_midpoint"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "milestone",
+        "funding.report_progress",
+        run,
+        build=lambda request, project: MilestoneForm(request.POST),
+        aliases={f"milestones.0.{name}": name for name in ("title", "due_on", "is_midpoint")},
+        success=_("The milestone is added."),
+        message=_("Only the implementer or an official can plan milestones."),
+    )
+
+
+def project_commitment_add(request, pk):
+    def run(project, data, sets):
+        services.commitment_add(
+            actor=request.user,
+            project=project,
+            source=data["source"],
+            funder=data["funder"],
+            amount=data["amount"],
+            description=data["description"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "commitment",
+        "funding.manage_project",
+        run,
+        build=lambda request, project: CommitmentForm(request.POST),
+        success=_("The commitment is recorded."),
+        message=_("Only an official of this area can record co-funding."),
+    )
+
+
+def project_receipt_add(request, pk):
+    def run(project, data, sets):
+        services.receipt_record(
+            actor=request.user,
+            commitment=data["commitment"],
+            amount=data["amount"],
+            received_on=data["received_on"],
+            reference=data["reference"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "receipt",
+        "funding.manage_project",
+        run,
+        build=lambda request, project: ReceiptForm(request.POST, commitments=project.commitments.all()),
+        success=_("The receipt is recorded."),
+        message=_("Only an official of this area can record receipts."),
+    )
+
+
+def project_inspection(request, pk):
+    def run(project, data, sets):
+        services.inspection_record(
+            actor=request.user,
+            project=project,
+            checklist=rows_data(sets["checklist"], ("item", "score", "max")),
+            verified_cost=data["verified_cost"],
+            result=data["result"],
+            invoices=data["invoices"],
+            remarks=data["remarks"],
+            defects=data["defects"],
+            files=_files(request),
+        )
+
+    return _act(
+        request,
+        pk,
+        "inspection",
+        "funding.inspect",
+        run,
+        build=lambda request, project: InspectionForm(request.POST, request.FILES),
+        rowsets=lambda request: {"checklist": ChecklistFormSet(request.POST, prefix="checklist")},
+        success=_("The inspection is signed and published."),
+        message=_("Only an official of this area can inspect its projects."),
+    )
+
+
+def _reason_action(service, name, success, message):
+    def view(request, pk):
+        return _act(
+            request,
+            pk,
+            name,
+            "funding.manage_project",
+            lambda project, data, sets: service(actor=request.user, project=project, reason=data["reason"]),
+            build=lambda request, project: ReasonForm(request.POST, prefix=name),
+            success=success,
+            message=message,
+        )
+
+    return view
+
+
+def project_suspend(request, pk):
+    return _reason_action(
+        services.project_suspend,
+        "suspend",
+        _("The project is suspended."),
+        _("Only an official of this area can suspend a project."),
+    )(request, pk)
+
+
+def project_cancel(request, pk):
+    return _reason_action(
+        services.project_cancel,
+        "cancel",
+        _("The project is cancelled."),
+        _("Only an official of this area can cancel a project."),
+    )(request, pk)
+
+
+def project_resume(request, pk):
+    return _act(
+        request,
+        pk,
+        "resume",
+        "funding.manage_project",
+        lambda project, data, sets: services.project_resume(actor=request.user, project=project),
+        success=_("The project is resumed."),
+        message=_("Only an official of this area can resume a project."),
+    )
+
+
+def project_close(request, pk):
+    return _act(
+        request,
+        pk,
+        "close",
+        "funding.manage_project",
+        lambda project, data, sets: services.project_close(actor=request.user, project=project),
+        success=_("The project is closed."),
+        message=_("Only an official of this area can close a project."),
+    )
+
+
+def project_rate(request, pk):
+    def run(project, data, sets):
+        services.rating_submit(user=request.user, project=project, level=data["level"], comment=data["comment"])
+
+    return _act(
+        request,
+        pk,
+        "rating",
+        None,
+        run,
+        build=lambda request, project: RatingForm(request.POST),
+        success=_("Thank you: your rating is counted."),
+    )
