@@ -45,6 +45,7 @@ urlpatterns = [
     path("ballots/", include("deliberation.urls")),
     path("", include("deliberation.session_urls")),
     path("", include("funding.urls")),
+    path("", include("scorecard.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -52,6 +53,7 @@ urlpatterns = [
     path("api/", include("proposals.api.urls")),
     path("api/", include("deliberation.api.urls")),
     path("api/", include("funding.api.urls")),
+    path("api/", include("scorecard.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI (served from our own static files) sets one inline style; allowed on this page only.
     path(

@@ -47,10 +47,11 @@ def _own_cache_namespace():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached figures start empty in every test."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    if "LocMem" in type(cache).__name__:  # a shared Redis is kept apart by the run's prefix instead
-        cache.clear()
+    backend = caches["default"]  # the backend itself: `cache` is a proxy whose type names no backend
+    if "LocMem" in type(backend).__name__:  # a shared Redis is kept apart by the run's prefix instead
+        backend.clear()
     yield
 
 

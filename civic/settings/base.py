@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "proposals",
     "deliberation",
     "funding",
+    "scorecard",
 ]
 
 MIDDLEWARE = [

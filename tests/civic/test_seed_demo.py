@@ -4,6 +4,8 @@ from django.core.management import CommandError, call_command
 
 from civic.demo import data
 from civic.models import Area, AreaRole, Organisation
+from funding.demo import NEIGHBOURS
+from scorecard.demo import PEOPLE as SCORECARD_PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +26,8 @@ def test_seed_is_complete_and_idempotent(capsys):
     assert first[0] == 1 + len(data.TREE) + sum(len(s) for s in data.TREE.values()) + communities * (
         1 + data.GRIDS_PER_COMMUNITY
     )
-    assert first[1] == len(data.PEOPLE)
+    # the neighbours rate the demo projects; the scorecard's demo adds people of 西城区, 高新区 and 新桥街道
+    assert first[1] == len(data.PEOPLE) + len(NEIGHBOURS) + len(SCORECARD_PEOPLE)
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"enterprise", "social"} <= kinds
     assert set(AreaRole.objects.values_list("role", flat=True)) >= {"organiser", "official"}

@@ -1,0 +1,228 @@
+"""The five-governance scorecard pages: the dashboard per area (or the whole city) and the yearly report.
+
+Thin: parse the period, call the scorecard selectors, render. A bad period never breaks the page: the
+form shows the error and the page shows the default period (this year).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civic.errors import InvalidInput
+from civic.models import Area
+from civic.selectors import area_ancestors
+
+# One key figure per column of the child-area comparison, and the few drawn as small multiples.
+COMPARE_FIGURES = [
+    "median_answer_days",
+    "answered_in_time_share",
+    "quorum_share",
+    "participation_share",
+    "enterprise_social_proposal_share",
+    "satisfaction_rate",
+]
+SMALL_MULTIPLES = ["answered_in_time_share", "participation_share", "satisfaction_rate"]
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class PeriodForm(forms.Form):
+    """The period selector: a GET form whose fields are those `parse_period` reads; it only renders,
+    the parsing (and its translated errors) is `parse_period`'s."""
+
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("month", _("A month")),
+                ("quarter", _("A quarter")),
+                ("year", _("A year")),
+                ("custom", _("From … to …")),
+            ]
+        ),
+    )
+    year = forms.CharField(
+        label=_("Year"), required=False, widget=forms.NumberInput(attrs={"min": FIRST_YEAR, "max": LAST_YEAR})
+    )
+    quarter = forms.CharField(
+        label=_("Quarter"),
+        required=False,
+        widget=forms.Select(choices=[("", "—")] + [(str(q), _("Q%(q)s") % {"q": q}) for q in range(1, 5)]),
+    )
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        widget=forms.Select(choices=[("", "—")] + [(str(m), _("Month %(m)s") % {"m": m}) for m in range(1, 13)]),
+    )
+    start = forms.CharField(
+        label=_("From (custom period)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.CharField(label=_("To (custom period)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _period(params):
+    """(period, form): the period asked for, or this year's with the error on the form."""
+    from ..period import parse_period
+
+    today = timezone.localdate()
+    form = PeriodForm(params if params else None, initial={"period": "year", "year": today.year})
+    if form.is_bound:
+        form.is_valid()
+    try:
+        period = parse_period(params, today=today)
+    except InvalidInput as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, str(error.message))
+        period = parse_period({}, today=today)
+    return period, form
+
+
+def _figure_index(card: dict) -> dict:
+    return {f["key"]: f for g in card["governances"] for f in g["figures"]}
+
+
+def _area_links(area: Area | None, *, include_self: bool = False):
+    """The breadcrumb up the area tree, as (name, scorecard url): the whole city, then each ancestor's
+    scorecard (and the area's own, on a page below it)."""
+    crumbs = [(_("Scorecard of the whole city"), reverse("scorecard-city"))]
+    if area is not None:
+        chain = [*area_ancestors(area), area] if include_self else area_ancestors(area)
+        crumbs += [(a.name, reverse("scorecard-area", args=[a.code])) for a in chain]
+    return crumbs
+
+
+def _open_data_url(area: Area | None) -> str:
+    return reverse("opendata", args=[area.code]) if area is not None else reverse("opendata-city")
+
+
+def _dashboard(request, area: Area | None):
+    from .. import selectors
+
+    period, form = _period(request.GET)
+    card = selectors.scorecard(area, period)
+    index = _figure_index(card)
+    children = selectors.compare_children(area, period)
+    compare = [index[key] for key in COMPARE_FIGURES if key in index]
+    today = timezone.localdate()
+    report_year = min(period.end.year, today.year)
+    return render(
+        request,
+        "scorecard/dashboard.html",
+        {
+            "area": area,
+            "card": card,
+            "period": period,
+            "form": form,
+            "quick": _quick_periods(period),
+            "children": children,
+            "compare": compare,
+            "multiples": [index[key] for key in SMALL_MULTIPLES if key in index],
+            "crumbs": _area_links(area) if area else [(_("Areas"), reverse("area-list"))],
+            "current": None if area else _("Scorecard of the whole city"),
+            "report_url": (
+                reverse("scorecard-report-area", args=[area.code, report_year])
+                if area
+                else reverse("scorecard-report-city", args=[report_year])
+            ),
+            "report_year": report_year,
+            "open_data_url": _open_data_url(area),
+        },
+    )
+
+
+def _quick_periods(period):
+    """This month, this quarter, this year: one click each, the current one marked."""
+    choices = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
+    today = timezone.localdate()
+    current = {
+        "month": (today.year, today.month),
+        "quarter": (today.year, (today.month - 1) // 3 + 1),
+        "year": (today.year,),
+    }
+    out = []
+    for kind, label in choices:
+        here = (
+            period.kind == kind
+            and {
+                "month": (period.start.year, period.start.month),
+                "quarter": (period.start.year, (period.start.month - 1) // 3 + 1),
+                "year": (period.start.year,),
+            }[kind]
+            == current[kind]
+        )
+        out.append({"kind": kind, "label": label, "current": here})
+    return out
+
+
+def city_scorecard(request):
+    return _dashboard(request, None)
+
+
+def area_scorecard(request, code):
+    return _dashboard(request, get_object_or_404(Area, code=code))
+
+
+def _report(request, area: Area | None, year: int):
+    from .. import selectors
+
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    report = selectors.yearly_report(area, year)
+    satisfaction = _satisfaction_by_project([row["project"].pk for row in report["projects"]])
+    for row in report["projects"]:
+        row["verified"] = getattr(row["project"], "verified_cost", None) is not None
+        row["satisfaction"], row["ratings"] = satisfaction.get(row["project"].pk, (None, 0))
+    totals = {
+        "award": sum((row["award"] for row in report["projects"]), Decimal(0)),
+        "paid": sum((row["paid"] for row in report["projects"]), Decimal(0)),
+    }
+    return render(
+        request,
+        "scorecard/report.html",
+        {
+            "area": area,
+            "year": year,
+            "report": report,
+            "totals": totals,
+            "card": report,
+            "crumbs": _area_links(area, include_self=True),
+            "current": _("Yearly report %(year)s") % {"year": year},
+            "dashboard_url": (reverse("scorecard-area", args=[area.code]) if area else reverse("scorecard-city"))
+            + f"?period=year&year={year}",
+            "generated": timezone.localtime(),
+        },
+    )
+
+
+def _satisfaction_by_project(ids: list[int]) -> dict[int, tuple]:
+    """{project id: (satisfaction rate, number of ratings)} in one query: levels 5, 4 and 3 over all."""
+    from funding.models import SatisfactionRating
+
+    rows = (
+        SatisfactionRating.objects.filter(project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(total=Count("pk"), satisfied=Count("pk", filter=Q(level__gte=3)))
+    )
+    return {
+        row["project_id"]: (
+            (Decimal(row["satisfied"]) / row["total"]).quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            row["total"],
+        )
+        for row in rows
+        if row["total"]
+    }
+
+
+def city_report(request, year):
+    return _report(request, None, year)
+
+
+def area_report(request, code, year):
+    return _report(request, get_object_or_404(Area, code=code), year)
