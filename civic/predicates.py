@@ -108,5 +108,13 @@ def is_moderator_of_case(user, case):
 
 
 @rules.predicate
+def sees_person(user, person):
+    """A person's public page: gone when they left; when they chose to hide it, seen only by themselves."""
+    if not person.is_active:
+        return False
+    return not person.is_hidden or getattr(user, "pk", None) == person.pk
+
+
+@rules.predicate
 def is_active_person(user):
     return bool(getattr(user, "is_authenticated", False) and user.is_active)

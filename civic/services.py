@@ -17,7 +17,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import events
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -125,15 +127,31 @@ def _send_notification_mail(notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
 
 
-def notify(*, recipient, kind: str, title, body="", url: str = "") -> Notification:
+def _in_language(text, params) -> str:
+    """A lazy translation rendered now (in the active language), its `%(name)s` filled from `params`.
+
+    Plain text (a reason someone typed) is kept as written: a `%` in it is no placeholder.
+    """
+    if isinstance(text, Promise):
+        return str(text) % params if params else str(text)
+    return str(text)
+
+
+def notify(*, recipient, kind: str, title, body="", url: str = "", params: dict | None = None) -> Notification:
     """Tell one person something: in the inbox always, by e-mail as they chose, live if online.
 
-    `title` and `body` may be lazy translations; they are rendered in the recipient's language.
+    Pass `title` (and a translated `body`) as lazy translations with their `params`, never as text already
+    translated: they are rendered here in the recipient's language, not in the language of whoever acted.
     """
     delivery = notification_delivery(recipient, kind)
     with translation.override(recipient.preferred_language):
         notification = Notification.objects.create(
-            recipient=recipient, kind=kind, title=str(title)[:200], body=str(body), url=url, delivery=delivery
+            recipient=recipient,
+            kind=kind,
+            title=_in_language(title, params)[:200],
+            body=_in_language(body, params),
+            url=url,
+            delivery=delivery,
         )
     if delivery == DeliveryChoice.IMMEDIATE:
         transaction.on_commit(lambda: _send_notification_mail(notification.pk))
@@ -387,7 +405,8 @@ def area_role_grant(*, actor, user, area: Area, role: str) -> AreaRole:
     notify(
         recipient=user,
         kind="role.changed",
-        title=_("You are now %(role)s of %(area)s") % {"role": AreaRoleKind(role).label, "area": area.name},
+        title=gettext_lazy("You are now %(role)s of %(area)s"),
+        params={"role": AreaRoleKind(role).label, "area": area.name},
         url=f"/areas/{area.code}/",
     )
     return obj
@@ -425,7 +444,8 @@ def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
     notify(
         recipient=person,
         kind="role.changed",
-        title=_("You are no longer %(role)s of %(area)s") % {"role": AreaRoleKind(role).label, "area": area.name},
+        title=gettext_lazy("You are no longer %(role)s of %(area)s"),
+        params={"role": AreaRoleKind(role).label, "area": area.name},
         body=reason,
         url=f"/areas/{area.code}/",
     )
@@ -482,8 +502,8 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
         notify(
             recipient=decider,
             kind="verification.requested",
-            title=_("%(person)s asks to be verified in %(cell)s")
-            % {"person": user.public_name, "cell": f"{cell.parent.name if cell.parent else ''}{cell.name}"},
+            title=gettext_lazy("%(person)s asks to be verified in %(cell)s"),
+            params={"person": user.public_name, "cell": f"{cell.parent.name if cell.parent else ''}{cell.name}"},
             url="/verifications/",
         )
     return verification
@@ -520,9 +540,12 @@ def verification_approve(*, verification, actor) -> ResidencyVerification:
     notify(
         recipient=verification.user,
         kind="verification.decided",
-        title=_("You are verified as a resident of %(cell)s") % {"cell": verification.cell.name},
-        body=_("You can now take part in %(area)s and the areas above it.")
-        % {"area": verification.cell.parent.name if verification.cell.parent else verification.cell.name},
+        title=gettext_lazy("You are verified as a resident of %(cell)s"),
+        body=gettext_lazy("You can now take part in %(area)s and the areas above it."),
+        params={
+            "cell": verification.cell.name,
+            "area": verification.cell.parent.name if verification.cell.parent else verification.cell.name,
+        },
         url="/me/",
     )
     return verification
@@ -559,7 +582,7 @@ def verification_reject(*, verification, actor, reason: str) -> ResidencyVerific
     verification.decided_at = timezone.now()
     verification.reason = reason[:500]
     verification.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    _verification_ended(verification, actor, "pending", _("Your residency verification was not approved"))
+    _verification_ended(verification, actor, "pending", gettext_lazy("Your residency verification was not approved"))
     return verification
 
 
@@ -578,7 +601,7 @@ def verification_revoke(*, verification, actor, reason: str) -> ResidencyVerific
     verification.ended_at = timezone.now()
     verification.reason = reason[:500]
     verification.save(update_fields=["status", "ended_at", "reason"])
-    _verification_ended(verification, actor, "approved", _("Your residency verification was revoked"))
+    _verification_ended(verification, actor, "approved", gettext_lazy("Your residency verification was revoked"))
     return verification
 
 
@@ -731,8 +754,8 @@ def organisation_confirm(*, actor, organisation) -> Organisation:
         notify(
             recipient=membership.user,
             kind="organisation.confirmed",
-            title=_("%(organisation)s is confirmed and can now act on the platform")
-            % {"organisation": organisation.name},
+            title=gettext_lazy("%(organisation)s is confirmed and can now act on the platform"),
+            params={"organisation": organisation.name},
             url=f"/organisations/{organisation.pk}/",
         )
     return organisation
@@ -775,8 +798,8 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
         notify(
             recipient=membership.user,
             kind="organisation.request",
-            title=_("%(person)s asks to join %(organisation)s")
-            % {"person": user.public_name, "organisation": organisation.name},
+            title=gettext_lazy("%(person)s asks to join %(organisation)s"),
+            params={"person": user.public_name, "organisation": organisation.name},
             body=request.message,
             url=f"/organisations/{organisation.pk}/members/",
         )
@@ -812,8 +835,8 @@ def organisation_invite(*, actor, organisation, email: str, role: str = Membersh
     notify(
         recipient=invitee,
         kind="organisation.request",
-        title=_("%(organisation)s invites you to join as %(role)s")
-        % {"organisation": organisation.name, "role": MembershipRole(role).label},
+        title=gettext_lazy("%(organisation)s invites you to join as %(role)s"),
+        params={"organisation": organisation.name, "role": MembershipRole(role).label},
         url="/me/",
     )
     return request
@@ -856,9 +879,11 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
         recipient=other,
         kind="organisation.request",
         title=(
-            _("%(person)s joined %(organisation)s") if accept else _("%(person)s: no membership of %(organisation)s")
-        )
-        % {"person": request.user.public_name, "organisation": request.organisation.name},
+            gettext_lazy("%(person)s joined %(organisation)s")
+            if accept
+            else gettext_lazy("%(person)s: no membership of %(organisation)s")
+        ),
+        params={"person": request.user.public_name, "organisation": request.organisation.name},
         url=f"/organisations/{request.organisation.pk}/",
     )
     return request
@@ -956,7 +981,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
             notify(
                 recipient=author,
                 kind="moderation.decided",
-                title=_("Something you wrote is hidden until a moderator reviews it"),
+                title=gettext_lazy("Something you wrote is hidden until a moderator reviews it"),
                 body=case.excerpt,
                 url=adapter.url(obj),
             )
@@ -970,7 +995,8 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
             notify(
                 recipient=moderator,
                 kind="moderation.reported",
-                title=_("Content reported in %(area)s") % {"area": case.area.name},
+                title=gettext_lazy("Content reported in %(area)s"),
+                params={"area": case.area.name},
                 body=case.excerpt,
                 url=f"/moderation/{case.pk}/",
             )
@@ -1007,7 +1033,9 @@ def moderation_decide(*, actor, case: ModerationCase, hide: bool, reason: str) -
         notify(
             recipient=case.author,
             kind="moderation.decided",
-            title=_("A moderator hid something you wrote") if hide else _("Something you wrote is visible again"),
+            title=gettext_lazy("A moderator hid something you wrote")
+            if hide
+            else gettext_lazy("Something you wrote is visible again"),
             body=reason,
             url=adapter.url(obj),
         )

@@ -43,6 +43,7 @@ from .models import (
     ResidencyVerification,
     VerificationStatus,
 )
+from .predicates import sees_person
 from .registry import NOTIFICATION_KINDS, moderation_adapter
 from .validators import as_pks
 
@@ -200,8 +201,8 @@ def me_deactivate(request):
 
 
 def person_detail(request, pk):
-    person = get_object_or_404(User, pk=pk, is_active=True)
-    if person.is_hidden and person != request.user:
+    person = get_object_or_404(User, pk=pk)
+    if not sees_person(request.user, person):
         raise Http404
     return render(request, "civic/person_detail.html", {"person": person, **selectors.person_summary(person)})
 

@@ -8,9 +8,10 @@ from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.selectors import eligible_people, is_eligible
@@ -176,6 +177,7 @@ def box_schedule(*, actor, box, opens_at, closes_at) -> BallotBox:
 
 @transaction.atomic
 def box_close_now(*, actor, box) -> BallotBox:
+    """Close an open vote early and count it, in one transaction: never a box closed but left uncounted."""
     box = _locked(box)
     require_perm(actor, "deliberation.manage_box", box.area)
     if box.phase() != "open":
@@ -183,7 +185,7 @@ def box_close_now(*, actor, box) -> BallotBox:
     box.closes_at = timezone.now()
     box.save(update_fields=["closes_at"])
     audit_record(actor=actor, action="ballot.closed_early", obj=box, area=box.area)
-    return box
+    return box_tally(box=box, actor=actor)
 
 
 # --- voting ---------------------------------------------------------------------------------------
@@ -307,12 +309,14 @@ def paper_batch_enter(*, actor, box, label: str, voters, ballots: list[list[str]
             _("A batch needs as many ballots as people who voted (%(people)s people, %(ballots)s ballots).")
             % {"people": len(voters), "ballots": len(ballots)},
         )
+    eligible = set(eligible_people(box.area).filter(pk__in=[p.pk for p in voters]).values_list("pk", flat=True))
     for person in voters:
-        if not is_eligible(person, box.area):
+        if person.pk not in eligible:
             raise InvalidInput(
                 "not_eligible",
                 _("%(person)s is not a verified resident of this area.") % {"person": person.public_name},
             )
+    prefetch_related_objects([box], "options")  # every ballot is checked against the same options
     chosen = [_validate_choices(box, b) for b in ballots]
     batch = PaperBatch.objects.create(
         box=box,
@@ -388,9 +392,12 @@ def count(box: BallotBox, rule: str | None = None) -> dict:
     rule = rule or box.rule
     costs = {o.project_id: Fraction(o.cost) for o in options}
     budget = Fraction(box.budget)
-    outcome = {"greedy": counting.greedy, "mes": counting.mes, "mes-add1": counting.mes_add1}[rule](
-        costs, groups, budget
-    )
+    if ballots:
+        outcome = {"greedy": counting.greedy, "mes": counting.mes, "mes-add1": counting.mes_add1}[rule](
+            costs, groups, budget
+        )
+    else:  # nobody voted: nothing is funded (and equal shares of no voters would divide by zero)
+        outcome = counting.Outcome([], 0)
     for o in options:
         code, params = outcome.reasons.get(o.project_id, ("no_votes", {}))
         result["options"].append(
@@ -665,8 +672,8 @@ def session_schedule(
         notify(
             recipient=member.user,
             kind="session.scheduled",
-            title=_("%(council)s meets on %(when)s: %(title)s")
-            % {
+            title=gettext_lazy("%(council)s meets on %(when)s: %(title)s"),
+            params={
                 "council": council.name,
                 "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
                 "title": session.title,

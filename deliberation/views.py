@@ -218,7 +218,6 @@ def ballot_manage(request, pk):
                 return redirect(box.get_absolute_url())
             if which == "close":
                 services.box_close_now(actor=request.user, box=box)
-                services.box_tally(box=box, actor=request.user)
                 messages.success(request, _("The vote is closed and counted."))
                 return redirect("ballot-results", pk=box.pk)
             if which == "paper" and paper_form.is_valid():

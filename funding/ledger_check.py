@@ -52,7 +52,6 @@ class _Pending:
     awards: tuple[int, ...] = ()
     commitment: int | None = None
     area_year: tuple[int, int] | None = None
-    ids: tuple[int, ...] = ()
 
     def matches(self, row: dict) -> bool:
         if self.awards:

@@ -1,6 +1,7 @@
 """Reads of proposals: the list with its filters and search, the page's parts, overdue answers."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -202,6 +203,24 @@ def cosponsors(proposal: Proposal):
 
 def answers(proposal: Proposal):
     return OfficialAnswer.objects.filter(proposal=proposal).select_related("official").order_by("created_at")
+
+
+def may_see(proposal: Proposal, user) -> bool:
+    """Drafts and hidden proposals are seen only by their author (pages and API alike)."""
+    if proposal.state == ProposalState.DRAFT or proposal.is_hidden:
+        return getattr(user, "pk", None) is not None and proposal.author_id == user.pk
+    return True
+
+
+def comment_edit_open(comment: Comment, now=None) -> bool:
+    """A comment can be edited for PROPOSAL_COMMENT_EDIT_MINUTES after it was written."""
+    deadline = comment.created_at + timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES)
+    return (now or timezone.now()) <= deadline
+
+
+def accepts_cosponsors(state: str) -> bool:
+    """Co-sponsors can join a draft and a proposal not yet decided."""
+    return state == ProposalState.DRAFT or state in lifecycle.OPEN_FOR_ANSWER
 
 
 def viewer_facts(proposal: Proposal, user) -> dict:

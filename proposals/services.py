@@ -37,7 +37,7 @@ from .models import (
     Stance,
 )
 from .search import tokens
-from .selectors import policy_for
+from .selectors import accepts_cosponsors, comment_edit_open, policy_for
 from .text import plain_text, render_markdown
 from .uploads import prepare
 
@@ -72,11 +72,13 @@ def _index(proposal: Proposal) -> None:
     proposal.search_tokens = " ".join(tokens(f"{proposal.title} {plain_text(proposal.body)} {proposal.location}"))
 
 
-def _tell_followers(proposal, *, kind, title, body="", exclude=()):
+def _tell_followers(proposal, *, kind, title, body="", params=None, exclude=()):
+    """`title` is a lazy translation: `notify` renders it with `params` in each follower's language."""
     followers = User.objects.filter(pk__in=Follow.objects.filter(proposal=proposal).values("user"), is_active=True)
     followers = followers.exclude(pk__in=[u.pk for u in exclude if u])
+    params = {"title": proposal.title, **(params or {})}
     for person in followers:
-        notify(recipient=person, kind=kind, title=title, body=body, url=proposal.get_absolute_url())
+        notify(recipient=person, kind=kind, title=title, body=body, params=params, url=proposal.get_absolute_url())
 
 
 def _move(proposal: Proposal, target: str, *, actor, verb: str, params=None, extra_fields=()) -> None:
@@ -152,7 +154,9 @@ def proposal_create(
     channel: str = Channel.ONLINE,
     on_behalf_of: str = "",
     files=(),
+    publish: bool = False,
 ) -> Proposal:
+    """Write a draft; with `publish`, publish it in the same transaction (all or nothing)."""
     title, body = " ".join((title or "").split()), (body or "").strip()
     if len(title) < 4:
         raise InvalidInput("title_too_short", _("The title needs at least 4 characters."), field="title")
@@ -189,6 +193,8 @@ def proposal_create(
     proposal.save()
     attachments_add(actor=author, proposal=proposal, files=files)
     audit_record(actor=author, action="proposal.created", obj=proposal, area=area, acting_for=organisation)
+    if publish:
+        proposal = proposal_publish(actor=author, proposal=proposal)
     return proposal
 
 
@@ -328,7 +334,8 @@ def _qualify(proposal: Proposal) -> None:
         notify(
             recipient=person,
             kind="proposal.qualified",
-            title=str(title) % {"title": proposal.title},
+            title=title,
+            params={"title": proposal.title},
             url=proposal.get_absolute_url(),
         )
 
@@ -382,7 +389,7 @@ def proposal_withdraw(*, actor, proposal, reason: str = "") -> Proposal:
     _tell_followers(
         proposal,
         kind="proposal.state",
-        title=_("“%(title)s” was withdrawn by its author") % {"title": proposal.title},
+        title=gettext_lazy("“%(title)s” was withdrawn by its author"),
         body=proposal.decline_reason,
         exclude=[actor],
     )
@@ -409,7 +416,7 @@ def proposal_decline(*, actor, proposal, reason: str) -> Proposal:
     _tell_followers(
         proposal,
         kind="proposal.state",
-        title=_("“%(title)s” was declined") % {"title": proposal.title},
+        title=gettext_lazy("“%(title)s” was declined"),
         body=reason,
         exclude=[actor],
     )
@@ -435,7 +442,7 @@ def proposal_expire(*, proposal, now=None) -> bool:
         _tell_followers(
             proposal,
             kind="proposal.state",
-            title=_("“%(title)s” did not collect enough co-signatures in time") % {"title": proposal.title},
+            title=gettext_lazy("“%(title)s” did not collect enough co-signatures in time"),
         )
     return True
 
@@ -455,7 +462,8 @@ def proposal_schedule(*, proposal, actor=None, where: str = "") -> Proposal:
     _tell_followers(
         proposal,
         kind="proposal.state",
-        title=_("“%(title)s” is on an agenda: %(where)s") % {"title": proposal.title, "where": where},
+        title=gettext_lazy("“%(title)s” is on an agenda: %(where)s"),
+        params={"where": where},
     )
     return proposal
 
@@ -467,8 +475,8 @@ def proposal_decide(*, proposal, adopted: bool, actor=None, how: str = "") -> Pr
     proposal.closed_at = None if adopted else timezone.now()
     target = S.ADOPTED if adopted else S.NOT_ADOPTED
     _move(proposal, target, actor=actor, verb=f"proposal.{target}", params={"how": how}, extra_fields=["closed_at"])
-    title = _("“%(title)s” was adopted") if adopted else _("“%(title)s” was not adopted")
-    _tell_followers(proposal, kind="proposal.state", title=title % {"title": proposal.title}, body=how)
+    title = gettext_lazy("“%(title)s” was adopted") if adopted else gettext_lazy("“%(title)s” was not adopted")
+    _tell_followers(proposal, kind="proposal.state", title=title, body=how)
     return proposal
 
 
@@ -477,9 +485,7 @@ def proposal_start_implementation(*, proposal, actor=None, project_url: str = ""
     """An adopted proposal became a project (called by the funding stage)."""
     proposal = _locked(proposal)
     _move(proposal, S.IN_IMPLEMENTATION, actor=actor, verb="proposal.in_implementation")
-    _tell_followers(
-        proposal, kind="proposal.state", title=_("Work on “%(title)s” has started") % {"title": proposal.title}
-    )
+    _tell_followers(proposal, kind="proposal.state", title=gettext_lazy("Work on “%(title)s” has started"))
     return proposal
 
 
@@ -488,7 +494,7 @@ def proposal_complete(*, proposal, actor=None) -> Proposal:
     proposal = _locked(proposal)
     proposal.closed_at = timezone.now()
     _move(proposal, S.DONE, actor=actor, verb="proposal.done", extra_fields=["closed_at"])
-    _tell_followers(proposal, kind="proposal.state", title=_("“%(title)s” is done") % {"title": proposal.title})
+    _tell_followers(proposal, kind="proposal.state", title=gettext_lazy("“%(title)s” is done"))
     return proposal
 
 
@@ -538,8 +544,8 @@ def proposal_answer(*, official, proposal, status: str, reason: str) -> Official
     _tell_followers(
         proposal,
         kind="proposal.answered",
-        title=_("An official answered “%(title)s”: %(status)s")
-        % {"title": proposal.title, "status": AnswerStatus(status).label},
+        title=gettext_lazy("An official answered “%(title)s”: %(status)s"),
+        params={"status": AnswerStatus(status).label},
         body=reason,
         exclude=[official],
     )
@@ -571,7 +577,7 @@ def cosponsor_join(
     pledge_description: str = "",
 ) -> CoSponsor:
     proposal = _locked(proposal)
-    if proposal.state not in (S.DRAFT, *lifecycle.OPEN_FOR_ANSWER):
+    if not accepts_cosponsors(proposal.state):
         raise Conflict("not_open", _("Co-sponsors can join only until the proposal is decided."))
     organisation = organisation_acting_for(user=user, organisation=organisation)
     if organisation is None and not is_eligible(user, proposal.area):
@@ -649,7 +655,7 @@ def comment_add(
     _tell_followers(
         proposal,
         kind="proposal.comment",
-        title=_("New comment on “%(title)s”") % {"title": proposal.title},
+        title=gettext_lazy("New comment on “%(title)s”"),
         body=body[:200],
         exclude=[author],
     )
@@ -661,7 +667,7 @@ def comment_edit(*, actor, comment, body: str, stance: str | None = None) -> Com
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != actor.pk:
         raise NotAllowed("not_author", _("Only the author can edit a comment."))
-    if timezone.now() > comment.created_at + timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES):
+    if not comment_edit_open(comment):
         raise Conflict(
             "edit_window_over",
             _("Comments can be edited for %(n)s minutes only.") % {"n": settings.PROPOSAL_COMMENT_EDIT_MINUTES},

@@ -1,15 +1,11 @@
 """Proposal pages: parse, call a service or selector, render."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,8 +45,7 @@ def _is_staff(user) -> bool:
 
 def _visible(request, pk) -> Proposal:
     proposal = get_object_or_404(Proposal.objects.select_related("area", "category", "author", "organisation"), pk=pk)
-    mine = request.user.is_authenticated and proposal.author_id == request.user.pk
-    if (proposal.state == ProposalState.DRAFT or proposal.is_hidden) and not mine:
+    if not selectors.may_see(proposal, request.user):
         raise Http404
     return proposal
 
@@ -104,9 +99,8 @@ def proposal_new(request):
                 channel=data.get("channel") or "online",
                 on_behalf_of=data.get("on_behalf_of", ""),
                 files=data.get("files", []),
+                publish="publish" in request.POST,
             )
-            if "publish" in request.POST:
-                services.proposal_publish(actor=user, proposal=proposal)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -178,11 +172,7 @@ def proposal_detail(request, pk):
         "stances": selectors.stance_counts(proposal),
         "threads": (threads := selectors.comment_threads(proposal)),
         "editable": {
-            c.pk
-            for c in threads
-            if user.is_authenticated
-            and c.author_id == user.pk
-            and c.created_at > timezone.now() - timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES)
+            c.pk for c in threads if user.is_authenticated and c.author_id == user.pk and selectors.comment_edit_open(c)
         },
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
@@ -195,9 +185,10 @@ def proposal_detail(request, pk):
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
         "open_for_answer": state in lifecycle.OPEN_FOR_ANSWER,
         "open_for_comments": state in lifecycle.OPEN_FOR_COMMENTS and not proposal.is_hidden,
-        "withdrawable": state in (ProposalState.DRAFT, ProposalState.PUBLISHED, ProposalState.QUALIFIED),
+        "withdrawable": lifecycle.can_move(state, ProposalState.WITHDRAWN),
         "correctable": state in lifecycle.OPEN_FOR_ANSWER,
-        "declinable": state in (ProposalState.PUBLISHED, ProposalState.QUALIFIED),
+        "declinable": lifecycle.can_move(state, ProposalState.DECLINED),
+        "cosponsorable": selectors.accepts_cosponsors(state),
         "can_answer": user.has_perm("proposals.answer", proposal),
         "comment_form": CommentForm(),
         "answer_form": AnswerForm(),

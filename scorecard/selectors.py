@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -45,6 +45,7 @@ from funding.models import (
     LedgerEntry,
     MicroProject,
     OutcomeNotice,
+    SatisfactionLevel,
     SatisfactionRating,
 )
 from proposals import lifecycle
@@ -60,9 +61,13 @@ PAYMENT_KINDS = (EntryKind.ADVANCE, EntryKind.SETTLEMENT)
 OPENED_PHASES = ("open", "recess", "closed")  # a session opens only with quorum present
 DECIDED_STATES = (ProposalState.ADOPTED, ProposalState.NOT_ADOPTED, ProposalState.IN_IMPLEMENTATION, ProposalState.DONE)
 ADOPTED_STATES = (ProposalState.ADOPTED, ProposalState.IN_IMPLEMENTATION, ProposalState.DONE)
-ONCE_VERIFIED = (VerificationStatus.APPROVED, VerificationStatus.EXPIRED, VerificationStatus.REVOKED)
+# Verifications that were approved at some time; a withdrawn one was approved if it has a decision date (only
+# approval sets it), otherwise it was withdrawn while still waiting for review.
+APPROVED_STATUSES = (VerificationStatus.APPROVED, VerificationStatus.EXPIRED, VerificationStatus.REVOKED)
+ONCE_VERIFIED = Q(status__in=APPROVED_STATUSES) | Q(status=VerificationStatus.WITHDRAWN, decided_at__isnull=False)
 ORGANISED_KINDS = (OrganisationKind.ENTERPRISE, OrganisationKind.SOCIAL)
 ORGANISED_SOURCES = (FundingSource.ENTERPRISE, FundingSource.SOCIAL)
+SATISFIED = Q(level__gte=SatisfactionLevel.FAIRLY_SATISFIED)  # very satisfied, satisfied, fairly satisfied
 
 ACTOR_KINDS = [
     ("resident", _("residents")),
@@ -440,7 +445,7 @@ def _numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str,
 
     # Verified residents of each bucket at any time in the period (1 query), and who took part (2 queries).
     start, end = period.bounds()
-    verified = ResidencyVerification.objects.filter(status__in=ONCE_VERIFIED).filter(
+    verified = ResidencyVerification.objects.filter(ONCE_VERIFIED).filter(
         Q(decided_at__lt=end) | Q(decided_at__isnull=True, created_at__lt=end),
         Q(ended_at__isnull=True) | Q(ended_at__gte=start),
         Q(expires_at__isnull=True) | Q(expires_at__gte=start),
@@ -497,7 +502,7 @@ def _numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str,
         _rows(
             _bucketed(ratings, "project__area_path", scope, buckets),
             total=Count("pk"),
-            satisfied=Count("pk", filter=Q(level__gte=3)),
+            satisfied=Count("pk", filter=SATISFIED),
             points=Sum("level"),
         ),
     )
@@ -544,7 +549,13 @@ def _participants(period: Period) -> set[int]:
     spoke_or_voted = (
         SessionRecord.objects.filter(_in("created_at", period))
         .filter(Q(kind="event", payload__type="floor_granted") | Q(kind="command", payload__type="cast_vote"))
-        .annotate(member=Coalesce(KeyTextTransform("member", "payload"), KeyTextTransform("actor", "payload")))
+        # who voted is the command's actor (set by the server), never a "member" the client may have sent along
+        .annotate(
+            member=Case(
+                When(kind="command", then=KeyTextTransform("actor", "payload")),
+                default=KeyTextTransform("member", "payload"),
+            )
+        )
         .order_by()
         .values_list("member", flat=True)
         .distinct()
@@ -741,8 +752,9 @@ def compare_children(area: Area | None, period: Period) -> list[dict]:
 
 
 def yearly_report(area: Area | None, year: int) -> dict:
-    """The scorecard for the calendar year, the projects built or accepted in the year (with cost, award
-    and paid), and the money: awards approved and payments made in the year, co-funding by source."""
+    """The scorecard for the calendar year, the projects built or accepted in the year (with cost, award,
+    paid, and the residents' satisfaction rate and number of ratings), and the money: awards approved and
+    payments made in the year, co-funding by source."""
     from funding.selectors.ledger import project_money_many
 
     period = year_period(year)
@@ -761,10 +773,18 @@ def yearly_report(area: Area | None, year: int) -> dict:
         .order_by("area_path", "accepted_at", "completed_at", "pk")
     )
     money = project_money_many(projects)
+    ratings = {
+        row["project_id"]: row
+        for row in SatisfactionRating.objects.filter(project__in=projects)
+        .order_by()
+        .values("project_id")
+        .annotate(total=Count("pk"), satisfied=Count("pk", filter=SATISFIED))
+    }
     sums = LedgerEntry.objects.filter(_in("created_at", period), project__area_path__startswith=scope).aggregate(
         awarded=Sum("amount", filter=Q(kind=EntryKind.AWARD)),
         paid=Sum("amount", filter=Q(kind__in=PAYMENT_KINDS)),
     )
+    unrated = {"total": 0, "satisfied": 0}
     report["projects"] = [
         {
             "project": project,
@@ -776,8 +796,11 @@ def yearly_report(area: Area | None, year: int) -> dict:
             "accepted_at": project.accepted_at,
             "budget": _money(project.budget),
             "cost": _money(project.verified_cost if project.verified_cost is not None else project.budget),
+            "verified": project.verified_cost is not None,
             "award": _money(money[project.pk]["award"]),
             "paid": _money(money[project.pk]["paid"]),
+            "ratings": (rated := ratings.get(project.pk, unrated))["total"],
+            "satisfaction": _share(rated["satisfied"], rated["total"]),
         }
         for project in projects
     ]

@@ -4,8 +4,14 @@ import uuid
 
 import pytest
 from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PASSWORD, UserFactory, make_area_tree
+
+# CI machines have two cores and run browsers beside the suite: property tests must not fail for being slow.
+hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from civic.models import (
     ResidencyVerification,
     VerificationStatus,
 )
+from civic.predicates import sees_person
 from civic.registry import NOTIFICATION_KINDS, moderation_adapter
 
 from . import serializers as s
@@ -110,7 +111,9 @@ class PersonView(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_object(self):
-        person = get_object_or_404(User, pk=self.kwargs["pk"], is_active=True, is_hidden=False)
+        person = get_object_or_404(User, pk=self.kwargs["pk"])
+        if not sees_person(self.request.user, person):
+            raise NotFound("not_found", _("Not found."))
         person.verified_resident = selectors.effective_verification(person) is not None
         return person
 

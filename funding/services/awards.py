@@ -56,6 +56,13 @@ def _approved(project, stage) -> SubsidyAward | None:
     return SubsidyAward.objects.filter(project=project, stage=stage, status=AwardStatus.APPROVED).first()
 
 
+def _live(project, stage):
+    """The award of this stage under notice or approved (at most one: a constraint)."""
+    return SubsidyAward.objects.filter(
+        project=project, stage=stage, status__in=[AwardStatus.NOTICE, AwardStatus.APPROVED]
+    )
+
+
 def _compute(project: MicroProject, stage: str, policy, *, base_override=None) -> dict:
     """The figures of an award computed now (used both when noticing and again when approving)."""
     if stage == AwardStage.PROVISIONAL:
@@ -103,14 +110,19 @@ def _compute(project: MicroProject, stage: str, policy, *, base_override=None) -
 def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> SubsidyAward:
     if project.state in STOPPED:
         raise Conflict("project_stopped", _("No award is computed for a suspended or cancelled project."))
-    if SubsidyAward.objects.filter(
-        project=project, stage=stage, status__in=[AwardStatus.NOTICE, AwardStatus.APPROVED]
-    ).exists():
+    if _live(project, stage).exists():
         raise Conflict("award_exists", _("This project already has this award under notice or approved."))
-    policy = policy_in_force(project.area)
+    provisional = _approved(project, AwardStage.PROVISIONAL) if stage == AwardStage.SETTLEMENT else None
+    # a project keeps the policy version of its approved provisional award, and its charge
+    policy = provisional.policy if provisional else policy_in_force(project.area)
     if policy is None:
         raise Conflict("no_policy", _("No subsidy policy is in force for this area."))
     if stage == AwardStage.SETTLEMENT:
+        # a provisional award approved after the settlement would be charged on top of it
+        if SubsidyAward.objects.filter(
+            project=project, stage=AwardStage.PROVISIONAL, status=AwardStatus.NOTICE
+        ).exists():
+            raise Conflict("award_pending", _("Approve or cancel the provisional award before the settlement."))
         if project.state != S.ACCEPTED:
             raise Conflict("not_accepted", _("A settlement is computed after the project is accepted."))
         _opens, closes = project_selectors.rating_window(project)
@@ -122,6 +134,8 @@ def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> S
             )
     elif project.state not in (S.PLANNED, S.IN_PROGRESS, S.COMPLETED, S.ACCEPTED):
         raise Conflict("project_finished", _("This project is finished."))
+    elif _live(project, AwardStage.SETTLEMENT).exists():
+        raise Conflict("settlement_exists", _("This project is being settled; no provisional award now."))
     figures = _compute(project, stage, policy, base_override=base_override)
     now = timezone.now()
     award = SubsidyAward.objects.create(
@@ -366,8 +380,8 @@ def advance_pay(*, actor, award, condition: str) -> LedgerEntry:
     _payment_guard(project)
     if award.stage != AwardStage.PROVISIONAL or award.status != AwardStatus.APPROVED:
         raise Conflict("award_not_approved", _("Advances are paid on an approved provisional award."))
-    if _approved(project, AwardStage.SETTLEMENT):
-        raise Conflict("settled", _("This project is settled; no more advances."))
+    if _live(project, AwardStage.SETTLEMENT).exists():  # its payout counts the advances paid until then
+        raise Conflict("settled", _("This project is being settled; no more advances."))
     schedule = dict(award.policy.advances)
     if condition not in schedule:
         raise InvalidInput("condition_invalid", _("The policy has no advance at this point."), field="condition")
@@ -445,6 +459,8 @@ def recovery_record(*, actor, award, amount, reference: str = "") -> LedgerEntry
     award = _locked_award(award)
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can record recoveries."))
+    if award.stage != AwardStage.SETTLEMENT or award.status != AwardStatus.APPROVED:
+        raise Conflict("award_not_approved", _("Recoveries are recorded against the approved settlement."))
     amount = money(amount, "amount", positive=True)
     owed = _sum(project, EntryKind.RECOVERY_DUE) - _sum(project, EntryKind.RECOVERY)
     if amount > owed:
@@ -483,6 +499,12 @@ def ledger_correct(*, actor, entry, reason: str) -> LedgerEntry:
         )
     if entry.reverses_id is not None or LedgerEntry.objects.filter(reverses=entry).exists():
         raise Conflict("already_reversed", _("This entry is a reversal or has already been reversed."))
+    if entry.kind == EntryKind.ADVANCE and _live(project, AwardStage.SETTLEMENT).exists():
+        # the settlement counted this advance as paid: reversing it now would leave the implementer short
+        raise Conflict(
+            "settlement_counts_it",
+            _("The settlement already counts this advance; recompute the settlement before reversing it."),
+        )
     if entry.kind == EntryKind.RECEIPT and entry.commitment_id:
         from ..models import Commitment
 

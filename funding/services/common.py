@@ -53,17 +53,26 @@ def text(value, field: str, *, limit: int, required: bool = False, message=None)
     return result
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plan or a receipt outside these years is a typing mistake
+
+
 def day(value, field: str, *, required: bool = True) -> date | None:
-    if isinstance(value, date):
-        return value
     if value in (None, ""):
         if required:
             raise InvalidInput("required", _("Enter a date."), field=field)
         return None
-    try:
-        parsed = parse_date(str(value))
-    except ValueError:
-        parsed = None
+    parsed = value if isinstance(value, date) else None
+    if parsed is None:
+        try:
+            parsed = parse_date(str(value))
+        except ValueError:
+            parsed = None
     if parsed is None:
         raise InvalidInput("date_invalid", _("Enter a date as YYYY-MM-DD."), field=field)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise InvalidInput(
+            "date_out_of_range",
+            _("Enter a date between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            field=field,
+        )
     return parsed

@@ -15,6 +15,7 @@ from ..selectors.notices import SOURCE_KEY, decision_for_key
 from .common import text
 
 SOURCE_URL_LIMIT = OutcomeNotice._meta.get_field("source_url").max_length
+EARLIEST_YEAR = 2000  # the earliest year a notice's decision can be dated
 
 
 def _source_url(value) -> str:
@@ -42,6 +43,14 @@ def _decided_at(value, now) -> datetime:
         raise InvalidInput("date_invalid", _("Enter when the decision was taken."), field="decided_at")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    # A year-1 date would not fit the database once turned into UTC, and every list showing the notice
+    # would count the working days since then.
+    if value < timezone.make_aware(datetime(EARLIEST_YEAR, 1, 1)):
+        raise InvalidInput(
+            "decided_too_early",
+            _("Enter a date from %(year)s on.") % {"year": EARLIEST_YEAR},
+            field="decided_at",
+        )
     if value > now + timezone.timedelta(minutes=1):
         raise InvalidInput(
             "decided_in_future", _("A decision cannot be published before it is taken."), field="decided_at"

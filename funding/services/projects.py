@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area, Membership, Organisation
@@ -17,6 +18,8 @@ from proposals.uploads import prepare
 
 from ..models import (
     PROJECT_TRANSITIONS,
+    AwardStage,
+    AwardStatus,
     BudgetLine,
     Commitment,
     EntryKind,
@@ -31,12 +34,14 @@ from ..models import (
     Receipt,
     SatisfactionLevel,
     SatisfactionRating,
+    SubsidyAward,
 )
 from ..models import ProjectState as S
-from .common import day, money
+from .common import MAX_AMOUNT, day, money, number
 from .common import text as _text
 
 MAX_PHOTOS = 6
+MAX_CHECKLIST = 50
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -129,6 +134,8 @@ def _clean_lines(lines) -> list[tuple[str, Decimal]]:
         raise InvalidInput("budget_required", _("Give at least one budget line."), field="budget_lines")
     if len(clean) > 30:
         raise InvalidInput("too_many_lines", _("At most 30 budget lines."), field="budget_lines")
+    if sum(amount for _item, amount in clean) >= MAX_AMOUNT:  # the budget column holds no more than a line
+        raise InvalidInput("amount_too_large", _("This amount is too large."), field="budget_lines")
     return clean
 
 
@@ -281,6 +288,8 @@ def project_start(*, actor, project) -> MicroProject:
     require_perm(
         actor, "funding.report_progress", project, _("Only the implementer or an official can start the work.")
     )
+    if project.state != S.PLANNED:  # a suspended project is resumed by an official, not restarted
+        raise Conflict("already_started", _("Only a planned project can be started."))
     project.started_at = timezone.now()
     _move(project, S.IN_PROGRESS, actor=actor, verb="project.started", fields=["started_at"])
     return project
@@ -305,7 +314,8 @@ def project_report_completion(*, actor, project, report: str, files=()) -> Micro
         notify(
             recipient=official,
             kind="project.inspection_due",
-            title=_("“%(title)s” is ready for inspection") % {"title": project.title},
+            title=gettext_lazy("“%(title)s” is ready for inspection"),
+            params={"title": project.title},
             url=project.get_absolute_url(),
         )
     return project
@@ -362,6 +372,10 @@ def project_resume(*, actor, project) -> MicroProject:
 
 @transaction.atomic
 def project_cancel(*, actor, project, reason: str) -> MicroProject:
+    """Cancel a project nothing was paid to; its awards are cancelled and what they charged to their
+    area-year is given back by reversing entries."""
+    # the awards before the project, in the order the award services lock them
+    list(SubsidyAward.objects.select_for_update().filter(project_id=project.pk).order_by("pk"))
     project = locked_project(project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can cancel a project."))
     reason = _text(reason, "reason", limit=1000, required=True, message=_("Say why the project is cancelled."))
@@ -381,17 +395,37 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
         params={"reason": reason},
         fields=["state_reason", "closed_at"],
     )
-    from ..models import AwardStatus
-
-    project.awards.filter(status=AwardStatus.NOTICE).update(status=AwardStatus.CANCELLED, status_reason=reason)
+    live = project.awards.select_for_update().filter(status__in=[AwardStatus.NOTICE, AwardStatus.APPROVED])
+    for award in live:
+        before = award.status
+        award.status, award.status_reason = AwardStatus.CANCELLED, reason
+        award.save(update_fields=["status", "status_reason"])
+        audit_record(
+            actor=actor,
+            action="award.cancelled",
+            obj=award,
+            area=project.area,
+            before={"status": before},
+            after={"status": award.status, "reason": reason},
+        )
+    for entry in project.ledger.filter(kind=EntryKind.AWARD, reverses__isnull=True, reversed_by__isnull=True):
+        _ledger(
+            project,
+            EntryKind.AWARD,
+            -entry.amount,
+            actor=actor,
+            area=entry.area,
+            year=entry.year,
+            award=entry.award,
+            reverses=entry,
+            memo=reason[:300],
+        )
     return project
 
 
 @transaction.atomic
 def project_close(*, actor, project) -> MicroProject:
     """Close an accepted project once its settlement is paid (or it has no award to settle)."""
-    from ..models import AwardStage, AwardStatus
-
     project = locked_project(project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can close a project."))
     if project.state != S.ACCEPTED:
@@ -465,11 +499,11 @@ def commitment_add(
 @transaction.atomic
 def receipt_record(*, actor, commitment, amount, received_on=None, reference: str = "") -> Receipt:
     """Money (or goods) that arrived; never more than what is still outstanding on the commitment."""
-    commitment = (
-        Commitment.objects.select_for_update(of=("self",)).select_related("project__area").get(pk=commitment.pk)
-    )
-    project = commitment.project
+    project = locked_project(commitment.project)  # the project first, in the order ledger_correct locks
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can record receipts."))
+    if project.state in (S.CLOSED, S.CANCELLED):
+        raise Conflict("project_finished", _("This project is finished."))
     amount = money(amount, "amount", positive=True)
     received_on = day(received_on, "received_on", required=False) or timezone.localdate()
     if received_on > timezone.localdate():
@@ -590,8 +624,8 @@ def notify_overdue_milestones(now=None) -> int:
                 notify(
                     recipient=official,
                     kind="project.milestone_overdue",
-                    title=_("Milestone “%(milestone)s” of “%(title)s” is overdue")
-                    % {"milestone": milestone.title, "title": milestone.project.title},
+                    title=gettext_lazy("Milestone “%(milestone)s” of “%(title)s” is overdue"),
+                    params={"milestone": milestone.title, "title": milestone.project.title},
                     url=milestone.project.get_absolute_url(),
                 )
             count += 1
@@ -599,6 +633,23 @@ def notify_overdue_milestones(now=None) -> int:
 
 
 # --- inspection (验收) ------------------------------------------------------------------------------------
+
+
+def _points(value, field: str, *, positive: bool = False) -> Decimal:
+    """A checklist score or maximum: a number of points, not negative (above zero for a maximum), at most
+    1,000, with at most two decimals."""
+    points = number(value, field)
+    if points is None:
+        raise InvalidInput("required", _("Enter the points."), field=field)
+    if not (Decimal(0) < points if positive else Decimal(0) <= points) or points > 1000:
+        raise InvalidInput(
+            "points_range",
+            _("Points are between 0 and 1,000.") if not positive else _("The maximum is above 0 and at most 1,000."),
+            field=field,
+        )
+    if points != points.quantize(Decimal("0.01")):
+        raise InvalidInput("points_precision", _("Points have at most two decimals."), field=field)
+    return points.quantize(Decimal("0.01"))
 
 
 def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
@@ -609,8 +660,9 @@ def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
             continue
         if not item:
             raise InvalidInput("required", _("Name each item of the checklist."), field=f"checklist.{index}.item")
-        top = money(row.get("max") or 10, f"checklist.{index}.max", positive=True)
-        score = money(row.get("score"), f"checklist.{index}.score")
+        top = row.get("max")
+        top = _points(10 if top in (None, "") else top, f"checklist.{index}.max", positive=True)
+        score = _points(row.get("score"), f"checklist.{index}.score")
         if score > top:
             raise InvalidInput(
                 "score_above_max",
@@ -622,6 +674,10 @@ def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
         most += top
     if not clean:
         raise InvalidInput("checklist_required", _("Score at least one item of the checklist."), field="checklist")
+    if len(clean) > MAX_CHECKLIST:
+        raise InvalidInput(
+            "too_many_items", _("At most %(n)s checklist items.") % {"n": MAX_CHECKLIST}, field="checklist"
+        )
     score = (total * 100 / most).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return clean, score
 

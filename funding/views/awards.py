@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
+from ..services.awards import CONDITION_ORDER, CORRECTABLE, STOPPED
 from ..templatetags.funding import yuan
 
 ZERO = Decimal("0.00")
@@ -43,8 +44,6 @@ PAYMENT_KINDS = (
     EntryKind.RECOVERY_DUE,
     EntryKind.RECOVERY,
 )
-REVERSIBLE = (EntryKind.ADVANCE, EntryKind.SETTLEMENT, EntryKind.RECOVERY)
-STOPPED = (ProjectState.SUSPENDED, ProjectState.CANCELLED)
 COMPUTABLE = {
     AwardStage.PROVISIONAL: (
         ProjectState.PLANNED,
@@ -60,13 +59,11 @@ DESK_ROWS = 50
 # --- what the awards section shows -------------------------------------------------------------------
 
 
-def _awards_of(project_ids, *, award_id=None):
+def _awards_of(project_ids):
     objections = AwardObjection.objects.select_related("author", "answered_by").order_by("created_at", "id")
-    qs = SubsidyAward.objects.filter(project_id__in=project_ids)
-    if award_id is not None:
-        qs = qs.filter(pk=award_id)
     return (
-        qs.select_related("policy__area", "computed_by", "approved_by", "charge_area")
+        SubsidyAward.objects.filter(project_id__in=project_ids)
+        .select_related("policy__area", "computed_by", "approved_by", "charge_area")
         .prefetch_related(Prefetch("objections", queryset=objections, to_attr="objection_list"))
         .order_by("-computed_at", "-id")
     )
@@ -92,10 +89,9 @@ def _balances(entries) -> dict:
 def _advances_payable(award, met: set, already_paid: Decimal) -> list[dict]:
     """The policy's advance schedule for an approved provisional award: each point, whether it is reached,
     and what paying it now would pay (the cumulative share up to that point, less what was paid)."""
-    order = [c.value for c in AdvanceCondition]
     rows = []
     for condition, share in award.policy.advances:
-        upto = set(order[: order.index(condition) + 1]) & met
+        upto = set(CONDITION_ORDER[: CONDITION_ORDER.index(condition) + 1]) & met
         due = subsidy.advance_due(
             provisional=award.amount,
             policy=award.policy.as_policy(),
@@ -114,9 +110,20 @@ def _advances_payable(award, met: set, already_paid: Decimal) -> list[dict]:
     return rows
 
 
+def _live_stages(awards) -> set:
+    """The stages with an award under notice or approved (at most one award each)."""
+    return {a.stage for a in awards if a.status in (AwardStatus.NOTICE, AwardStatus.APPROVED)}
+
+
 def _computable_stages(project, awards) -> list[dict]:
-    """The stages an official may compute now, judged as the service will (it checks again)."""
-    live = {a.stage for a in awards if a.status in (AwardStatus.NOTICE, AwardStatus.APPROVED)}
+    """The stages an official may compute now, judged as the service will (it checks again): one live
+    award per stage, no provisional award once the project is being settled, and no settlement while the
+    provisional award is still under notice."""
+    live = _live_stages(awards)
+    if AwardStage.SETTLEMENT in live:
+        live.add(AwardStage.PROVISIONAL)
+    if any(a.stage == AwardStage.PROVISIONAL and a.status == AwardStatus.NOTICE for a in awards):
+        live.add(AwardStage.SETTLEMENT)
     stages = []
     candidates = [s for s in AwardStage if s not in live and project.state in COMPUTABLE[s]]
     if not candidates or policy_in_force(project.area) is None:
@@ -132,32 +139,35 @@ def _computable_stages(project, awards) -> list[dict]:
     return stages
 
 
-def award_context(request, project, *, award_id=None) -> dict:
+def award_context(request, project) -> dict:
     """The context of the awards section (`funding/awards/_project_awards.html`) of a project page.
 
-    A fixed number of queries, whatever the number of awards, objections and ledger lines.
+    A fixed number of queries, whatever the number of awards, objections and ledger lines. Every award of
+    the project is read, also for one award's page: what may be done with one award depends on the others
+    (no advance once the project is being settled).
     """
     user = request.user
     signed_in = bool(getattr(user, "is_authenticated", False) and user.is_active)
     can_award = signed_in and user.has_perm("funding.award", project)
     can_correct = signed_in and user.has_perm("funding.manage_project", project)
     now = timezone.now()
-    awards = list(_awards_of([project.pk], award_id=award_id))
+    awards = list(_awards_of([project.pk]))
     entry_qs = LedgerEntry.objects.filter(project_id=project.pk, kind__in=PAYMENT_KINDS)
     entries = list(entry_qs.select_related("award", "created_by").order_by("-created_at", "-id"))
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     for entry in entries:
         entry.is_reversed = entry.pk in reversed_ids
         entry.can_reverse = (
-            can_correct and entry.kind in REVERSIBLE and entry.reverses_id is None and not entry.is_reversed
+            can_correct and entry.kind in CORRECTABLE and entry.reverses_id is None and not entry.is_reversed
         )
     balances = _balances(entries)
     stopped = project.state in STOPPED
     any_approved_provisional = any(
         a.stage == AwardStage.PROVISIONAL and a.status == AwardStatus.APPROVED for a in awards
     )
-    settled = any(a.stage == AwardStage.SETTLEMENT and a.status == AwardStatus.APPROVED for a in awards)
-    met = project_selectors.conditions_met(project) if can_award and any_approved_provisional and not settled else set()
+    settling = AwardStage.SETTLEMENT in _live_stages(awards)  # its payout counts the advances paid until then
+    advancing = can_award and any_approved_provisional and not settling
+    met = project_selectors.conditions_met(project) if advancing else set()
     for award in awards:
         open_objections = [o for o in award.objection_list if o.status == ObjectionStatus.OPEN]
         notice = award.status == AwardStatus.NOTICE
@@ -181,7 +191,7 @@ def award_context(request, project, *, award_id=None) -> dict:
             "recovery_owed": ZERO,
         }
         if can_award and not stopped and award.status == AwardStatus.APPROVED:
-            if award.stage == AwardStage.PROVISIONAL and not settled:
+            if award.stage == AwardStage.PROVISIONAL and not settling:
                 actions["advances"] = _advances_payable(award, met, balances["advances"])
             if award.stage == AwardStage.SETTLEMENT:
                 actions["settlement_due"] = max(ZERO, award.payout - balances["settlement"])
@@ -213,8 +223,8 @@ def award_detail(request, pk):
     """One award's public page (linked from notices), with the same explanations and forms."""
     award = get_object_or_404(SubsidyAward.objects.select_related("project__area", "project__implementer"), pk=pk)
     project = award.project
-    context = award_context(request, project, award_id=award.pk)
-    context["award"] = context["awards"][0]
+    context = award_context(request, project)
+    context["award"] = next(a for a in context["awards"] if a.pk == award.pk)
     context["award_payments"] = [e for e in context["award_payments"] if e.award_id == award.pk]
     context["award_next"] = reverse("award-detail", args=[award.pk])
     context["award_compute_stages"] = []
@@ -440,8 +450,10 @@ def _scoped(qs, scope):
 def _payments_due(scope) -> list[dict]:
     """Approved provisional awards with an advance payable now, and approved settlements not yet paid."""
     midpoint = Milestone.objects.filter(project=OuterRef("project_id"), is_midpoint=True, reached_at__isnull=False)
-    settled = SubsidyAward.objects.filter(
-        project=OuterRef("project_id"), stage=AwardStage.SETTLEMENT, status=AwardStatus.APPROVED
+    settling = SubsidyAward.objects.filter(  # approved or under notice: no more advances
+        project=OuterRef("project_id"),
+        stage=AwardStage.SETTLEMENT,
+        status__in=(AwardStatus.NOTICE, AwardStatus.APPROVED),
     )
     awards = list(
         _scoped(
@@ -450,8 +462,8 @@ def _payments_due(scope) -> list[dict]:
             ),
             scope,
         )
-        .annotate(midpoint_reached=Exists(midpoint), settled=Exists(settled))
-        .filter(Q(stage=AwardStage.PROVISIONAL, settled=False) | Q(stage=AwardStage.SETTLEMENT, payout__gt=0))
+        .annotate(midpoint_reached=Exists(midpoint), settling=Exists(settling))
+        .filter(Q(stage=AwardStage.PROVISIONAL, settling=False) | Q(stage=AwardStage.SETTLEMENT, payout__gt=0))
         .select_related("policy", "project__area")
         .order_by("approved_at", "id")[: DESK_ROWS * 4]  # a window wide enough for rows with nothing due
     )
@@ -472,8 +484,6 @@ def _payments_due(scope) -> list[dict]:
         project = award.project
         sums = paid.get(project.pk, {})
         if award.stage == AwardStage.PROVISIONAL:
-            if award.settled:
-                continue
             met = set()
             if project.started_at:
                 met.add("start")

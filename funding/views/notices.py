@@ -120,8 +120,8 @@ def notice_new(request, code):
     source_key = request.GET.get("source_key", "")
     if source_key:
         decision = selectors.decision_for_key(source_key, area)
-    corrects_id = request.POST.get("corrects") or request.GET.get("corrects")
-    if corrects_id and str(corrects_id).isdigit():
+    corrects_id = request.POST.get("corrects") or request.GET.get("corrects") or ""
+    if corrects_id.isascii() and corrects_id.isdigit():  # not "²", which isdigit() but int() refuses
         corrected = OutcomeNotice.objects.filter(pk=int(corrects_id), area=area).first()
     form = NoticeForm(
         request.POST if request.method == "POST" else None, initial=NoticeForm.initial_for(decision, corrected)

@@ -38,13 +38,9 @@ from ..forms_projects import (
     apply_error,
     rows_data,
 )
-from ..models import MicroProject, ProjectState, SubsidyAward
+from ..models import PROJECT_TRANSITIONS, MicroProject, ProjectState
 from ..selectors import projects as project_selectors
-
-try:
-    from .awards import award_context
-except ImportError:  # the award pages are another module; the project page works without them
-    award_context = None
+from .awards import award_context
 
 PER_PAGE = 20
 DESK_LIMIT = 100
@@ -266,9 +262,11 @@ def _get_project(pk) -> MicroProject:
         raise Http404 from None
 
 
-def _action_forms(project, user, perms, today):
-    """Fresh forms for the actions this person may take on this project now."""
+def _action_forms(project, perms, today):
+    """Fresh forms for the actions this person may take on this project now (the services judge again;
+    suspend and cancel are offered where the state table allows them, as the services check)."""
     state = project.state
+    moves = PROJECT_TRANSITIONS[state]
     shown = {}
     if perms["report"]:
         if state == ProjectState.IN_PROGRESS:
@@ -284,11 +282,12 @@ def _action_forms(project, user, perms, today):
             shown["commitment"] = CommitmentForm()
             outstanding = project.commitments.filter(received__lt=F("amount"))
             shown["receipt"] = ReceiptForm(commitments=outstanding, initial={"received_on": today})
+        if ProjectState.CANCELLED in moves:
             shown["cancel"] = ReasonForm(prefix="cancel")
-            if state == ProjectState.SUSPENDED:
-                shown["resume"] = forms.Form()
-            else:
-                shown["suspend"] = ReasonForm(prefix="suspend")
+        if state == ProjectState.SUSPENDED:
+            shown["resume"] = forms.Form()
+        elif ProjectState.SUSPENDED in moves:
+            shown["suspend"] = ReasonForm(prefix="suspend")
         if state == ProjectState.ACCEPTED:
             shown["close"] = forms.Form()
     if perms["inspect"] and state == ProjectState.COMPLETED:
@@ -323,7 +322,7 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "manage": user.has_perm("funding.manage_project", project),
         "inspect": user.has_perm("funding.inspect", project),
     }
-    shown = _action_forms(project, user, perms, today)
+    shown = _action_forms(project, perms, today)
     if eligible and (mine is None or mine.changed_at is None):
         shown["rating"] = RatingForm(initial={"level": mine.level, "comment": mine.comment} if mine else None)
     shown.update(bound or {})
@@ -349,11 +348,8 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "forms": shown,
         "open_form": open_form,
         "row_errors": row_errors or {},
+        **award_context(request, project),
     }
-    if award_context is not None:
-        context.update(award_context(request, project))
-    else:
-        context["awards"] = list(SubsidyAward.objects.filter(project=project).order_by("computed_at", "id"))
     return context
 
 

@@ -29,8 +29,7 @@ def _organisation(pk):
 
 def _visible(request, pk):
     proposal = services.get_proposal(pk)
-    mine = request.user.is_authenticated and proposal.author_id == request.user.pk
-    if (proposal.state == ProposalState.DRAFT or proposal.is_hidden) and not mine:
+    if not selectors.may_see(proposal, request.user):
         raise NotFound("not_found", _("Not found."))
     return proposal
 
@@ -97,9 +96,8 @@ class ProposalListView(generics.ListCreateAPIView):
             organisation=_organisation(data.get("organisation")),
             channel=data["channel"],
             on_behalf_of=data["on_behalf_of"],
+            publish=data["publish"],
         )
-        if data["publish"]:
-            proposal = services.proposal_publish(actor=request.user, proposal=proposal)
         return Response(s.ProposalDetailSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
 

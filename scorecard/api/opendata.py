@@ -1,15 +1,14 @@
 """Open data API, read only and public: the catalogue of an area's datasets, and each dataset's rows
 (paginated like every API list: `?page=`, `count`, `next`, `previous`, `results`)."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.errors import NotFound
 from civic.models import Area
 
 from .. import opendata
@@ -40,8 +39,45 @@ class CatalogueSerializer(serializers.Serializer):
     datasets = DatasetSerializer(many=True)
 
 
+class OpenDataRowsPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Rows in the whole dataset.")
+    next = serializers.URLField(allow_null=True, help_text="Address of the next page; null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="Address of the page before; null on the first.")
+    results = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The rows: each has exactly the dataset's documented fields (see the catalogue).",
+    )
+
+
+class OpenDataErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="area_unknown, dataset_unknown or not_found (no such page).")
+    detail = serializers.CharField(help_text="What went wrong, in the language asked for.")
+    field = serializers.CharField(required=False)
+
+
+NOT_FOUND = OpenApiResponse(
+    OpenDataErrorSerializer, description="No area with this code, no dataset with this name, or no such page."
+)
+DATASET = OpenApiParameter(
+    "dataset", str, OpenApiParameter.PATH, enum=list(opendata.DATASETS), description="Name of the dataset."
+)
+PAGE = OpenApiParameter("page", int, OpenApiParameter.QUERY, description="Page number, from 1.")
+
+
 def _area(code) -> Area | None:
-    return None if code is None else get_object_or_404(Area, code=code)
+    if code is None:
+        return None
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise NotFound("area_unknown", _("No area has the code %(code)s.") % {"code": code}, field="area")
+    return area
+
+
+def _dataset(name) -> opendata.Dataset:
+    found = opendata.dataset(name)
+    if found is None:
+        raise NotFound("dataset_unknown", _("There is no open dataset called %(name)s.") % {"name": name})
+    return found
 
 
 def catalogue(request, area: Area | None) -> dict:
@@ -76,7 +112,10 @@ class CatalogueView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        responses=CatalogueSerializer, summary="Open data catalogue of an area", operation_id="opendata_area"
+        responses={200: CatalogueSerializer, 404: NOT_FOUND},
+        summary="Open data catalogue of an area",
+        operation_id="opendata_area",
+        tags=["open-data"],
     )
     def get(self, request, code=None):
         return Response(CatalogueSerializer(catalogue(request, _area(code))).data)
@@ -89,13 +128,15 @@ class RowsView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="Rows of an area's open dataset", operation_id="opendata_area_rows"
+        parameters=[DATASET, PAGE],
+        responses={200: OpenDataRowsPageSerializer, 404: NOT_FOUND},
+        summary="Rows of an area's open dataset",
+        operation_id="opendata_area_rows",
+        tags=["open-data"],
     )
     def get(self, request, dataset, code=None):
         area = _area(code)
-        found = opendata.dataset(dataset)
-        if found is None:
-            raise Http404
+        found = _dataset(dataset)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(found.queryset(area), request, view=self)
         base_url = request.build_absolute_uri("/").rstrip("/")
@@ -105,7 +146,10 @@ class RowsView(APIView):
 
 class CityCatalogueView(CatalogueView):
     @extend_schema(
-        responses=CatalogueSerializer, summary="Open data catalogue of the whole city", operation_id="opendata"
+        responses=CatalogueSerializer,
+        summary="Open data catalogue of the whole city",
+        operation_id="opendata",
+        tags=["open-data"],
     )
     def get(self, request, code=None):
         return super().get(request)
@@ -113,7 +157,11 @@ class CityCatalogueView(CatalogueView):
 
 class CityRowsView(RowsView):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="Rows of a city-wide open dataset", operation_id="opendata_rows"
+        parameters=[DATASET, PAGE],
+        responses={200: OpenDataRowsPageSerializer, 404: NOT_FOUND},
+        summary="Rows of a city-wide open dataset",
+        operation_id="opendata_rows",
+        tags=["open-data"],
     )
     def get(self, request, dataset, code=None):
         return super().get(request, dataset)

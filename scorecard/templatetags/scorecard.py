@@ -108,11 +108,13 @@ def _count(value, unit: str = "") -> str:
 # What the numerator and denominator of each figure count, in words; `d` picks the plural form.
 WORDS = {
     "median_answer_days": lambda d: ngettext(
-        "the middle of %(d)s answer given in the period", "the middle of %(d)s answers given in the period", d
+        "the middle of %(d)s answered proposal published in the period",
+        "the middle of %(d)s answered proposals published in the period",
+        d,
     ),
     "answered_in_time_share": lambda d: ngettext(
-        "%(n)s of %(d)s answer was given within the deadline",
-        "%(n)s of %(d)s answers were given within the deadline",
+        "%(n)s of %(d)s proposal was answered within the deadline",
+        "%(n)s of %(d)s proposals were answered within the deadline",
         d,
     ),
     "overdue_now": lambda d: _("proposals waiting past their answer deadline today"),
@@ -142,7 +144,9 @@ WORDS = {
     ),
     "organisations_taking_part": lambda d: _("different organisations proposed, co-sponsored, co-funded or built"),
     "satisfaction_rate": lambda d: ngettext(
-        "%(n)s of %(d)s rating was satisfied or better", "%(n)s of %(d)s ratings were satisfied or better", d
+        "%(n)s of %(d)s rating was fairly satisfied or better",
+        "%(n)s of %(d)s ratings were fairly satisfied or better",
+        d,
     ),
     "average_score": lambda d: ngettext(
         "average of %(d)s rating (very satisfied = 5, very dissatisfied = 1)",
@@ -164,7 +168,7 @@ WORDS = {
 
 @register.filter
 def figure_words(figure) -> str:
-    """The numerator and denominator in words: "12 of 15 answers were given within the deadline"."""
+    """The numerator and denominator in words: "12 of 15 proposals were answered within the deadline"."""
     numerator, denominator = figure.get("numerator"), figure.get("denominator")
     words = WORDS.get(figure.get("key"))
     unit = "yuan" if figure.get("key") == "enterprise_social_cofunding_share" else ""
@@ -210,7 +214,7 @@ def _note(count, first):
 
 @register.simple_tag
 def funnel_chart(steps, uid: str):
-    """Proposed → … → paid as a narrowing funnel; each step says its share of the step before."""
+    """Proposed → … → paid as a narrowing funnel; each step says its share of all proposed."""
     rows = [(str(s["label"]), s.get("count") or 0, f"{s.get('count') or 0}") for s in steps]
     first = steps[0].get("count") if steps else 0
     notes = [""] + [_note(s.get("count"), first) for s in steps[1:]]

@@ -4,10 +4,9 @@ Thin: parse the period, call the scorecard selectors, render. A bad period never
 form shows the error and the page shows the default period (this year).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from civic.errors import InvalidInput
 from civic.models import Area
 from civic.selectors import area_ancestors
+
+from ..period import FIRST_YEAR, LAST_YEAR, parse_period
 
 # One key figure per column of the child-area comparison, and the few drawn as small multiples.
 COMPARE_FIGURES = [
@@ -28,7 +29,6 @@ COMPARE_FIGURES = [
     "satisfaction_rate",
 ]
 SMALL_MULTIPLES = ["answered_in_time_share", "participation_share", "satisfaction_rate"]
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class PeriodForm(forms.Form):
@@ -68,8 +68,6 @@ class PeriodForm(forms.Form):
 
 def _period(params):
     """(period, form): the period asked for, or this year's with the error on the form."""
-    from ..period import parse_period
-
     today = timezone.localdate()
     form = PeriodForm(params if params else None, initial={"period": "year", "year": today.year})
     if form.is_bound:
@@ -174,10 +172,6 @@ def _report(request, area: Area | None, year: int):
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     report = selectors.yearly_report(area, year)
-    satisfaction = _satisfaction_by_project([row["project"].pk for row in report["projects"]])
-    for row in report["projects"]:
-        row["verified"] = getattr(row["project"], "verified_cost", None) is not None
-        row["satisfaction"], row["ratings"] = satisfaction.get(row["project"].pk, (None, 0))
     totals = {
         "award": sum((row["award"] for row in report["projects"]), Decimal(0)),
         "paid": sum((row["paid"] for row in report["projects"]), Decimal(0)),
@@ -198,26 +192,6 @@ def _report(request, area: Area | None, year: int):
             "generated": timezone.localtime(),
         },
     )
-
-
-def _satisfaction_by_project(ids: list[int]) -> dict[int, tuple]:
-    """{project id: (satisfaction rate, number of ratings)} in one query: levels 5, 4 and 3 over all."""
-    from funding.models import SatisfactionRating
-
-    rows = (
-        SatisfactionRating.objects.filter(project_id__in=ids)
-        .order_by()
-        .values("project_id")
-        .annotate(total=Count("pk"), satisfied=Count("pk", filter=Q(level__gte=3)))
-    )
-    return {
-        row["project_id"]: (
-            (Decimal(row["satisfied"]) / row["total"]).quantize(Decimal("0.0001"), ROUND_HALF_UP),
-            row["total"],
-        )
-        for row in rows
-        if row["total"]
-    }
 
 
 def city_report(request, year):

@@ -46,3 +46,11 @@ def test_post_goes_back_with_the_message(client):
 def test_post_from_another_site_does_not_redirect_there(client):
     response = client.post("/boom/", HTTP_REFERER="https://evil.example/")
     assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_address_or_the_query_is_a_bad_request_not_a_500(client):
+    for url in ("/areas/99%0001/", "/areas/?q=%00", "/api/areas/99%0001/"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+    assert "地址中含有" in client.get("/areas/99%0001/").content.decode()

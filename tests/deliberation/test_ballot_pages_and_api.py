@@ -145,3 +145,29 @@ def test_list_queries_do_not_grow(client, world):
         client.get("/ballots/")
         client.get("/api/ballots/")
     assert len(large) == len(small)
+
+
+def test_closing_early_and_counting_is_one_action(client, world, pb, monkeypatch):
+    """If the count fails, the vote stays open: never a box closed early but left uncounted."""
+    from civic.errors import Conflict
+
+    def broken_count(box, rule=None):
+        raise Conflict("count_failed", "The count failed.")
+
+    monkeypatch.setattr(services, "count", broken_count)
+    client.force_login(world["organiser_here"])
+    client.post(f"/ballots/{pb.pk}/manage/", {"form": "close"})
+    box = BallotBox.objects.get(pk=pb.pk)
+    assert box.phase() == "open" and box.closes_at == pb.closes_at
+    monkeypatch.undo()
+    response = client.post(f"/ballots/{pb.pk}/manage/", {"form": "close"})
+    assert response["Location"] == f"/ballots/{pb.pk}/results/"
+    assert BallotBox.objects.get(pk=pb.pk).state == "tallied"
+
+
+@pytest.mark.parametrize("rule", ["greedy", "mes", "mes-add1"])
+def test_a_budget_vote_nobody_voted_in_is_counted_with_nothing_funded(world, pb, rule):
+    BallotBox.objects.filter(pk=pb.pk).update(rule=rule, closes_at=timezone.now() - timedelta(seconds=1))
+    box = services.box_tally(box=pb)
+    assert box.state == "tallied" and box.turnout == 0 and box.result["selected"] == []
+    assert {o["reason"] for o in box.result["options"]} == {"no_votes"}

@@ -228,3 +228,30 @@ def test_paper_batches(world, pb):
             actor=fresh(world["organiser_here"]), box=pb, label="二号", voters=[people[2]], ballots=[["1"]]
         )
     assert Ballot.objects.filter(box=pb).count() == 3
+
+
+def test_a_paper_batch_checks_its_voters_in_a_fixed_number_of_queries(world, pb, django_assert_max_num_queries):
+    people = [fresh(p) for p in residents(world, 12)]
+    outsider = residents(world, 1, cell="c2a")[0]
+    with django_assert_max_num_queries(15):
+        services.paper_batch_enter(
+            actor=fresh(world["organiser_here"]),
+            box=pb,
+            label="一号",
+            voters=people[:2],
+            ballots=[["1"]] * 2,
+        )
+    with django_assert_max_num_queries(15):
+        services.paper_batch_enter(
+            actor=fresh(world["organiser_here"]),
+            box=pb,
+            label="二号",
+            voters=people[2:],
+            ballots=[["2"]] * 10,
+        )
+    assert BallotBox.objects.get(pk=pb.pk).turnout == 12
+    with pytest.raises(InvalidInput) as raised:
+        services.paper_batch_enter(
+            actor=fresh(world["organiser_here"]), box=pb, label="三号", voters=[fresh(outsider)], ballots=[["1"]]
+        )
+    assert raised.value.code == "not_eligible" and raised.value.field is None

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from civic.errors import Conflict
 from funding import services
@@ -13,7 +14,7 @@ from funding.ledger_check import check_ledger
 from funding.models import AwardStatus, EntryKind, LedgerEntry, SubsidyAward
 from funding.services.awards import area_year_used
 
-from .conftest import end_notice, plan
+from .conftest import end_notice, end_rating, plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -102,3 +103,51 @@ def test_the_database_refuses_to_change_a_ledger_entry(fworld):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [row.pk])
     assert LedgerEntry.objects.get(pk=row.pk).amount == Decimal("100.00")
+
+
+def test_an_approval_and_a_cancellation_at_once_leave_nothing_charged(fworld):
+    """Whichever goes first, a cancelled project charges nothing to its area-year (no deadlock either)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    w = fworld
+    official = w["official_here"]
+    project = services.project_create(actor=official, area=w["C1"], implementer=w.organisation, **plan())
+    award = services.award_compute(actor=official, project=project, stage="provisional")
+    end_notice(award)
+    results = race(
+        [
+            lambda: services.award_approve(actor=official, award=award),
+            lambda: services.project_cancel(actor=official, project=project, reason="方案调整"),
+        ]
+    )
+    assert type(results[1]).__name__ == "MicroProject"
+    assert isinstance(results[0], SubsidyAward | Conflict)
+    award.refresh_from_db()
+    assert award.status == AwardStatus.CANCELLED
+    assert area_year_used(w["D1"], timezone.localdate().year) == Decimal("0.00")
+    assert check_ledger() == []
+
+
+def test_an_advance_and_the_settlement_at_once_agree_on_what_was_advanced(fworld, project):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from .test_awards import _through_acceptance, approved_provisional
+
+    w = fworld
+    official = w["official_here"]
+    award = approved_provisional(w, project)
+    _through_acceptance(w, project)
+    end_rating(project)
+    advance, settlement = race(
+        [
+            lambda: services.advance_pay(actor=official, award=award, condition="completion"),
+            lambda: services.award_compute(actor=official, project=project, stage="settlement"),
+        ]
+    )
+    assert isinstance(settlement, SubsidyAward)
+    advanced = Decimal("28800.00") if isinstance(advance, LedgerEntry) else Decimal("0.00")
+    assert LedgerEntry.objects.filter(project=project, kind=EntryKind.ADVANCE).count() == (1 if advanced else 0)
+    assert settlement.payout == Decimal("35400.00") - advanced
+    end_notice(settlement)
+    services.award_approve(actor=official, award=settlement)  # not stale: it counted what was advanced
+    assert check_ledger() == []

@@ -446,6 +446,49 @@ def test_the_settlement_is_paid_once(client, fworld, project):
     assert LedgerEntry.objects.get(kind=EntryKind.SETTLEMENT).amount == Decimal("6600.00")
 
 
+def test_no_advance_is_offered_once_the_settlement_is_computed(client, fworld, project):
+    """The settlement's payout counts the advances paid when it was computed: from then on neither the
+    project page, nor the provisional award's own page, nor the desk offers an advance."""
+    w = fworld
+    award = approved_provisional(w, project)
+    _through_acceptance(w, project)
+    services.advance_pay(actor=w["official_here"], award=award, condition="start")
+    client_as(client, w["official_here"])
+    end_rating(project)
+
+    def offered_anywhere():
+        pages = [client.get(url).content.decode() for url in (page(award), f"/projects/{project.pk}/")]
+        desk = client.get("/funding/desk/").content.decode()
+        return any(f"/awards/{award.pk}/advance/" in html for html in pages) or f"#award-{award.pk}" in desk
+
+    assert offered_anywhere()
+    settlement = services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    assert not offered_anywhere()  # under notice
+    end_notice(settlement)
+    services.award_approve(actor=w["official_here"], award=settlement)
+    assert not offered_anywhere()  # approved
+    response = client.post(f"/awards/{award.pk}/advance/", {"condition": "completion"})
+    assert any("no more advances" in m for m in texts(response))
+    assert LedgerEntry.objects.filter(kind=EntryKind.ADVANCE).count() == 1
+
+
+def test_the_settlement_is_offered_only_once_the_provisional_award_is_decided(fworld, project):
+    w = fworld
+    pending = provisional(w, project)
+    _through_acceptance(w, project)
+    end_rating(project)
+    request = RequestFactory().get("/")
+    request.user = w["official_here"]
+
+    def offered():
+        fresh = type(project).objects.get(pk=project.pk)
+        return [choice["stage"] for choice in award_context(request, fresh)["award_compute_stages"]]
+
+    assert offered() == []  # the provisional award under notice comes first
+    services.award_recompute(actor=w["official_here"], award=pending, reason="改为直接结算", cancel=True)
+    assert offered() == ["provisional", "settlement"]
+
+
 def test_a_settlement_below_the_minimum_explains_why_and_the_recovery_is_recorded(client, fworld, project):
     w = fworld
     award = approved_provisional(w, project)

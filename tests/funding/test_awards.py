@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from funding import services
+from funding.ledger_check import check_ledger
 from funding.models import (
     AwardStage,
     AwardStatus,
@@ -20,7 +22,7 @@ from funding.services.awards import area_year_used
 from tests.factories import UserFactory
 from tests.world import verify
 
-from .conftest import end_notice, end_rating, plan
+from .conftest import POLICY, end_notice, end_rating, plan
 from .test_projects import CHECKLIST
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +264,122 @@ def test_a_cancelled_project_cancels_its_award_under_notice(fworld, project):
     services.project_cancel(actor=fworld["official_here"], project=project, reason="方案调整")
     award.refresh_from_db()
     assert award.status == AwardStatus.CANCELLED
+
+
+def _rated_and_due_for_settlement(w, project):
+    _through_acceptance(w, project)
+    end_rating(project)
+
+
+def test_no_advance_is_paid_once_a_settlement_is_under_notice(fworld, project):
+    w = fworld
+    award = approved_provisional(w, project)
+    _rated_and_due_for_settlement(w, project)  # every condition met, no advance paid yet
+    settlement = services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    assert settlement.payout == Decimal("35400.00")  # computed on nothing advanced
+    with pytest.raises(Conflict) as error:
+        services.advance_pay(actor=w["official_here"], award=award, condition="completion")
+    assert error.value.code == "settled"
+    assert total(project, EntryKind.ADVANCE) == Decimal("0.00")
+    end_notice(settlement)
+    services.award_approve(actor=w["official_here"], award=settlement)
+    services.settlement_pay(actor=w["official_here"], award=settlement)
+    assert total(project, EntryKind.SETTLEMENT) == Decimal("35400.00")
+
+
+def test_a_settlement_and_a_provisional_award_are_never_live_together(fworld, project):
+    """Either order would charge the area-year twice: the settlement charges the whole award when no
+    provisional award was approved, and a provisional award approved afterwards would charge it again."""
+    w = fworld
+    provisional = services.award_compute(actor=w["official_here"], project=project, stage="provisional")
+    _rated_and_due_for_settlement(w, project)
+    with pytest.raises(Conflict) as error:
+        services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    assert error.value.code == "award_pending"
+    services.award_recompute(actor=w["official_here"], award=provisional, reason="直接结算", cancel=True)
+    settlement = services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    for approve in (True, False):  # refused while the settlement is under notice, then once it is approved
+        with pytest.raises(Conflict) as error:
+            services.award_compute(actor=w["official_here"], project=project, stage="provisional")
+        assert error.value.code == "settlement_exists"
+        if approve:
+            end_notice(settlement)
+            settlement = services.award_approve(actor=w["official_here"], award=settlement)
+    assert area_year_used(w["D1"], settlement.charge_year) == Decimal("35400.00")
+    assert SubsidyAward.objects.filter(project=project, stage=AwardStage.PROVISIONAL).get().status == "cancelled"
+    assert check_ledger() == []
+
+
+def test_the_settlement_keeps_the_policy_and_the_charge_of_the_provisional_award(fworld, project):
+    w = fworld
+    award = approved_provisional(w, project)  # the district's policy: 30 %, charged to D1
+    community = services.policy_publish(
+        actor=w["official_here"], area=w["C1"], data={**POLICY, "share": Decimal("0.5"), "cap_per_area_year": None}
+    )
+    _rated_and_due_for_settlement(w, project)
+    settlement = services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    assert settlement.policy == award.policy != community
+    assert settlement.charge_area == w["D1"] and settlement.amount == Decimal("35400.00")  # 118,000 × 30 %
+    end_notice(settlement)
+    settlement = services.award_approve(actor=w["official_here"], award=settlement)
+    assert settlement.charge_year == award.charge_year
+    assert area_year_used(w["D1"], award.charge_year) == Decimal("35400.00")
+    assert area_year_used(w["C1"], award.charge_year) == Decimal("0.00")
+    assert check_ledger() == []
+
+
+def test_a_settlement_approved_in_the_next_year_is_charged_to_the_year_of_the_provisional_award(
+    fworld, project, monkeypatch
+):
+    w = fworld
+    award = approved_provisional(w, project)
+    _rated_and_due_for_settlement(w, project)
+    today = timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today.replace(year=today.year + 1, day=1))
+    settlement = services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    end_notice(settlement)
+    settlement = services.award_approve(actor=w["official_here"], award=settlement)
+    assert settlement.charge_year == award.charge_year == today.year
+    assert area_year_used(w["D1"], today.year) == Decimal("35400.00")
+    assert area_year_used(w["D1"], today.year + 1) == Decimal("0.00")
+
+
+def test_cancelling_a_project_with_an_approved_award_gives_the_area_year_its_money_back(fworld, project):
+    w = fworld
+    award = approved_provisional(w, project)
+    assert area_year_used(w["D1"], award.charge_year) == Decimal("36000.00")
+    services.project_cancel(actor=w["official_here"], project=project, reason="方案调整")
+    award.refresh_from_db()
+    assert award.status == AwardStatus.CANCELLED and award.status_reason == "方案调整"
+    assert area_year_used(w["D1"], award.charge_year) == Decimal("0.00")
+    reversal = LedgerEntry.objects.get(project=project, kind=EntryKind.AWARD, reverses__isnull=False)
+    assert reversal.amount == Decimal("-36000.00") and reversal.award == award
+    assert check_ledger() == []
+
+
+def test_a_suspended_project_is_resumed_not_restarted_and_recoveries_need_the_settlement(fworld, project):
+    w = fworld
+    award = approved_provisional(w, project)
+    services.project_start(actor=w["representative"], project=project)
+    services.project_suspend(actor=w["official_here"], project=project, reason="安全检查")
+    with pytest.raises(Conflict) as error:
+        services.project_start(actor=w["representative"], project=project)
+    assert error.value.code == "already_started"
+    project.refresh_from_db()
+    assert project.state == "suspended"
+    with pytest.raises(Conflict) as error:
+        services.recovery_record(actor=w["official_here"], award=award, amount="1")
+    assert error.value.code == "award_not_approved"
+
+
+def test_an_advance_the_settlement_counts_cannot_be_reversed(fworld, project):
+    w = fworld
+    award = approved_provisional(w, project)
+    _through_acceptance(w, project)
+    advance = services.advance_pay(actor=w["official_here"], award=award, condition="completion")
+    end_rating(project)
+    services.award_compute(actor=w["official_here"], project=project, stage="settlement")
+    with pytest.raises(Conflict) as error:
+        services.ledger_correct(actor=w["official_here"], entry=advance, reason="打错账户")
+    assert error.value.code == "settlement_counts_it"
+    assert not LedgerEntry.objects.filter(reverses=advance).exists()

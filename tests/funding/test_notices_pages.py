@@ -205,6 +205,30 @@ def test_the_form_shows_a_broken_rule_next_to_its_field_and_writes_nothing(clien
 
 
 @pytest.mark.django_db
+def test_a_decision_dated_in_year_one_is_refused_next_to_its_field(client, world):
+    """Was a 500: the local time of year 1 does not fit the database once turned into UTC."""
+    client.force_login(world["official_here"])
+    response = client.post("/areas/7701/notices/new/", form(decided_at="0001-01-01T00:00"))
+    assert response.status_code == 200
+    assert re.search(r'class="field has-error"[^>]*>\s*<label for="id_decided_at"', response.content.decode())
+    assert not OutcomeNotice.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("corrects", ["²", "abc", "-1", str(10**30)])
+def test_a_notice_to_correct_that_is_no_number_leaves_the_form_empty(client, world, corrects):
+    """A "²" passes str.isdigit() but not int(): it was a 500."""
+    publish(world, area="C1", title="原公告")
+    client.force_login(world["official_here"])
+    page = client.get(f"/areas/7701001001/notices/new/?corrects={corrects}")
+    assert page.status_code == 200 and 'name="corrects"' in page.content.decode()
+    assert "原公告" not in page.content.decode()
+    response = client.post("/areas/7701001001/notices/new/", form(title="更正公告", corrects=corrects))
+    assert response.status_code == 200
+    assert OutcomeNotice.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_correction_from_the_form_names_the_old_notice(client, world):
     first = publish(world, area="C1", title="原公告")
     client.force_login(world["official_here"])
@@ -274,6 +298,13 @@ def test_api_publish_by_officials_only_with_domain_codes(api_client, world):
     assert bad.status_code == 400 and (bad.json()["code"], bad.json()["field"]) == ("required", "title")
     unknown = api_client.post("/api/areas/7701/notices/", {**payload, "corrects": 999999}, format="json")
     assert unknown.status_code == 400 and unknown.json()["code"] == "corrects_unknown"
+    ancient = api_client.post(
+        "/api/areas/7701/notices/", {**payload, "source_key": "", "decided_at": "0001-01-01T00:00:00Z"}, format="json"
+    )
+    assert ancient.status_code == 400 and (ancient.json()["code"], ancient.json()["field"]) == (
+        "decided_too_early",
+        "decided_at",
+    )
     assert not OutcomeNotice.objects.exists()
     created = api_client.post("/api/areas/7701/notices/", payload, format="json")
     assert created.status_code == 201

@@ -474,6 +474,45 @@ def test_suspend_resume_and_cancel_need_a_reason(client, fworld, project):
     assert project.state == ProjectState.CANCELLED
 
 
+def test_cancel_is_offered_only_where_the_state_table_allows_it(client, fworld, project):
+    """Completed and accepted work can be suspended but not cancelled: no form that can only be refused."""
+    client.force_login(fworld["official_here"])
+    page = html(client.get(f"/projects/{project.pk}/"))
+    assert 'id="form-cancel"' in page and 'id="form-suspend"' in page
+    complete(fworld, project)
+    page = html(client.get(f"/projects/{project.pk}/"))
+    assert 'id="form-cancel"' not in page and 'id="form-suspend"' in page
+    assert client.post(f"/projects/{project.pk}/cancel/", {"cancel-reason": "不做了"}).status_code == 409
+    project.refresh_from_db()
+    assert project.state == ProjectState.COMPLETED
+    services.inspection_record(
+        actor=fworld["official_here"], project=project, checklist=CHECKLIST, verified_cost="118000", result="accepted"
+    )
+    page = html(client.get(f"/projects/{project.pk}/"))
+    assert 'id="form-cancel"' not in page and 'id="form-suspend"' in page and 'id="form-close"' in page
+
+
+def test_a_commitment_or_milestone_of_another_project_is_refused_on_its_field(client, fworld, project):
+    other = direct_project(fworld, title="另一个项目")
+    foreign = services.commitment_add(
+        actor=fworld["official_here"], project=other, source="enterprise", funder="别家", amount="100"
+    )
+    Milestone.objects.create(project=other, position=0, title="别家的节点", due_on=other.planned_end)
+    client.force_login(fworld["official_here"])
+    today = timezone.localdate().isoformat()
+    url = f"/projects/{project.pk}/receipts/"
+    for commitment in (str(foreign.pk), "abc", ""):
+        bad = client.post(url, {"commitment": commitment, "amount": "5", "received_on": today})
+        assert bad.status_code == 400 and 'id="form-receipt" open' in html(bad), commitment
+    assert not Receipt.objects.exists()
+    start(fworld, project)
+    url = f"/projects/{project.pk}/progress/"
+    for milestone in (str(other.milestones.get().pk), "x1"):
+        bad = client.post(url, {"text": "进展", "spend_to_date": "1", "reported_on": today, "milestone": milestone})
+        assert bad.status_code == 400 and 'id="form-progress" open' in html(bad), milestone
+    assert not ProgressReport.objects.exists() and not other.milestones.filter(reached_at__isnull=False).exists()
+
+
 def test_close_is_refused_before_acceptance_and_works_after(client, fworld, project):
     client.force_login(fworld["official_here"])
     response = client.post(f"/projects/{project.pk}/close/")

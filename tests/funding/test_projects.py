@@ -86,7 +86,7 @@ def test_a_proposal_gets_one_project_and_only_when_adopted(fworld, adopted, proj
         services.project_create(
             actor=fworld["official_here"], proposal=adopted, implementer=fworld.organisation, **plan()
         )
-    assert error.value.code in ("project_exists", "proposal_not_adopted")
+    assert error.value.code == "proposal_not_adopted"  # it is being implemented now
     fresh = make_proposal(title="另一条建议：修路")
     with pytest.raises(Conflict) as error:
         services.project_create(
@@ -104,8 +104,15 @@ def test_a_proposal_gets_one_project_and_only_when_adopted(fworld, adopted, proj
         ({"budget_lines": [{"item": "灯", "amount": "10.005"}]}, "amount_precision", "budget_lines.0.amount"),
         ({"budget_lines": [{"item": "灯", "amount": "-5"}]}, "amount_negative", "budget_lines.0.amount"),
         ({"budget_lines": [{"item": "灯", "amount": "abc"}]}, "not_a_number", "budget_lines.0.amount"),
+        (  # each line fits, their sum would not fit the budget column
+            {"budget_lines": [{"item": "灯", "amount": "999999999999"}, {"item": "线", "amount": "999999999999"}]},
+            "amount_too_large",
+            "budget_lines",
+        ),
         ({"planned_end": "2020-01-01"}, "dates_reversed", "planned_end"),
         ({"planned_start": "tomorrow"}, "date_invalid", "planned_start"),
+        ({"planned_start": "0001-01-01"}, "date_out_of_range", "planned_start"),
+        ({"planned_end": "9999-12-31"}, "date_out_of_range", "planned_end"),
         (
             {"milestones": [{"title": "a", "due_on": "2099-01-01"}]},
             "milestone_outside_plan",
@@ -187,6 +194,26 @@ def test_a_score_above_its_maximum_is_refused(fworld, project):
             checklist=[{"item": "亮度", "score": "11", "max": "10"}],
         )
     assert error.value.code == "score_above_max"
+
+
+@pytest.mark.parametrize(
+    ("checklist", "code", "field"),
+    [
+        ([{"item": "亮度", "score": 0, "max": 0}], "points_range", "checklist.0.max"),  # not read as "no maximum"
+        ([{"item": "亮度", "score": "-1", "max": "10"}], "points_range", "checklist.0.score"),
+        ([{"item": "亮度", "score": "8.125", "max": "10"}], "points_precision", "checklist.0.score"),
+        ([{"item": "亮度", "score": "分", "max": "10"}], "not_a_number", "checklist.0.score"),
+        ([{"item": f"第{i}项", "score": "1", "max": "1"} for i in range(51)], "too_many_items", "checklist"),
+    ],
+)
+def test_a_checklist_without_a_real_maximum_or_without_end_is_refused(fworld, project, checklist, code, field):
+    complete(fworld, project)
+    with pytest.raises(InvalidInput) as error:
+        services.inspection_record(
+            actor=fworld["official_here"], project=project, result="accepted", verified_cost="1", checklist=checklist
+        )
+    assert (error.value.code, error.value.field) == (code, field)
+    assert not project.inspections.exists()
 
 
 def test_suspension_remembers_where_it_stopped_and_cancel_is_final(fworld, project):
@@ -314,3 +341,31 @@ def test_commitments_on_the_project_page_are_ordered_and_counted_in_fixed_querie
         [list(r.photos.all()) for r in detail.reports.all()]
     assert len(money["commitments"]) == 7
     assert Commitment.objects.filter(project=project).count() == 7
+
+
+def test_no_receipt_is_recorded_for_a_cancelled_project(fworld, project):
+    commitment = project.commitments.get(source="residents")
+    services.project_cancel(actor=fworld["official_here"], project=project, reason="居民反对")
+    with pytest.raises(Conflict) as error:
+        services.receipt_record(actor=fworld["official_here"], commitment=commitment, amount="100")
+    assert error.value.code == "project_finished"
+    assert not LedgerEntry.objects.filter(project=project, kind=EntryKind.RECEIPT).exists()
+
+
+def test_a_suspended_project_is_neither_inspected_nor_rated(fworld, project):
+    w = fworld
+    complete(w, project)
+    services.project_suspend(actor=w["official_here"], project=project, reason="材料待核")
+    with pytest.raises(Conflict):
+        services.inspection_record(
+            actor=w["official_here"], project=project, checklist=CHECKLIST, verified_cost="1", result="accepted"
+        )
+    services.project_resume(actor=w["official_here"], project=project)
+    services.inspection_record(
+        actor=w["official_here"], project=project, checklist=CHECKLIST, verified_cost="1", result="accepted"
+    )
+    services.project_suspend(actor=w["official_here"], project=project, reason="居民投诉待查")
+    with pytest.raises(Conflict) as error:
+        services.rating_submit(user=w["resident"], project=project, level=5)
+    assert error.value.code == "rating_closed"
+    assert not project.inspections.exclude(result="accepted").exists() and not SatisfactionRating.objects.exists()

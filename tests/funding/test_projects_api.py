@@ -215,7 +215,7 @@ def test_writes_need_a_signed_in_person_and_the_right_role(api_client, fworld, p
     assert twice.status_code == 409 and twice.json()["code"] == "nothing_due"
     assert ledger_total(project.pk, EntryKind.ADVANCE) == Decimal("10800.00")
     started_again = post(official, f"/api/projects/{project.pk}/start/")
-    assert started_again.status_code == 409 and started_again.json()["code"] == "transition_not_allowed"
+    assert started_again.status_code == 409 and started_again.json()["code"] == "already_started"
 
     reversed_ = post(official, f"/api/ledger/{first.json()['id']}/reverse/", {"reason": "付错账户"})
     assert reversed_.status_code == 201 and reversed_.json()["amount"] == "-10800.00"

@@ -198,3 +198,25 @@ def test_authors_edit_their_comment_within_the_window(client, make_proposal, pwo
     assert "改过的评论" in client.get(p.get_absolute_url()).content.decode()
     settings.PROPOSAL_COMMENT_EDIT_MINUTES = 0
     assert f'action="/proposals/comments/{c.pk}/edit/"' not in client.get(p.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("through", ["page", "api"])
+def test_a_proposal_that_cannot_be_published_leaves_no_draft_behind(client, api_client, pworld, monkeypatch, through):
+    """Write-and-publish is one action: if publishing fails, nothing is written."""
+    from civic.errors import Conflict
+
+    def broken_policy(area):
+        raise Conflict("policy_missing", "No policy.")
+
+    monkeypatch.setattr(services, "policy_for", broken_policy)
+    data = {"title": "楼道灯长期不亮", "body": "3 栋楼道灯坏了两个月。", "category": pworld.category.pk}
+    if through == "page":
+        client.force_login(pworld["resident"])
+        response = client.post("/proposals/new/", {**data, "area": pworld["C1"].pk, "publish": "1"})
+        assert response.status_code == 200
+    else:
+        response = as_user(api_client, pworld["resident"]).post(
+            "/api/proposals/", {**data, "area": pworld["C1"].code, "publish": True}, format="json"
+        )
+        assert response.status_code == 409
+    assert not Proposal.objects.exists()

@@ -105,29 +105,3 @@ def test_funnel_narrows_with_the_counts_and_centres_each_bar_with_its_note():
 def test_funnel_of_all_zeros_draws_only_the_tracks():
     root = parse(charts.funnel([("提出", 0, "0"), ("达标", 0, "0")], title="t", desc="d", uid="f0"))
     assert bars(root) == [] and len(bars(root, "sc-track")) == 2
-
-
-@pytest.mark.parametrize(
-    ("share", "expected"),
-    [(Decimal("0.5"), 147.0), (Decimal("1.2"), 295.0), (Decimal("0"), None), (None, None)],
-)
-def test_bullet_fills_its_share_of_the_track_capped_at_the_end(share, expected):
-    # the track is 296 wide inside a 1-unit border: half is 147, more than everything is the full 295
-    root = parse(charts.bullet(share, title="满意率", desc="d", uid="b", text="50%", width=360))
-    drawn = bars(root)
-    if expected is None:
-        assert drawn == []
-    else:
-        assert float(drawn[0].get("width")) == expected
-    assert "50%" in texts(root) and "0%" in texts(root) and "100%" in texts(root)
-
-
-def test_bullet_marks_a_target_with_its_words():
-    root = parse(
-        charts.bullet(
-            Decimal("0.7"), title="t", desc="d", uid="bt", text="70%", target=Decimal("0.8"), target_text="目标 80%"
-        )
-    )
-    tick = next(el for el in root.iter(f"{NS}line") if el.get("class") == "sc-target")
-    assert float(tick.get("x1")) == pytest.approx(296 * 0.8, abs=0.1)
-    assert "目标 80%" in texts(root)

@@ -246,3 +246,21 @@ def test_shares_are_shown_in_per_cent_rounded_half_up(client, monkeypatch):
     assert "12.5%" in html  # the subdistrict in the comparison
     assert response.context["period"] == year_period(2025)
     assert response.context["period"].start == date(2025, 1, 1)
+
+
+def test_the_words_under_a_figure_count_what_its_definition_counts():
+    from django.utils import translation
+
+    from funding.models import SatisfactionLevel
+    from scorecard.templatetags.scorecard import figure_words
+
+    with translation.override("en"):
+        # level 3 counts as satisfied: the words name it, as the definition does
+        rated = figure_words({"key": "satisfaction_rate", "numerator": 2, "denominator": 3})
+        assert f"{SatisfactionLevel.FAIRLY_SATISFIED.label} or better" in rated
+        # the denominator holds proposals still unanswered past their deadline, not only answers
+        in_time = figure_words({"key": "answered_in_time_share", "numerator": 2, "denominator": 3})
+        assert "2 of 3 proposals" in in_time
+        # the median is over proposals published in the period, whenever their answer came
+        median = figure_words({"key": "median_answer_days", "numerator": None, "denominator": 3})
+        assert "published in the period" in median and "given in the period" not in median

@@ -274,6 +274,41 @@ def test_participation_share_of_verified_residents(pworld):
     assert value(w["D2"], "participation_share") is None  # nobody verified there in March 2025
 
 
+def test_a_resident_who_moved_away_later_still_counts_for_the_months_they_lived_here(pworld):
+    w = pworld
+    cell = w["c1b"]
+    moved, pending, stayed = UserFactory(), UserFactory(), UserFactory()
+    # Approved in January, withdrawn (moved away, or closed the account) in May: a resident of March.
+    verified(moved, cell, status="withdrawn", ended_at=at(d(5, 5)))
+    # Withdrawn while still waiting for review: never a verified resident.
+    ResidencyVerification.objects.create(
+        user=pending, cell=cell, address="测试路", status="withdrawn", created_at=at(d(1, 2)), ended_at=at(d(5, 5))
+    )
+    verified(stayed, cell)
+    target = proposal(w, published=at(d(3)))
+    Endorsement.objects.create(proposal=target, user=moved, created_at=at(d(4)))
+    Endorsement.objects.create(proposal=target, user=pending, created_at=at(d(4)))
+    share = figure(scorecard(w["C1"], MARCH), "participation_share")
+    assert (share["numerator"], share["denominator"]) == (1, 2)
+    # Withdrawn before the period began: not a resident of that period.
+    june = figure(scorecard(w["C1"], month_period(2025, 6)), "participation_share")
+    assert june["denominator"] == 1
+
+
+def test_a_vote_counts_for_the_member_who_cast_it_whatever_the_command_carried(pworld):
+    w = pworld
+    voter, named = UserFactory(), UserFactory()
+    verified(voter, w["c1b"])
+    verified(named, w["c2a"])  # a resident elsewhere
+    s = session(w, at(d(5)))
+    # the command is recorded as the client sent it, with the server's actor beside it
+    record(s, record_kind="command", type="cast_vote", choice="yes", member=str(named.pk), actor=str(voter.pk))
+    both = custom_period(d(1), timezone.localdate())
+    here = figure(scorecard(w["C1"], both), "participation_share")
+    assert (here["numerator"], here["denominator"]) == (1, 2)  # the voter, and the world's resident
+    assert figure(scorecard(w["C2"], both), "participation_share")["numerator"] == 0
+
+
 def test_online_share(pworld):
     w = pworld
     for _ in range(3):
@@ -659,6 +694,13 @@ def test_yearly_report_lists_projects_built_and_the_money(pworld):
     assert (rows[built]["cost"], rows[built]["award"], rows[built]["paid"]) == (
         Decimal("10000.00"), Decimal("0.00"), Decimal("0.00"),
     )  # fmt: skip
+    # verified cost known only after an accepted inspection; satisfaction is fairly satisfied or better
+    assert (rows[accepted]["verified"], rows[built]["verified"]) == (True, False)
+    for level in (5, 3, 2):
+        SatisfactionRating.objects.create(project=accepted, user=UserFactory(), level=level)
+    rows = {row["project"]: row for row in yearly_report(w["D1"], year)["projects"]}
+    assert (rows[accepted]["ratings"], rows[accepted]["satisfaction"]) == (3, Decimal("0.6667"))
+    assert (rows[built]["ratings"], rows[built]["satisfaction"]) == (0, None)
     assert report["money"]["awarded"] == Decimal("2850.00")
     assert report["money"]["paid"] == Decimal("2850.00")
     social = next(row for row in report["money"]["cofunding_by_source"] if row["source"] == "social")

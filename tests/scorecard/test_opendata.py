@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civic.models import ResidencyVerification
 from deliberation.models import AgendaItem, BallotBox, BallotOption, Council, Session, SessionRecord
@@ -414,6 +414,9 @@ def test_the_ledger_dataset_is_the_public_ledger_export(client, odworld):
     _response, ours = _csv(client, "/areas/7701/open-data/ledger.csv")
     _response, theirs = _csv(client, "/areas/7701/ledger.csv")
     assert ours == theirs
+    # a correction's negative amount stays a number a spreadsheet can add up (only text is defused)
+    amounts = [row[ours[0].index("amount")] for row in ours[1:]]
+    assert amounts == ["36000.00", "-36000.00"]
 
 
 # --- documentation ---------------------------------------------------------------------------------------------
@@ -456,6 +459,22 @@ def test_api_catalogue_lists_every_dataset_with_fields_and_addresses(client, odw
     assert proposals["api"] == "http://testserver/api/areas/7701/open-data/proposals/"
     assert client.get("/api/open-data/").json()["area"] is None
     assert client.get("/api/areas/nowhere/open-data/").status_code == 404
+
+
+def test_api_says_in_the_reader_s_language_which_area_or_dataset_does_not_exist(client, odworld):
+    for url, code, name in (
+        ("/api/areas/nowhere/open-data/", "area_unknown", "nowhere"),
+        ("/api/areas/nowhere/open-data/proposals/", "area_unknown", "nowhere"),
+        ("/api/areas/7701/open-data/nothing/", "dataset_unknown", "nothing"),
+        ("/api/open-data/nothing/", "dataset_unknown", "nothing"),
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 404, url
+        assert response.json()["code"] == code and name in response.json()["detail"], url
+    with translation.override("zh-hans"):
+        expected = translation.gettext("No area has the code %(code)s.") % {"code": "nowhere"}
+    assert expected != "No area has the code nowhere."  # the catalogue has it in Chinese
+    assert client.get("/api/areas/nowhere/open-data/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["detail"] == expected
 
 
 def test_api_rows_are_paginated_and_formatted_like_the_files(client, odworld):

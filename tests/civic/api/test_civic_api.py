@@ -222,3 +222,18 @@ def test_list_queries_do_not_grow_with_rows(api_client, world, url, who):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_a_hidden_person_is_seen_only_by_themselves_on_the_page_and_in_the_api(client, api_client, world):
+    person = world["resident"]
+    type(person).objects.filter(pk=person.pk).update(is_hidden=True)
+    for viewer, seen in ((None, False), (world["resident_elsewhere"], False), (person, True)):
+        if viewer is not None:
+            client.force_login(viewer)
+            api_client.force_authenticate(fresh(viewer))
+        page = client.get(f"/people/{person.pk}/")
+        api = api_client.get(f"/api/people/{person.pk}/")
+        assert (page.status_code, api.status_code) == ((200, 200) if seen else (404, 404)), viewer
+    type(person).objects.filter(pk=person.pk).update(is_hidden=False, is_active=False)
+    assert client.get(f"/people/{person.pk}/").status_code == 404
+    assert api_client.get(f"/api/people/{person.pk}/").status_code == 404

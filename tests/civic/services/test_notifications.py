@@ -58,3 +58,31 @@ def test_unknown_preferences_are_refused(user):
         services.notification_preference_set(user=user, kind="nope", delivery="daily")
     with pytest.raises(InvalidInput):
         services.notification_preference_set(user=user, kind="role.changed", delivery="sms")
+
+
+def test_a_notification_is_written_in_the_recipients_language_not_the_actors(world):
+    """An English-speaking official acts; the Chinese resident reads the news in Chinese (and vice versa)."""
+    from django.utils import translation
+
+    from proposals.services import proposal_decline, proposal_follow
+    from tests.world import proposal_in
+
+    chinese, english = world["resident"], world["resident_elsewhere"]
+    type(chinese).objects.filter(pk=chinese.pk).update(preferred_language="zh-hans")
+    type(english).objects.filter(pk=english.pk).update(preferred_language="en")
+    chinese.refresh_from_db()
+    english.refresh_from_db()
+    with translation.override("en"):
+        services.area_role_grant(actor=world["admin"], user=chinese, area=world["C1"], role="organiser")
+    with translation.override("zh-hans"):
+        services.area_role_grant(actor=world["admin"], user=english, area=world["C2"], role="organiser")
+    assert Notification.objects.get(recipient=chinese, kind="role.changed").title == "您已成为一社区的社区组织者"
+    assert Notification.objects.get(recipient=english, kind="role.changed").title == "You are now organiser of 二社区"
+
+    proposal = proposal_in(world)
+    proposal_follow(user=english, proposal=proposal)
+    with translation.override("zh-hans"):
+        proposal_decline(actor=world["official_here"], proposal=proposal, reason="不在本区职责范围 100%")
+    notice = Notification.objects.get(recipient=english, kind="proposal.state")
+    assert notice.title == "“测试建议” was declined"
+    assert notice.body == "不在本区职责范围 100%"  # what the official typed is kept as typed
