@@ -137,6 +137,12 @@ def _affordability_exact(cost, classes, class_budget):
     return None
 
 
+def _nobody_voted(costs, groups, votes) -> Outcome:
+    return Outcome(
+        [], 0, {p: ("no_votes", {}) for p in costs}, votes or approvals(groups, costs), {"per_voter": Fraction(0)}
+    )
+
+
 def mes(
     costs: Mapping[str, Money], groups, budget: Money, *, per_voter: Fraction | None = None, prepared=None, votes=None
 ) -> Outcome:
@@ -145,6 +151,8 @@ def mes(
     paying min(their budget, ρ · cost). Ties go to the smaller project id (string order)."""
     supporters, weights = prepared or _prepare(costs, groups)
     voters = sum(weights)
+    if not voters:  # nobody voted: nothing is bought, and there is no share to divide
+        return _nobody_voted(costs, groups, votes)
     share = Fraction(per_voter) if per_voter is not None else Fraction(budget) / voters
     class_budget: list[Fraction] = [share, Fraction(0)]  # class 1 is "nothing left"
     class_float = [float(share), 0.0]
@@ -197,6 +205,8 @@ def mes_add1(costs: Mapping[str, Money], groups, budget: Money) -> Outcome:
     """MES completed by Add1 (see the module's docstring)."""
     prepared = _prepare(costs, groups)
     voters = sum(prepared[1])
+    if not voters:
+        return _nobody_voted(costs, groups, None)
     fundable = {p for p, members in prepared[0].items() if members}
     share = Fraction(budget) / voters
     votes = approvals(groups, costs)

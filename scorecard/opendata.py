@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from civic.exports import spreadsheet_text
 from civic.models import Area
 from deliberation.models import AgendaItem, BallotBox, BallotOption, BoxKind, BoxState, SessionRecord
 from funding.models import Inspection, InspectionResult, MicroProject, OutcomeNotice, SubsidyAward
@@ -125,13 +126,6 @@ def json_row(dataset: Dataset, row: dict) -> dict:
     return {f.name: format_value(f.type, row.get(f.name)) for f in dataset.fields}
 
 
-def _safe_text(value: str) -> str:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe."""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_cells(dataset: Dataset, row: dict) -> list:
     cells = []
     for f in dataset.fields:
@@ -141,7 +135,7 @@ def csv_cells(dataset: Dataset, row: dict) -> list:
         elif isinstance(value, bool):
             value = "true" if value else "false"
         elif f.type == "text" and isinstance(value, str):
-            value = _safe_text(value)
+            value = spreadsheet_text(value)
         cells.append(value)
     return cells
 

@@ -4,7 +4,6 @@ Exports stream: rows are read in chunks and written as they come, so a city-wide
 memory. They carry no personal data: no one's name, only the project, the area and the figures.
 """
 
-import csv
 import json
 import re
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
+from civic.exports import csv_lines, spreadsheet_text
 from civic.models import Area
 
 from .. import selectors
@@ -69,26 +69,15 @@ def export_row(row) -> dict:
     }
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula (=, +, -, @ …) is quoted so it stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_stream(rows):
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(EXPORT_FIELDS)
-    for row in rows.iterator(chunk_size=CHUNK):
-        item = export_row(row)
-        for key in ("project_title", "memo", "condition"):
-            item[key] = _safe_cell(item[key])
-        yield writer.writerow([item[name] for name in EXPORT_FIELDS])
+    def cells():
+        for row in rows.iterator(chunk_size=CHUNK):
+            item = export_row(row)
+            for key in ("project_title", "memo", "condition"):
+                item[key] = spreadsheet_text(item[key])
+            yield [item[name] for name in EXPORT_FIELDS]
+
+    return csv_lines(EXPORT_FIELDS, cells())
 
 
 def _json_stream(rows):

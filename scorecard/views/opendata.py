@@ -4,7 +4,6 @@ Downloads stream: rows are read in chunks and written as they come, so a city-wi
 never sits in memory. CSV is UTF-8 with a byte-order mark, so spreadsheets read Chinese correctly.
 """
 
-import csv
 import json
 
 from django.http import Http404, StreamingHttpResponse
@@ -12,11 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from civic.exports import csv_lines
 from civic.models import Area
 
 from .. import opendata
 
-BOM = "\ufeff"
 ROWS_PER_WRITE = 200
 
 
@@ -35,22 +34,12 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_stream(dataset, area, base_url):
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(dataset.field_names)
-    batch = []
-    for row in dataset.rows(area, base_url):
-        batch.append(writer.writerow(opendata.csv_cells(dataset, row)))
-        if len(batch) >= ROWS_PER_WRITE:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+    return csv_lines(
+        dataset.field_names,
+        (opendata.csv_cells(dataset, row) for row in dataset.rows(area, base_url)),
+        batch=ROWS_PER_WRITE,
+    )
 
 
 def _json_stream(dataset, area, base_url):

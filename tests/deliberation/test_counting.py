@@ -218,3 +218,12 @@ def test_write_then_read_gives_the_same_election():
     assert again.projects.keys() == election.projects.keys()
     assert [v for _, v in again.votes] == [v for _, v in election.votes]
     assert again.budget == election.budget and again.selected == election.selected
+
+
+@pytest.mark.parametrize("rule", [counting.mes, counting.mes_add1])
+def test_nobody_voted_buys_nothing_and_divides_by_no_one(rule):
+    """Equal Shares divides the budget by the voters: with none, nothing is bought (the ballot service also
+    counts an empty box as funding nothing, whatever the rule)."""
+    outcome = rule({"1": 100, "2": 50}, [], 200)
+    assert outcome.selected == [] and outcome.cost == 0
+    assert outcome.reasons == {"1": ("no_votes", {}), "2": ("no_votes", {})}
