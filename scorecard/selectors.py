@@ -156,7 +156,7 @@ FIGURES = {
         _(
             "People verified as residents of the area at any time in the period: the share who, in the period, "
             "published a proposal themselves, co-signed a proposal, spoke or voted in a council session, voted "
-            "in a community ballot or rated a project."
+            "in a community ballot or rated a project, anywhere on the platform."
         ),
     ),
     "online_share": (
