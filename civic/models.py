@@ -452,7 +452,25 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise ProtectedError("This record is append-only.", list(self[:1]))
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed: the ORM refuses updates and deletes, one row or many; the
+    tables that matter also carry a PostgreSQL trigger that refuses them (CI connects as a superuser)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ProtectedError("This record is append-only.", [self])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("This record is append-only.", [self])
+
+
+class AuditEntry(AppendOnlyModel):
     """Append-only record of a sensitive action. The ORM refuses updates and deletes; on PostgreSQL a
     trigger refuses them too (see migration 0002)."""
 
@@ -477,8 +495,6 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
@@ -487,14 +503,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ProtectedError("Audit entries are append-only.", [self])
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedError("Audit entries are append-only.", [self])
 
 
 class TimelineEntry(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civic.models import AppendOnlyQuerySet, Area
+from civic.models import AppendOnlyModel, Area
 
 
 class BoxKind(models.TextChoices):
@@ -274,7 +274,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class SessionRecord(models.Model):
+class SessionRecord(AppendOnlyModel):
     """The record of a session, append-only: every accepted command and every event, numbered."""
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="records")
@@ -283,22 +283,12 @@ class SessionRecord(models.Model):
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["session", "seq", "id"]
         indexes = [models.Index(fields=["session", "kind", "seq"], name="session_record_seq")]
 
     def __str__(self):
         return f"{self.session_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise models.ProtectedError("Session records are append-only.", [self])
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise models.ProtectedError("Session records are append-only.", [self])
 
 
 class Minutes(models.Model):

@@ -5,12 +5,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import ProtectedError, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civic.models import AppendOnlyQuerySet, Area
+from civic.models import AppendOnlyModel, Area
 
 from . import subsidy
 
@@ -541,7 +541,7 @@ class EntryKind(models.TextChoices):
     RECOVERY = "recovery", _("recovered")
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One line of the append-only ledger, in signed yuan.
 
     A correction is a new entry of the same kind with the opposite amount that names the entry it
@@ -565,8 +565,6 @@ class LedgerEntry(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger")
@@ -578,14 +576,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d} {self.kind} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ProtectedError("Ledger entries are append-only.", [self])
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedError("Ledger entries are append-only.", [self])
 
 
 # --- outcome notices (公告) --------------------------------------------------------------------------------
@@ -600,7 +590,7 @@ class NoticeKind(models.TextChoices):
     OTHER = "other", _("other notice")
 
 
-class OutcomeNotice(models.Model):
+class OutcomeNotice(AppendOnlyModel):
     """A published notice; never changed once published (a correction is a new notice that names it)."""
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="notices")
@@ -617,8 +607,6 @@ class OutcomeNotice(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("outcome notice")
         verbose_name_plural = _("outcome notices")
@@ -633,13 +621,5 @@ class OutcomeNotice(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ProtectedError("Published notices are never changed.", [self])
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return f"/notices/{self.pk}/"
-
-    def delete(self, *args, **kwargs):
-        raise ProtectedError("Published notices are never changed.", [self])
