@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic.uploads import accept_upload
 from civic.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from civic.models import AreaRoleKind, Organisation
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, organisation_acting_for, require_perm, timeline_record
+from civic.uploads import accept_upload
 from civic.workdays import add_working_days, working_days_between
 
 from . import lifecycle

@@ -12,9 +12,9 @@ from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area, Membership, Organisation
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, require_perm, timeline_record
+from civic.uploads import IMAGE, accept_uploads
 from proposals.models import PledgeKind, Proposal, ProposalState
 from proposals.services import proposal_complete, proposal_start_implementation
-from civic.uploads import IMAGE, accept_uploads
 
 from ..models import (
     PROJECT_TRANSITIONS,
