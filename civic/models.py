@@ -4,9 +4,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import ProtectedError, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .registry import notice_kind_choices
 from .validators import validate_credit_code
 
 
@@ -561,3 +563,45 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.note}"
+
+
+# --- outcome notices (公告) --------------------------------------------------------------------------------
+
+
+class OutcomeNotice(AppendOnlyModel):
+    """A published notice; never changed once published (a correction is a new notice that names it).
+
+    What a notice can be about (`kind`) is registered by the stages that take the decisions
+    (`civic.registry.notice_kind`), so the core names none of them.
+    """
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="notices")
+    area_path = models.CharField(max_length=400, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=notice_kind_choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), max_length=10000)
+    source_url = models.CharField(_("source"), max_length=300, blank=True)
+    source_key = models.CharField(max_length=60, blank=True)  # e.g. "award:12", to find what is unpublished
+    decided_at = models.DateTimeField(_("decision taken"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
+    )
+
+    class Meta:
+        verbose_name = _("outcome notice")
+        verbose_name_plural = _("outcome notices")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["area_path"], name="civic_notice_area", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["-published_at"], name="civic_notice_published"),
+            models.Index(fields=["source_key"], name="civic_notice_source"),
+            models.Index(fields=["kind", "-published_at"], name="civic_notice_kind"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notice-detail", args=[self.pk])

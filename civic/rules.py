@@ -28,3 +28,4 @@ rules.add_perm("civic.view_moderation_queue", moderates_somewhere | is_superuser
 rules.add_perm("civic.moderate_area", is_moderator_of_area | is_superuser)
 rules.add_perm("civic.decide_case", is_moderator_of_case | is_superuser)
 rules.add_perm("civic.view_audit", is_official_anywhere | is_superuser)
+rules.add_perm("civic.publish_notice", is_official_of_area | is_superuser)

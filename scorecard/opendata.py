@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from civic.exports import spreadsheet_text
-from civic.models import Area
+from civic.models import Area, OutcomeNotice
+from civic.selectors import published_within_deadline
 from deliberation.models import AgendaItem, BallotBox, BallotOption, BoxKind, BoxState, SessionRecord
-from funding.models import Inspection, InspectionResult, MicroProject, OutcomeNotice, SubsidyAward
-from funding.selectors import entries_for_export, published_within_deadline
+from funding.models import Inspection, InspectionResult, MicroProject, SubsidyAward
+from funding.selectors import entries_for_export
 from funding.views.ledger import EXPORT_FIELDS as LEDGER_FIELDS
 from funding.views.ledger import export_row as ledger_export_row
 from proposals.models import OfficialAnswer, Proposal, ProposalState

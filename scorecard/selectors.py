@@ -29,6 +29,7 @@ from civic.models import (
     AuditEntry,
     CalendarDay,
     OrganisationKind,
+    OutcomeNotice,
     ResidencyVerification,
     TimelineEntry,
     VerificationStatus,
@@ -44,7 +45,6 @@ from funding.models import (
     InspectionResult,
     LedgerEntry,
     MicroProject,
-    OutcomeNotice,
     SatisfactionLevel,
     SatisfactionRating,
 )
@@ -567,7 +567,7 @@ def _participants(period: Period) -> set[int]:
 def _notices(scope: str, buckets: list[str], period: Period, today):
     """(bucket, on time?) for each notice published in the period and each decision whose publication
     deadline fell in the period and passed without a notice."""
-    from funding.selectors.notices import published_within_deadline, unpublished_decisions
+    from civic.selectors import published_within_deadline, unpublished_decisions
 
     notices = _bucketed(
         OutcomeNotice.objects.filter(_in("published_at", period), corrects__isnull=True), "area_path", scope, buckets

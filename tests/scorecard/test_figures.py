@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from civic.models import Organisation, ResidencyVerification
+from civic.models import Organisation, OutcomeNotice, ResidencyVerification
 from deliberation.models import BallotBox, Council, Minutes, Participation, Session, SessionRecord
 from funding.models import (
     AwardObjection,
@@ -16,7 +16,6 @@ from funding.models import (
     Inspection,
     LedgerEntry,
     MicroProject,
-    OutcomeNotice,
     SatisfactionRating,
     SubsidyAward,
     SubsidyPolicy,

@@ -15,13 +15,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from civic.models import ResidencyVerification
+from civic.models import OutcomeNotice, ResidencyVerification
 from deliberation.models import AgendaItem, BallotBox, BallotOption, Council, Session, SessionRecord
 from funding.models import (
     Inspection,
     LedgerEntry,
     MicroProject,
-    OutcomeNotice,
     SatisfactionRating,
     SubsidyAward,
     SubsidyPolicy,

@@ -6,13 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic.errors import Conflict, InvalidInput
-from civic.models import Area
-from civic.services import audit_record, require_perm, timeline_record
+from ..errors import Conflict, InvalidInput
+from ..models import Area, OutcomeNotice
+from ..selectors import decision_for_key, notice_kinds, source_key_kind
+from ..text import clean_text
+from .audit import audit_record, timeline_record
+from .permissions import require_perm
 
-from ..models import NoticeKind, OutcomeNotice
-from ..selectors.notices import SOURCE_KEY, decision_for_key
-from .common import text
+__all__ = ["notice_publish"]
 
 SOURCE_URL_LIMIT = OutcomeNotice._meta.get_field("source_url").max_length
 EARLIEST_YEAR = 2000  # the earliest year a notice's decision can be dated
@@ -73,24 +74,25 @@ def notice_publish(
 ) -> OutcomeNotice:
     """Publish a notice of a decision taken in `area` (or below).
 
-    When `source_key` names a decision on the platform ("answer:12", "award:3", …), it must lie in the
-    area and be of the notice's kind, and its own record says when it was taken. A correction is a new
-    notice that names the one it corrects (same area); the corrected notice stays as it was.
+    When `source_key` names a decision on the platform ("answer:12", "award:3", …: the kinds the stages
+    registered), it must lie in the area and be of the notice's kind, and its own record says when it was
+    taken. A correction is a new notice that names the one it corrects (same area); the corrected notice
+    stays as it was.
     """
     require_perm(
-        actor, "funding.publish_notice", area, _("Only an official of this area or above can publish its notices.")
+        actor, "civic.publish_notice", area, _("Only an official of this area or above can publish its notices.")
     )
     now = timezone.now()
-    if kind not in NoticeKind.values:
+    if kind not in notice_kinds():
         raise InvalidInput("kind_unknown", _("Choose what kind of decision this notice is about."), field="kind")
-    title = text(title, "title", limit=120, required=True, message=_("Give the notice a title."))
-    body = text(body, "body", limit=10000, required=True, message=_("Write the text of the notice."))
+    title = clean_text(title, field="title", limit=120, required=True, message=_("Give the notice a title."))
+    body = clean_text(body, field="body", limit=10000, required=True, message=_("Write the text of the notice."))
     source_url = _source_url(source_url)
     decided_at = _decided_at(decided_at, now)
     source_key = (source_key or "").strip()
     if source_key:
-        match = SOURCE_KEY.match(source_key)
-        if match is None or match.group(1) != kind:
+        parsed = source_key_kind(source_key)
+        if parsed is None or parsed[0] != kind:
             raise InvalidInput(
                 "source_key_invalid", _("This source does not name a decision of that kind."), field="source_key"
             )

@@ -13,9 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .errors import DomainError, InvalidInput, NotAllowed
-from .forms import (
+from .. import selectors, services
+from ..errors import DomainError, InvalidInput, NotAllowed
+from ..forms import (
     AuditFilterForm,
     InviteForm,
     JoinForm,
@@ -29,7 +29,7 @@ from .forms import (
     apply_domain_error,
     notification_preferences_form,
 )
-from .models import (
+from ..models import (
     Area,
     AreaLevel,
     AreaRole,
@@ -43,9 +43,9 @@ from .models import (
     ResidencyVerification,
     VerificationStatus,
 )
-from .predicates import sees_person
-from .registry import NOTIFICATION_KINDS, moderation_adapter
-from .validators import as_pks
+from ..predicates import sees_person
+from ..registry import NOTIFICATION_KINDS, moderation_adapter
+from ..validators import as_pks
 
 User = get_user_model()
 
@@ -605,3 +605,6 @@ def audit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "civic/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+from .notices import notice_detail, notice_feed, notice_list, notice_new  # noqa: E402, F401

@@ -7,12 +7,10 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from civic.api.utils import validated
-from civic.errors import InvalidInput, NotFound
-from civic.models import Area
-
 from .. import selectors, services
-from ..models import NoticeKind, OutcomeNotice
+from ..errors import InvalidInput, NotFound
+from ..models import Area, OutcomeNotice
+from .utils import validated
 
 # --- serializers ---------------------------------------------------------------------------------------
 
@@ -71,7 +69,7 @@ class OutcomeNoticeInputSerializer(serializers.Serializer):
     """A new notice. `source_key` names a decision on the platform ("answer:12", "session:3", "ballot:5",
     "award:7", "payment:9"); `corrects` is the id of a notice of the same area that this one corrects."""
 
-    kind = serializers.CharField(max_length=20, help_text=", ".join(NoticeKind.values))
+    kind = serializers.CharField(max_length=20, help_text=", ".join(selectors.notice_kinds()))
     title = serializers.CharField(allow_blank=True, trim_whitespace=False)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
     source_url = serializers.CharField(required=False, allow_blank=True, default="")
@@ -99,13 +97,13 @@ class UnpublishedDecisionSerializer(serializers.Serializer):
 
 def _kind(request) -> str | None:
     kind = request.query_params.get("kind") or None
-    if kind is not None and kind not in NoticeKind.values:
+    if kind is not None and kind not in selectors.notice_kinds():
         raise InvalidInput("kind_unknown", _("Unknown kind of notice."), field="kind")
     return kind
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("kind", str, enum=list(NoticeKind.values), description="Only notices of this kind")]
+    parameters=[OpenApiParameter("kind", str, enum=selectors.notice_kinds(), description="Only notices of this kind")]
 )
 class AreaNoticeListView(generics.ListAPIView):
     """Notices of an area and every area under it, newest first (paginated).
@@ -180,7 +178,7 @@ class UnpublishedDecisionsView(APIView):
         area = get_object_or_404(Area, code=code)
         services.require_perm(
             request.user,
-            "funding.publish_notice",
+            "civic.publish_notice",
             area,
             _("Only an official of this area or above can see what waits to be published."),
         )

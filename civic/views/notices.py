@@ -14,12 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic.errors import DomainError
-from civic.forms import apply_domain_error
-from civic.models import Area
-
 from .. import selectors, services
-from ..models import NoticeKind, OutcomeNotice
+from ..errors import DomainError, InvalidInput
+from ..forms import submit
+from ..models import Area, OutcomeNotice
+from ..registry import NOTICE_OTHER, notice_kind_choices
 
 PER_PAGE = 20
 FEED_ITEMS = 30
@@ -29,7 +28,7 @@ HIDDEN_FIELDS = ("source_key", "corrects")
 class NoticeForm(forms.Form):
     """A new notice; opened from a waiting decision, its source fields come filled in."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Kind of decision"), choices=NoticeKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of decision"), choices=notice_kind_choices)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
     body = forms.CharField(
         label=gettext_lazy("Text of the notice"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8})
@@ -69,7 +68,7 @@ class NoticeForm(forms.Form):
                 "source_key": corrected.source_key,
                 "corrects": corrected.pk,
             }
-        return {"kind": NoticeKind.OTHER}
+        return {"kind": NOTICE_OTHER}
 
 
 def _short_title(title: str) -> str:
@@ -78,7 +77,7 @@ def _short_title(title: str) -> str:
 
 def _kind(request) -> str | None:
     kind = request.GET.get("kind") or None
-    return kind if kind in NoticeKind.values else None
+    return kind if kind in selectors.notice_kinds() else None
 
 
 def notice_list(request, code):
@@ -87,16 +86,16 @@ def notice_list(request, code):
     kind = _kind(request)
     page = Paginator(selectors.notices_for_area(area, kind=kind), PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.published_within_deadline(page.object_list)
-    can_publish = request.user.has_perm("funding.publish_notice", area)
+    can_publish = request.user.has_perm("civic.publish_notice", area)
     waiting = selectors.unpublished_decisions(area) if can_publish else None
     return render(
         request,
-        "funding/notices/list.html",
+        "civic/notices/list.html",
         {
             "area": area,
             "page": page,
             "kind": kind,
-            "kinds": NoticeKind.choices,
+            "kinds": notice_kind_choices(),
             "query": urlencode({"kind": kind}) if kind else "",
             "can_publish": can_publish,
             "waiting": waiting,
@@ -112,7 +111,7 @@ def notice_new(request, code):
         return redirect_to_login(request.get_full_path())
     services.require_perm(
         request.user,
-        "funding.publish_notice",
+        "civic.publish_notice",
         area,
         _("Only an official of this area or above can publish its notices."),
     )
@@ -126,34 +125,33 @@ def notice_new(request, code):
     form = NoticeForm(
         request.POST if request.method == "POST" else None, initial=NoticeForm.initial_for(decision, corrected)
     )
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+
+    def publish(data):
         if data["corrects"] and corrected is None:
-            form.add_error(None, _("The notice to correct was not found in this area."))
-        else:
-            try:
-                notice = services.notice_publish(
-                    actor=request.user,
-                    area=area,
-                    kind=data["kind"],
-                    title=data["title"],
-                    body=data["body"],
-                    source_url=data["source_url"],
-                    source_key=data["source_key"],
-                    decided_at=data["decided_at"],
-                    corrects=corrected,
-                )
-            except DomainError as error:
-                if error.field in HIDDEN_FIELDS:  # shown above the form: a hidden field shows no error
-                    form.add_error(None, str(error.message))
-                else:
-                    apply_domain_error(form, error)
-            else:
-                messages.success(request, _("The notice is published."))
-                return redirect(notice)
+            raise InvalidInput("corrects_unknown", _("The notice to correct was not found in this area."))
+        try:
+            return services.notice_publish(
+                actor=request.user,
+                area=area,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                source_url=data["source_url"],
+                source_key=data["source_key"],
+                decided_at=data["decided_at"],
+                corrects=corrected,
+            )
+        except DomainError as error:
+            if error.field in HIDDEN_FIELDS:  # shown above the form: a hidden field shows no error
+                error.field = None
+            raise
+
+    if published := submit(form, publish):
+        messages.success(request, _("The notice is published."))
+        return redirect(published.value)
     return render(
         request,
-        "funding/notices/new.html",
+        "civic/notices/new.html",
         {
             "area": area,
             "form": form,
@@ -172,12 +170,12 @@ def notice_detail(request, pk):
     corrections = list(notice.corrections.all())
     return render(
         request,
-        "funding/notices/detail.html",
+        "civic/notices/detail.html",
         {
             "notice": notice,
             "area": notice.area,
             "corrections": corrections,
-            "can_correct": not corrections and request.user.has_perm("funding.publish_notice", notice.area),
+            "can_correct": not corrections and request.user.has_perm("civic.publish_notice", notice.area),
         },
     )
 
