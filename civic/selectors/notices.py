@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from ..models import Area, OutcomeNotice
 from ..registry import NOTICE_DEADLINES, NOTICE_KINDS
@@ -52,7 +53,7 @@ class Decision:
     overdue: bool = False
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> str | Promise:  # a lazy translation
         return NOTICE_KINDS[self.kind].label
 
     @property
@@ -143,8 +144,10 @@ def decision_for_key(source_key: str, area: Area | None = None, now=None) -> Dec
     if parsed is None:
         return None
     kind, pk = parsed
-    decisions = NOTICE_KINDS[kind].decisions(area.path if area else "/", pk=pk, unpublished=False)
-    decision = next(iter(decisions), None)
+    source = NOTICE_KINDS[kind].decisions
+    if source is None:
+        return None
+    decision = next(iter(source(area.path if area else "/", pk=pk, unpublished=False)), None)
     if decision is None:
         return None
     now = now or timezone.now()

@@ -1,6 +1,6 @@
 """Outcome notices (公告): an official publishes what was decided; a published notice is never changed."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +15,7 @@ from .permissions import require_perm
 
 __all__ = ["notice_publish"]
 
-SOURCE_URL_LIMIT = OutcomeNotice._meta.get_field("source_url").max_length
+SOURCE_URL_LIMIT = OutcomeNotice._meta.get_field("source_url").max_length or 300
 EARLIEST_YEAR = 2000  # the earliest year a notice's decision can be dated
 
 
@@ -52,7 +52,7 @@ def _decided_at(value, now) -> datetime:
             _("Enter a date from %(year)s on.") % {"year": EARLIEST_YEAR},
             field="decided_at",
         )
-    if value > now + timezone.timedelta(minutes=1):
+    if value > now + timedelta(minutes=1):
         raise InvalidInput(
             "decided_in_future", _("A decision cannot be published before it is taken."), field="decided_at"
         )
