@@ -419,6 +419,17 @@ def test_the_ledger_dataset_is_the_public_ledger_export(client, odworld):
     assert amounts == ["36000.00", "-36000.00"]
 
 
+@pytest.mark.parametrize("name", DATASETS)
+def test_each_row_has_exactly_the_declared_fields_in_order(odworld, name):
+    d = opendata.DATASETS[name]
+    assert len(set(d.field_names)) == len(d.field_names)  # each column declared once
+    rows = list(d.rows(None, "https://example.org"))
+    assert rows, name
+    assert all(list(row) == d.field_names for row in rows), name
+    page = d.format_rows(d.queryset(None)[:5], "https://example.org")  # the API's pages
+    assert page and all(list(row) == d.field_names for row in page), name
+
+
 # --- documentation ---------------------------------------------------------------------------------------------
 
 
