@@ -2,9 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from funding.selectors import entries_for_export
-from funding.views.ledger import EXPORT_FIELDS
-from funding.views.ledger import export_row as ledger_export_row
+from funding.selectors.ledger import EXPORT_FIELDS, entries_for_export
+from funding.selectors.ledger import export_row as ledger_export_row
 
 from .core import Dataset, Field
 
