@@ -51,7 +51,7 @@ from .models import (
 )
 from .predicates import forget_roles
 from .registry import NOTIFICATION_KINDS, moderation_adapter
-from .uploads import check_proof
+from .uploads import accept_upload
 from .validators import validate_credit_code
 
 User = get_user_model()
@@ -468,8 +468,7 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
     address = " ".join((address or "").split())
     if len(address) < 4:
         raise InvalidInput("address_missing", _("Please enter your address (building, unit, room)."), field="address")
-    if proof is not None:
-        check_proof(proof)
+    clean_proof = accept_upload(proof, field="proof") if proof is not None else None
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise one person's requests
     now = timezone.now()
     _expire_stale_verifications(user, now)
@@ -486,8 +485,8 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
             "verification_active",
             _("You already have a verification waiting or in force. To move, withdraw it first."),
         ) from error
-    if proof is not None:
-        verification.proof.save(proof.name.rsplit("/", 1)[-1][-80:], proof, save=True)
+    if clean_proof is not None:
+        verification.proof.save(clean_proof.file.name, clean_proof.file, save=True)
     audit_record(actor=user, action="verification.requested", obj=verification, area=cell)
     deciders = (
         User.objects.filter(

@@ -12,8 +12,8 @@ from civic.errors import DomainError, NotAllowed
 from civic.models import Area
 from civic.validators import as_pks
 
-from . import selectors, services
-from .models import Council, Minutes, Session
+from .. import selectors, services
+from ..models import Council, Minutes, Session
 
 User = get_user_model()
 
@@ -162,7 +162,7 @@ def council_new(request):
             error = exc.message
         else:
             return redirect("council-detail", pk=council.pk)
-    from .models import RulePreset
+    from ..models import RulePreset
 
     return render(
         request, "deliberation/council_new.html", {"area": area, "error": error, "presets": RulePreset.choices}
