@@ -1,4 +1,4 @@
-"""Small helpers shared by the counting: shares, money, buckets of areas and the period's bounds."""
+"""Small helpers shared by the counting: shares, buckets of areas and the period's bounds."""
 
 from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
@@ -7,17 +7,13 @@ from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
 from ..period import Period
-from .definitions import FEN, SHARE
+from .definitions import SHARE
 
 
 def ratio(numerator, denominator) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(SHARE, ROUND_HALF_UP)
-
-
-def rounded_money(value) -> Decimal:
-    return (Decimal(value) if value is not None else Decimal(0)).quantize(FEN, ROUND_HALF_UP)
 
 
 def bucketed(queryset, field: str, scope: str, buckets: list[str]):

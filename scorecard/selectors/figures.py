@@ -5,11 +5,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from civic.models import Area
+from civic.money import as_amount
 from civic.workdays import working_days_between
 from funding.models import FundingSource
 
 from ..period import Period
-from .common import ratio, rounded_money
+from .common import ratio
 from .definitions import (
     ACTOR_KINDS,
     FEN,
@@ -45,7 +46,7 @@ def figures_of(n: dict) -> dict[str, dict]:
     s = n["sessions"]
     counted_sessions = s.get("opened", 0) + s.get("not_held", 0) + s.get("missed", 0)
     points = n["points"]
-    money = {source: rounded_money(n["cofunding"].get(source)) for source in FundingSource.values}
+    money = {source: as_amount(n["cofunding"].get(source)) for source in FundingSource.values}
     money_total = sum(money.values(), Decimal(0))
     organised_money = sum((money[source] for source in ORGANISED_SOURCES), Decimal(0))
     organised_proposals = sum(p.get(f"actor_{kind}", 0) for kind in ORGANISED_KINDS)
@@ -108,7 +109,7 @@ def funnel_of(n: dict) -> list[dict]:
 def _shared(n: dict) -> dict:
     p = n["proposals"]
     total = p.get("total", 0)
-    money = {source: rounded_money(n["cofunding"].get(source)) for source in FundingSource.values}
+    money = {source: as_amount(n["cofunding"].get(source)) for source in FundingSource.values}
     money_total = sum(money.values(), Decimal(0))
     return {
         "proposals_by_actor": [

@@ -3,11 +3,12 @@
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from civic.models import Area
+from civic.money import as_amount
 from funding.models import EntryKind, Inspection, InspectionResult, LedgerEntry, MicroProject, SatisfactionRating
 
 from ..period import year_period
 from .cards import scorecard
-from .common import in_period, ratio, rounded_money
+from .common import in_period, ratio
 from .definitions import PAYMENT_KINDS, SATISFIED
 
 
@@ -54,19 +55,19 @@ def yearly_report(area: Area | None, year: int) -> dict:
             "state": project.state,
             "completed_at": project.completed_at,
             "accepted_at": project.accepted_at,
-            "budget": rounded_money(project.budget),
-            "cost": rounded_money(project.verified_cost if project.verified_cost is not None else project.budget),
+            "budget": as_amount(project.budget),
+            "cost": as_amount(project.verified_cost if project.verified_cost is not None else project.budget),
             "verified": project.verified_cost is not None,
-            "award": rounded_money(money[project.pk]["award"]),
-            "paid": rounded_money(money[project.pk]["paid"]),
+            "award": as_amount(money[project.pk]["award"]),
+            "paid": as_amount(money[project.pk]["paid"]),
             "ratings": (rated := ratings.get(project.pk, unrated))["total"],
             "satisfaction": ratio(rated["satisfied"], rated["total"]),
         }
         for project in projects
     ]
     report["money"] = {
-        "awarded": rounded_money(sums["awarded"]),
-        "paid": rounded_money(sums["paid"]),
+        "awarded": as_amount(sums["awarded"]),
+        "paid": as_amount(sums["paid"]),
         "cofunding_by_source": report["shared"]["cofunding_by_source"],
     }
     report["year"] = year
