@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from civic.exports import spreadsheet_text
 from civic.models import Area
+from civic.money import as_amount
 
 CHUNK = 2000
 CENT = Decimal("0.01")
@@ -147,7 +148,9 @@ def format_value(kind: str, value):
     local offset (Asia/Shanghai), missing values as None."""
     if value is None or value == "":
         return "" if kind in ("text", "url") else None
-    if kind in ("money", "decimal"):
+    if kind == "money":
+        return value if isinstance(value, str) else str(as_amount(value))
+    if kind == "decimal":
         return value if isinstance(value, str) else _quantize(value, CENT)
     if kind == "share":
         return value if isinstance(value, str) else _quantize(value, TEN_THOUSANDTH)
