@@ -28,7 +28,7 @@ def session_group(session_id: int) -> str:
 @transaction.atomic
 def council_create(*, actor, area, name: str, preset: str = "nantang", overrides=None) -> Council:
     require_perm(
-        actor, "deliberation.manage_box", area, _("Only organisers and officials of this area can set up a council.")
+        actor, "deliberation.manage_council", area, _("Only organisers and officials of this area can set up a council.")
     )
     name = " ".join((name or "").split())
     if len(name) < 2:
@@ -45,7 +45,7 @@ def council_member_add(*, actor, council, user, organisation=None) -> CouncilMem
     """A seat for a verified resident of the area, or for the representative of an organisation serving it."""
     from civic.services import organisation_acting_for
 
-    require_perm(actor, "deliberation.manage_box", council.area)
+    require_perm(actor, "deliberation.manage_council", council.area)
     organisation = organisation_acting_for(user=user, organisation=organisation)
     if organisation is None and not is_eligible(user, council.area):
         raise InvalidInput(
@@ -69,7 +69,7 @@ def session_schedule(
 
     require_perm(
         actor,
-        "deliberation.manage_box",
+        "deliberation.manage_council",
         council.area,
         _("Only organisers and officials of this area can call a session."),
     )
@@ -223,7 +223,7 @@ def minutes_publish(*, actor, session, summary: str):
     from ..models import Minutes
 
     session = Session.objects.select_for_update(of=("self",)).select_related("council__area").get(pk=session.pk)
-    if actor.pk != session.chair_id and not actor.has_perm("deliberation.manage_box", session.council.area):
+    if actor.pk != session.chair_id and not actor.has_perm("deliberation.manage_council", session.council.area):
         raise NotAllowed("not_allowed", _("Only the chair or the area's organisers can publish the minutes."))
     if session.phase not in ("closed", "not_held"):
         raise Conflict("session_not_over", _("Minutes are published after the session has ended."))
@@ -253,5 +253,5 @@ def can_watch(user, session: Session) -> bool:
     return (
         user.pk == session.chair_id
         or session.council.members.filter(user=user).exists()
-        or user.has_perm("deliberation.manage_box", session.council.area)
+        or user.has_perm("deliberation.manage_council", session.council.area)
     )
