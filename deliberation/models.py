@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,7 @@ class BallotBox(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"/ballots/{self.pk}/"
+        return reverse("ballot-detail", args=[self.pk])
 
     def phase(self, now=None) -> str:
         """draft, upcoming, open, closed (waiting for the count) or tallied — judged from the clock."""
