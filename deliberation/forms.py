@@ -3,8 +3,20 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from civic.forms import AmountField
+from civic.models import Area
 
 from .models import BoxKind, BudgetRule, Threshold
+
+
+class AreaPickForm(forms.Form):
+    """The area named by its code in the address or the posted form (`?area=7701001`)."""
+
+    area = forms.ModelChoiceField(queryset=Area.objects.all(), to_field_name="code")
+
+    @classmethod
+    def area_in(cls, data) -> Area | None:
+        form = cls(data)
+        return form.cleaned_data["area"] if form.is_valid() else None
 
 
 class BoxForm(forms.Form):

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civic.forms import submit
-from civic.models import Area
 from civic.money import format_yuan
 from civic.selectors import areas_for_roles
 from civic.services import require_perm
 
 from .. import selectors, services
-from ..forms import BallotForm, BoxForm, CloseForm, OptionForm, PaperBatchForm, ScheduleForm
+from ..forms import AreaPickForm, BallotForm, BoxForm, CloseForm, OptionForm, PaperBatchForm, ScheduleForm
 from ..models import BallotBox, BoxKind, BoxState, Participation
 
 
@@ -34,7 +33,7 @@ def _box(request, pk) -> BallotBox:
 
 def ballot_list(request):
     boxes = selectors.visible_boxes(request.user)
-    area = Area.objects.filter(code=request.GET.get("area", "")).first()
+    area = AreaPickForm.area_in(request.GET)
     if area is not None:
         boxes = boxes.filter(area_path__startswith=area.path)
     page = Paginator(boxes.order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
@@ -164,7 +163,7 @@ def export_pb(request, pk):
 
 @login_required
 def ballot_new(request):
-    area = Area.objects.filter(code=request.GET.get("area") or request.POST.get("area") or "").first()
+    area = AreaPickForm.area_in(request.POST if request.method == "POST" else request.GET)
     if area is None:
         areas = areas_for_roles(request.user, {"official", "organiser"}).exclude(level="grid").order_by("path")
         return render(request, "deliberation/choose_area.html", {"areas": areas})
