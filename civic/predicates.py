@@ -9,7 +9,7 @@ import rules
 from .models import AreaRoleKind, MembershipRole
 
 
-def _roles(user) -> list[tuple[str, str]]:
+def area_roles_of(user) -> list[tuple[str, str]]:
     """(role, area path) pairs of the user, cached on the user object."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -24,11 +24,11 @@ def covers(user, role: str, area) -> bool:
     """True if `user` holds `role` in `area` or in an area above it."""
     if area is None:
         return False
-    return any(r == role and area.path.startswith(path) for r, path in _roles(user))
+    return any(r == role and area.path.startswith(path) for r, path in area_roles_of(user))
 
 
 def holds_role_anywhere(user, role: str) -> bool:
-    return any(r == role for r, _path in _roles(user))
+    return any(r == role for r, _path in area_roles_of(user))
 
 
 def forget_roles(user) -> None:

@@ -22,14 +22,14 @@ from .models import (
     User,
     VerificationStatus,
 )
-from .predicates import _roles
+from .predicates import area_roles_of
 from .registry import TIMELINE_VERBS
 
 
-def _covered_by(user, roles, lookup: str) -> Q | None:
+def covered_by(user, roles, lookup: str) -> Q | None:
     """A filter for rows whose area (at `lookup`, a path) lies under an area where `user` holds one of
     `roles`; None when they hold none of them."""
-    paths = [path for role, path in _roles(user) if role in roles]
+    paths = [path for role, path in area_roles_of(user) if role in roles]
     if not paths:
         return None
     condition = Q()
@@ -80,7 +80,7 @@ def areas_for_roles(user, roles: set[str]) -> QuerySet[Area]:
     """Every area where `user` holds one of `roles`, directly or through an area above (all for an admin)."""
     if user.is_superuser:
         return Area.objects.all()
-    condition = _covered_by(user, roles, "path")
+    condition = covered_by(user, roles, "path")
     return Area.objects.none() if condition is None else Area.objects.filter(condition)
 
 
@@ -135,7 +135,7 @@ def verification_queue(user, *, status: str = VerificationStatus.PENDING) -> Que
     """Requests in the areas where `user` is organiser or official (all of them for an administrator)."""
     queryset = ResidencyVerification.objects.filter(status=status).select_related("user", "cell__parent", "decided_by")
     if not user.is_superuser:
-        condition = _covered_by(user, {AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL}, "cell__path")
+        condition = covered_by(user, {AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL}, "cell__path")
         if condition is None:
             return queryset.none()
         queryset = queryset.filter(condition).exclude(user=user)
@@ -251,7 +251,7 @@ def moderation_queue(user, *, decided: bool = False) -> QuerySet[ModerationCase]
         "content_type", "area", "author", "decided_by"
     )
     if not user.is_superuser:
-        condition = _covered_by(user, {AreaRoleKind.MODERATOR}, "area__path")
+        condition = covered_by(user, {AreaRoleKind.MODERATOR}, "area__path")
         if condition is None:
             return queryset.none()
         queryset = queryset.filter(condition)
@@ -262,7 +262,7 @@ def audit_entries(user, *, action: str = "", actor_email: str = "", area: Area |
     """Audit entries an official may browse: those of their areas (everything for an administrator)."""
     queryset = AuditEntry.objects.select_related("actor", "acting_for", "area", "content_type")
     if not user.is_superuser:
-        condition = _covered_by(user, {AreaRoleKind.OFFICIAL}, "area_path")
+        condition = covered_by(user, {AreaRoleKind.OFFICIAL}, "area_path")
         if condition is None:
             return queryset.none()
         queryset = queryset.filter(condition)
