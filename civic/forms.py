@@ -139,7 +139,10 @@ class OrganisationForm(forms.Form):
         ),
     )
     description = forms.CharField(
-        label=_("What the organisation does"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What the organisation does"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     areas = forms.TypedMultipleChoiceField(
         label=_("Areas served"),

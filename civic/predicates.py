@@ -118,3 +118,40 @@ def sees_person(user, person):
 @rules.predicate
 def is_active_person(user):
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def is_self(user, person):
+    return getattr(user, "pk", None) is not None and person is not None and user.pk == person.pk
+
+
+@rules.predicate
+def is_hidden_organisation(user, organisation):
+    return bool(organisation.is_hidden)
+
+
+@rules.predicate
+def is_invited_person(user, request):
+    """The person an organisation's invitation is addressed to."""
+    return request.kind == "invitation" and request.user_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def represents_requested_organisation(user, request):
+    """A representative of the organisation someone asks to join."""
+    return request.kind == "join" and is_representative(user, request.organisation)
+
+
+@rules.predicate
+def sent_organisation_request(user, request):
+    return request.created_by_id is not None and request.created_by_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_own_membership(user, membership):
+    return membership.user_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def represents_membership_organisation(user, membership):
+    return is_representative(user, membership.organisation)

@@ -17,12 +17,18 @@ from ..models import (
     OrganisationRequestKind,
     OrganisationRequestStatus,
 )
+from ..predicates import is_representative
+from ..text import clean_text
 from ..validators import validate_credit_code
 from .audit import audit_record, timeline_record
 from .notifications import notify
 from .permissions import require_perm
 
 User = get_user_model()
+
+ORGANISATION_NAME_MAX = 120
+ORGANISATION_DESCRIPTION_MAX = 5000
+REQUEST_MESSAGE_MAX = 500
 
 
 def _clean_credit_code(kind: str, credit_code: str | None) -> str | None:
@@ -48,7 +54,8 @@ def organisation_create(
     *, name: str, kind: str, credit_code: str | None = None, description: str = "", areas=(), representative=None
 ) -> Organisation:
 
-    name = " ".join((name or "").split())
+    name = clean_text(name, field="name", limit=ORGANISATION_NAME_MAX, single_line=True)
+    description = clean_text(description, field="description", limit=ORGANISATION_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
     credit_code = _clean_credit_code(kind, credit_code)
@@ -60,7 +67,7 @@ def organisation_create(
     try:
         with transaction.atomic():  # the unique constraint settles two registrations at the same moment
             organisation = Organisation.objects.create(
-                name=name[:120], kind=kind, credit_code=credit_code, description=(description or "").strip()
+                name=name, kind=kind, credit_code=credit_code, description=description
             )
     except IntegrityError:
         raise Conflict(
@@ -98,7 +105,8 @@ def organisation_update(*, actor, organisation, name: str, description: str, are
     require_perm(
         actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can edit it.")
     )
-    name = " ".join((name or "").split())
+    name = clean_text(name, field="name", limit=ORGANISATION_NAME_MAX, single_line=True)
+    description = clean_text(description, field="description", limit=ORGANISATION_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
     areas = list(areas)
@@ -107,8 +115,8 @@ def organisation_update(*, actor, organisation, name: str, description: str, are
             "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
         )
     before = {"name": organisation.name, "areas": sorted(organisation.areas.values_list("code", flat=True))}
-    organisation.name = name[:120]
-    organisation.description = (description or "").strip()
+    organisation.name = name
+    organisation.description = description
     organisation.save(update_fields=["name", "description"])
     organisation.areas.set(areas)
     audit_record(
@@ -164,7 +172,7 @@ def organisation_acting_for(*, user, organisation) -> Organisation | None:
     """
     if organisation is None:
         return None
-    if not Membership.objects.filter(organisation=organisation, user=user, role=MembershipRole.REPRESENTATIVE).exists():
+    if not is_representative(user, organisation):  # the membership itself, not a permission an admin holds
         raise NotAllowed("not_representative", _("You can act only for organisations you represent."))
     if not organisation.confirmed_at:
         raise NotAllowed("organisation_unconfirmed", _("This organisation has not been confirmed by an official yet."))
@@ -175,8 +183,8 @@ def organisation_acting_for(*, user, organisation) -> Organisation | None:
 
 @transaction.atomic
 def organisation_request_join(*, user, organisation, message: str = "") -> OrganisationRequest:
-    if not user.is_active:
-        raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    require_perm(user, "civic.join_organisation")
+    message = clean_text(message, field="message", limit=REQUEST_MESSAGE_MAX)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise Conflict("already_member", _("You are already a member of this organisation."))
     try:
@@ -185,7 +193,7 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
                 organisation=organisation,
                 user=user,
                 kind=OrganisationRequestKind.JOIN,
-                message=(message or "").strip()[:500],
+                message=message,
                 created_by=user,
             )
     except IntegrityError as error:
@@ -245,13 +253,17 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
         raise Conflict("request_decided", _("This request has already been answered."))
     if request.kind == OrganisationRequestKind.JOIN:
         require_perm(
-            actor,
-            "civic.manage_organisation",
-            request.organisation,
-            _("Only the organisation's representatives can answer."),
+            actor, "civic.answer_join_request", request, _("Only the organisation's representatives can answer.")
         )
-    elif request.user_id != actor.pk:
-        raise NotAllowed("not_yours", _("Only the invited person can answer an invitation."))
+    else:
+        require_perm(
+            actor,
+            "civic.answer_invitation",
+            request,
+            _("Only the invited person can answer an invitation."),
+            code="not_yours",
+            personal=True,
+        )
     request.status = OrganisationRequestStatus.ACCEPTED if accept else OrganisationRequestStatus.DECLINED
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -288,8 +300,14 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
 @transaction.atomic
 def organisation_request_withdraw(*, actor, request: OrganisationRequest) -> OrganisationRequest:
     request = OrganisationRequest.objects.select_for_update().get(pk=request.pk)
-    if request.created_by_id != actor.pk:
-        raise NotAllowed("not_yours", _("Only whoever sent a request can withdraw it."))
+    require_perm(
+        actor,
+        "civic.withdraw_organisation_request",
+        request,
+        _("Only whoever sent a request can withdraw it."),
+        code="not_yours",
+        personal=True,
+    )
     if request.status != OrganisationRequestStatus.PENDING:
         raise Conflict("request_decided", _("This request has already been answered."))
     request.status = OrganisationRequestStatus.WITHDRAWN
@@ -306,13 +324,9 @@ def membership_remove(*, actor, membership: Membership) -> None:
     if membership is None:  # removed by someone else a moment ago
         raise NotFound("membership_gone", _("This person is no longer a member."))
     organisation = membership.organisation
-    if membership.user_id != actor.pk:
-        require_perm(
-            actor,
-            "civic.manage_organisation",
-            organisation,
-            _("Only the organisation's representatives can remove members."),
-        )
+    require_perm(
+        actor, "civic.remove_membership", membership, _("Only the organisation's representatives can remove members.")
+    )
     if membership.role == MembershipRole.REPRESENTATIVE:
         others = (
             Membership.objects.select_for_update()

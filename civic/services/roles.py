@@ -11,9 +11,12 @@ from ..models import (
     AreaRoleKind,
 )
 from ..predicates import forget_roles
+from ..text import clean_text
 from .audit import audit_record, timeline_record
 from .notifications import notify
 from .permissions import require_perm
+
+REASON_MAX = 500
 
 
 @transaction.atomic
@@ -47,7 +50,7 @@ def area_role_grant(*, actor, user, area: Area, role: str) -> AreaRole:
 
 @transaction.atomic
 def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX)
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
     area_role = AreaRole.objects.select_for_update().select_related("user", "area").filter(pk=area_role.pk).first()

@@ -23,6 +23,7 @@ from ..models import (
     OrganisationKind,
     OrganisationRequest,
 )
+from ..predicates import is_member
 from .shared import back, require_page_perm
 
 
@@ -64,10 +65,8 @@ def organisation_register(request):
 def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), pk=pk)
     user = request.user
-    is_rep = user.has_perm("civic.manage_organisation", organisation)
-    if organisation.is_hidden and not is_rep:
+    if not user.has_perm("civic.view_organisation", organisation):
         raise Http404
-    is_member = user.is_authenticated and organisation.memberships.filter(user=user).exists()
     return render(
         request,
         "civic/organisation_detail.html",
@@ -76,8 +75,8 @@ def organisation_detail(request, pk):
             "representatives": selectors.organisation_representatives(organisation),
             "member_count": organisation.memberships.count(),
             "timeline": selectors.timeline_for_organisation(organisation),
-            "is_representative": is_rep,
-            "is_member": is_member,
+            "is_representative": user.has_perm("civic.manage_organisation", organisation),
+            "is_member": is_member(user, organisation),
             "has_pending_request": user.is_authenticated
             and organisation.requests.filter(user=user, status="pending").exists(),
             "can_confirm": not organisation.confirmed_at and user.has_perm("civic.confirm_organisation", organisation),
