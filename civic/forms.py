@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import DomainError
 from .models import Area, AreaLevel, AreaRoleKind, DeliveryChoice, MembershipRole, OrganisationKind, ReportReason
 from .money import parse_amount
+from .validators import as_pks
 
 
 class SignupForm(AllauthSignupForm):
@@ -47,6 +48,7 @@ class Submission:
 
     ok: bool
     value: Any = None
+    error: DomainError | None = None  # the service's refusal, for a button with no form page to show it on
 
     def __bool__(self) -> bool:
         return self.ok
@@ -62,7 +64,7 @@ def submit(form: forms.Form, action: Callable[[dict], Any]) -> Submission:
         return Submission(True, action(form.cleaned_data))
     except DomainError as error:
         apply_domain_error(form, error)
-        return Submission(False)
+        return Submission(False, error=error)
 
 
 class AmountField(forms.CharField):
@@ -158,7 +160,7 @@ class OrganisationForm(forms.Form):
             del self.fields["kind"]
             del self.fields["credit_code"]
 
-    def selected_areas(self):
+    def clean_areas(self):
         return list(Area.objects.filter(pk__in=self.cleaned_data["areas"]))
 
 
@@ -219,3 +221,49 @@ def notification_preferences_form(kinds, current, data=None):
             label=label, choices=DeliveryChoice.choices, initial=current.get(key, default), widget=forms.RadioSelect
         )
     return form
+
+
+class ButtonForm(forms.Form):
+    """A button that sends nothing but itself (confirm, withdraw, remove): the action is in the address."""
+
+
+class VerificationDecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject")), ("revoke", _("Revoke"))])
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("reject", "revoke") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give a reason."))
+        return data
+
+
+class RequestAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline")), ("withdraw", _("Withdraw"))]
+    )
+
+
+class CloseAccountForm(forms.Form):
+    confirm = forms.ChoiceField(choices=[("yes", _("Yes, close my account"))])
+
+
+class PkListField(forms.Field):
+    """Several primary keys sent under one name (check boxes); anything that is not one is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return as_pks(value or [])
+
+
+class MarkReadForm(forms.Form):
+    id = PkListField(required=False)
+
+
+class AreaCodeForm(forms.Form):
+    """An area code sent in a link or a form (`?area=…`, `cell`)."""
+
+    code = forms.CharField(max_length=32)

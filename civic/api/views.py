@@ -184,11 +184,7 @@ class AreaRolesView(APIView):
         area = get_object_or_404(Area, code=code)
         data = validated(s.RoleGrantSerializer, request)
         services.require_perm(request.user, "civic.grant_role", area)
-        person = User.objects.filter(email__iexact=data["email"], is_active=True).first()
-        if person is None:
-            raise NotFound(
-                "person_unknown", _("Nobody with this e-mail address is registered on the platform."), field="email"
-            )
+        person = selectors.active_person_by_email(data["email"])
         role = services.area_role_grant(actor=request.user, user=person, area=area, role=data["role"])
         return Response(s.AreaRoleSerializer(role).data, status=status.HTTP_201_CREATED)
 

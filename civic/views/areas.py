@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..errors import DomainError
 from ..forms import (
     ReasonForm,
     RoleGrantForm,
-    apply_domain_error,
+    submit,
 )
 from ..models import (
     Area,
@@ -69,18 +68,14 @@ def area_roles(request, code):
     area = get_object_or_404(Area, code=code)
     require_page_perm(request, "civic.grant_role", area)
     form = RoleGrantForm(request.POST if request.method == "POST" and "grant" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-        if person is None:
-            form.add_error("email", _("Nobody with this e-mail address is registered on the platform."))
-        else:
-            try:
-                services.area_role_grant(actor=request.user, user=person, area=area, role=form.cleaned_data["role"])
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("%(person)s now holds the role.") % {"person": person.public_name})
-                return redirect("area-roles", code=area.code)
+    if done := submit(
+        form,
+        lambda data: services.area_role_grant(
+            actor=request.user, user=selectors.active_person_by_email(data["email"]), area=area, role=data["role"]
+        ),
+    ):
+        messages.success(request, _("%(person)s now holds the role.") % {"person": done.value.user.public_name})
+        return redirect("area-roles", code=area.code)
     return render(
         request,
         "civic/area_roles.html",
@@ -97,10 +92,14 @@ def area_roles(request, code):
 @require_POST
 def area_role_revoke(request, pk):
     area_role = get_object_or_404(AreaRole.objects.select_related("area"), pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
+    done = submit(
+        ReasonForm(request.POST),
+        lambda data: services.area_role_revoke(actor=request.user, area_role=area_role, reason=data["reason"]),
+    )
+    if done.error:
+        raise done.error
+    if done:
+        messages.success(request, _("The role was taken back."))
+    else:
         messages.error(request, _("Please give a reason."))
-        return redirect("area-roles", code=area_role.area.code)
-    services.area_role_revoke(actor=request.user, area_role=area_role, reason=form.cleaned_data["reason"])
-    messages.success(request, _("The role was taken back."))
     return redirect("area-roles", code=area_role.area.code)

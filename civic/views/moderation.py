@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .. import selectors, services
-from ..errors import DomainError
 from ..forms import (
     ModerationDecisionForm,
     ReportForm,
-    apply_domain_error,
+    submit,
 )
 from ..models import (
     ModerationCase,
@@ -39,14 +38,11 @@ def report_content(request, type_label, pk):
     obj = _reported_object(type_label, pk)
     adapter = moderation_adapter(type(obj))
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.content_report(reporter=request.user, obj=obj, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Thank you. The moderators will look at it."))
-            return redirect(adapter.url(obj))
+    if request.method == "POST" and submit(
+        form, lambda data: services.content_report(reporter=request.user, obj=obj, **data)
+    ):
+        messages.success(request, _("Thank you. The moderators will look at it."))
+        return redirect(adapter.url(obj))
     return render(
         request, "civic/report_form.html", {"form": form, "excerpt": adapter.excerpt(obj), "back": adapter.url(obj)}
     )
@@ -65,19 +61,14 @@ def moderation_case(request, pk):
     case = get_object_or_404(ModerationCase.objects.select_related("area", "author", "content_type"), pk=pk)
     require_page_perm(request, "civic.decide_case", case)
     form = ModerationDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.moderation_decide(
-                actor=request.user,
-                case=case,
-                hide=form.cleaned_data["decision"] == "hide",
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Decision recorded; the author has been told."))
-            return redirect("moderation-queue")
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.moderation_decide(
+            actor=request.user, case=case, hide=data["decision"] == "hide", reason=data["reason"]
+        ),
+    ):
+        messages.success(request, _("Decision recorded; the author has been told."))
+        return redirect("moderation-queue")
     obj = case.content_object
     adapter = moderation_adapter(type(obj)) if obj is not None else None
     return render(

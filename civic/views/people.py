@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .. import selectors, services
-from ..errors import DomainError
 from ..forms import (
+    CloseAccountForm,
     ProfileForm,
-    apply_domain_error,
+    submit,
 )
 from ..models import (
     AreaRole,
@@ -49,24 +49,24 @@ def me_edit(request):
         "bio": user.bio,
     }
     form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(user=user, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Your profile is saved."))
-            return redirect("me")
+    if request.method == "POST" and submit(form, lambda data: services.profile_update(user=user, **data)):
+        messages.success(request, _("Your profile is saved."))
+        return redirect("me")
     return render(request, "civic/me_edit.html", {"form": form})
 
 
 @login_required
 def me_deactivate(request):
     if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
+        done = submit(
+            CloseAccountForm(request.POST),
+            lambda data: services.user_deactivate(user=request.user, actor=request.user),
+        )
+        if done.error:
+            raise done.error
+        if not done:
             messages.error(request, _("Tick the box to confirm that you want to close your account."))
             return redirect("me-deactivate")
-        services.user_deactivate(user=request.user, actor=request.user)
         logout(request)
         messages.success(request, _("Your account is closed and your personal data removed."))
         return redirect("home")

@@ -4,6 +4,9 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from ..errors import DomainError, InvalidInput
+from ..forms import AreaCodeForm, Submission
+from ..models import Area
 from ..services import require_perm
 
 
@@ -18,3 +21,22 @@ def back(request, fallback: str):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = fallback
     return redirect(target)
+
+
+def refuse_unless(done: Submission, form, refusal: DomainError | None = None) -> None:
+    """For a button (no form page to show a refusal on): the service's DomainError, or `refusal` (else the
+    form's first error) for an invalid form, goes the one HTML path for refusals (DomainErrorMiddleware)."""
+    if done:
+        return
+    if done.error is not None:
+        raise done.error
+    if refusal is not None:
+        raise refusal
+    first = next(iter(form.errors.values()), [_("Please check what you entered.")])[0]
+    raise InvalidInput("form_invalid", first)
+
+
+def area_named(code) -> Area | None:
+    """The area with the code a visitor sent (checked by a form first), or None."""
+    form = AreaCodeForm({"code": code or ""})
+    return Area.objects.filter(code=form.cleaned_data["code"]).first() if form.is_valid() else None

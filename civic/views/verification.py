@@ -7,46 +7,40 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..errors import DomainError
 from ..forms import (
+    ButtonForm,
     ReasonForm,
+    VerificationDecisionForm,
     VerificationForm,
-    apply_domain_error,
+    submit,
 )
 from ..models import (
-    Area,
     AreaLevel,
     ResidencyVerification,
     VerificationStatus,
 )
-from .shared import back, require_page_perm
+from .shared import area_named, back, require_page_perm
 
 
 @login_required
 def verification_request(request):
     """Pick the grid cell step by step (district → … → grid cell), then give the address."""
-    chosen = None
-    if code := request.GET.get("area") or request.POST.get("cell"):
-        chosen = Area.objects.filter(code=code).first()
+    chosen = area_named(request.GET.get("area") or request.POST.get("cell"))
     if chosen is not None and chosen.level == AreaLevel.GRID:
         form = VerificationForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.verification_request(
-                    user=request.user,
-                    cell=chosen,
-                    address=form.cleaned_data["address"],
-                    proof=form.cleaned_data.get("proof"),
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("Your request is sent. The organisers of your community will review it."))
-                return redirect("me")
+        if request.method == "POST" and submit(
+            form,
+            lambda data: services.verification_request(
+                user=request.user, cell=chosen, address=data["address"], proof=data.get("proof")
+            ),
+        ):
+            messages.success(request, _("Your request is sent. The organisers of your community will review it."))
+            return redirect("me")
         return render(
             request,
             "civic/verification_request.html",
@@ -64,7 +58,12 @@ def verification_request(request):
 @require_POST
 def verification_withdraw(request, pk):
     verification = get_object_or_404(ResidencyVerification, pk=pk)
-    services.verification_withdraw(verification=verification, user=request.user)
+    done = submit(
+        ButtonForm(request.POST),
+        lambda data: services.verification_withdraw(verification=verification, user=request.user),
+    )
+    if done.error:
+        raise done.error
     messages.success(request, _("Your verification is withdrawn."))
     return redirect("me")
 
@@ -87,25 +86,27 @@ def verification_queue(request):
 @require_POST
 def verification_decide(request, pk):
     verification = get_object_or_404(ResidencyVerification, pk=pk)
-    action = request.POST.get("action")
-    if action == "approve":
-        services.verification_approve(verification=verification, actor=request.user)
-        messages.success(
-            request, _("Approved: %(person)s is now a verified resident.") % {"person": verification.user.public_name}
-        )
-    elif action in ("reject", "revoke"):
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Please give a reason."))
-            return back(request, "/verifications/")
-        service = services.verification_reject if action == "reject" else services.verification_revoke
-        service(verification=verification, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, _("Done. %(person)s has been told the reason.") % {"person": verification.user.public_name}
-        )
-    else:
+    form = VerificationDecisionForm(request.POST)
+
+    def decide(data):
+        if data["action"] == "approve":
+            return services.verification_approve(verification=verification, actor=request.user)
+        service = services.verification_reject if data["action"] == "reject" else services.verification_revoke
+        return service(verification=verification, actor=request.user, reason=data["reason"])
+
+    done = submit(form, decide)
+    if done.error:
+        raise done.error
+    person = verification.user.public_name
+    if done and form.cleaned_data["action"] == "approve":
+        messages.success(request, _("Approved: %(person)s is now a verified resident.") % {"person": person})
+    elif done:
+        messages.success(request, _("Done. %(person)s has been told the reason.") % {"person": person})
+    elif "action" in form.errors:
         messages.error(request, _("Unknown action."))
-    return back(request, "/verifications/")
+    else:
+        messages.error(request, _("Please give a reason."))
+    return back(request, reverse("verification-queue"))
 
 
 @login_required
