@@ -90,7 +90,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
                 title=gettext_lazy("Content reported in %(area)s"),
                 params={"area": case.area.name},
                 body=case.excerpt,
-                url=f"/moderation/{case.pk}/",
+                url=case.get_absolute_url(),
             )
     return report
 

@@ -1,14 +1,18 @@
 """Organisations: registration, confirmation, membership."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..models import (
+    Area,
     Membership,
     MembershipRole,
     Organisation,
@@ -18,6 +22,7 @@ from ..models import (
     OrganisationRequestStatus,
 )
 from ..predicates import is_representative
+from ..selectors import active_person_by_email
 from ..text import clean_text
 from ..validators import validate_credit_code
 from .audit import audit_record, timeline_record
@@ -51,7 +56,13 @@ def _clean_credit_code(kind: str, credit_code: str | None) -> str | None:
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, kind: str, credit_code: str | None = None, description: str = "", areas=(), representative=None
+    *,
+    name: str,
+    kind: str,
+    credit_code: str | None = None,
+    description: str = "",
+    areas: Iterable[Area] = (),
+    representative=None,
 ) -> Organisation:
 
     name = clean_text(name, field="name", limit=ORGANISATION_NAME_MAX, single_line=True)
@@ -59,8 +70,8 @@ def organisation_create(
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
     credit_code = _clean_credit_code(kind, credit_code)
-    areas = list(areas)
-    if not areas:
+    served = list(areas)
+    if not served:
         raise InvalidInput(
             "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
         )
@@ -75,23 +86,25 @@ def organisation_create(
             _("An organisation with this unified social credit code is already registered."),
             field="credit_code",
         ) from None
-    organisation.areas.set(areas)
+    organisation.areas.set(served)
     if representative is not None:
         Membership.objects.create(organisation=organisation, user=representative, role=MembershipRole.REPRESENTATIVE)
-    audit_record(actor=representative, action="organisation.registered", obj=organisation, area=areas[0])
+    audit_record(actor=representative, action="organisation.registered", obj=organisation, area=served[0])
     timeline_record(
         subject=organisation,
         verb="organisation.registered",
         params={"organisation": organisation.name},
         actor=representative,
         organisation=organisation,
-        area=areas[0],
+        area=served[0],
     )
     return organisation
 
 
 @transaction.atomic
-def organisation_register(*, actor, name, kind, credit_code=None, description="", areas=()) -> Organisation:
+def organisation_register(
+    *, actor, name: str, kind: str, credit_code: str | None = None, description: str = "", areas: Iterable[Area] = ()
+) -> Organisation:
     """A person registers an organisation and becomes its first representative; an official confirms it."""
     require_perm(actor, "civic.register_organisation")
     return organisation_create(
@@ -100,7 +113,9 @@ def organisation_register(*, actor, name, kind, credit_code=None, description=""
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation, name: str, description: str, areas) -> Organisation:
+def organisation_update(
+    *, actor, organisation: Organisation, name: str, description: str, areas: Iterable[Area]
+) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require_perm(
         actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can edit it.")
@@ -109,8 +124,8 @@ def organisation_update(*, actor, organisation, name: str, description: str, are
     description = clean_text(description, field="description", limit=ORGANISATION_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
-    areas = list(areas)
-    if not areas:
+    served = list(areas)
+    if not served:
         raise InvalidInput(
             "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
         )
@@ -118,14 +133,14 @@ def organisation_update(*, actor, organisation, name: str, description: str, are
     organisation.name = name
     organisation.description = description
     organisation.save(update_fields=["name", "description"])
-    organisation.areas.set(areas)
+    organisation.areas.set(served)
     audit_record(
         actor=actor,
         action="organisation.updated",
         obj=organisation,
         acting_for=organisation,
         before=before,
-        after={"name": organisation.name, "areas": sorted(a.code for a in areas)},
+        after={"name": organisation.name, "areas": sorted(a.code for a in served)},
     )
     return organisation
 
@@ -160,7 +175,7 @@ def organisation_confirm(*, actor, organisation) -> Organisation:
             kind="organisation.confirmed",
             title=gettext_lazy("%(organisation)s is confirmed and can now act on the platform"),
             params={"organisation": organisation.name},
-            url=f"/organisations/{organisation.pk}/",
+            url=organisation.get_absolute_url(),
         )
     return organisation
 
@@ -205,7 +220,7 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
             title=gettext_lazy("%(person)s asks to join %(organisation)s"),
             params={"person": user.public_name, "organisation": organisation.name},
             body=request.message,
-            url=f"/organisations/{organisation.pk}/members/",
+            url=reverse("organisation-members", kwargs={"pk": organisation.pk}),
         )
     return request
 
@@ -217,11 +232,7 @@ def organisation_invite(*, actor, organisation, email: str, role: str = Membersh
     )
     if role not in MembershipRole.values:
         raise InvalidInput("role_unknown", _("Unknown role."), field="role")
-    invitee = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if invitee is None:
-        raise NotFound(
-            "person_unknown", _("Nobody with this e-mail address is registered on the platform."), field="email"
-        )
+    invitee = active_person_by_email(email)
     if Membership.objects.filter(organisation=organisation, user=invitee).exists():
         raise Conflict("already_member", _("%(person)s is already a member.") % {"person": invitee.public_name})
     try:
@@ -241,7 +252,7 @@ def organisation_invite(*, actor, organisation, email: str, role: str = Membersh
         kind="organisation.request",
         title=gettext_lazy("%(organisation)s invites you to join as %(role)s"),
         params={"organisation": organisation.name, "role": MembershipRole(role).label},
-        url="/me/",
+        url=reverse("me"),
     )
     return request
 
@@ -292,7 +303,7 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
             else gettext_lazy("%(person)s: no membership of %(organisation)s")
         ),
         params={"person": request.user.public_name, "organisation": request.organisation.name},
-        url=f"/organisations/{request.organisation.pk}/",
+        url=request.organisation.get_absolute_url(),
     )
     return request
 

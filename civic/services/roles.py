@@ -43,7 +43,7 @@ def area_role_grant(*, actor, user, area: Area, role: str) -> AreaRole:
         kind="role.changed",
         title=gettext_lazy("You are now %(role)s of %(area)s"),
         params={"role": AreaRoleKind(role).label, "area": area.name},
-        url=f"/areas/{area.code}/",
+        url=area.get_absolute_url(),
     )
     return obj
 
@@ -83,5 +83,5 @@ def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
         title=gettext_lazy("You are no longer %(role)s of %(area)s"),
         params={"role": AreaRoleKind(role).label, "area": area.name},
         body=reason,
-        url=f"/areas/{area.code}/",
+        url=area.get_absolute_url(),
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,7 +81,7 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
             kind="verification.requested",
             title=gettext_lazy("%(person)s asks to be verified in %(cell)s"),
             params={"person": user.public_name, "cell": f"{cell.parent.name if cell.parent else ''}{cell.name}"},
-            url="/verifications/",
+            url=reverse("verification-queue"),
         )
     return verification
 
@@ -122,7 +123,7 @@ def verification_approve(*, verification, actor) -> ResidencyVerification:
             "cell": verification.cell.name,
             "area": verification.cell.parent.name if verification.cell.parent else verification.cell.name,
         },
-        url="/me/",
+        url=reverse("me"),
     )
     return verification
 
@@ -137,7 +138,13 @@ def _verification_ended(verification, actor, before: str, title) -> None:
         before={"status": before},
         after={"status": verification.status, "reason": verification.reason},
     )
-    notify(recipient=verification.user, kind="verification.decided", title=title, body=verification.reason, url="/me/")
+    notify(
+        recipient=verification.user,
+        kind="verification.decided",
+        title=title,
+        body=verification.reason,
+        url=reverse("me"),
+    )
 
 
 @transaction.atomic
