@@ -24,7 +24,7 @@ from ..models import (
     ResidencyVerification,
     VerificationStatus,
 )
-from .shared import area_named, back, require_page_perm
+from .shared import area_named, back, refuse_unless, require_page_perm
 
 
 @login_required
@@ -58,12 +58,10 @@ def verification_request(request):
 @require_POST
 def verification_withdraw(request, pk):
     verification = get_object_or_404(ResidencyVerification, pk=pk)
-    done = submit(
-        ButtonForm(request.POST),
-        lambda data: services.verification_withdraw(verification=verification, user=request.user),
+    form = ButtonForm(request.POST)
+    refuse_unless(
+        submit(form, lambda data: services.verification_withdraw(verification=verification, user=request.user)), form
     )
-    if done.error:
-        raise done.error
     messages.success(request, _("Your verification is withdrawn."))
     return redirect("me")
 
