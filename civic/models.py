@@ -62,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.public_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", kwargs={"pk": self.pk})
+
     @property
     def public_name(self) -> str:
         return self.display_name or _("Resident %(number)s") % {"number": self.pk}
@@ -119,6 +122,9 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("area-detail", kwargs={"code": self.code})
+
     def contains(self, other: "Area") -> bool:
         """True if `other` is this area or lies anywhere under it."""
         return other.path.startswith(self.path)
@@ -171,6 +177,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", kwargs={"pk": self.pk})
 
     @property
     def is_confirmed(self) -> bool:
@@ -377,6 +386,9 @@ class ModerationCase(models.Model):
 
     def __str__(self):
         return f"{self.content_type.name} #{self.object_id} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation-case", kwargs={"pk": self.pk})
 
     @property
     def needs_review(self) -> bool:

@@ -20,6 +20,8 @@ from ..forms import submit
 from ..models import Area, OutcomeNotice
 from ..registry import NOTICE_OTHER, notice_kind_choices
 
+__all__ = ["notice_detail", "notice_feed", "notice_list", "notice_new"]
+
 PER_PAGE = 20
 FEED_ITEMS = 30
 HIDDEN_FIELDS = ("source_key", "corrects")
