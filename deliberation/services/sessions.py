@@ -28,7 +28,10 @@ def session_group(session_id: int) -> str:
 @transaction.atomic
 def council_create(*, actor, area, name: str, preset: str = "nantang", overrides=None) -> Council:
     require_perm(
-        actor, "deliberation.manage_council", area, _("Only organisers and officials of this area can set up a council.")
+        actor,
+        "deliberation.manage_council",
+        area,
+        _("Only organisers and officials of this area can set up a council."),
     )
     name = " ".join((name or "").split())
     if len(name) < 2:
@@ -143,9 +146,10 @@ def session_command(*, user, session, command: dict, expected_seq: int | None = 
         now = time.time()
         clean = {k: v for k, v in command.items() if k not in ("actor", "now")}
         try:
-            state, events = procedure.apply(rules, state, {**clean, "actor": str(user.pk), "now": now})
+            applied = procedure.apply(rules, state, {**clean, "actor": str(user.pk), "now": now})
         except procedure.ProcedureError as error:
             raise Conflict(error.code, _translated(error)) from error
+        state, events = applied.state, applied.events
         seq = session.seq
         records = [
             SessionRecord(
@@ -214,7 +218,7 @@ def session_replay(session) -> procedure.State:
     members = [str(pk) for pk in session.council.members.values_list("user_id", flat=True)]
     state = procedure.new_session(members=members, chair=str(session.chair_id), items=[i.title for i in first])
     for record in session.records.filter(kind="command").order_by("seq", "id"):
-        state, _events = procedure.apply(rules, state, record.payload)
+        state = procedure.apply(rules, state, record.payload).state
     return state
 
 
