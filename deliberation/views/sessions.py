@@ -83,7 +83,7 @@ def _labels():
 
 def _session(request, pk) -> Session:
     session = get_object_or_404(Session.objects.select_related("council__area", "chair"), pk=pk)
-    if not services.can_watch(request.user, session):
+    if not request.user.has_perm("deliberation.watch_session", session):
         raise Http404
     return session
 
