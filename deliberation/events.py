@@ -89,10 +89,10 @@ def _fits(value: Any, kind: Kind) -> bool:
 def problems(event: Mapping[str, Any]) -> list[str]:
     """What is wrong with `event` against its schema (empty when it matches)."""
     kind = event.get("type")
-    schema = EVENTS.get(kind) if isinstance(kind, str) else None
-    if schema is None:
+    if not isinstance(kind, str) or kind not in EVENTS:
         return [f"unknown event type {kind!r}"]
-    found = []
+    schema = EVENTS[kind]
+    found: list[str] = []
     optional = OPTIONAL.get(kind, frozenset())
     for name, field_kind in schema.items():
         if name not in event:
