@@ -7,7 +7,6 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, error_for_code
+from civic.models import User
 from civic.selectors import is_eligible
 from civic.services import audit_record, require_perm, timeline_record
 
 from .. import commands, procedure
-from ..models import AgendaItem, Council, CouncilMember, RulePreset, Session, SessionRecord
-
-User = get_user_model()
+from ..models import AgendaItem, Council, CouncilMember, Minutes, RulePreset, Session, SessionRecord
 
 
 def session_group(session_id: int) -> str:
@@ -135,7 +133,7 @@ def _translated(error: procedure.ProcedureError) -> str:
 
 
 def session_command(
-    *, user, session: Session, command: object, expected_seq: int | None = None
+    *, user: User, session: Session, command: object, expected_seq: int | None = None
 ) -> list[procedure.Event]:
     """Apply one command of the rules of order and return its events, numbered.
 
@@ -182,7 +180,7 @@ def _record(session: Session, payload: dict[str, Any], applied: procedure.Applie
     return numbered
 
 
-def _follow_proposals(*, user, session: Session, events: list[procedure.Event]) -> None:
+def _follow_proposals(*, user: User, session: Session, events: list[procedure.Event]) -> None:
     """A proposal on the agenda is adopted or not by the announced result of its main motion, and goes
     back to waiting when the session is not held."""
     from proposals.services import proposal_decide, proposal_unschedule
@@ -213,7 +211,7 @@ def _follow_proposals(*, user, session: Session, events: list[procedure.Event]) 
 _AUDITED = ("session_opened", "session_closed", "session_not_held", "vote_closed")
 
 
-def _audit(*, user, session: Session, events: list[procedure.Event]) -> None:
+def _audit(*, user: User, session: Session, events: list[procedure.Event]) -> None:
     for event in events:
         if event["type"] in _AUDITED:
             audit_record(
@@ -243,9 +241,7 @@ def _publish(session_id: int, numbered: list[procedure.Event]) -> None:
 
 
 @transaction.atomic
-def minutes_publish(*, actor, session, summary: str):
-    from ..models import Minutes
-
+def minutes_publish(*, actor: User, session: Session, summary: str) -> Minutes:
     session = Session.objects.select_for_update(of=("self",)).select_related("council__area").get(pk=session.pk)
     require_perm(
         actor,
