@@ -123,3 +123,37 @@ class BallotForm(forms.Form):
 
 class CloseForm(forms.Form):
     """A button with nothing to fill in (close the vote now and count)."""
+
+
+# --- councils and sessions ------------------------------------------------------------------------
+# The pages' forms parse what was posted; the services judge it (a name too short, an area's proposal).
+
+
+class CouncilForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False)
+    preset = forms.CharField(label=_("Rules of procedure"), required=False)
+
+
+class CouncilMemberForm(forms.Form):
+    email = forms.CharField(label=_("E-mail address of the person"), max_length=254, required=False)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        error_messages={"required": _("Enter the date and time."), "invalid": _("Enter the date and time.")},
+    )
+    place = forms.CharField(label=_("Place"), required=False)
+    public = forms.BooleanField(label=_("Open to watch"), required=False)
+    proposal = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    free_items = forms.CharField(label=_("Other agenda items, one per line"), required=False, strip=False)
+
+    def __init__(self, *args, proposal_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [(pk, pk) for pk in proposal_ids]
+
+
+class MinutesForm(forms.Form):
+    summary = forms.CharField(label=_("Summary (public)"), required=False)
