@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
@@ -74,9 +75,13 @@ class AmountField(forms.CharField):
         kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+        # the length limit is on what was typed (checked in to_python); the cleaned value is a Decimal
+        self.validators = [v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)]
 
     def to_python(self, value):
         value = super().to_python(value)
+        if self.max_length is not None and len(value) > self.max_length:
+            raise forms.ValidationError(_("Enter an amount in yuan, e.g. 12000 or 12,000.50."), code="amount_invalid")
         try:
             return parse_amount(
                 value, field=self.label or "amount", positive=self.positive, allow_negative=self.allow_negative

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import AppendOnlyModel, Area
+from civic.money import amount_field
 
 from . import subsidy
 
@@ -40,12 +41,6 @@ def _share_field(label, **kwargs):
     )
 
 
-def _money_field(label, **kwargs):
-    return models.DecimalField(
-        label, max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))], **kwargs
-    )
-
-
 class SubsidyPolicy(models.Model):
     """One version of an area's subsidy policy. Versions are never edited: a change is a new version.
 
@@ -58,8 +53,8 @@ class SubsidyPolicy(models.Model):
     version = models.PositiveIntegerField(_("version"))
     effective_from = models.DateTimeField(_("in force from"), default=timezone.now)
     share = _share_field(_("share of cost subsidised"))
-    cap_per_project = _money_field(_("cap per project (yuan)"), null=True, blank=True)
-    cap_per_area_year = _money_field(_("cap per area and calendar year (yuan)"), null=True, blank=True)
+    cap_per_project = amount_field(_("cap per project (yuan)"), null=True, blank=True)
+    cap_per_area_year = amount_field(_("cap per area and calendar year (yuan)"), null=True, blank=True)
     min_self_funded_share = _share_field(_("minimum residents' self-funded share"), default=Decimal(0))
     min_acceptance_score = models.DecimalField(
         _("minimum acceptance score"),
@@ -179,7 +174,7 @@ class MicroProject(models.Model):
     implementer = models.ForeignKey(
         "civic.Organisation", verbose_name=_("implementer"), on_delete=models.PROTECT, related_name="projects"
     )
-    budget = _money_field(_("approved budget (yuan)"))
+    budget = amount_field(_("approved budget (yuan)"))
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     state = models.CharField(_("state"), max_length=20, choices=ProjectState.choices, default=ProjectState.PLANNED)
@@ -221,7 +216,7 @@ class BudgetLine(models.Model):
     project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=0)
     item = models.CharField(_("item"), max_length=120)
-    amount = _money_field(_("amount (yuan)"))
+    amount = amount_field(_("amount (yuan)"))
 
     class Meta:
         verbose_name = _("budget line")
@@ -253,12 +248,12 @@ class Commitment(models.Model):
     organisation = models.ForeignKey(
         "civic.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
     )
-    amount = _money_field(_("amount or value (yuan)"))
+    amount = amount_field(_("amount or value (yuan)"))
     description = models.CharField(_("what is given"), max_length=200, blank=True)
     from_pledge = models.OneToOneField(
         "proposals.CoSponsor", null=True, blank=True, on_delete=models.PROTECT, related_name="commitment"
     )
-    received = _money_field(_("received (yuan)"), default=Decimal("0.00"))
+    received = amount_field(_("received (yuan)"), default=Decimal("0.00"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("committed"), default=timezone.now)
 
@@ -283,7 +278,7 @@ class Receipt(models.Model):
     """Money (or goods, valued) that arrived for a commitment."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="receipts")
-    amount = _money_field(_("amount (yuan)"))
+    amount = amount_field(_("amount (yuan)"))
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("voucher or bank reference"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -335,7 +330,7 @@ class ProgressReport(models.Model):
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("what was done"), max_length=5000)
-    spend_to_date = _money_field(_("spent to date (yuan)"))
+    spend_to_date = amount_field(_("spent to date (yuan)"))
     reported_on = models.DateField(_("date"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -386,7 +381,7 @@ class Inspection(models.Model):
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checklist = models.JSONField(_("checklist"), default=list)  # [{"item", "score", "max"}]
     score = models.DecimalField(_("acceptance score"), max_digits=5, decimal_places=2)
-    verified_cost = _money_field(_("verified cost (yuan)"))
+    verified_cost = amount_field(_("verified cost (yuan)"))
     invoices = models.CharField(_("invoices checked"), max_length=500, blank=True)
     remarks = models.TextField(_("remarks"), blank=True, max_length=3000)
     defects = models.TextField(_("defects to put right"), blank=True, max_length=3000)
@@ -460,10 +455,10 @@ class SubsidyAward(models.Model):
     policy = models.ForeignKey(
         SubsidyPolicy, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"
     )
-    base = _money_field(_("computed on (yuan)"))
-    amount = _money_field(_("award (yuan)"))
-    payout = _money_field(_("to pay at settlement (yuan)"), default=Decimal("0.00"))
-    recovery = _money_field(_("to recover (yuan)"), default=Decimal("0.00"))
+    base = amount_field(_("computed on (yuan)"))
+    amount = amount_field(_("award (yuan)"))
+    payout = amount_field(_("to pay at settlement (yuan)"), default=Decimal("0.00"))
+    recovery = amount_field(_("to recover (yuan)"), default=Decimal("0.00"))
     steps = models.JSONField(_("how it was computed"), default=list)
     status = models.CharField(_("status"), max_length=12, choices=AwardStatus.choices, default=AwardStatus.NOTICE)
     status_reason = models.CharField(_("reason"), max_length=1000, blank=True)
@@ -556,7 +551,7 @@ class LedgerEntry(AppendOnlyModel):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")  # the area charged (policy area)
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=14, choices=EntryKind.choices)
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    amount = amount_field(_("amount (yuan)"), allow_negative=True)
     commitment = models.ForeignKey(Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     award = models.ForeignKey(SubsidyAward, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     condition = models.CharField(max_length=12, blank=True)  # an advance's condition

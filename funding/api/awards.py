@@ -15,7 +15,7 @@ from civic.api.utils import validated
 
 from .. import services
 from ..models import AwardObjection, LedgerEntry, SubsidyAward
-from . import serializers_projects as s
+from . import serializers as s
 from .projects import _project, awards_of
 
 

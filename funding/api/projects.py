@@ -32,7 +32,7 @@ from ..models import (
     SubsidyAward,
 )
 from ..selectors import projects as project_selectors
-from . import serializers_projects as s
+from . import serializers as s
 
 PAYMENT_KINDS = (EntryKind.ADVANCE, EntryKind.SETTLEMENT, EntryKind.RECOVERY_DUE, EntryKind.RECOVERY)
 TIMELINE_LIMIT = 200

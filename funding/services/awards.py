@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area
+from civic.money import format_yuan, parse_amount
 from civic.services import audit_record, require_perm
+from civic.text import clean_text
 from civic.workdays import add_working_days
 
 from .. import subsidy
@@ -29,8 +31,6 @@ from ..models import (
 from ..models import ProjectState as S
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
-from .common import money
-from .common import text as _text
 from .projects import locked_project, project_story
 
 CONDITION_ORDER = [c.value for c in AdvanceCondition]
@@ -165,7 +165,10 @@ def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> S
         project,
         f"award.{stage}_noticed",
         actor=actor,
-        params={"amount": f"{award.amount:,.2f}", "until": timezone.localtime(award.notice_until).strftime("%Y-%m-%d")},
+        params={
+            "amount": format_yuan(award.amount),
+            "until": timezone.localtime(award.notice_until).strftime("%Y-%m-%d"),
+        },
     )
     return award
 
@@ -187,7 +190,9 @@ def award_recompute(*, actor, award, reason: str, cancel: bool = False) -> Subsi
     award = SubsidyAward.objects.select_for_update().get(pk=award.pk)
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can recompute awards."))
-    reason = _text(reason, "reason", limit=1000, required=True, message=_("Say why the award is recomputed."))
+    reason = clean_text(
+        reason, field="reason", limit=1000, required=True, message=_("Say why the award is recomputed.")
+    )
     if award.status != AwardStatus.NOTICE:
         raise Conflict("award_not_pending", _("Only an award under public notice can be recomputed."))
     if award.objections.filter(status=ObjectionStatus.OPEN).exists():
@@ -217,7 +222,7 @@ def objection_file(*, user, award, text: str) -> AwardObjection:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise NotAllowed("login_required", _("Sign in to file an objection."))
     award = SubsidyAward.objects.select_for_update(of=("self",)).select_related("policy", "project").get(pk=award.pk)
-    body = _text(text, "text", limit=3000, required=True, message=_("Say what is wrong with this award."))
+    body = clean_text(text, field="text", limit=3000, required=True, message=_("Say what is wrong with this award."))
     if award.status != AwardStatus.NOTICE or timezone.now() >= award.objections_until:
         raise Conflict("objections_closed", _("Objections to this award are closed."))
     if AwardObjection.objects.filter(award=award, author=user, status=ObjectionStatus.OPEN).exists():
@@ -249,10 +254,12 @@ def objection_answer(*, actor, objection, upheld: bool, answer: str, corrected_b
     award = SubsidyAward.objects.select_for_update().get(pk=objection.award_id)
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can answer objections."))
-    answer = _text(answer, "answer", limit=3000, required=True, message=_("Write the answer to the objection."))
+    answer = clean_text(
+        answer, field="answer", limit=3000, required=True, message=_("Write the answer to the objection.")
+    )
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict("objection_answered", _("This objection has already been answered."))
-    base = money(corrected_base, "corrected_base", required=False)
+    base = parse_amount(corrected_base, field="corrected_base", required=False)
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
     objection.answer, objection.answered_by, objection.answered_at = answer, actor, timezone.now()
     objection.save(update_fields=["status", "answer", "answered_by", "answered_at"])
@@ -312,8 +319,12 @@ def award_approve(*, actor, award) -> SubsidyAward:
         if any(code == "area_year_cap" for code, _f in figures["steps"]):
             raise Conflict(
                 "area_year_cap_exceeded",
-                _("Approving ¥%(amount)s would pass the area's yearly cap: only ¥%(left)s is left for %(year)s.")
-                % {"amount": f"{award.amount:,.2f}", "left": f"{max(left, Decimal(0)):,.2f}", "year": figures["year"]},
+                _("Approving %(amount)s would pass the area's yearly cap: only %(left)s is left for %(year)s.")
+                % {
+                    "amount": format_yuan(award.amount),
+                    "left": format_yuan(max(left, Decimal(0))),
+                    "year": figures["year"],
+                },
             )
         raise Conflict("award_stale", _("The figures changed since the notice: compute the award again."))
     if figures["amount"] != award.amount or figures["payout"] != award.payout or figures["recovery"] != award.recovery:
@@ -351,7 +362,7 @@ def award_approve(*, actor, award) -> SubsidyAward:
         area=project.area,
         after={"amount": str(award.amount), "year": award.charge_year},
     )
-    project_story(project, f"award.{award.stage}_approved", actor=actor, params={"amount": f"{award.amount:,.2f}"})
+    project_story(project, f"award.{award.stage}_approved", actor=actor, params={"amount": format_yuan(award.amount)})
     return award
 
 
@@ -422,7 +433,7 @@ def advance_pay(*, actor, award, condition: str) -> LedgerEntry:
         project,
         "award.advance_paid",
         actor=actor,
-        params={"amount": f"{due.amount:,.2f}", "condition": str(AdvanceCondition(condition).label)},
+        params={"amount": format_yuan(due.amount), "condition": str(AdvanceCondition(condition).label)},
     )
     return entry
 
@@ -449,7 +460,7 @@ def settlement_pay(*, actor, award) -> LedgerEntry:
         created_by=actor,
     )
     audit_record(actor=actor, action="award.settlement_paid", obj=award, area=project.area, after={"amount": str(due)})
-    project_story(project, "award.settlement_paid", actor=actor, params={"amount": f"{due:,.2f}"})
+    project_story(project, "award.settlement_paid", actor=actor, params={"amount": format_yuan(due)})
     return entry
 
 
@@ -461,11 +472,11 @@ def recovery_record(*, actor, award, amount, reference: str = "") -> LedgerEntry
     require_perm(actor, "funding.award", project, _("Only an official of this area can record recoveries."))
     if award.stage != AwardStage.SETTLEMENT or award.status != AwardStatus.APPROVED:
         raise Conflict("award_not_approved", _("Recoveries are recorded against the approved settlement."))
-    amount = money(amount, "amount", positive=True)
+    amount = parse_amount(amount, field="amount", required=True, positive=True)
     owed = _sum(project, EntryKind.RECOVERY_DUE) - _sum(project, EntryKind.RECOVERY)
     if amount > owed:
         raise InvalidInput(
-            "recovery_above_owed", _("Only ¥%(owed)s is owed back.") % {"owed": f"{owed:,.2f}"}, field="amount"
+            "recovery_above_owed", _("Only %(owed)s is owed back.") % {"owed": format_yuan(owed)}, field="amount"
         )
     entry = LedgerEntry.objects.create(
         project=project,
@@ -475,10 +486,10 @@ def recovery_record(*, actor, award, amount, reference: str = "") -> LedgerEntry
         amount=amount,
         award=award,
         created_by=actor,
-        memo=_text(reference, "reference", limit=120),
+        memo=clean_text(reference, field="reference", limit=120),
     )
     audit_record(actor=actor, action="award.recovered", obj=award, area=project.area, after={"amount": str(amount)})
-    project_story(project, "award.recovered", actor=actor, params={"amount": f"{amount:,.2f}"})
+    project_story(project, "award.recovered", actor=actor, params={"amount": format_yuan(amount)})
     return entry
 
 
@@ -491,7 +502,7 @@ def ledger_correct(*, actor, entry, reason: str) -> LedgerEntry:
     entry = LedgerEntry.objects.select_for_update(of=("self",)).select_related("project__area").get(pk=entry.pk)
     project = locked_project(entry.project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can correct the ledger."))
-    reason = _text(reason, "reason", limit=300, required=True, message=_("Say why the entry is reversed."))
+    reason = clean_text(reason, field="reason", limit=300, required=True, message=_("Say why the entry is reversed."))
     if entry.kind not in CORRECTABLE:
         raise Conflict(
             "not_correctable",

@@ -1,4 +1,6 @@
-"""Checks shared by the funding services: amounts, texts and dates as people type them."""
+"""Checks shared by the funding services for what civic has no one rule for: plain numbers that are not
+amounts (inspection points, policy shares) and dates. Amounts: civic.money.parse_amount; texts:
+civic.text.clean_text."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -7,14 +9,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
-
-from ..subsidy import FEN
-
-MAX_AMOUNT = Decimal("1e12")
+from civic.text import clean_text
 
 
 def number(value, field: str) -> Decimal | None:
-    """A finite Decimal from what was typed, or None for nothing typed."""
+    """A finite Decimal (a score, a share) from what was typed, or None for nothing typed."""
     if value is None or value == "":
         return None
     try:
@@ -26,31 +25,10 @@ def number(value, field: str) -> Decimal | None:
     return result
 
 
-def money(value, field: str, *, required: bool = True, positive: bool = False) -> Decimal | None:
-    """An amount in yuan: not negative (or above zero), at most two decimals, not absurdly large."""
-    amount = number(value, field)
-    if amount is None:
-        if required:
-            raise InvalidInput("required", _("Enter an amount."), field=field)
-        return None
-    if amount < 0:
-        raise InvalidInput("amount_negative", _("An amount cannot be negative."), field=field)
-    if positive and amount == 0:
-        raise InvalidInput("amount_zero", _("The amount must be above zero."), field=field)
-    if amount >= MAX_AMOUNT:  # checked before quantizing: a huge number would overflow
-        raise InvalidInput("amount_too_large", _("This amount is too large."), field=field)
-    if amount != amount.quantize(FEN):
-        raise InvalidInput("amount_precision", _("An amount has at most two decimals (fen)."), field=field)
-    return amount.quantize(FEN)
-
-
 def text(value, field: str, *, limit: int, required: bool = False, message=None) -> str:
-    result = (value or "").strip()
-    if required and not result:
-        raise InvalidInput("required", message or _("This field is required."), field=field)
-    if len(result) > limit:
-        raise InvalidInput("too_long", _("At most %(n)s characters.") % {"n": f"{limit:,}"}, field=field)
-    return result
+    """Kept only for the outcome-notice service, which moves to civic on its own; everything else calls
+    civic.text.clean_text directly."""
+    return clean_text(value, field=field, limit=limit, required=required, message=message)
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plan or a receipt outside these years is a typing mistake

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area, Membership, Organisation
+from civic.money import LIMIT, format_yuan, parse_amount
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, require_perm, timeline_record
+from civic.text import clean_text
 from civic.uploads import IMAGE, accept_uploads
 from proposals.models import PledgeKind, Proposal, ProposalState
 from proposals.services import proposal_complete, proposal_start_implementation
@@ -37,8 +39,7 @@ from ..models import (
     SubsidyAward,
 )
 from ..models import ProjectState as S
-from .common import MAX_AMOUNT, day, money, number
-from .common import text as _text
+from .common import day, number
 
 MAX_PHOTOS = 6
 MAX_CHECKLIST = 50
@@ -116,7 +117,7 @@ def _ledger(project, kind, amount, *, actor, area=None, year=None, **extra) -> L
 def _clean_lines(lines) -> list[tuple[str, Decimal]]:
     clean = []
     for index, line in enumerate(lines or []):
-        item = _text(line.get("item"), f"budget_lines.{index}.item", limit=120)
+        item = clean_text(line.get("item"), field=f"budget_lines.{index}.item", limit=120)
         amount_raw = line.get("amount")
         if not item and amount_raw in (None, ""):
             continue
@@ -124,12 +125,14 @@ def _clean_lines(lines) -> list[tuple[str, Decimal]]:
             raise InvalidInput(
                 "required", _("Name what each budget line pays for."), field=f"budget_lines.{index}.item"
             )
-        clean.append((item, money(amount_raw, f"budget_lines.{index}.amount", positive=True)))
+        clean.append(
+            (item, parse_amount(amount_raw, field=f"budget_lines.{index}.amount", required=True, positive=True))
+        )
     if not clean:
         raise InvalidInput("budget_required", _("Give at least one budget line."), field="budget_lines")
     if len(clean) > 30:
         raise InvalidInput("too_many_lines", _("At most 30 budget lines."), field="budget_lines")
-    if sum(amount for _item, amount in clean) >= MAX_AMOUNT:  # the budget column holds no more than a line
+    if sum(amount for _item, amount in clean) >= LIMIT:  # the budget column holds no more than a line
         raise InvalidInput("amount_too_large", _("This amount is too large."), field="budget_lines")
     return clean
 
@@ -137,7 +140,7 @@ def _clean_lines(lines) -> list[tuple[str, Decimal]]:
 def _clean_milestones(milestones, start, end) -> list[tuple[str, object, bool]]:
     clean = []
     for index, row in enumerate(milestones or []):
-        title = _text(row.get("title"), f"milestones.{index}.title", limit=120)
+        title = clean_text(row.get("title"), field=f"milestones.{index}.title", limit=120)
         if not title and not row.get("due_on"):
             continue
         if not title:
@@ -202,9 +205,9 @@ def project_create(
     require_perm(
         actor, "funding.create_project", area, _("Only an official of this area or above can create projects.")
     )
-    title = _text(title, "title", limit=80, required=True, message=_("Give the project a title."))
-    scope = _text(scope, "scope", limit=5000, required=True, message=_("Describe the scope of work."))
-    location = _text(location, "location", limit=120)
+    title = clean_text(title, field="title", limit=80, required=True, message=_("Give the project a title."))
+    scope = clean_text(scope, field="scope", limit=5000, required=True, message=_("Describe the scope of work."))
+    location = clean_text(location, field="location", limit=120)
     if implementer is None:
         raise InvalidInput("required", _("Choose the implementer."), field="implementer")
     if implementer.is_hidden:
@@ -295,7 +298,7 @@ def project_report_completion(*, actor, project, report: str, files=()) -> Micro
     """The implementer says the work is done, with evidence; an official then inspects it."""
     project = locked_project(project)
     require_perm(actor, "funding.report_progress", project, _("Only the implementer can report completion."))
-    report = _text(report, "report", limit=5000, required=True, message=_("Describe what was built."))
+    report = clean_text(report, field="report", limit=5000, required=True, message=_("Describe what was built."))
     if project.state != S.IN_PROGRESS:
         raise Conflict("not_in_progress", _("Only a project in progress can be reported complete."))
     project.completion_report = report
@@ -332,7 +335,9 @@ def _officials_of(project):
 def project_suspend(*, actor, project, reason: str) -> MicroProject:
     project = locked_project(project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can suspend a project."))
-    reason = _text(reason, "reason", limit=1000, required=True, message=_("Say why the project is suspended."))
+    reason = clean_text(
+        reason, field="reason", limit=1000, required=True, message=_("Say why the project is suspended.")
+    )
     if project.state == S.SUSPENDED:
         raise Conflict("already_suspended", _("The project is already suspended."))
     previous = project.state
@@ -373,7 +378,9 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
     list(SubsidyAward.objects.select_for_update().filter(project_id=project.pk).order_by("pk"))
     project = locked_project(project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can cancel a project."))
-    reason = _text(reason, "reason", limit=1000, required=True, message=_("Say why the project is cancelled."))
+    reason = clean_text(
+        reason, field="reason", limit=1000, required=True, message=_("Say why the project is cancelled.")
+    )
     if project.ledger.filter(kind__in=[EntryKind.ADVANCE, EntryKind.SETTLEMENT]).exists():
         raise Conflict(
             "payments_made",
@@ -454,15 +461,15 @@ def commitment_add(
         raise Conflict("project_finished", _("This project is finished."))
     if source not in FundingSource.values:
         raise InvalidInput("source_invalid", _("Choose where the money comes from."), field="source")
-    funder = _text(
+    funder = clean_text(
         funder or (organisation.name if organisation else ""),
-        "funder",
+        field="funder",
         limit=120,
         required=True,
         message=_("Name who pays."),
     )
-    amount = money(amount, "amount", positive=True)
-    description = _text(description, "description", limit=200)
+    amount = parse_amount(amount, field="amount", required=True, positive=True)
+    description = clean_text(description, field="description", limit=200)
     if source == FundingSource.IN_KIND and not description:
         raise InvalidInput("required", _("Describe what is given in kind."), field="description")
     commitment = Commitment.objects.create(
@@ -486,7 +493,7 @@ def commitment_add(
         project,
         "project.commitment",
         actor=actor,
-        params={"funder": funder, "amount": f"{amount:,.2f}", "source": str(FundingSource(source).label)},
+        params={"funder": funder, "amount": format_yuan(amount), "source": str(FundingSource(source).label)},
     )
     return commitment
 
@@ -499,15 +506,15 @@ def receipt_record(*, actor, commitment, amount, received_on=None, reference: st
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can record receipts."))
     if project.state in (S.CLOSED, S.CANCELLED):
         raise Conflict("project_finished", _("This project is finished."))
-    amount = money(amount, "amount", positive=True)
+    amount = parse_amount(amount, field="amount", required=True, positive=True)
     received_on = day(received_on, "received_on", required=False) or timezone.localdate()
     if received_on > timezone.localdate():
         raise InvalidInput("date_in_future", _("A receipt cannot be dated in the future."), field="received_on")
-    reference = _text(reference, "reference", limit=120)
+    reference = clean_text(reference, field="reference", limit=120)
     if amount > commitment.outstanding:
         raise InvalidInput(
             "receipt_above_commitment",
-            _("Only ¥%(left)s of this commitment is still outstanding.") % {"left": f"{commitment.outstanding:,.2f}"},
+            _("Only %(left)s of this commitment is still outstanding.") % {"left": format_yuan(commitment.outstanding)},
             field="amount",
         )
     receipt = Receipt.objects.create(
@@ -567,8 +574,8 @@ def progress_report(
     require_perm(actor, "funding.report_progress", project, _("Only the implementer can report progress."))
     if project.state != S.IN_PROGRESS:
         raise Conflict("not_in_progress", _("Progress is reported while the work is in progress."))
-    body = _text(text, "text", limit=5000, required=True, message=_("Describe what was done."))
-    spent = money(spend_to_date, "spend_to_date")
+    body = clean_text(text, field="text", limit=5000, required=True, message=_("Describe what was done."))
+    spent = parse_amount(spend_to_date, field="spend_to_date", required=True)
     reported_on = day(reported_on, "reported_on", required=False) or timezone.localdate()
     if reported_on > timezone.localdate():
         raise InvalidInput("date_in_future", _("A report cannot be dated in the future."), field="reported_on")
@@ -587,7 +594,7 @@ def progress_report(
         milestone.save(update_fields=["reached_at"])
         project_story(project, "project.milestone_reached", actor=actor, params={"milestone": milestone.title})
     else:
-        project_story(project, "project.progress", actor=actor, params={"spent": f"{spent:,.2f}"})
+        project_story(project, "project.progress", actor=actor, params={"spent": format_yuan(spent)})
     audit_record(
         actor=actor,
         action="project.progress_reported",
@@ -650,7 +657,7 @@ def _points(value, field: str, *, positive: bool = False) -> Decimal:
 def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
     clean, total, most = [], Decimal(0), Decimal(0)
     for index, row in enumerate(rows or []):
-        item = _text(row.get("item"), f"checklist.{index}.item", limit=120)
+        item = clean_text(row.get("item"), field=f"checklist.{index}.item", limit=120)
         if not item and row.get("score") in (None, ""):
             continue
         if not item:
@@ -702,8 +709,8 @@ def inspection_record(
     if result not in InspectionResult.values:
         raise InvalidInput("result_invalid", _("Choose accepted or rework."), field="result")
     items, score = _clean_checklist(checklist)
-    cost = money(verified_cost, "verified_cost", required=result == InspectionResult.ACCEPTED)
-    defects = _text(defects, "defects", limit=3000)
+    cost = parse_amount(verified_cost, field="verified_cost", required=result == InspectionResult.ACCEPTED)
+    defects = clean_text(defects, field="defects", limit=3000)
     if result == InspectionResult.REWORK and not defects:
         raise InvalidInput("defects_required", _("List the defects to put right."), field="defects")
     inspection = Inspection.objects.create(
@@ -712,8 +719,8 @@ def inspection_record(
         checklist=items,
         score=score,
         verified_cost=cost if cost is not None else Decimal("0.00"),
-        invoices=_text(invoices, "invoices", limit=500),
-        remarks=_text(remarks, "remarks", limit=3000),
+        invoices=clean_text(invoices, field="invoices", limit=500),
+        remarks=clean_text(remarks, field="remarks", limit=3000),
         defects=defects,
         result=result,
     )
@@ -725,7 +732,7 @@ def inspection_record(
             S.ACCEPTED,
             actor=actor,
             verb="project.accepted",
-            params={"score": f"{score}", "cost": f"{cost:,.2f}"},
+            params={"score": f"{score}", "cost": format_yuan(cost)},
             fields=["accepted_at"],
         )
     else:
@@ -766,7 +773,7 @@ def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRat
         level = 0
     if level not in SatisfactionLevel.values:
         raise InvalidInput("level_invalid", _("Choose one of the five levels."), field="level")
-    comment = _text(comment, "comment", limit=500)
+    comment = clean_text(comment, field="comment", limit=500)
     existing = SatisfactionRating.objects.select_for_update().filter(project=project, user=user).first()
     if existing is not None:
         if existing.changed_at is not None:

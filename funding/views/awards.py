@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civic.errors import DomainError, InvalidInput, NotAllowed
+from civic.money import format_yuan
 from civic.selectors import areas_for_roles
 
 from .. import services, subsidy
@@ -34,7 +35,6 @@ from ..models import (
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
 from ..services.awards import CONDITION_ORDER, CORRECTABLE, STOPPED
-from ..templatetags.funding import yuan
 
 ZERO = Decimal("0.00")
 PAYMENT_KINDS = (
@@ -285,7 +285,7 @@ def award_compute(request, pk):
             _("The %(stage)s of %(amount)s is under public notice until %(date)s.")
             % {
                 "stage": award.get_stage_display(),
-                "amount": yuan(award.amount),
+                "amount": format_yuan(award.amount),
                 "date": timezone.localtime(award.notice_until).strftime("%Y-%m-%d"),
             }
         ),
@@ -302,7 +302,7 @@ def award_approve(request, pk):
         lambda: services.award_approve(actor=request.user, award=award),
         lambda done: (
             _("The %(stage)s of %(amount)s is approved.")
-            % {"stage": done.get_stage_display(), "amount": yuan(done.amount)}
+            % {"stage": done.get_stage_display(), "amount": format_yuan(done.amount)}
         ),
     )
 
@@ -322,7 +322,7 @@ def award_recompute(request, pk):
             _("The award is cancelled.")
             if fresh is None
             else _("The award is recomputed: %(amount)s, under public notice until %(date)s.")
-            % {"amount": yuan(fresh.amount), "date": timezone.localtime(fresh.notice_until).strftime("%Y-%m-%d")}
+            % {"amount": format_yuan(fresh.amount), "date": timezone.localtime(fresh.notice_until).strftime("%Y-%m-%d")}
         ),
     )
 
@@ -385,7 +385,7 @@ def advance_pay(request, pk):
         request,
         award.project,
         lambda: services.advance_pay(actor=request.user, award=award, condition=request.POST.get("condition", "")),
-        lambda entry: _("An advance of %(amount)s is paid.") % {"amount": yuan(entry.amount)},
+        lambda entry: _("An advance of %(amount)s is paid.") % {"amount": format_yuan(entry.amount)},
     )
 
 
@@ -397,7 +397,7 @@ def settlement_pay(request, pk):
         request,
         award.project,
         lambda: services.settlement_pay(actor=request.user, award=award),
-        lambda entry: _("The settlement of %(amount)s is paid.") % {"amount": yuan(entry.amount)},
+        lambda entry: _("The settlement of %(amount)s is paid.") % {"amount": format_yuan(entry.amount)},
     )
 
 
@@ -414,7 +414,7 @@ def recovery_record(request, pk):
             amount=request.POST.get("amount", ""),
             reference=request.POST.get("reference", ""),
         ),
-        lambda entry: _("A recovery of %(amount)s is recorded.") % {"amount": yuan(entry.amount)},
+        lambda entry: _("A recovery of %(amount)s is recorded.") % {"amount": format_yuan(entry.amount)},
     )
 
 
@@ -426,7 +426,9 @@ def ledger_reverse(request, pk):
         request,
         entry.project,
         lambda: services.ledger_correct(actor=request.user, entry=entry, reason=request.POST.get("reason", "")),
-        lambda reversal: _("The entry is reversed by a new entry of %(amount)s.") % {"amount": yuan(reversal.amount)},
+        lambda reversal: (
+            _("The entry is reversed by a new entry of %(amount)s.") % {"amount": format_yuan(reversal.amount)}
+        ),
     )
 
 

@@ -22,7 +22,7 @@ from civic.selectors import areas_for_roles, is_eligible, organisation_list, tim
 from proposals.models import PledgeKind, Proposal
 
 from .. import services
-from ..forms_projects import (
+from ..forms import (
     BudgetLineFormSet,
     ChecklistFormSet,
     CommitmentForm,
