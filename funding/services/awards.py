@@ -31,7 +31,8 @@ from ..models import (
 from ..models import ProjectState as S
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
-from .projects import locked_project, project_story
+from .common import locked_project, project_story
+from .ledger import ledger_post
 
 CONDITION_ORDER = [c.value for c in AdvanceCondition]
 STOPPED = (S.SUSPENDED, S.CANCELLED)
@@ -334,35 +335,19 @@ def award_approve(*, actor, award) -> SubsidyAward:
     award.save(update_fields=["status", "approved_by", "approved_at", "charge_year"])
     provisional = _approved(project, AwardStage.PROVISIONAL) if award.stage == AwardStage.SETTLEMENT else None
     charge = award.amount - (provisional.amount if provisional else Decimal(0))
-    LedgerEntry.objects.create(
+    charged_to = {"area": award.charge_area, "year": award.charge_year, "award": award}
+    ledger_post(
         project=project,
-        area=award.charge_area,
-        year=award.charge_year,
         kind=EntryKind.AWARD,
         amount=charge,
-        award=award,
-        created_by=actor,
-        created_at=now,
+        actor=actor,
+        audit=(f"award.{award.stage}_approved", award, {"amount": str(award.amount), "year": award.charge_year}),
+        story=f"award.{award.stage}_approved",
+        story_params={"amount": format_yuan(award.amount)},
+        **charged_to,
     )
     if award.recovery > 0:
-        LedgerEntry.objects.create(
-            project=project,
-            area=award.charge_area,
-            year=award.charge_year,
-            kind=EntryKind.RECOVERY_DUE,
-            amount=award.recovery,
-            award=award,
-            created_by=actor,
-            created_at=now,
-        )
-    audit_record(
-        actor=actor,
-        action=f"award.{award.stage}_approved",
-        obj=award,
-        area=project.area,
-        after={"amount": str(award.amount), "year": award.charge_year},
-    )
-    project_story(project, f"award.{award.stage}_approved", actor=actor, params={"amount": format_yuan(award.amount)})
+        ledger_post(project=project, kind=EntryKind.RECOVERY_DUE, amount=award.recovery, actor=actor, **charged_to)
     return award
 
 
@@ -412,30 +397,19 @@ def advance_pay(*, actor, award, condition: str) -> LedgerEntry:
     )
     if due.amount <= 0:
         raise Conflict("nothing_due", _("This advance has already been paid."))
-    entry = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=award.charge_area,
         year=award.charge_year,
         kind=EntryKind.ADVANCE,
         amount=due.amount,
+        actor=actor,
         award=award,
         condition=condition,
-        created_by=actor,
+        audit=("award.advance_paid", award, {"amount": str(due.amount), "condition": condition}),
+        story="award.advance_paid",
+        story_params={"amount": format_yuan(due.amount), "condition": str(AdvanceCondition(condition).label)},
     )
-    audit_record(
-        actor=actor,
-        action="award.advance_paid",
-        obj=award,
-        area=project.area,
-        after={"amount": str(due.amount), "condition": condition},
-    )
-    project_story(
-        project,
-        "award.advance_paid",
-        actor=actor,
-        params={"amount": format_yuan(due.amount), "condition": str(AdvanceCondition(condition).label)},
-    )
-    return entry
 
 
 @transaction.atomic
@@ -450,18 +424,18 @@ def settlement_pay(*, actor, award) -> LedgerEntry:
     due = award.payout - _sum(project, EntryKind.SETTLEMENT)
     if due <= 0:
         raise Conflict("nothing_due", _("The settlement has already been paid."))
-    entry = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=award.charge_area,
         year=award.charge_year,
         kind=EntryKind.SETTLEMENT,
         amount=due,
+        actor=actor,
         award=award,
-        created_by=actor,
+        audit=("award.settlement_paid", award, {"amount": str(due)}),
+        story="award.settlement_paid",
+        story_params={"amount": format_yuan(due)},
     )
-    audit_record(actor=actor, action="award.settlement_paid", obj=award, area=project.area, after={"amount": str(due)})
-    project_story(project, "award.settlement_paid", actor=actor, params={"amount": format_yuan(due)})
-    return entry
 
 
 @transaction.atomic
@@ -478,19 +452,19 @@ def recovery_record(*, actor, award, amount, reference: str = "") -> LedgerEntry
         raise InvalidInput(
             "recovery_above_owed", _("Only %(owed)s is owed back.") % {"owed": format_yuan(owed)}, field="amount"
         )
-    entry = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=award.charge_area,
-        year=award.charge_year or timezone.localdate().year,
+        year=award.charge_year,
         kind=EntryKind.RECOVERY,
         amount=amount,
+        actor=actor,
         award=award,
-        created_by=actor,
         memo=clean_text(reference, field="reference", limit=120),
+        audit=("award.recovered", award, {"amount": str(amount)}),
+        story="award.recovered",
+        story_params={"amount": format_yuan(amount)},
     )
-    audit_record(actor=actor, action="award.recovered", obj=award, area=project.area, after={"amount": str(amount)})
-    project_story(project, "award.recovered", actor=actor, params={"amount": format_yuan(amount)})
-    return entry
 
 
 CORRECTABLE = (EntryKind.RECEIPT, EntryKind.ADVANCE, EntryKind.SETTLEMENT, EntryKind.RECOVERY)
@@ -522,24 +496,17 @@ def ledger_correct(*, actor, entry, reason: str) -> LedgerEntry:
         commitment = Commitment.objects.select_for_update().get(pk=entry.commitment_id)
         commitment.received -= entry.amount
         commitment.save(update_fields=["received"])
-    reversal = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=entry.area,
         year=entry.year,
         kind=entry.kind,
         amount=-entry.amount,
+        actor=actor,
         commitment_id=entry.commitment_id,
         award_id=entry.award_id,
         condition=entry.condition,
         reverses=entry,
-        created_by=actor,
         memo=reason,
+        audit=("ledger.corrected", project, {"reverses": entry.pk, "amount": str(-entry.amount), "reason": reason}),
     )
-    audit_record(
-        actor=actor,
-        action="ledger.corrected",
-        obj=project,
-        area=project.area,
-        after={"reverses": entry.pk, "amount": str(-entry.amount), "reason": reason},
-    )
-    return reversal

@@ -1,4 +1,5 @@
-"""Checks shared by the funding services for what civic has no one rule for: plain numbers that are not
+"""What the funding services share: the project row locked for a change, the line on its public story,
+and checks for what civic has no one rule for: plain numbers that are not
 amounts (inspection points, policy shares) and dates. Amounts: civic.money.parse_amount; texts:
 civic.text.clean_text."""
 
@@ -9,7 +10,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
+from civic.services import timeline_record
 from civic.text import clean_text
+
+from ..models import MicroProject
 
 
 def number(value, field: str) -> Decimal | None:
@@ -54,3 +58,26 @@ def day(value, field: str, *, required: bool = True) -> date | None:
             field=field,
         )
     return parsed
+
+
+def locked_project(project) -> MicroProject:
+    return (
+        MicroProject.objects.select_for_update(of=("self",))
+        .select_related("area", "implementer", "proposal")
+        .get(pk=project.pk)
+    )
+
+
+def project_story(project: MicroProject, verb: str, *, actor=None, params=None) -> None:
+    """One line on the project's public story, and the same line on its proposal's (the story continues)."""
+    params = {"title": project.title, **(params or {})}
+    for subject in (project, project.proposal) if project.proposal_id else (project,):
+        timeline_record(
+            subject=subject,
+            verb=verb,
+            params=params,
+            url=project.get_absolute_url(),
+            actor=actor,
+            organisation=project.implementer,
+            area=project.area,
+        )

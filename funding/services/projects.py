@@ -12,7 +12,7 @@ from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area, Membership, Organisation
 from civic.money import LIMIT, format_yuan, parse_amount
 from civic.selectors import is_eligible
-from civic.services import audit_record, notify, require_perm, timeline_record
+from civic.services import audit_record, notify, require_perm
 from civic.text import clean_text
 from civic.uploads import IMAGE, accept_uploads
 from proposals.models import PledgeKind, Proposal, ProposalState
@@ -28,7 +28,6 @@ from ..models import (
     FundingSource,
     Inspection,
     InspectionResult,
-    LedgerEntry,
     MicroProject,
     Milestone,
     ProgressReport,
@@ -39,36 +38,14 @@ from ..models import (
     SubsidyAward,
 )
 from ..models import ProjectState as S
-from .common import day, number
+from .common import day, locked_project, number, project_story
+from .ledger import ledger_post
 
 MAX_PHOTOS = 6
 MAX_CHECKLIST = 50
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def locked_project(project) -> MicroProject:
-    return (
-        MicroProject.objects.select_for_update(of=("self",))
-        .select_related("area", "implementer", "proposal")
-        .get(pk=project.pk)
-    )
-
-
-def project_story(project: MicroProject, verb: str, *, actor=None, params=None) -> None:
-    """One line on the project's public story, and the same line on its proposal's (the story continues)."""
-    params = {"title": project.title, **(params or {})}
-    for subject in (project, project.proposal) if project.proposal_id else (project,):
-        timeline_record(
-            subject=subject,
-            verb=verb,
-            params=params,
-            url=project.get_absolute_url(),
-            actor=actor,
-            organisation=project.implementer,
-            area=project.area,
-        )
 
 
 def _move(project: MicroProject, target: str, *, actor, verb: str, reason: str = "", params=None, fields=()):
@@ -98,20 +75,6 @@ def _photos(project, files, *, report=None, inspection=None) -> list[ProjectPhot
         ProjectPhoto.objects.create(project=project, report=report, inspection=inspection, image=clean.file)
         for clean in cleaned
     ]
-
-
-def _ledger(project, kind, amount, *, actor, area=None, year=None, **extra) -> LedgerEntry:
-    now = timezone.now()
-    return LedgerEntry.objects.create(
-        project=project,
-        area=area or project.area,
-        year=year or timezone.localdate(now).year,
-        kind=kind,
-        amount=amount,
-        created_by=actor,
-        created_at=now,
-        **extra,
-    )
 
 
 def _clean_lines(lines) -> list[tuple[str, Decimal]]:
@@ -256,12 +219,8 @@ def project_create(
                 from_pledge=cosponsor,
                 created_by=actor,
             )
-            _ledger(
-                project,
-                EntryKind.COMMITMENT,
-                commitment.amount,
-                actor=actor,
-                commitment=commitment,
+            ledger_post(
+                project=project, kind=EntryKind.COMMITMENT, amount=commitment.amount, actor=actor, commitment=commitment
             )
             carried += 1
     audit_record(
@@ -411,10 +370,10 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
             after={"status": award.status, "reason": reason},
         )
     for entry in project.ledger.filter(kind=EntryKind.AWARD, reverses__isnull=True, reversed_by__isnull=True):
-        _ledger(
-            project,
-            EntryKind.AWARD,
-            -entry.amount,
+        ledger_post(
+            project=project,
+            kind=EntryKind.AWARD,
+            amount=-entry.amount,
             actor=actor,
             area=entry.area,
             year=entry.year,
@@ -481,19 +440,16 @@ def commitment_add(
         description=description,
         created_by=actor,
     )
-    _ledger(project, EntryKind.COMMITMENT, amount, actor=actor, commitment=commitment, memo=funder)
-    audit_record(
+    ledger_post(
+        project=project,
+        kind=EntryKind.COMMITMENT,
+        amount=amount,
         actor=actor,
-        action="project.commitment_added",
-        obj=project,
-        area=project.area,
-        after={"source": source, "funder": funder, "amount": str(amount)},
-    )
-    project_story(
-        project,
-        "project.commitment",
-        actor=actor,
-        params={"funder": funder, "amount": format_yuan(amount), "source": str(FundingSource(source).label)},
+        commitment=commitment,
+        memo=funder,
+        audit=("project.commitment_added", project, {"source": source, "funder": funder, "amount": str(amount)}),
+        story="project.commitment",
+        story_params={"funder": funder, "amount": format_yuan(amount), "source": str(FundingSource(source).label)},
     )
     return commitment
 
@@ -522,13 +478,14 @@ def receipt_record(*, actor, commitment, amount, received_on=None, reference: st
     )
     commitment.received += amount
     commitment.save(update_fields=["received"])
-    _ledger(project, EntryKind.RECEIPT, amount, actor=actor, commitment=commitment, memo=reference or commitment.funder)
-    audit_record(
+    ledger_post(
+        project=project,
+        kind=EntryKind.RECEIPT,
+        amount=amount,
         actor=actor,
-        action="project.receipt_recorded",
-        obj=project,
-        area=project.area,
-        after={"commitment": commitment.pk, "amount": str(amount)},
+        commitment=commitment,
+        memo=reference or commitment.funder,
+        audit=("project.receipt_recorded", project, {"commitment": commitment.pk, "amount": str(amount)}),
     )
     return receipt
 
