@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from civic.models import AppendOnlyModel, Area
 from civic.money import amount_field
+from civic.states import StateMachine
 
 from . import subsidy
 
@@ -137,22 +138,28 @@ class ProjectState(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("project state", "cancelled")
 
 
-# Which state may follow which; one service per arrow (funding.services.projects).
-PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    ProjectState.PLANNED: {ProjectState.IN_PROGRESS, ProjectState.SUSPENDED, ProjectState.CANCELLED},
-    ProjectState.IN_PROGRESS: {ProjectState.COMPLETED, ProjectState.SUSPENDED, ProjectState.CANCELLED},
-    ProjectState.COMPLETED: {ProjectState.ACCEPTED, ProjectState.IN_PROGRESS, ProjectState.SUSPENDED},
-    ProjectState.ACCEPTED: {ProjectState.CLOSED, ProjectState.SUSPENDED},
-    ProjectState.SUSPENDED: {
-        ProjectState.PLANNED,
-        ProjectState.IN_PROGRESS,
-        ProjectState.COMPLETED,
-        ProjectState.ACCEPTED,
-        ProjectState.CANCELLED,
+# Which state may follow which; one service per arrow (funding.services.projects), which moves the
+# project with PROJECT_STATES.move (guard, save, audit row "project.<state>").
+PROJECT_STATES = StateMachine(
+    ProjectState,
+    {
+        ProjectState.PLANNED: {ProjectState.IN_PROGRESS, ProjectState.SUSPENDED, ProjectState.CANCELLED},
+        ProjectState.IN_PROGRESS: {ProjectState.COMPLETED, ProjectState.SUSPENDED, ProjectState.CANCELLED},
+        ProjectState.COMPLETED: {ProjectState.ACCEPTED, ProjectState.IN_PROGRESS, ProjectState.SUSPENDED},
+        ProjectState.ACCEPTED: {ProjectState.CLOSED, ProjectState.SUSPENDED},
+        ProjectState.SUSPENDED: {
+            ProjectState.PLANNED,
+            ProjectState.IN_PROGRESS,
+            ProjectState.COMPLETED,
+            ProjectState.ACCEPTED,
+            ProjectState.CANCELLED,
+        },
+        ProjectState.CLOSED: set(),
+        ProjectState.CANCELLED: set(),
     },
-    ProjectState.CLOSED: set(),
-    ProjectState.CANCELLED: set(),
-}
+    noun="project",
+    refusal=_("A project that is “%(current)s” cannot become “%(target)s”."),
+)
 
 
 class MicroProject(models.Model):

@@ -19,7 +19,7 @@ from proposals.models import PledgeKind, Proposal, ProposalState
 from proposals.services import proposal_complete, proposal_start_implementation
 
 from ..models import (
-    PROJECT_TRANSITIONS,
+    PROJECT_STATES,
     AwardStage,
     AwardStatus,
     BudgetLine,
@@ -49,22 +49,9 @@ MAX_CHECKLIST = 50
 
 
 def _move(project: MicroProject, target: str, *, actor, verb: str, reason: str = "", params=None, fields=()):
-    if target not in PROJECT_TRANSITIONS[project.state]:
-        raise Conflict(
-            "transition_not_allowed",
-            _("A project that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(project.state).label, "target": S(target).label},
-        )
-    before = project.state
-    project.state = target
-    project.save(update_fields=["state", *fields])
-    audit_record(
-        actor=actor,
-        action=f"project.{target}",
-        obj=project,
-        area=project.area,
-        before={"state": before},
-        after={"state": target, **({"reason": reason} if reason else {})},
+    """One arrow of the state table: PROJECT_STATES guards, saves and audits; the story line follows."""
+    PROJECT_STATES.move(
+        project, target, actor=actor, area=project.area, fields=fields, after={"reason": reason} if reason else None
     )
     project_story(project, verb, actor=actor, params=params)
 
@@ -300,7 +287,7 @@ def project_suspend(*, actor, project, reason: str) -> MicroProject:
     if project.state == S.SUSPENDED:
         raise Conflict("already_suspended", _("The project is already suspended."))
     previous = project.state
-    if S.SUSPENDED not in PROJECT_TRANSITIONS[previous]:
+    if not PROJECT_STATES.can(previous, S.SUSPENDED):
         raise Conflict("transition_not_allowed", _("A closed or cancelled project cannot be suspended."))
     project.suspended_from = previous
     project.state_reason = reason

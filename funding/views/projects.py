@@ -38,7 +38,7 @@ from ..forms import (
     apply_error,
     rows_data,
 )
-from ..models import PROJECT_TRANSITIONS, MicroProject, ProjectState
+from ..models import PROJECT_STATES, MicroProject, ProjectState
 from ..selectors import projects as project_selectors
 from .awards import award_context
 
@@ -266,7 +266,7 @@ def _action_forms(project, perms, today):
     """Fresh forms for the actions this person may take on this project now (the services judge again;
     suspend and cancel are offered where the state table allows them, as the services check)."""
     state = project.state
-    moves = PROJECT_TRANSITIONS[state]
+    moves = PROJECT_STATES.targets(state)
     shown = {}
     if perms["report"]:
         if state == ProjectState.IN_PROGRESS:
