@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -98,6 +99,9 @@ class SubsidyPolicy(models.Model):
 
     def __str__(self):
         return f"{self.area} · v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("subsidy-policy", kwargs={"code": self.area.code})
 
     @property
     def advances(self) -> list[tuple[str, Decimal]]:
@@ -216,7 +220,7 @@ class MicroProject(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"/projects/{self.pk}/"
+        return reverse("project-detail", args=[self.pk])
 
 
 class BudgetLine(models.Model):

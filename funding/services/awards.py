@@ -28,14 +28,13 @@ from ..models import (
     ObjectionStatus,
     SubsidyAward,
 )
-from ..models import ProjectState as S
+from ..selectors import awards as award_selectors
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
 from .common import locked_project, project_story
 from .ledger import ledger_post
 
-CONDITION_ORDER = [c.value for c in AdvanceCondition]
-STOPPED = (S.SUSPENDED, S.CANCELLED)
+STOPPED = award_selectors.STOPPED
 
 
 def _jsonable(steps) -> list:
@@ -124,16 +123,16 @@ def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> S
             project=project, stage=AwardStage.PROVISIONAL, status=AwardStatus.NOTICE
         ).exists():
             raise Conflict("award_pending", _("Approve or cancel the provisional award before the settlement."))
-        if project.state != S.ACCEPTED:
+        if project.state not in award_selectors.COMPUTABLE[stage]:
             raise Conflict("not_accepted", _("A settlement is computed after the project is accepted."))
-        _opens, closes = project_selectors.rating_window(project)
-        if timezone.now() < closes:
+        period = project_selectors.rating_period(project)
+        if not period["over"]:
             raise Conflict(
                 "rating_open",
                 _("Residents can rate this project until %(date)s; settle after that.")
-                % {"date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")},
+                % {"date": timezone.localtime(period["closes"]).strftime("%Y-%m-%d %H:%M")},
             )
-    elif project.state not in (S.PLANNED, S.IN_PROGRESS, S.COMPLETED, S.ACCEPTED):
+    elif project.state not in award_selectors.COMPUTABLE[stage]:
         raise Conflict("project_finished", _("This project is finished."))
     elif _live(project, AwardStage.SETTLEMENT).exists():
         raise Conflict("settlement_exists", _("This project is being settled; no provisional award now."))
@@ -220,7 +219,7 @@ def award_recompute(*, actor, award, reason: str, cancel: bool = False) -> Subsi
 @transaction.atomic
 def objection_file(*, user, award, text: str) -> AwardObjection:
     """Anyone signed in may object to an award while its objection window is open."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.has_perm("funding.object_to_award", award):
         raise NotAllowed("login_required", _("Sign in to file an objection."))
     award = SubsidyAward.objects.select_for_update(of=("self",)).select_related("policy", "project").get(pk=award.pk)
     body = clean_text(text, field="text", limit=3000, required=True, message=_("Say what is wrong with this award."))
@@ -388,27 +387,21 @@ def advance_pay(*, actor, award, condition: str) -> LedgerEntry:
             _("The advance “%(condition)s” is paid once that point is reached.")
             % {"condition": AdvanceCondition(condition).label},
         )
-    upto = set(CONDITION_ORDER[: CONDITION_ORDER.index(condition) + 1]) & met
-    due = subsidy.advance_due(
-        provisional=award.amount,
-        policy=award.policy.as_policy(),
-        conditions_met=upto,
-        already_paid=_sum(project, EntryKind.ADVANCE),
-    )
-    if due.amount <= 0:
+    due = award_selectors.advance_due(award, condition, met, _sum(project, EntryKind.ADVANCE))
+    if due <= 0:
         raise Conflict("nothing_due", _("This advance has already been paid."))
     return ledger_post(
         project=project,
         area=award.charge_area,
         year=award.charge_year,
         kind=EntryKind.ADVANCE,
-        amount=due.amount,
+        amount=due,
         actor=actor,
         award=award,
         condition=condition,
-        audit=("award.advance_paid", award, {"amount": str(due.amount), "condition": condition}),
+        audit=("award.advance_paid", award, {"amount": str(due), "condition": condition}),
         story="award.advance_paid",
-        story_params={"amount": format_yuan(due.amount), "condition": str(AdvanceCondition(condition).label)},
+        story_params={"amount": format_yuan(due), "condition": str(AdvanceCondition(condition).label)},
     )
 
 

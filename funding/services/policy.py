@@ -120,7 +120,7 @@ def policy_publish(*, actor, area: Area, data: dict, effective_from=None) -> Sub
         subject=area,
         verb="subsidy.policy_published",
         params={"version": policy.version, "share": percent(policy.share)},
-        url=f"/areas/{area.code}/subsidy-policy/",
+        url=policy.get_absolute_url(),
         actor=actor,
         area=area,
     )

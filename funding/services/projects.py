@@ -3,15 +3,15 @@ milestones and progress reports, the acceptance inspection and the residents' sa
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
-from civic.models import Area, Membership, Organisation
+from civic.models import Area, Organisation
 from civic.money import LIMIT, format_yuan, parse_amount
-from civic.selectors import is_eligible
 from civic.services import audit_record, notify, require_perm
 from civic.text import clean_text
 from civic.uploads import IMAGE, accept_uploads
@@ -38,6 +38,7 @@ from ..models import (
     SubsidyAward,
 )
 from ..models import ProjectState as S
+from ..predicates import works_for_implementer
 from .common import day, locked_project, number, project_story
 from .ledger import ledger_post
 
@@ -643,11 +644,12 @@ def inspection_record(
 ) -> Inspection:
     """The official's signed acceptance inspection: accepted, or back to work with the defects listed."""
     project = locked_project(project)
-    require_perm(actor, "funding.inspect", project, _("Only an official of this area can inspect its projects."))
-    if Membership.objects.filter(organisation_id=project.implementer_id, user=actor).exists():
+    if actor.has_perm("funding.manage_project", project) and works_for_implementer(actor, project):
+        # the permission refuses an official who belongs to the implementer: say why
         raise NotAllowed(
             "inspects_own_organisation", _("You cannot inspect a project of an organisation you belong to.")
         )
+    require_perm(actor, "funding.inspect", project, _("Only an official of this area can inspect its projects."))
     if project.state != S.COMPLETED:
         raise Conflict("not_completed", _("A project is inspected after the implementer reports completion."))
     if result not in InspectionResult.values:
@@ -700,16 +702,15 @@ def inspection_record(
 @transaction.atomic
 def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRating:
     """An eligible resident rates an accepted project in the rating period; one rating, changed at most once."""
-    from ..selectors.projects import rating_window
+    from ..selectors.projects import rating_period
 
     project = MicroProject.objects.select_related("area").get(pk=project.pk)
-    opens, closes = rating_window(project)
     now = timezone.now()
-    if opens is None or not opens <= now < closes:
+    if not rating_period(project, now)["open"]:
         raise Conflict(
             "rating_closed", _("This project cannot be rated now: ratings open for a set period after acceptance.")
         )
-    if not is_eligible(user, project.area):
+    if not rules.has_perm("funding.rate_project", user, project):  # the rule itself: no superuser bypass
         raise NotAllowed("not_eligible", _("Only verified residents of this area can rate its projects."))
     try:
         level = int(level)

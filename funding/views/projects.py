@@ -5,6 +5,7 @@ import json
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
+import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -12,13 +13,14 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civic.errors import DomainError, NotAllowed
 from civic.models import Area
-from civic.selectors import areas_for_roles, is_eligible, organisation_list, timeline_for
+from civic.selectors import areas_for_roles, organisation_list, timeline_for
 from proposals.models import PledgeKind, Proposal
 
 from .. import services
@@ -81,9 +83,7 @@ def project_list(request, code=None):
     for project in page.object_list:
         project.state_class = _state_class(project.state)
         project.is_late = bool(project.overdue_milestones) and project.state in ACTIVE
-    can_create = request.user.is_authenticated and (
-        request.user.is_superuser or areas_for_roles(request.user, {"official"}).exists()
-    )
+    can_create = request.user.has_perm("funding.view_project_desk")
     return render(
         request,
         "funding/projects/list.html",
@@ -103,7 +103,7 @@ def project_list(request, code=None):
 
 def _official_areas(user):
     areas = areas_for_roles(user, {"official"}).order_by("path")
-    if not user.is_superuser and not areas.exists():
+    if not user.has_perm("funding.view_project_desk"):
         raise NotAllowed("not_official", _("Only officials create projects."))
     return areas
 
@@ -306,10 +306,9 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         milestone.overdue = active and milestone.is_overdue(today)
     reports = list(project.reports.all())
     inspections = list(project.inspections.all())
-    opens, closes = project_selectors.rating_window(project)
-    rating_open = opens is not None and opens <= now < closes
-    mine = project_selectors.my_rating(project, user)
-    eligible = rating_open and is_eligible(user, project.area)
+    rating = project_selectors.rating_status(project, user, now)
+    period, mine = rating["window"], rating["rating"]
+    eligible = period["open"] and rules.has_perm("funding.rate_project", user, project)  # as the service asks
     satisfaction = project_selectors.satisfaction(project)
     for level in satisfaction["levels"]:
         level["share"] = _share(level["share"])
@@ -323,7 +322,7 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "inspect": user.has_perm("funding.inspect", project),
     }
     shown = _action_forms(project, perms, today)
-    if eligible and (mine is None or mine.changed_at is None):
+    if eligible and rating["can_change"]:
         shown["rating"] = RatingForm(initial={"level": mine.level, "comment": mine.comment} if mine else None)
     shown.update(bound or {})
     context = {
@@ -338,10 +337,10 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "spend_to_date": reports[0].spend_to_date if reports else None,
         "inspections": inspections,
         "satisfaction": satisfaction,
-        "rating_opens": opens,
-        "rating_closes": closes,
-        "rating_open": rating_open,
-        "rating_before": opens is not None and now < opens,
+        "rating_opens": period["opens"],
+        "rating_closes": period["closes"],
+        "rating_open": period["open"],
+        "rating_before": period["before"],
         "my_rating": mine,
         "eligible": eligible,
         "project_perms": perms,
@@ -366,7 +365,7 @@ def _act(request, pk, name, perm, run, *, build=None, rowsets=None, aliases=None
     if request.method != "POST":
         return redirect("project-detail", pk=pk)
     if not request.user.is_authenticated:
-        return redirect_to_login(f"/projects/{pk}/")
+        return redirect_to_login(reverse("project-detail", args=[pk]))
     project = get_object_or_404(MicroProject.objects.select_related("area", "implementer", "proposal"), pk=pk)
     if perm:
         services.require_perm(request.user, perm, project, message)

@@ -51,6 +51,5 @@ from .projects import (  # noqa: F401
     ReceiptInputSerializer,
     SatisfactionLevelSerializer,
     SatisfactionSerializer,
-    rating_window_data,
     share_out,
 )

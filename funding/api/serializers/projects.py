@@ -4,7 +4,6 @@ Amounts go out as strings with two decimals (civic.api.fields.money_out); amount
 civic.api.fields.AmountField, the same rule as the pages and the services (civic.money.parse_amount).
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -413,11 +412,6 @@ class RatingInputSerializer(serializers.Serializer):
         help_text="5 very satisfied, 4 satisfied, 3 fairly, 2 dissatisfied, 1 very dissatisfied",
     )
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-
-
-def rating_window_data(opens, closes) -> dict:
-    now = timezone.now()
-    return {"opens": opens, "closes": closes, "open": bool(opens and opens <= now < closes)}
 
 
 STATES = list(ProjectState.values)
