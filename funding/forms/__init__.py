@@ -14,6 +14,6 @@ from .projects import (  # noqa: F401
     RatingForm,
     ReasonForm,
     ReceiptForm,
-    apply_error,
+    apply_row_error,
     rows_data,
 )

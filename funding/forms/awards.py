@@ -21,7 +21,10 @@ class AwardComputeForm(forms.Form):
 
 class AwardRecomputeForm(forms.Form):
     reason = forms.CharField(required=False)
-    cancel = forms.BooleanField(required=False)
+    cancel = forms.CharField(required=False)  # a checkbox; "0" or nothing means recompute
+
+    def clean_cancel(self) -> bool:
+        return self.cleaned_data["cancel"].lower() in ("1", "on", "true", "yes")
 
 
 class ObjectionForm(forms.Form):

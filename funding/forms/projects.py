@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.errors import DomainError
-from civic.forms import AmountField, apply_domain_error
+from civic.forms import AmountField
 from civic.money import format_yuan
 
 from ..models import FundingSource, InspectionResult, SatisfactionLevel
@@ -109,24 +109,18 @@ def rows_data(formset, names) -> list[dict]:
     return rows
 
 
-def apply_error(error: DomainError, form, rowsets: dict | None = None, aliases: dict | None = None) -> dict:
-    """Show a service's refusal where it belongs: a row's field ("budget_lines.2.amount"), a whole list
-    ("budget_lines": returned as {name: message} for the page to show above the rows), or the form."""
-    field = (aliases or {}).get(error.field, error.field) or ""
-    name, _dot, rest = field.partition(".")
-    if rowsets and name in rowsets:
-        index, _dot, column = rest.partition(".")
-        formset = rowsets[name]
-        if index.isdigit() and int(index) < len(formset.forms) and column in formset.forms[int(index)].fields:
-            row = formset.forms[int(index)]
-            row.add_error(column, str(error.message))
-            return {}
-        return {name: str(error.message)}
-    if field in form.fields:
-        form.add_error(field, str(error.message))
-    else:
-        apply_domain_error(form, error)
-    return {}
+def apply_row_error(error: DomainError, rowsets: dict) -> dict | None:
+    """Show a service's refusal on the row it names ("budget_lines.2.amount": returns {}) or above the
+    whole list ("budget_lines": returns {name: message} for the page); None when it names no list."""
+    name, _dot, rest = (error.field or "").partition(".")
+    if name not in rowsets:
+        return None
+    index, _dot, column = rest.partition(".")
+    formset = rowsets[name]
+    if index.isdigit() and int(index) < len(formset.forms) and column in formset.forms[int(index)].fields:
+        formset.forms[int(index)].add_error(column, str(error.message))
+        return {}
+    return {name: str(error.message)}
 
 
 # --- actions on a project --------------------------------------------------------------------------------

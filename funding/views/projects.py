@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civic.errors import DomainError, NotAllowed
+from civic.forms import Submission, submit
 from civic.models import Area
 from civic.selectors import areas_for_roles, organisation_list, timeline_for
 from proposals.models import PledgeKind, Proposal
@@ -37,7 +38,7 @@ from ..forms import (
     RatingForm,
     ReasonForm,
     ReceiptForm,
-    apply_error,
+    apply_row_error,
     rows_data,
 )
 from ..models import PROJECT_STATES, MicroProject, ProjectState
@@ -117,13 +118,10 @@ def _creation_forms(request, *, area, initial=None, lines_initial=None):
 
 
 def _try_create(request, form, lines, milestones, *, area, proposal=None):
-    """Call the service when the rows are well-formed; returns (project, errors above the rows)."""
-    valid = [form.is_valid(), lines.is_valid(), milestones.is_valid()]
-    if not all(valid):
-        return None, {}
-    data = form.cleaned_data
-    try:
-        project = services.project_create(
+    """Create the project from the form and its rows; returns (project or None, errors above the rows)."""
+
+    def create(data):
+        return services.project_create(
             actor=request.user,
             area=area,
             proposal=proposal,
@@ -136,10 +134,12 @@ def _try_create(request, form, lines, milestones, *, area, proposal=None):
             budget_lines=rows_data(lines, ("item", "amount")),
             milestones=rows_data(milestones, ("title", "due_on", "is_midpoint")),
         )
-    except DomainError as error:
-        return None, apply_error(error, form, {"budget_lines": lines, "milestones": milestones})
-    messages.success(request, _("The project “%(title)s” is created.") % {"title": project.title})
-    return project, {}
+
+    done, _status, row_errors = _submit_with_rows(form, {"budget_lines": lines, "milestones": milestones}, create)
+    if not done:
+        return None, row_errors
+    messages.success(request, _("The project “%(title)s” is created.") % {"title": done.value.title})
+    return done.value, {}
 
 
 def project_desk(request):
@@ -360,8 +360,43 @@ def project_detail(request, pk):
 # --- the action forms: each posts here, calls one service, and comes back to the page ------------------------
 
 
+class _ShownOnRows(Exception):
+    """A refusal already shown on a row of a list (or the list's rows did not parse): nothing to add."""
+
+
+def _submit_with_rows(form, rowsets: dict, action, aliases: dict | None = None):
+    """civic.forms.submit for a form that comes with lists of rows (budget lines, milestones, checklist):
+    the service runs only when the form and every row parse; its refusal is shown on the row or list it
+    names, else on the form. Returns (submission, status, errors to show above a list)."""
+    aliases = {"files": "photos", **(aliases or {})}
+    refusal = {"status": 400, "rows": {}}
+
+    def checked(data):
+        if not all(rows.is_valid() for rows in rowsets.values()):
+            raise _ShownOnRows
+        try:
+            return action(data)
+        except DomainError as error:
+            refusal["status"] = error.status
+            error.field = aliases.get(error.field, error.field)
+            shown = apply_row_error(error, rowsets)
+            if shown is not None:
+                refusal["rows"] = shown
+                raise _ShownOnRows from error
+            raise  # submit shows it on the form
+
+    try:
+        done = submit(form, checked)
+    except _ShownOnRows:
+        done = Submission(False)
+    for rows in rowsets.values():
+        rows.is_valid()  # the rows' own errors are shown too when the form itself did not parse
+    return done, refusal["status"], refusal["rows"]
+
+
 def _act(request, pk, name, perm, run, *, build=None, rowsets=None, aliases=None, success, message=None):
-    """POST only; the form is checked, the service called; a refusal is shown on the form, nothing written."""
+    """POST only; the form (and its rows) are parsed and the service called through civic.forms.submit;
+    a refusal is shown on the form or the row it names, with its status (400, 409), nothing written."""
     if request.method != "POST":
         return redirect("project-detail", pk=pk)
     if not request.user.is_authenticated:
@@ -371,17 +406,10 @@ def _act(request, pk, name, perm, run, *, build=None, rowsets=None, aliases=None
         services.require_perm(request.user, perm, project, message)
     form = build(request, project) if build else forms.Form(request.POST)
     sets = rowsets(request) if rowsets else {}
-    row_errors = {}
-    status = 400
-    if all([form.is_valid(), *(s.is_valid() for s in sets.values())]):
-        try:
-            run(project, form.cleaned_data, sets)
-        except DomainError as error:
-            row_errors = apply_error(error, form, sets, aliases={"files": "photos", **(aliases or {})})
-            status = error.status
-        else:
-            messages.success(request, success)
-            return redirect(project)
+    done, status, row_errors = _submit_with_rows(form, sets, lambda data: run(project, data, sets), aliases)
+    if done:
+        messages.success(request, success)
+        return redirect(project)
     bound = {name: form, **({"checklist": sets["checklist"]} if "checklist" in sets else {})}
     project = _get_project(pk)
     context = _detail_context(request, project, bound=bound, open_form=name, row_errors=row_errors)
