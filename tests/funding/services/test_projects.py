@@ -27,7 +27,7 @@ from proposals.models import ProposalState
 from tests.factories import UserFactory
 from tests.world import verify
 
-from .conftest import end_rating, plan
+from ..conftest import end_rating, plan
 
 pytestmark = pytest.mark.django_db
 
