@@ -142,7 +142,7 @@ class ProjectState(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("project state", "cancelled")
 
 
-# Which state may follow which; one service per arrow (funding.services.projects), which moves the
+# Which state may follow which; one service per arrow (funding.services), which moves the
 # project with PROJECT_STATES.move (guard, save, audit row "project.<state>").
 PROJECT_STATES = StateMachine(
     ProjectState,

@@ -6,7 +6,7 @@ from civic.registry import notification_kind, tick_job, timeline_verb
 
 
 def register() -> None:
-    from .services.projects import notify_overdue_milestones
+    from .services.progress import notify_overdue_milestones
 
     notification_kind("project.inspection_due", _("Projects ready for acceptance inspection"))
     notification_kind("project.milestone_overdue", _("Project milestones past their date"), "daily")

@@ -1,7 +1,7 @@
-"""What the funding services share: the project row locked for a change, the line on its public story,
-and checks for what civic has no one rule for: plain numbers that are not
-amounts (inspection points, policy shares) and dates. Amounts: civic.money.parse_amount; texts:
-civic.text.clean_text."""
+"""What the funding services share: the project row locked for a change, its moves and its public story,
+its photos, the milestone rows of a plan, the officials to tell; and checks for what civic has no one
+rule for: plain numbers that are not amounts (inspection points, policy shares) and dates. Amounts go
+through civic.money.parse_amount, texts through civic.text.clean_text."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from civic.errors import InvalidInput
 from civic.services import timeline_record
 from civic.text import clean_text
+from civic.uploads import IMAGE, accept_uploads
 
-from ..models import MicroProject
+from ..models import PROJECT_STATES, MicroProject, ProjectPhoto
 
 
 def number(value, field: str) -> Decimal | None:
@@ -35,6 +36,7 @@ def text(value, field: str, *, limit: int, required: bool = False, message=None)
     return clean_text(value, field=field, limit=limit, required=required, message=message)
 
 
+MAX_PHOTOS = 6
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plan or a receipt outside these years is a typing mistake
 
 
@@ -81,3 +83,49 @@ def project_story(project: MicroProject, verb: str, *, actor=None, params=None) 
             organisation=project.implementer,
             area=project.area,
         )
+
+
+def project_move(project: MicroProject, target: str, *, actor, verb: str, reason: str = "", params=None, fields=()):
+    """One arrow of the state table: PROJECT_STATES guards, saves and audits; the story line follows."""
+    PROJECT_STATES.move(
+        project, target, actor=actor, area=project.area, fields=fields, after={"reason": reason} if reason else None
+    )
+    project_story(project, verb, actor=actor, params=params)
+
+
+def project_photos(project, files, *, report=None, inspection=None) -> list[ProjectPhoto]:
+    cleaned = accept_uploads(files, field="photos", kinds=(IMAGE,), max_files=MAX_PHOTOS)
+    return [
+        ProjectPhoto.objects.create(project=project, report=report, inspection=inspection, image=clean.file)
+        for clean in cleaned
+    ]
+
+
+def clean_milestones(milestones, start, end) -> list[tuple[str, object, bool]]:
+    clean = []
+    for index, row in enumerate(milestones or []):
+        title = clean_text(row.get("title"), field=f"milestones.{index}.title", limit=120)
+        if not title and not row.get("due_on"):
+            continue
+        if not title:
+            raise InvalidInput("required", _("Name each milestone."), field=f"milestones.{index}.title")
+        due = day(row.get("due_on"), f"milestones.{index}.due_on")
+        if not start <= due <= end:
+            raise InvalidInput(
+                "milestone_outside_plan",
+                _("A milestone falls between the planned start and end."),
+                field=f"milestones.{index}.due_on",
+            )
+        clean.append((title, due, bool(row.get("is_midpoint"))))
+    if sum(1 for *_x, midpoint in clean if midpoint) > 1:
+        raise InvalidInput("one_midpoint", _("Only one milestone can be the mid-point."), field="milestones")
+    if len(clean) > 20:
+        raise InvalidInput("too_many_milestones", _("At most 20 milestones."), field="milestones")
+    return clean
+
+
+def officials_of(project):
+    from civic.models import User
+
+    paths = [*project.area.ancestor_codes, project.area.code]
+    return User.objects.filter(is_active=True, area_roles__role="official", area_roles__area__code__in=paths).distinct()

@@ -1,20 +1,17 @@
-"""Micro-projects: creation (from an adopted proposal or directly), the state machine, co-funding,
-milestones and progress reports, the acceptance inspection and the residents' satisfaction ratings."""
+"""Micro-projects: creation (from an adopted proposal or directly) and the moves of the state machine."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic.errors import Conflict, InvalidInput, NotAllowed
+from civic.errors import Conflict, InvalidInput
 from civic.models import Area, Organisation
-from civic.money import LIMIT, format_yuan, parse_amount
+from civic.money import LIMIT, parse_amount
 from civic.services import audit_record, notify, require_perm
 from civic.text import clean_text
-from civic.uploads import IMAGE, accept_uploads
 from proposals.models import PledgeKind, Proposal, ProposalState
 from proposals.services import proposal_complete, proposal_start_implementation
 
@@ -26,43 +23,16 @@ from ..models import (
     Commitment,
     EntryKind,
     FundingSource,
-    Inspection,
-    InspectionResult,
     MicroProject,
     Milestone,
     ProgressReport,
-    ProjectPhoto,
-    Receipt,
-    SatisfactionLevel,
-    SatisfactionRating,
     SubsidyAward,
 )
 from ..models import ProjectState as S
-from ..predicates import works_for_implementer
-from .common import day, locked_project, number, project_story
+from .common import clean_milestones, day, locked_project, officials_of, project_move, project_photos, project_story
 from .ledger import ledger_post
 
-MAX_PHOTOS = 6
-MAX_CHECKLIST = 50
-
-
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def _move(project: MicroProject, target: str, *, actor, verb: str, reason: str = "", params=None, fields=()):
-    """One arrow of the state table: PROJECT_STATES guards, saves and audits; the story line follows."""
-    PROJECT_STATES.move(
-        project, target, actor=actor, area=project.area, fields=fields, after={"reason": reason} if reason else None
-    )
-    project_story(project, verb, actor=actor, params=params)
-
-
-def _photos(project, files, *, report=None, inspection=None) -> list[ProjectPhoto]:
-    cleaned = accept_uploads(files, field="photos", kinds=(IMAGE,), max_files=MAX_PHOTOS)
-    return [
-        ProjectPhoto.objects.create(project=project, report=report, inspection=inspection, image=clean.file)
-        for clean in cleaned
-    ]
 
 
 def _clean_lines(lines) -> list[tuple[str, Decimal]]:
@@ -85,29 +55,6 @@ def _clean_lines(lines) -> list[tuple[str, Decimal]]:
         raise InvalidInput("too_many_lines", _("At most 30 budget lines."), field="budget_lines")
     if sum(amount for _item, amount in clean) >= LIMIT:  # the budget column holds no more than a line
         raise InvalidInput("amount_too_large", _("This amount is too large."), field="budget_lines")
-    return clean
-
-
-def _clean_milestones(milestones, start, end) -> list[tuple[str, object, bool]]:
-    clean = []
-    for index, row in enumerate(milestones or []):
-        title = clean_text(row.get("title"), field=f"milestones.{index}.title", limit=120)
-        if not title and not row.get("due_on"):
-            continue
-        if not title:
-            raise InvalidInput("required", _("Name each milestone."), field=f"milestones.{index}.title")
-        due = day(row.get("due_on"), f"milestones.{index}.due_on")
-        if not start <= due <= end:
-            raise InvalidInput(
-                "milestone_outside_plan",
-                _("A milestone falls between the planned start and end."),
-                field=f"milestones.{index}.due_on",
-            )
-        clean.append((title, due, bool(row.get("is_midpoint"))))
-    if sum(1 for *_x, midpoint in clean if midpoint) > 1:
-        raise InvalidInput("one_midpoint", _("Only one milestone can be the mid-point."), field="milestones")
-    if len(clean) > 20:
-        raise InvalidInput("too_many_milestones", _("At most 20 milestones."), field="milestones")
     return clean
 
 
@@ -168,7 +115,7 @@ def project_create(
     if end < start:
         raise InvalidInput("dates_reversed", _("The planned end comes after the planned start."), field="planned_end")
     lines = _clean_lines(budget_lines)
-    plan = _clean_milestones(milestones, start, end)
+    plan = clean_milestones(milestones, start, end)
     try:
         with transaction.atomic():
             project = MicroProject.objects.create(
@@ -236,7 +183,7 @@ def project_start(*, actor, project) -> MicroProject:
     if project.state != S.PLANNED:  # a suspended project is resumed by an official, not restarted
         raise Conflict("already_started", _("Only a planned project can be started."))
     project.started_at = timezone.now()
-    _move(project, S.IN_PROGRESS, actor=actor, verb="project.started", fields=["started_at"])
+    project_move(project, S.IN_PROGRESS, actor=actor, verb="project.started", fields=["started_at"])
     return project
 
 
@@ -250,12 +197,14 @@ def project_report_completion(*, actor, project, report: str, files=()) -> Micro
         raise Conflict("not_in_progress", _("Only a project in progress can be reported complete."))
     project.completion_report = report
     project.completed_at = timezone.now()
-    _move(project, S.COMPLETED, actor=actor, verb="project.completed", fields=["completion_report", "completed_at"])
+    project_move(
+        project, S.COMPLETED, actor=actor, verb="project.completed", fields=["completion_report", "completed_at"]
+    )
     progress = ProgressReport.objects.create(
         project=project, author=actor, text=report, spend_to_date=_spent(project), reported_on=timezone.localdate()
     )
-    _photos(project, files, report=progress)
-    for official in _officials_of(project):
+    project_photos(project, files, report=progress)
+    for official in officials_of(project):
         notify(
             recipient=official,
             kind="project.inspection_due",
@@ -264,18 +213,6 @@ def project_report_completion(*, actor, project, report: str, files=()) -> Micro
             url=project.get_absolute_url(),
         )
     return project
-
-
-def _spent(project) -> Decimal:
-    last = ProgressReport.objects.filter(project=project).order_by("-reported_on", "-id").first()
-    return last.spend_to_date if last else Decimal("0.00")
-
-
-def _officials_of(project):
-    from civic.models import User
-
-    paths = [*project.area.ancestor_codes, project.area.code]
-    return User.objects.filter(is_active=True, area_roles__role="official", area_roles__area__code__in=paths).distinct()
 
 
 @transaction.atomic
@@ -292,7 +229,7 @@ def project_suspend(*, actor, project, reason: str) -> MicroProject:
         raise Conflict("transition_not_allowed", _("A closed or cancelled project cannot be suspended."))
     project.suspended_from = previous
     project.state_reason = reason
-    _move(
+    project_move(
         project,
         S.SUSPENDED,
         actor=actor,
@@ -313,7 +250,7 @@ def project_resume(*, actor, project) -> MicroProject:
     target = project.suspended_from or S.PLANNED
     project.suspended_from = ""
     project.state_reason = ""
-    _move(project, target, actor=actor, verb="project.resumed", fields=["suspended_from", "state_reason"])
+    project_move(project, target, actor=actor, verb="project.resumed", fields=["suspended_from", "state_reason"])
     return project
 
 
@@ -335,7 +272,7 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
         )
     project.state_reason = reason
     project.closed_at = timezone.now()
-    _move(
+    project_move(
         project,
         S.CANCELLED,
         actor=actor,
@@ -389,345 +326,12 @@ def project_close(*, actor, project) -> MicroProject:
     elif project.awards.filter(stage=AwardStage.PROVISIONAL, status=AwardStatus.APPROVED).exists():
         raise Conflict("settlement_missing", _("Settle the award before closing the project."))
     project.closed_at = timezone.now()
-    _move(project, S.CLOSED, actor=actor, verb="project.closed", fields=["closed_at"])
+    project_move(project, S.CLOSED, actor=actor, verb="project.closed", fields=["closed_at"])
     if project.proposal_id and project.proposal.state == ProposalState.IN_IMPLEMENTATION:
         proposal_complete(proposal=project.proposal, actor=actor)
     return project
 
 
-# --- co-funding (共建共享) ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def commitment_add(
-    *, actor, project, source: str, funder: str, amount, organisation=None, description: str = ""
-) -> Commitment:
-    project = locked_project(project)
-    require_perm(actor, "funding.manage_project", project, _("Only an official of this area can record co-funding."))
-    if project.state in (S.CLOSED, S.CANCELLED):
-        raise Conflict("project_finished", _("This project is finished."))
-    if source not in FundingSource.values:
-        raise InvalidInput("source_invalid", _("Choose where the money comes from."), field="source")
-    funder = clean_text(
-        funder or (organisation.name if organisation else ""),
-        field="funder",
-        limit=120,
-        required=True,
-        message=_("Name who pays."),
-    )
-    amount = parse_amount(amount, field="amount", required=True, positive=True)
-    description = clean_text(description, field="description", limit=200)
-    if source == FundingSource.IN_KIND and not description:
-        raise InvalidInput("required", _("Describe what is given in kind."), field="description")
-    commitment = Commitment.objects.create(
-        project=project,
-        source=source,
-        funder=funder,
-        organisation=organisation,
-        amount=amount,
-        description=description,
-        created_by=actor,
-    )
-    ledger_post(
-        project=project,
-        kind=EntryKind.COMMITMENT,
-        amount=amount,
-        actor=actor,
-        commitment=commitment,
-        memo=funder,
-        audit=("project.commitment_added", project, {"source": source, "funder": funder, "amount": str(amount)}),
-        story="project.commitment",
-        story_params={"funder": funder, "amount": format_yuan(amount), "source": str(FundingSource(source).label)},
-    )
-    return commitment
-
-
-@transaction.atomic
-def receipt_record(*, actor, commitment, amount, received_on=None, reference: str = "") -> Receipt:
-    """Money (or goods) that arrived; never more than what is still outstanding on the commitment."""
-    project = locked_project(commitment.project)  # the project first, in the order ledger_correct locks
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    require_perm(actor, "funding.manage_project", project, _("Only an official of this area can record receipts."))
-    if project.state in (S.CLOSED, S.CANCELLED):
-        raise Conflict("project_finished", _("This project is finished."))
-    amount = parse_amount(amount, field="amount", required=True, positive=True)
-    received_on = day(received_on, "received_on", required=False) or timezone.localdate()
-    if received_on > timezone.localdate():
-        raise InvalidInput("date_in_future", _("A receipt cannot be dated in the future."), field="received_on")
-    reference = clean_text(reference, field="reference", limit=120)
-    if amount > commitment.outstanding:
-        raise InvalidInput(
-            "receipt_above_commitment",
-            _("Only %(left)s of this commitment is still outstanding.") % {"left": format_yuan(commitment.outstanding)},
-            field="amount",
-        )
-    receipt = Receipt.objects.create(
-        commitment=commitment, amount=amount, received_on=received_on, reference=reference, recorded_by=actor
-    )
-    commitment.received += amount
-    commitment.save(update_fields=["received"])
-    ledger_post(
-        project=project,
-        kind=EntryKind.RECEIPT,
-        amount=amount,
-        actor=actor,
-        commitment=commitment,
-        memo=reference or commitment.funder,
-        audit=("project.receipt_recorded", project, {"commitment": commitment.pk, "amount": str(amount)}),
-    )
-    return receipt
-
-
-# --- milestones and progress --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def milestone_add(*, actor, project, title: str, due_on, is_midpoint: bool = False) -> Milestone:
-    project = locked_project(project)
-    require_perm(
-        actor, "funding.report_progress", project, _("Only the implementer or an official can plan milestones.")
-    )
-    if project.state in (S.CLOSED, S.CANCELLED, S.ACCEPTED):
-        raise Conflict("project_finished", _("This project is finished."))
-    ((title, due, midpoint),) = _clean_milestones(
-        [{"title": title, "due_on": due_on, "is_midpoint": is_midpoint}], project.planned_start, project.planned_end
-    ) or [(None, None, None)]
-    if title is None:
-        raise InvalidInput("required", _("Name the milestone."), field="title")
-    if midpoint and project.milestones.filter(is_midpoint=True).exists():
-        raise InvalidInput("one_midpoint", _("This project already has a mid-point milestone."), field="is_midpoint")
-    position = project.milestones.count()
-    milestone = Milestone.objects.create(
-        project=project, position=position, title=title, due_on=due, is_midpoint=midpoint
-    )
-    audit_record(
-        actor=actor,
-        action="project.milestone_added",
-        obj=project,
-        area=project.area,
-        after={"title": title, "due_on": due.isoformat()},
-    )
-    return milestone
-
-
-@transaction.atomic
-def progress_report(
-    *, actor, project, text: str, spend_to_date, reported_on=None, milestone=None, files=()
-) -> ProgressReport:
-    """A progress report; naming a milestone marks it reached."""
-    project = locked_project(project)
-    require_perm(actor, "funding.report_progress", project, _("Only the implementer can report progress."))
-    if project.state != S.IN_PROGRESS:
-        raise Conflict("not_in_progress", _("Progress is reported while the work is in progress."))
-    body = clean_text(text, field="text", limit=5000, required=True, message=_("Describe what was done."))
-    spent = parse_amount(spend_to_date, field="spend_to_date", required=True)
-    reported_on = day(reported_on, "reported_on", required=False) or timezone.localdate()
-    if reported_on > timezone.localdate():
-        raise InvalidInput("date_in_future", _("A report cannot be dated in the future."), field="reported_on")
-    if milestone is not None:
-        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-        if milestone.project_id != project.pk:
-            raise InvalidInput("milestone_invalid", _("Choose a milestone of this project."), field="milestone")
-        if milestone.reached_at is not None:
-            raise Conflict("milestone_reached", _("This milestone was already reached."))
-    report = ProgressReport.objects.create(
-        project=project, milestone=milestone, author=actor, text=body, spend_to_date=spent, reported_on=reported_on
-    )
-    _photos(project, files, report=report)
-    if milestone is not None:
-        milestone.reached_at = timezone.now()
-        milestone.save(update_fields=["reached_at"])
-        project_story(project, "project.milestone_reached", actor=actor, params={"milestone": milestone.title})
-    else:
-        project_story(project, "project.progress", actor=actor, params={"spent": format_yuan(spent)})
-    audit_record(
-        actor=actor,
-        action="project.progress_reported",
-        obj=project,
-        area=project.area,
-        after={"spend_to_date": str(spent), "milestone": milestone.pk if milestone else None},
-    )
-    return report
-
-
-def notify_overdue_milestones(now=None) -> int:
-    """Tell the officials of the area once about each milestone that passed its date unreached (tick job)."""
-    today = timezone.localdate(now or timezone.now())
-    count = 0
-    due = Milestone.objects.filter(
-        reached_at__isnull=True,
-        due_on__lt=today,
-        overdue_notified_at__isnull=True,
-        project__state__in=[S.PLANNED, S.IN_PROGRESS],
-    ).select_related("project__area")
-    for milestone in due:
-        with transaction.atomic():
-            claimed = Milestone.objects.filter(pk=milestone.pk, overdue_notified_at__isnull=True).update(
-                overdue_notified_at=timezone.now()
-            )
-            if not claimed:  # another machine's tick took it
-                continue
-            for official in _officials_of(milestone.project):
-                notify(
-                    recipient=official,
-                    kind="project.milestone_overdue",
-                    title=gettext_lazy("Milestone “%(milestone)s” of “%(title)s” is overdue"),
-                    params={"milestone": milestone.title, "title": milestone.project.title},
-                    url=milestone.project.get_absolute_url(),
-                )
-            count += 1
-    return count
-
-
-# --- inspection (验收) ------------------------------------------------------------------------------------
-
-
-def _points(value, field: str, *, positive: bool = False) -> Decimal:
-    """A checklist score or maximum: a number of points, not negative (above zero for a maximum), at most
-    1,000, with at most two decimals."""
-    points = number(value, field)
-    if points is None:
-        raise InvalidInput("required", _("Enter the points."), field=field)
-    if not (Decimal(0) < points if positive else Decimal(0) <= points) or points > 1000:
-        raise InvalidInput(
-            "points_range",
-            _("Points are between 0 and 1,000.") if not positive else _("The maximum is above 0 and at most 1,000."),
-            field=field,
-        )
-    if points != points.quantize(Decimal("0.01")):
-        raise InvalidInput("points_precision", _("Points have at most two decimals."), field=field)
-    return points.quantize(Decimal("0.01"))
-
-
-def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
-    clean, total, most = [], Decimal(0), Decimal(0)
-    for index, row in enumerate(rows or []):
-        item = clean_text(row.get("item"), field=f"checklist.{index}.item", limit=120)
-        if not item and row.get("score") in (None, ""):
-            continue
-        if not item:
-            raise InvalidInput("required", _("Name each item of the checklist."), field=f"checklist.{index}.item")
-        top = row.get("max")
-        top = _points(10 if top in (None, "") else top, f"checklist.{index}.max", positive=True)
-        score = _points(row.get("score"), f"checklist.{index}.score")
-        if score > top:
-            raise InvalidInput(
-                "score_above_max",
-                _("“%(item)s” scores at most %(max)s.") % {"item": item, "max": top.normalize()},
-                field=f"checklist.{index}.score",
-            )
-        clean.append({"item": item, "score": str(score), "max": str(top)})
-        total += score
-        most += top
-    if not clean:
-        raise InvalidInput("checklist_required", _("Score at least one item of the checklist."), field="checklist")
-    if len(clean) > MAX_CHECKLIST:
-        raise InvalidInput(
-            "too_many_items", _("At most %(n)s checklist items.") % {"n": MAX_CHECKLIST}, field="checklist"
-        )
-    score = (total * 100 / most).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return clean, score
-
-
-@transaction.atomic
-def inspection_record(
-    *,
-    actor,
-    project,
-    checklist: list[dict],
-    verified_cost,
-    result: str,
-    invoices: str = "",
-    remarks: str = "",
-    defects: str = "",
-    files=(),
-) -> Inspection:
-    """The official's signed acceptance inspection: accepted, or back to work with the defects listed."""
-    project = locked_project(project)
-    if actor.has_perm("funding.manage_project", project) and works_for_implementer(actor, project):
-        # the permission refuses an official who belongs to the implementer: say why
-        raise NotAllowed(
-            "inspects_own_organisation", _("You cannot inspect a project of an organisation you belong to.")
-        )
-    require_perm(actor, "funding.inspect", project, _("Only an official of this area can inspect its projects."))
-    if project.state != S.COMPLETED:
-        raise Conflict("not_completed", _("A project is inspected after the implementer reports completion."))
-    if result not in InspectionResult.values:
-        raise InvalidInput("result_invalid", _("Choose accepted or rework."), field="result")
-    items, score = _clean_checklist(checklist)
-    cost = parse_amount(verified_cost, field="verified_cost", required=result == InspectionResult.ACCEPTED)
-    defects = clean_text(defects, field="defects", limit=3000)
-    if result == InspectionResult.REWORK and not defects:
-        raise InvalidInput("defects_required", _("List the defects to put right."), field="defects")
-    inspection = Inspection.objects.create(
-        project=project,
-        inspector=actor,
-        checklist=items,
-        score=score,
-        verified_cost=cost if cost is not None else Decimal("0.00"),
-        invoices=clean_text(invoices, field="invoices", limit=500),
-        remarks=clean_text(remarks, field="remarks", limit=3000),
-        defects=defects,
-        result=result,
-    )
-    _photos(project, files, inspection=inspection)
-    if result == InspectionResult.ACCEPTED:
-        project.accepted_at = inspection.signed_at
-        _move(
-            project,
-            S.ACCEPTED,
-            actor=actor,
-            verb="project.accepted",
-            params={"score": f"{score}", "cost": format_yuan(cost)},
-            fields=["accepted_at"],
-        )
-    else:
-        project.rework_count += 1
-        project.completed_at = None
-        _move(
-            project,
-            S.IN_PROGRESS,
-            actor=actor,
-            verb="project.rework",
-            reason=defects,
-            params={"defects": defects},
-            fields=["rework_count", "completed_at"],
-        )
-    return inspection
-
-
-# --- satisfaction (满意度) ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRating:
-    """An eligible resident rates an accepted project in the rating period; one rating, changed at most once."""
-    from ..selectors.projects import rating_period
-
-    project = MicroProject.objects.select_related("area").get(pk=project.pk)
-    now = timezone.now()
-    if not rating_period(project, now)["open"]:
-        raise Conflict(
-            "rating_closed", _("This project cannot be rated now: ratings open for a set period after acceptance.")
-        )
-    if not rules.has_perm("funding.rate_project", user, project):  # the rule itself: no superuser bypass
-        raise NotAllowed("not_eligible", _("Only verified residents of this area can rate its projects."))
-    try:
-        level = int(level)
-    except (TypeError, ValueError):
-        level = 0
-    if level not in SatisfactionLevel.values:
-        raise InvalidInput("level_invalid", _("Choose one of the five levels."), field="level")
-    comment = clean_text(comment, field="comment", limit=500)
-    existing = SatisfactionRating.objects.select_for_update().filter(project=project, user=user).first()
-    if existing is not None:
-        if existing.changed_at is not None:
-            raise Conflict("rating_changed_already", _("You have already changed your rating once."))
-        existing.level, existing.comment, existing.changed_at = level, comment, now
-        existing.save(update_fields=["level", "comment", "changed_at"])
-        return existing
-    try:
-        with transaction.atomic():
-            return SatisfactionRating.objects.create(project=project, user=user, level=level, comment=comment)
-    except IntegrityError:
-        raise Conflict("rated_already", _("You have already rated this project.")) from None
+def _spent(project) -> Decimal:
+    last = ProgressReport.objects.filter(project=project).order_by("-reported_on", "-id").first()
+    return last.spend_to_date if last else Decimal("0.00")
