@@ -30,7 +30,7 @@ class BoxForm(forms.Form):
         label=_("Voters may change their ballot until the close"), required=False, initial=True
     )
     # max_length=None: civic.forms.AmountField's default length check runs on the parsed Decimal and fails
-    budget = AmountField(label=_("Budget in yuan (participatory budget)"), required=False, max_length=None)
+    budget = AmountField(label=_("Budget in yuan (participatory budget)"), required=False)
     rule = forms.ChoiceField(
         label=_("Counting rule (participatory budget)"), choices=BudgetRule.choices, initial=BudgetRule.MES_ADD1
     )
@@ -55,7 +55,7 @@ class OptionForm(forms.Form):
         label=_("A qualified proposal of the area"), required=False, queryset=None, empty_label="—"
     )
     title = forms.CharField(label=_("Or a title"), max_length=200, required=False)
-    cost = AmountField(label=_("Cost in yuan"), required=False, max_length=None)
+    cost = AmountField(label=_("Cost in yuan"), required=False)
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
