@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.errors import DomainError
-from civic.forms import apply_domain_error
+from civic.forms import AmountField
+from civic.money import format_yuan
 
-from .models import FundingSource, InspectionResult, SatisfactionLevel
+from ..models import FundingSource, InspectionResult, SatisfactionLevel
 
 BLANK_ROWS = 5
 CHECKLIST_ROWS = 6
@@ -38,18 +39,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
-
-
-def _yuan(label, required=True, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "min": "0"}),
-    )
 
 
 def _photos():
@@ -89,7 +78,7 @@ class ProjectForm(forms.Form):
 
 class BudgetLineForm(forms.Form):
     item = forms.CharField(label=_("Item"), max_length=120, required=False)
-    amount = _yuan(_("Amount (yuan)"), required=False)
+    amount = AmountField(label=_("Amount (yuan)"), required=False)
 
 
 class MilestoneRowForm(forms.Form):
@@ -120,24 +109,18 @@ def rows_data(formset, names) -> list[dict]:
     return rows
 
 
-def apply_error(error: DomainError, form, rowsets: dict | None = None, aliases: dict | None = None) -> dict:
-    """Show a service's refusal where it belongs: a row's field ("budget_lines.2.amount"), a whole list
-    ("budget_lines": returned as {name: message} for the page to show above the rows), or the form."""
-    field = (aliases or {}).get(error.field, error.field) or ""
-    name, _dot, rest = field.partition(".")
-    if rowsets and name in rowsets:
-        index, _dot, column = rest.partition(".")
-        formset = rowsets[name]
-        if index.isdigit() and int(index) < len(formset.forms) and column in formset.forms[int(index)].fields:
-            row = formset.forms[int(index)]
-            row.add_error(column, str(error.message))
-            return {}
-        return {name: str(error.message)}
-    if field in form.fields:
-        form.add_error(field, str(error.message))
-    else:
-        apply_domain_error(form, error)
-    return {}
+def apply_row_error(error: DomainError, rowsets: dict) -> dict | None:
+    """Show a service's refusal on the row it names ("budget_lines.2.amount": returns {}) or above the
+    whole list ("budget_lines": returns {name: message} for the page); None when it names no list."""
+    name, _dot, rest = (error.field or "").partition(".")
+    if name not in rowsets:
+        return None
+    index, _dot, column = rest.partition(".")
+    formset = rowsets[name]
+    if index.isdigit() and int(index) < len(formset.forms) and column in formset.forms[int(index)].fields:
+        formset.forms[int(index)].add_error(column, str(error.message))
+        return {}
+    return {name: str(error.message)}
 
 
 # --- actions on a project --------------------------------------------------------------------------------
@@ -145,7 +128,7 @@ def apply_error(error: DomainError, form, rowsets: dict | None = None, aliases: 
 
 class ProgressForm(forms.Form):
     text = _text(_("What was done"), rows=4)
-    spend_to_date = _yuan(_("Spent to date (yuan)"))
+    spend_to_date = AmountField(label=_("Spent to date (yuan)"))
     reported_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     milestone = forms.ModelChoiceField(
         label=_("Milestone reached (optional)"), queryset=None, required=False, empty_label=_("none")
@@ -171,25 +154,25 @@ class MilestoneForm(forms.Form):
 class CommitmentForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
     funder = forms.CharField(label=_("Who pays"), max_length=120)
-    amount = _yuan(_("Amount or value (yuan)"))
+    amount = AmountField(label=_("Amount or value (yuan)"))
     description = forms.CharField(label=_("What is given (required for in-kind)"), max_length=200, required=False)
 
 
 class ReceiptForm(forms.Form):
     commitment = forms.ModelChoiceField(label=_("Commitment"), queryset=None, empty_label=_("Choose a commitment"))
-    amount = _yuan(_("Amount received (yuan)"))
+    amount = AmountField(label=_("Amount received (yuan)"))
     received_on = forms.DateField(label=_("Received on"), widget=DateInput(), initial=timezone.localdate)
     reference = forms.CharField(label=_("Voucher or bank reference (optional)"), max_length=120, required=False)
 
     def __init__(self, *args, commitments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].queryset = commitments
-        self.fields["commitment"].label_from_instance = lambda c: f"{c.funder} · ¥{c.amount:,.2f}"
+        self.fields["commitment"].label_from_instance = lambda c: f"{c.funder} · {format_yuan(c.amount)}"
 
 
 class InspectionForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices, widget=forms.RadioSelect)
-    verified_cost = _yuan(_("Verified cost (yuan)"), required=False, help_text=_("Required when accepted."))
+    verified_cost = AmountField(label=_("Verified cost (yuan)"), required=False, help_text=_("Required when accepted."))
     invoices = forms.CharField(label=_("Invoices checked"), max_length=500, required=False)
     remarks = _text(_("Remarks"), required=False, max_length=3000)
     defects = _text(_("Defects to put right"), required=False, max_length=3000, help_text=_("Required for rework."))

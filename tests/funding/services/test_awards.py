@@ -22,7 +22,7 @@ from funding.services.awards import area_year_used
 from tests.factories import UserFactory
 from tests.world import verify
 
-from .conftest import POLICY, end_notice, end_rating, plan
+from ..conftest import POLICY, end_notice, end_rating, plan
 from .test_projects import CHECKLIST
 
 pytestmark = pytest.mark.django_db

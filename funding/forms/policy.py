@@ -3,8 +3,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import percent
-from .services.policy import SHARE_FIELDS
+from civic.forms import AmountField
+
+from ..models import percent
+from ..services.policy import SHARE_FIELDS
 
 PERCENT_FIELDS = SHARE_FIELDS  # entered in per cent on the page, fractions everywhere else
 
@@ -21,18 +23,6 @@ def _percent(label, required=False, help_text=""):
     )
 
 
-def _yuan(label, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-    )
-
-
 def _days(label, initial):
     return forms.IntegerField(label=label, min_value=1, max_value=365, initial=initial)
 
@@ -41,8 +31,12 @@ class SubsidyPolicyForm(forms.Form):
     """The figures of a new policy version; shares are entered in per cent."""
 
     share = _percent(_("Share of cost subsidised (%)"), required=True)
-    cap_per_project = _yuan(_("Cap per project (yuan)"), _("Leave empty for no cap."))
-    cap_per_area_year = _yuan(_("Cap per area and calendar year (yuan)"), _("Leave empty for no cap."))
+    cap_per_project = AmountField(
+        label=_("Cap per project (yuan)"), required=False, help_text=_("Leave empty for no cap.")
+    )
+    cap_per_area_year = AmountField(
+        label=_("Cap per area and calendar year (yuan)"), required=False, help_text=_("Leave empty for no cap.")
+    )
     min_self_funded_share = _percent(
         _("Minimum residents' self-funded share (%)"), help_text=_("Residents' own money ÷ verified cost.")
     )

@@ -1,26 +1,21 @@
 """Serializers of the micro-project and award API.
 
-Amounts go out as strings with two decimals. Amounts coming in are taken as the text that was sent and
-handed to the services unchanged, so an amount with three decimals or below zero is refused there with
-its own code (amount_precision, amount_negative) instead of being rounded here.
+Amounts go out as strings with two decimals (civic.api.fields.money_out); amounts coming in are checked by
+civic.api.fields.AmountField, the same rule as the pages and the services (civic.money.parse_amount).
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from civic.api.fields import AmountField, money_out
 from civic.api.serializers import AreaBriefSerializer, PersonSerializer, TimelineEntrySerializer
 
-from ..models import (
-    AdvanceCondition,
-    AwardObjection,
-    AwardStage,
+from ...models import (
     BudgetLine,
     Commitment,
     FundingSource,
     Inspection,
     InspectionResult,
-    LedgerEntry,
     MicroProject,
     Milestone,
     ProgressReport,
@@ -28,24 +23,14 @@ from ..models import (
     ProjectState,
     Receipt,
     SatisfactionRating,
-    SubsidyAward,
 )
+from .awards import AwardSerializer, PaymentSerializer
 
 # --- fields ------------------------------------------------------------------------------------------------
 
 
-def money_out(**kwargs):
-    return serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, **kwargs)
-
-
 def share_out(**kwargs):
     return serializers.DecimalField(max_digits=7, decimal_places=4, read_only=True, **kwargs)
-
-
-def amount_in(**kwargs):
-    """An amount in yuan as sent: checked by the service (at most two decimals, not negative)."""
-    kwargs.setdefault("help_text", 'Yuan, at most two decimals, e.g. "1200.50".')
-    return serializers.CharField(max_length=40, **kwargs)
 
 
 class OrganisationBriefSerializer(serializers.Serializer):
@@ -243,103 +228,6 @@ class SatisfactionSerializer(serializers.Serializer):
     window = RatingWindowSerializer()
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
-    answered_by = PersonSerializer(read_only=True, allow_null=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
-    class Meta:
-        model = AwardObjection
-        fields = [
-            "id",
-            "award",
-            "author",
-            "text",
-            "created_at",
-            "answer_due",
-            "status",
-            "status_label",
-            "answer",
-            "answered_by",
-            "answered_at",
-        ]
-
-
-class AwardStepSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Which rule of the policy this step applied.")
-    figures = serializers.DictField(child=serializers.CharField(), help_text="The figures of the step, as text.")
-
-
-class AwardSerializer(serializers.ModelSerializer):
-    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    policy_version = serializers.IntegerField(source="policy.version", read_only=True)
-    policy_area = serializers.CharField(source="policy.area.code", read_only=True)
-    charge_area = serializers.CharField(source="charge_area.code", read_only=True)
-    base = money_out()
-    amount = money_out()
-    payout = money_out()
-    recovery = money_out()
-    steps = serializers.SerializerMethodField()
-    objections = ObjectionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = SubsidyAward
-        fields = [
-            "id",
-            "project",
-            "stage",
-            "stage_label",
-            "status",
-            "status_label",
-            "status_reason",
-            "policy",
-            "policy_version",
-            "policy_area",
-            "base",
-            "amount",
-            "payout",
-            "recovery",
-            "steps",
-            "computed_at",
-            "notice_until",
-            "objections_until",
-            "approved_at",
-            "charge_area",
-            "charge_year",
-            "objections",
-        ]
-
-    @extend_schema_field(AwardStepSerializer(many=True))
-    def get_steps(self, award):
-        return [{"code": code, "figures": figures} for code, figures in award.steps]
-
-
-class PaymentSerializer(serializers.ModelSerializer):
-    """A ledger entry that moves award money: advance, settlement, recovery due, recovery (and reversals)."""
-
-    kind = serializers.CharField(read_only=True, help_text="advance, settlement, recovery_due or recovery")
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    area = serializers.CharField(source="area.code", read_only=True)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
-
-    class Meta:
-        model = LedgerEntry
-        fields = [
-            "id",
-            "created_at",
-            "kind",
-            "kind_label",
-            "amount",
-            "condition",
-            "award",
-            "area",
-            "year",
-            "reverses",
-            "memo",
-        ]
-
-
 class ProjectDetailSerializer(ProjectListSerializer):
     """The whole public picture of a project."""
 
@@ -421,7 +309,7 @@ class MyRatingSerializer(serializers.Serializer):
 
 class BudgetLineInputSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=200, allow_blank=True)
-    amount = amount_in(allow_blank=True)
+    amount = AmountField(required=False, allow_null=True)
 
 
 class MilestoneInputSerializer(serializers.Serializer):
@@ -472,12 +360,12 @@ class CommitmentInputSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=FundingSource.choices)
     funder = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     organisation = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    amount = amount_in()
+    amount = AmountField(positive=True)
     description = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
 
 
 class ReceiptInputSerializer(serializers.Serializer):
-    amount = amount_in()
+    amount = AmountField(positive=True)
     received_on = serializers.DateField(required=False, allow_null=True)
     reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -488,7 +376,7 @@ class MilestoneAddSerializer(MilestoneInputSerializer):
 
 class ProgressReportInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000, allow_blank=True)
-    spend_to_date = amount_in()
+    spend_to_date = AmountField()
     reported_on = serializers.DateField(required=False, allow_null=True)
     milestone = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="Marks it reached.")
     photos = PhotosField()
@@ -504,7 +392,7 @@ class InspectionInputSerializer(serializers.Serializer):
     checklist = serializers.JSONField(
         help_text='A list of {"item", "score", "max"}; in a multipart request, the same list as JSON text.'
     )
-    verified_cost = amount_in(required=False, allow_blank=True, default="")
+    verified_cost = AmountField(required=False, allow_null=True, default=None)
     result = serializers.ChoiceField(choices=InspectionResult.choices)
     invoices = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     remarks = serializers.CharField(max_length=6000, required=False, allow_blank=True, default="")
@@ -524,48 +412,6 @@ class RatingInputSerializer(serializers.Serializer):
         help_text="5 very satisfied, 4 satisfied, 3 fairly, 2 dissatisfied, 1 very dissatisfied",
     )
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-
-
-class AwardComputeSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=AwardStage.choices)
-
-
-class AwardRecomputeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
-    cancel = serializers.BooleanField(default=False, help_text="Cancel the award instead of computing it again.")
-
-
-class ObjectionInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=6000, allow_blank=True)
-
-
-class ObjectionAnswerSerializer(serializers.Serializer):
-    upheld = serializers.BooleanField()
-    answer = serializers.CharField(max_length=6000, allow_blank=True)
-    corrected_base = amount_in(
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="Upheld: the corrected figure to compute the award on again; none cancels the award.",
-    )
-
-
-class AdvanceInputSerializer(serializers.Serializer):
-    condition = serializers.ChoiceField(choices=AdvanceCondition.choices)
-
-
-class RecoveryInputSerializer(serializers.Serializer):
-    amount = amount_in()
-    reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-class LedgerReverseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=600, allow_blank=True)
-
-
-def rating_window_data(opens, closes) -> dict:
-    now = timezone.now()
-    return {"opens": opens, "closes": closes, "open": bool(opens and opens <= now < closes)}
 
 
 STATES = list(ProjectState.values)

@@ -14,7 +14,7 @@ from funding.ledger_check import check_ledger
 from funding.models import AwardStatus, EntryKind, LedgerEntry, SubsidyAward
 from funding.services.awards import area_year_used
 
-from .conftest import end_notice, end_rating, plan
+from ..conftest import end_notice, end_rating, plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

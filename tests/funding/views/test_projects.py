@@ -31,7 +31,7 @@ from funding.models import (
 from tests.factories import UserFactory
 from tests.world import verify
 
-from .conftest import plan
+from ..conftest import plan
 
 pytestmark = pytest.mark.django_db
 

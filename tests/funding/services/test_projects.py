@@ -27,7 +27,7 @@ from proposals.models import ProposalState
 from tests.factories import UserFactory
 from tests.world import verify
 
-from .conftest import end_rating, plan
+from ..conftest import end_rating, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_a_proposal_gets_one_project_and_only_when_adopted(fworld, adopted, proj
         ({"budget_lines": []}, "budget_required", "budget_lines"),
         ({"budget_lines": [{"item": "灯", "amount": "10.005"}]}, "amount_precision", "budget_lines.0.amount"),
         ({"budget_lines": [{"item": "灯", "amount": "-5"}]}, "amount_negative", "budget_lines.0.amount"),
-        ({"budget_lines": [{"item": "灯", "amount": "abc"}]}, "not_a_number", "budget_lines.0.amount"),
+        ({"budget_lines": [{"item": "灯", "amount": "abc"}]}, "amount_invalid", "budget_lines.0.amount"),
         (  # each line fits, their sum would not fit the budget column
             {"budget_lines": [{"item": "灯", "amount": "999999999999"}, {"item": "线", "amount": "999999999999"}]},
             "amount_too_large",

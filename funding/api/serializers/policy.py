@@ -1,6 +1,10 @@
+"""Serializers of the subsidy policy API."""
+
 from rest_framework import serializers
 
-from ..models import SubsidyPolicy
+from civic.api.fields import AmountField
+
+from ...models import SubsidyPolicy
 
 
 class SubsidyPolicySerializer(serializers.ModelSerializer):
@@ -39,16 +43,12 @@ def _share(**kwargs):
     return serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1, **kwargs)
 
 
-def _money():
-    return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
-
-
 class SubsidyPolicyInputSerializer(serializers.Serializer):
     """A new version. Shares are fractions (0.3 for 30 %); amounts are yuan with at most two decimals."""
 
     share = _share()
-    cap_per_project = _money()
-    cap_per_area_year = _money()
+    cap_per_project = AmountField(required=False, allow_null=True)
+    cap_per_area_year = AmountField(required=False, allow_null=True)
     min_self_funded_share = _share(required=False)
     min_acceptance_score = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False

@@ -26,8 +26,8 @@ from funding.templatetags.awards import step_sentence
 from funding.views.awards import award_context
 from proposals.models import Proposal, ProposalState
 
-from .conftest import end_notice, end_rating, plan, shift
-from .test_awards import _through_acceptance, approved_provisional
+from ..conftest import end_notice, end_rating, plan, shift
+from ..services.test_awards import _through_acceptance, approved_provisional
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from funding.models import (
 from tests.factories import UserFactory
 from tests.world import fresh, verify
 
-from .conftest import end_notice, end_rating, plan
-from .test_projects import CHECKLIST, photo
+from ..conftest import end_notice, end_rating, plan
+from ..services.test_projects import CHECKLIST, photo
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 
 from funding import selectors
 from funding.models import LedgerEntry
-from tests.funding.test_ledger_check import YEAR, build_ledger, make_project
+from tests.funding.selectors.test_ledger_check import YEAR, build_ledger, make_project
 
 pytestmark = pytest.mark.django_db
 
