@@ -37,6 +37,7 @@ from .models import (
     ProposalState,
     Stance,
 )
+from .predicates import is_resident_of_area, organisation_serves
 from .search import tokens
 from .selectors import accepts_cosponsors, comment_edit_open, policy_for
 from .text import plain_text, render_markdown
@@ -82,24 +83,14 @@ def _tell_followers(proposal, *, kind, title, body="", params=None, exclude=()):
 
 
 def _move(proposal: Proposal, target: str, *, actor, verb: str, params=None, extra_fields=()) -> None:
-    """Apply one transition of the state machine: guard, write, audit, timeline."""
-    if not lifecycle.can_move(proposal.state, target):
-        raise Conflict(
-            "transition_not_allowed",
-            _("A proposal that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(proposal.state).label, "target": S(target).label},
-        )
-    before = proposal.state
-    proposal.state = target
-    proposal.save(update_fields=["state", *extra_fields])
-    audit_record(
+    """Apply one transition of the state machine (guard, write, audit), then add the timeline entry."""
+    lifecycle.MACHINE.move(
+        proposal,
+        target,
         actor=actor,
-        action=f"proposal.{target}",
-        obj=proposal,
         area=proposal.area,
         acting_for=proposal.organisation,
-        before={"state": before},
-        after={"state": target},
+        fields=extra_fields,
     )
     timeline_record(
         subject=proposal,
@@ -116,6 +107,8 @@ def _move(proposal: Proposal, target: str, *, actor, verb: str, params=None, ext
 
 
 def _may_propose_in(author, area, organisation, channel) -> None:
+    """The rule of `predicates.py` (permission `proposals.propose_in_area`), for the capacity chosen:
+    staff entering for a resident, an organisation serving the area, or a resident of it."""
     if channel != Channel.ONLINE:
         require_perm(
             author,
@@ -125,14 +118,13 @@ def _may_propose_in(author, area, organisation, channel) -> None:
         )
         return
     if organisation is not None:
-        served = organisation.areas.all()
-        if not any(a.contains(area) or area.contains(a) for a in served):
+        if not organisation_serves(organisation, area):
             raise NotAllowed(
                 "organisation_not_here",
                 _("%(organisation)s does not serve this area.") % {"organisation": organisation.name},
             )
         return
-    if not is_eligible(author, area):
+    if not is_resident_of_area(author, area):
         raise NotAllowed(
             "not_eligible",
             _("Only residents verified in this area (or organisations serving it) can propose here."),
@@ -212,8 +204,7 @@ def proposal_update(
     *, actor, proposal, title: str, body: str, category=None, area=None, location=None, estimated_cost=None
 ) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.author_id != actor.pk:
-        raise NotAllowed("not_author", _("Only the author can edit a proposal."))
+    require_perm(actor, "proposals.edit_proposal", proposal, _("Only the author can edit a proposal."))
     title, body = " ".join((title or "").split()), (body or "").strip()
     if len(title) < 4 or len(body) < 10:
         raise InvalidInput("text_too_short", _("The title needs at least 4 characters and the text at least 10."))
@@ -265,8 +256,7 @@ def attachments_add(*, actor, proposal, files) -> list[Attachment]:
     files = list(files or [])
     if not files:
         return []
-    if proposal.author_id != actor.pk:
-        raise NotAllowed("not_author", _("Only the author can add files."))
+    require_perm(actor, "proposals.edit_proposal", proposal, _("Only the author can add files."))
     existing = Attachment.objects.filter(proposal=proposal).count()
     if existing + len(files) > settings.PROPOSAL_MAX_ATTACHMENTS:
         raise InvalidInput(
@@ -289,8 +279,7 @@ def attachments_add(*, actor, proposal, files) -> list[Attachment]:
 @transaction.atomic
 def proposal_publish(*, actor, proposal) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.author_id != actor.pk:
-        raise NotAllowed("not_author", _("Only the author can publish a proposal."))
+    require_perm(actor, "proposals.publish_proposal", proposal, _("Only the author can publish a proposal."))
     policy = policy_for(proposal.area)
     now = timezone.now()
     proposal.published_at = now
@@ -381,8 +370,7 @@ def proposal_unendorse(*, user, proposal) -> Proposal:
 @transaction.atomic
 def proposal_withdraw(*, actor, proposal, reason: str = "") -> Proposal:
     proposal = _locked(proposal)
-    if proposal.author_id != actor.pk:
-        raise NotAllowed("not_author", _("Only the author can withdraw a proposal."))
+    require_perm(actor, "proposals.withdraw_proposal", proposal, _("Only the author can withdraw a proposal."))
     proposal.closed_at = timezone.now()
     proposal.decline_reason = (reason or "").strip()[:1000]
     _move(proposal, S.WITHDRAWN, actor=actor, verb="proposal.withdrawn", extra_fields=["closed_at", "decline_reason"])
@@ -665,8 +653,7 @@ def comment_add(
 @transaction.atomic
 def comment_edit(*, actor, comment, body: str, stance: str | None = None) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.author_id != actor.pk:
-        raise NotAllowed("not_author", _("Only the author can edit a comment."))
+    require_perm(actor, "proposals.edit_comment", comment, _("Only the author can edit a comment."))
     if not comment_edit_open(comment):
         raise Conflict(
             "edit_window_over",

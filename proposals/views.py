@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,30 +10,13 @@ from django.views.decorators.http import require_POST
 
 from civic.errors import DomainError, NotAllowed
 from civic.forms import ReasonForm, apply_domain_error
-from civic.models import Area, AreaRoleKind, Organisation
-from civic.selectors import effective_verification, organisations_represented, timeline_for
+from civic.models import Area, Organisation
+from civic.selectors import organisations_represented, timeline_for
 from civic.validators import as_pk
 
 from . import lifecycle, selectors, services
 from .forms import AnswerForm, CategoryForm, CommentForm, CoSponsorForm, FilterForm, ProposalForm
 from .models import Category, Comment, Proposal, ProposalState
-
-
-def _areas_for(user):
-    """Areas a person may propose in: their home chain, their organisations' areas, the areas they staff."""
-    condition = Q(pk__in=[])
-    verification = effective_verification(user)
-    if verification:
-        condition |= Q(code__in=verification.cell.path.strip("/").split("/"))
-    for organisation in organisations_represented(user).prefetch_related("areas"):
-        for area in organisation.areas.all():
-            condition |= Q(path__startswith=area.path)
-    from civic.selectors import _covered_by
-
-    staff = _covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "path")
-    if staff is not None:
-        condition |= staff
-    return Area.objects.filter(condition).order_by("path")
 
 
 def _is_staff(user) -> bool:
@@ -78,7 +60,7 @@ def proposal_list(request):
 def proposal_new(request):
     user = request.user
     staff = _is_staff(user)
-    areas = _areas_for(user)
+    areas = selectors.areas_to_propose_in(user)
     organisations = list(organisations_represented(user))
     form = ProposalForm(
         request.POST or None, request.FILES or None, areas=areas, organisations=organisations, staff=staff
@@ -117,8 +99,8 @@ def proposal_new(request):
 @login_required
 def proposal_edit(request, pk):
     proposal = _visible(request, pk)
-    if proposal.author_id != request.user.pk:
-        raise NotAllowed("not_author", _("Only the author can edit a proposal."))
+    if not request.user.has_perm("proposals.edit_proposal", proposal):
+        raise NotAllowed("not_allowed", _("Only the author can edit a proposal."))
     initial = {
         "title": proposal.title,
         "body": proposal.body,
@@ -130,7 +112,7 @@ def proposal_edit(request, pk):
     form = ProposalForm(
         request.POST or None,
         initial=initial,
-        areas=_areas_for(request.user) | Area.objects.filter(pk=proposal.area_id),
+        areas=selectors.areas_to_propose_in(request.user) | Area.objects.filter(pk=proposal.area_id),
         organisations=[],
         staff=False,
         editing=True,
@@ -172,7 +154,7 @@ def proposal_detail(request, pk):
         "stances": selectors.stance_counts(proposal),
         "threads": (threads := selectors.comment_threads(proposal)),
         "editable": {
-            c.pk for c in threads if user.is_authenticated and c.author_id == user.pk and selectors.comment_edit_open(c)
+            c.pk for c in threads if user.has_perm("proposals.edit_comment", c) and selectors.comment_edit_open(c)
         },
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
@@ -183,11 +165,14 @@ def proposal_detail(request, pk):
         if state == ProposalState.DRAFT
         else [],
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
+        "can_edit": user.has_perm("proposals.edit_proposal", proposal),
+        "can_publish": user.has_perm("proposals.publish_proposal", proposal),
+        "can_withdraw": user.has_perm("proposals.withdraw_proposal", proposal),
         "open_for_answer": state in lifecycle.OPEN_FOR_ANSWER,
         "open_for_comments": state in lifecycle.OPEN_FOR_COMMENTS and not proposal.is_hidden,
-        "withdrawable": lifecycle.can_move(state, ProposalState.WITHDRAWN),
+        "withdrawable": lifecycle.MACHINE.can(state, ProposalState.WITHDRAWN),
         "correctable": state in lifecycle.OPEN_FOR_ANSWER,
-        "declinable": lifecycle.can_move(state, ProposalState.DECLINED),
+        "declinable": lifecycle.MACHINE.can(state, ProposalState.DECLINED),
         "cosponsorable": selectors.accepts_cosponsors(state),
         "can_answer": user.has_perm("proposals.answer", proposal),
         "comment_form": CommentForm(),

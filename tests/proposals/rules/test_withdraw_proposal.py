@@ -1,0 +1,22 @@
+"""proposals.withdraw_proposal: the author (resident); a neighbour in the same cell may not."""
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.world import ROLES, fresh, proposal_in, verify
+
+ALLOWED = {"admin", "resident"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_withdraw_proposal(world, role):
+    w = world
+    obj = proposal_in(w)
+    assert fresh(w[role]).has_perm("proposals.withdraw_proposal", obj) is (role in ALLOWED)
+
+
+def test_a_neighbour_may_not(world):
+    obj = proposal_in(world)
+    neighbour = UserFactory()
+    verify(neighbour, world["c1a"])
+    assert not fresh(neighbour).has_perm("proposals.withdraw_proposal", obj)
