@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.forms import AmountField
 from civic.models import Area
 
 from .models import AnswerStatus, Category, Channel, PledgeKind, ProposalState, Stance
@@ -38,9 +39,9 @@ class ProposalForm(forms.Form):
         help_text=_("Where it is about: your grid cell, community or a wider area."),
     )
     location = forms.CharField(label=_("Where exactly (optional)"), max_length=120, required=False)
-    estimated_cost = forms.DecimalField(
-        label=_("Estimated cost in yuan (optional)"), required=False, min_value=0, decimal_places=2, max_digits=12
-    )
+    # max_length=None: civic.forms.AmountField would check the length of the parsed Decimal (a TypeError);
+    # parse_amount refuses over-long input itself.
+    estimated_cost = AmountField(label=_("Estimated cost in yuan (optional)"), required=False, max_length=None)
     organisation = forms.ChoiceField(label=_("Propose as"), required=False)
     channel = forms.ChoiceField(label=_("How it came in"), choices=Channel.choices, initial=Channel.ONLINE)
     on_behalf_of = forms.CharField(label=_("Name of the resident who brought it"), max_length=60, required=False)
@@ -122,9 +123,7 @@ class CoSponsorForm(forms.Form):
     pledge_kind = forms.ChoiceField(
         label=_("Pledge"), choices=PledgeKind.choices, initial=PledgeKind.NONE, widget=forms.RadioSelect
     )
-    pledge_amount = forms.DecimalField(
-        label=_("Amount or value in yuan"), required=False, min_value=0, decimal_places=2, max_digits=12
-    )
+    pledge_amount = AmountField(label=_("Amount or value in yuan"), required=False, max_length=None)
     pledge_description = forms.CharField(label=_("What you pledge (for in-kind help)"), required=False, max_length=200)
 
     def __init__(self, *args, organisations=(), **kwargs):

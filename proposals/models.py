@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import Area, Organisation
+from civic.money import amount_field
 
 
 class Category(models.Model):
@@ -70,14 +71,7 @@ class Proposal(models.Model):
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="proposals")
     area_path = models.CharField(max_length=400, editable=False)
     location = models.CharField(_("location"), max_length=120, blank=True)
-    estimated_cost = models.DecimalField(
-        _("estimated cost (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    estimated_cost = amount_field(_("estimated cost (yuan)"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
     organisation = models.ForeignKey(
         Organisation,
@@ -199,14 +193,7 @@ class CoSponsor(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pledge_kind = models.CharField(_("pledge"), max_length=10, choices=PledgeKind.choices, default=PledgeKind.NONE)
-    pledge_amount = models.DecimalField(
-        _("amount or value (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    pledge_amount = amount_field(_("amount or value (yuan)"), null=True, blank=True)
     pledge_description = models.CharField(_("what is pledged"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

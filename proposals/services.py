@@ -3,7 +3,6 @@ audit row per state change, the timeline and notifications through the civic cor
 
 import difflib
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from civic.models import AreaRoleKind, Organisation
+from civic.money import parse_amount
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, organisation_acting_for, require_perm, timeline_record
 from civic.uploads import accept_upload
@@ -48,24 +48,6 @@ S = ProposalState
 
 def _locked(proposal) -> Proposal:
     return Proposal.objects.select_for_update(of=("self",)).select_related("area", "author").get(pk=proposal.pk)
-
-
-def _money(value, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as error:
-        raise InvalidInput(
-            "amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12000.50."), field=field
-        ) from error
-    if not amount.is_finite():  # "NaN" and "Infinity" parse, but are no amount
-        raise InvalidInput("amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12000.50."), field=field)
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
-        raise InvalidInput(
-            "amount_invalid", _("Amounts are in yuan, not negative, with at most two decimals."), field=field
-        )
-    return amount
 
 
 def _index(proposal: Proposal) -> None:
@@ -174,7 +156,7 @@ def proposal_create(
         area=area,
         area_path=area.path,
         location=(location or "").strip()[:120],
-        estimated_cost=_money(estimated_cost, "estimated_cost"),
+        estimated_cost=parse_amount(estimated_cost, field="estimated_cost"),
         author=author,
         organisation=organisation,
         actor_kind=organisation.kind if organisation else "resident",
@@ -216,7 +198,9 @@ def proposal_update(
             proposal.area, proposal.area_path = area, area.path
         proposal.location = (location if location is not None else proposal.location).strip()[:120]
         proposal.estimated_cost = (
-            _money(estimated_cost, "estimated_cost") if estimated_cost is not None else proposal.estimated_cost
+            parse_amount(estimated_cost, field="estimated_cost")
+            if estimated_cost is not None
+            else proposal.estimated_cost
         )
         _index(proposal)
         proposal.save()
@@ -574,7 +558,7 @@ def cosponsor_join(
         )
     if pledge_kind not in PledgeKind.values:
         raise InvalidInput("pledge_invalid", _("Unknown kind of pledge."), field="pledge_kind")
-    amount = _money(pledge_amount, "pledge_amount")
+    amount = parse_amount(pledge_amount, field="pledge_amount")
     description = (pledge_description or "").strip()[:200]
     if pledge_kind == PledgeKind.MONEY and not amount:
         raise InvalidInput("pledge_amount_missing", _("Enter the amount you pledge."), field="pledge_amount")
