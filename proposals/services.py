@@ -17,6 +17,7 @@ from civic.models import AreaRoleKind, Organisation
 from civic.money import parse_amount
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, organisation_acting_for, require_perm, timeline_record
+from civic.text import clean_text
 from civic.uploads import accept_upload
 from civic.workdays import add_working_days, working_days_between
 
@@ -44,6 +45,19 @@ from .text import plain_text, render_markdown
 
 User = get_user_model()
 S = ProposalState
+
+
+# The longest texts proposals store (the columns' lengths); a longer text is refused, never cut.
+TITLE_MAX = 80
+BODY_MAX = 10000
+LOCATION_MAX = 120
+ON_BEHALF_OF_MAX = 60
+REASON_MAX = 1000  # a withdrawal's or a decline's reason (also a declining answer, which becomes it)
+ANSWER_MAX = 3000
+COMMENT_MAX = 3000
+PLEDGE_DESCRIPTION_MAX = 200
+CATEGORY_NAME_MAX = 40
+CATEGORY_DESCRIPTION_MAX = 200
 
 
 def _locked(proposal) -> Proposal:
@@ -114,6 +128,13 @@ def _may_propose_in(author, area, organisation, channel) -> None:
         )
 
 
+def _title_and_body(title, body) -> tuple[str, str]:
+    return (
+        clean_text(title, field="title", limit=TITLE_MAX, single_line=True),
+        clean_text(body, field="body", limit=BODY_MAX),
+    )
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -131,11 +152,9 @@ def proposal_create(
     publish: bool = False,
 ) -> Proposal:
     """Write a draft; with `publish`, publish it in the same transaction (all or nothing)."""
-    title, body = " ".join((title or "").split()), (body or "").strip()
+    title, body = _title_and_body(title, body)
     if len(title) < 4:
         raise InvalidInput("title_too_short", _("The title needs at least 4 characters."), field="title")
-    if len(title) > 80:
-        raise InvalidInput("title_too_long", _("The title can have at most 80 characters."), field="title")
     if len(body) < 10:
         raise InvalidInput("body_too_short", _("Please describe the matter in at least 10 characters."), field="body")
     if category is None or not category.is_active:
@@ -144,7 +163,8 @@ def proposal_create(
         raise InvalidInput("area_required", _("Choose the area the proposal is about."), field="area")
     if channel not in Channel.values:
         raise InvalidInput("channel_invalid", _("Unknown channel."), field="channel")
-    on_behalf_of = " ".join((on_behalf_of or "").split())
+    on_behalf_of = clean_text(on_behalf_of, field="on_behalf_of", limit=ON_BEHALF_OF_MAX, single_line=True)
+    location = clean_text(location, field="location", limit=LOCATION_MAX, single_line=True)
     if channel != Channel.ONLINE and not on_behalf_of:
         raise InvalidInput("resident_missing", _("Name the resident who brought this proposal."), field="on_behalf_of")
     organisation = organisation_acting_for(user=author, organisation=organisation)
@@ -155,7 +175,7 @@ def proposal_create(
         category=category,
         area=area,
         area_path=area.path,
-        location=(location or "").strip()[:120],
+        location=location,
         estimated_cost=parse_amount(estimated_cost, field="estimated_cost"),
         author=author,
         organisation=organisation,
@@ -187,16 +207,18 @@ def proposal_update(
 ) -> Proposal:
     proposal = _locked(proposal)
     require_perm(actor, "proposals.edit_proposal", proposal, _("Only the author can edit a proposal."))
-    title, body = " ".join((title or "").split()), (body or "").strip()
+    title, body = _title_and_body(title, body)
+    if location is not None:
+        location = clean_text(location, field="location", limit=LOCATION_MAX, single_line=True)
     if len(title) < 4 or len(body) < 10:
         raise InvalidInput("text_too_short", _("The title needs at least 4 characters and the text at least 10."))
     if proposal.state == S.DRAFT:
-        proposal.title, proposal.body = title[:80], body
+        proposal.title, proposal.body = title, body
         proposal.category = category or proposal.category
         if area is not None and area != proposal.area:
             _may_propose_in(actor, area, proposal.organisation, proposal.channel)
             proposal.area, proposal.area_path = area, area.path
-        proposal.location = (location if location is not None else proposal.location).strip()[:120]
+        proposal.location = location if location is not None else proposal.location
         proposal.estimated_cost = (
             parse_amount(estimated_cost, field="estimated_cost")
             if estimated_cost is not None
@@ -221,7 +243,7 @@ def proposal_update(
     if title == proposal.title and body == proposal.body:
         return proposal
     ProposalRevision.objects.create(proposal=proposal, title=proposal.title, body=proposal.body, edited_by=actor)
-    proposal.title, proposal.body = title[:80], body
+    proposal.title, proposal.body = title, body
     _index(proposal)
     proposal.save(update_fields=["title", "body", "body_html", "search_tokens"])
     timeline_record(
@@ -356,7 +378,7 @@ def proposal_withdraw(*, actor, proposal, reason: str = "") -> Proposal:
     proposal = _locked(proposal)
     require_perm(actor, "proposals.withdraw_proposal", proposal, _("Only the author can withdraw a proposal."))
     proposal.closed_at = timezone.now()
-    proposal.decline_reason = (reason or "").strip()[:1000]
+    proposal.decline_reason = clean_text(reason, field="reason", limit=REASON_MAX)
     _move(proposal, S.WITHDRAWN, actor=actor, verb="proposal.withdrawn", extra_fields=["closed_at", "decline_reason"])
     _tell_followers(
         proposal,
@@ -372,11 +394,11 @@ def proposal_withdraw(*, actor, proposal, reason: str = "") -> Proposal:
 def proposal_decline(*, actor, proposal, reason: str) -> Proposal:
     proposal = _locked(proposal)
     require_perm(actor, "proposals.answer", proposal, _("Only an official of this area can decline a proposal."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX)
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
     proposal.closed_at = timezone.now()
-    proposal.decline_reason = reason[:1000]
+    proposal.decline_reason = reason
     _move(
         proposal,
         S.DECLINED,
@@ -479,7 +501,7 @@ def proposal_answer(*, official, proposal, status: str, reason: str) -> Official
     require_perm(official, "proposals.answer", proposal, _("Only an official of this area can answer."))
     if status not in AnswerStatus.values:
         raise InvalidInput("answer_status_invalid", _("Choose what the answer is."), field="status")
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX if status == AnswerStatus.DECLINED else ANSWER_MAX)
     if len(reason) < 5:
         raise InvalidInput("reason_missing", _("Explain the answer in a few words at least."), field="reason")
     if proposal.state not in lifecycle.OPEN_FOR_ANSWER:
@@ -523,7 +545,7 @@ def proposal_answer(*, official, proposal, status: str, reason: str) -> Official
     )
     if status == AnswerStatus.DECLINED:
         proposal.closed_at = now
-        proposal.decline_reason = reason[:1000]
+        proposal.decline_reason = reason
         _move(
             proposal,
             S.DECLINED,
@@ -559,7 +581,7 @@ def cosponsor_join(
     if pledge_kind not in PledgeKind.values:
         raise InvalidInput("pledge_invalid", _("Unknown kind of pledge."), field="pledge_kind")
     amount = parse_amount(pledge_amount, field="pledge_amount")
-    description = (pledge_description or "").strip()[:200]
+    description = clean_text(pledge_description, field="pledge_description", limit=PLEDGE_DESCRIPTION_MAX)
     if pledge_kind == PledgeKind.MONEY and not amount:
         raise InvalidInput("pledge_amount_missing", _("Enter the amount you pledge."), field="pledge_amount")
     if pledge_kind == PledgeKind.IN_KIND and not description:
@@ -609,7 +631,7 @@ def comment_add(
     proposal = _locked(proposal)  # a proposal closed a moment ago takes no more comments
     if proposal.state not in lifecycle.OPEN_FOR_COMMENTS or proposal.is_hidden:
         raise Conflict("comments_closed", _("Comments are closed on this proposal."))
-    body = (body or "").strip()
+    body = clean_text(body, field="body", limit=COMMENT_MAX)
     if len(body) < 2:
         raise InvalidInput("comment_empty", _("Write a comment first."), field="body")
     if stance not in Stance.values:
@@ -621,7 +643,7 @@ def comment_add(
             parent = parent.parent  # two levels: a reply to a reply joins the same thread
     organisation = organisation_acting_for(user=author, organisation=organisation)
     comment = Comment.objects.create(
-        proposal=proposal, parent=parent, author=author, organisation=organisation, stance=stance, body=body[:3000]
+        proposal=proposal, parent=parent, author=author, organisation=organisation, stance=stance, body=body
     )
     Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
     _tell_followers(
@@ -643,12 +665,12 @@ def comment_edit(*, actor, comment, body: str, stance: str | None = None) -> Com
             "edit_window_over",
             _("Comments can be edited for %(n)s minutes only.") % {"n": settings.PROPOSAL_COMMENT_EDIT_MINUTES},
         )
-    body = (body or "").strip()
+    body = clean_text(body, field="body", limit=COMMENT_MAX)
     if len(body) < 2:
         raise InvalidInput("comment_empty", _("Write a comment first."), field="body")
     if stance is not None and stance not in Stance.values:
         raise InvalidInput("stance_invalid", _("Choose for, against or neutral."), field="stance")
-    comment.body = body[:3000]
+    comment.body = body
     comment.stance = stance or comment.stance
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "stance", "edited_at"])
@@ -677,13 +699,14 @@ def category_save(
     *, actor, name: str, description: str = "", position: int = 100, is_active: bool = True, category=None
 ) -> Category:
     require_perm(actor, "proposals.manage_categories", None, _("Only officials manage the categories."))
-    name = " ".join((name or "").split())
+    name = clean_text(name, field="name", limit=CATEGORY_NAME_MAX, single_line=True)
+    description = clean_text(description, field="description", limit=CATEGORY_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("name_missing", _("A category needs a name."), field="name")
     category = category or Category()
     category.name, category.description, category.position, category.is_active = (
-        name[:40],
-        (description or "")[:200],
+        name,
+        description,
         position,
         is_active,
     )
