@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -124,7 +125,7 @@ class Proposal(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"/proposals/{self.pk}/"
+        return reverse("proposal-detail", args=[self.pk])
 
 
 class ProposalRevision(models.Model):
