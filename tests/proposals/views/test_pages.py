@@ -126,7 +126,7 @@ def test_a_proposal_that_cannot_be_published_leaves_no_draft_behind(client, api_
     def broken_policy(area):
         raise Conflict("policy_missing", "No policy.")
 
-    monkeypatch.setattr(services, "policy_for", broken_policy)
+    monkeypatch.setattr(services.transitions, "policy_for", broken_policy)
     data = {"title": "楼道灯长期不亮", "body": "3 栋楼道灯坏了两个月。", "category": pworld.category.pk}
     if through == "page":
         client.force_login(pworld["resident"])
