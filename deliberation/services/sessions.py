@@ -28,7 +28,10 @@ def session_group(session_id: int) -> str:
 @transaction.atomic
 def council_create(*, actor, area, name: str, preset: str = "nantang", overrides=None) -> Council:
     require_perm(
-        actor, "deliberation.manage_council", area, _("Only organisers and officials of this area can set up a council.")
+        actor,
+        "deliberation.manage_council",
+        area,
+        _("Only organisers and officials of this area can set up a council."),
     )
     name = " ".join((name or "").split())
     if len(name) < 2:

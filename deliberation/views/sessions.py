@@ -118,7 +118,8 @@ def session_minutes(request, pk):
     session = _session(request, pk)
     published = Minutes.objects.filter(session=session).select_related("published_by").first()
     may_publish = request.user.is_authenticated and (
-        request.user.pk == session.chair_id or request.user.has_perm("deliberation.manage_council", session.council.area)
+        request.user.pk == session.chair_id
+        or request.user.has_perm("deliberation.manage_council", session.council.area)
     )
     if not published and not may_publish:
         raise Http404

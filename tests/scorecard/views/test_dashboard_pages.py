@@ -264,3 +264,18 @@ def test_the_words_under_a_figure_count_what_its_definition_counts():
         # the median is over proposals published in the period, whenever their answer came
         median = figure_words({"key": "median_answer_days", "numerator": None, "denominator": 3})
         assert "published in the period" in median and "given in the period" not in median
+
+
+def test_amounts_are_written_the_one_way_of_the_platform():
+    from civic.money import format_yuan
+    from scorecard.templatetags.scorecard import figure_number, figure_words
+
+    assert figure_number({"value": Decimal("-60"), "unit": "yuan"}) == format_yuan(Decimal("-60")) == "−¥60.00"
+    words = figure_words(
+        {
+            "key": "enterprise_social_cofunding_share",
+            "numerator": Decimal("30000"),
+            "denominator": Decimal("120000.5"),
+        }
+    )
+    assert "¥30,000.00" in words and "¥120,000.50" in words
