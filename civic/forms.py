@@ -43,13 +43,25 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
 
 @dataclass(frozen=True)
 class Submission:
-    """What became of a submitted form: `ok` once the service has done its work, with its `value`."""
+    """What became of a submitted form: `ok` once the service has done its work, with its `value`; when the
+    service refused, `error` is its DomainError (so a page can answer with the error's status)."""
 
     ok: bool
     value: Any = None
+    error: DomainError | None = None
 
     def __bool__(self) -> bool:
         return self.ok
+
+    @property
+    def status(self) -> int:
+        """The HTTP status to answer with: 200 after success or for an unbound form, the refusal's status
+        (400, 403, 409 …) when the service refused, 400 for a form that did not validate."""
+        if self.ok:
+            return 200
+        if self.error is not None:
+            return self.error.status
+        return 400
 
 
 def submit(form: forms.Form, action: Callable[[dict], Any]) -> Submission:
@@ -62,21 +74,26 @@ def submit(form: forms.Form, action: Callable[[dict], Any]) -> Submission:
         return Submission(True, action(form.cleaned_data))
     except DomainError as error:
         apply_domain_error(form, error)
-        return Submission(False)
+        return Submission(False, error=error)
 
 
 class AmountField(forms.CharField):
     """An amount in yuan typed on a page, checked by civic.money.parse_amount (the API's rule too)."""
 
+    MAX_TYPED = 40  # characters: far more than any amount needs
+
     def __init__(self, *, positive: bool = False, allow_negative: bool = False, **kwargs):
         self.positive = positive
         self.allow_negative = allow_negative
-        kwargs.setdefault("max_length", 40)
+        kwargs.pop("max_length", None)  # checked on the typed text below, not on the parsed Decimal
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("maxlength", str(self.MAX_TYPED))
 
     def to_python(self, value):
         value = super().to_python(value)
+        if len(value) > self.MAX_TYPED:
+            raise forms.ValidationError(_("This amount is too large."), code="amount_too_large")
         try:
             return parse_amount(
                 value, field=self.label or "amount", positive=self.positive, allow_negative=self.allow_negative

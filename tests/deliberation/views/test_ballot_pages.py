@@ -60,26 +60,6 @@ def test_results_stay_hidden_until_the_close(client, api_client, world, pb):
     assert "PROJECTS" in export and "1;60;甲项目;;1" in export.replace("\r", "")
 
 
-def test_vote_through_the_api(api_client, world, pb):
-    api_client.force_authenticate(fresh(world["resident"]))
-    first = api_client.post(f"/api/ballots/{pb.pk}/vote/", {"choices": ["3"]}, format="json")
-    assert first.status_code == 201 and first.json()["receipt"]
-    again = api_client.post(f"/api/ballots/{pb.pk}/vote/", {"choices": ["2"]}, format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert again.status_code == 409 and "receipt" in again.json()["detail"]
-    changed = api_client.post(
-        f"/api/ballots/{pb.pk}/vote/", {"choices": ["2"], "receipt": first.json()["receipt"]}, format="json"
-    )
-    assert changed.status_code == 200 and changed.json() == {"receipt": None, "changed": True}
-    over = api_client.post(
-        f"/api/ballots/{pb.pk}/vote/", {"choices": ["1", "2"], "receipt": first.json()["receipt"]}, format="json"
-    )
-    assert over.status_code == 400 and over.json()["code"] == "over_budget"
-    api_client.force_authenticate(None)
-    checked = api_client.post("/api/ballots/receipt/", {"code": first.json()["receipt"]}, format="json").json()
-    assert checked == {"box": pb.pk, "counted": False, "choices": ["2"]}
-    assert api_client.post("/api/ballots/receipt/", {"code": "NOPE"}, format="json").status_code == 404
-
-
 def test_staff_prepare_announce_and_enter_paper_ballots_on_pages(client, world):
     client.force_login(world["official_here"])
     assert "一街道" in client.get("/ballots/new/").content.decode()
@@ -154,7 +134,7 @@ def test_closing_early_and_counting_is_one_action(client, world, pb, monkeypatch
     def broken_count(box, rule=None):
         raise Conflict("count_failed", "The count failed.")
 
-    monkeypatch.setattr(services.ballots, "count", broken_count)
+    monkeypatch.setattr("deliberation.selectors.ballots.count", broken_count)
     client.force_login(world["organiser_here"])
     client.post(f"/ballots/{pb.pk}/manage/", {"form": "close"})
     box = BallotBox.objects.get(pk=pb.pk)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from deliberation import counting, pabulib
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"
+DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib"
 FILES = sorted(DATA.glob("*.pb"))
 
 

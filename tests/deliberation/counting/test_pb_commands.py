@@ -10,7 +10,7 @@ from deliberation import pabulib
 from deliberation.models import Ballot, BallotBox
 from tests.factories import make_area_tree
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"
+DATA = Path(__file__).resolve().parents[2] / "data" / "pabulib"
 FILES = sorted(DATA.glob("*.pb"))
 
 pytestmark = pytest.mark.django_db
