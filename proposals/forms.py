@@ -51,9 +51,7 @@ class ProposalForm(forms.Form):
         help_text=_("Where it is about: your grid cell, community or a wider area."),
     )
     location = forms.CharField(label=_("Where exactly (optional)"), max_length=120, required=False)
-    # max_length=None: civic.forms.AmountField would check the length of the parsed Decimal (a TypeError);
-    # parse_amount refuses over-long input itself.
-    estimated_cost = AmountField(label=_("Estimated cost in yuan (optional)"), required=False, max_length=None)
+    estimated_cost = AmountField(label=_("Estimated cost in yuan (optional)"), required=False)
     organisation = forms.ChoiceField(label=_("Propose as"), required=False)
     channel = forms.ChoiceField(label=_("How it came in"), choices=Channel.choices, initial=Channel.ONLINE)
     on_behalf_of = forms.CharField(label=_("Name of the resident who brought it"), max_length=60, required=False)
@@ -155,7 +153,7 @@ class CoSponsorForm(forms.Form):
     pledge_kind = forms.ChoiceField(
         label=_("Pledge"), choices=PledgeKind.choices, initial=PledgeKind.NONE, widget=forms.RadioSelect
     )
-    pledge_amount = AmountField(label=_("Amount or value in yuan"), required=False, max_length=None)
+    pledge_amount = AmountField(label=_("Amount or value in yuan"), required=False)
     pledge_description = forms.CharField(label=_("What you pledge (for in-kind help)"), required=False, max_length=200)
 
     def __init__(self, *args, organisations=(), **kwargs):

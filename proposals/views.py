@@ -28,6 +28,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Category, Comment, Proposal, ProposalState
+from .predicates import authors_may
 
 
 def _is_staff(user) -> bool:
@@ -110,7 +111,7 @@ def proposal_new(request):
 @login_required
 def proposal_edit(request, pk):
     proposal = _visible(request, pk)
-    if not request.user.has_perm("proposals.edit_proposal", proposal):
+    if not authors_may(request.user, "proposals.edit_proposal", proposal):
         raise NotAllowed("not_allowed", _("Only the author can edit a proposal."))
     initial = {
         "title": proposal.title,
@@ -164,7 +165,7 @@ def _detail_context(request, proposal, **forms) -> dict:
         "stances": selectors.stance_counts(proposal),
         "threads": (threads := selectors.comment_threads(proposal)),
         "editable": {
-            c.pk for c in threads if user.has_perm("proposals.edit_comment", c) and selectors.comment_edit_open(c)
+            c.pk for c in threads if authors_may(user, "proposals.edit_comment", c) and selectors.comment_edit_open(c)
         },
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
@@ -175,9 +176,9 @@ def _detail_context(request, proposal, **forms) -> dict:
         if state == ProposalState.DRAFT
         else [],
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
-        "can_edit": user.has_perm("proposals.edit_proposal", proposal),
-        "can_publish": user.has_perm("proposals.publish_proposal", proposal),
-        "can_withdraw": user.has_perm("proposals.withdraw_proposal", proposal),
+        "can_edit": authors_may(user, "proposals.edit_proposal", proposal),
+        "can_publish": authors_may(user, "proposals.publish_proposal", proposal),
+        "can_withdraw": authors_may(user, "proposals.withdraw_proposal", proposal),
         "open_for_answer": state in lifecycle.OPEN_FOR_ANSWER,
         "open_for_comments": state in lifecycle.OPEN_FOR_COMMENTS and not proposal.is_hidden,
         "withdrawable": lifecycle.MACHINE.can(state, ProposalState.WITHDRAWN),

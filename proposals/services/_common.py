@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
+from civic.errors import NotAllowed
 from civic.services import notify, timeline_record
 
 from .. import lifecycle
@@ -11,6 +12,7 @@ from ..models import (
     Proposal,
     ProposalState,
 )
+from ..predicates import authors_may
 from ..search import tokens
 from ..text import plain_text, render_markdown
 
@@ -74,3 +76,9 @@ def _follow(user, proposal) -> None:
     _obj, created = Follow.objects.get_or_create(proposal=proposal, user=user)
     if created:
         Proposal.objects.filter(pk=proposal.pk).update(follower_count=F("follower_count") + 1)
+
+
+def _require_author(actor, perm: str, obj, message) -> None:
+    """Like civic.services.require_perm, for the author-only permissions (see predicates.authors_may)."""
+    if not authors_may(actor, perm, obj):
+        raise NotAllowed("not_allowed", message)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.money import parse_amount
 from civic.selectors import is_eligible
-from civic.services import audit_record, organisation_acting_for, require_perm, timeline_record
+from civic.services import audit_record, organisation_acting_for, timeline_record
 from civic.text import clean_text
 
 from .. import lifecycle
@@ -29,6 +29,7 @@ from ._common import (
     S,
     _follow,
     _locked,
+    _require_author,
     _tell_followers,
 )
 
@@ -132,7 +133,7 @@ def comment_add(
 @transaction.atomic
 def comment_edit(*, actor, comment, body: str, stance: str | None = None) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    require_perm(actor, "proposals.edit_comment", comment, _("Only the author can edit a comment."))
+    _require_author(actor, "proposals.edit_comment", comment, _("Only the author can edit a comment."))
     if not comment_edit_open(comment):
         raise Conflict(
             "edit_window_over",

@@ -28,6 +28,7 @@ from ._common import (
     _follow,
     _locked,
     _move,
+    _require_author,
     _tell_followers,
 )
 
@@ -35,7 +36,7 @@ from ._common import (
 @transaction.atomic
 def proposal_publish(*, actor, proposal) -> Proposal:
     proposal = _locked(proposal)
-    require_perm(actor, "proposals.publish_proposal", proposal, _("Only the author can publish a proposal."))
+    _require_author(actor, "proposals.publish_proposal", proposal, _("Only the author can publish a proposal."))
     policy = policy_for(proposal.area)
     now = timezone.now()
     proposal.published_at = now
@@ -126,7 +127,7 @@ def proposal_unendorse(*, user, proposal) -> Proposal:
 @transaction.atomic
 def proposal_withdraw(*, actor, proposal, reason: str = "") -> Proposal:
     proposal = _locked(proposal)
-    require_perm(actor, "proposals.withdraw_proposal", proposal, _("Only the author can withdraw a proposal."))
+    _require_author(actor, "proposals.withdraw_proposal", proposal, _("Only the author can withdraw a proposal."))
     proposal.closed_at = timezone.now()
     proposal.decline_reason = clean_text(reason, field="reason", limit=REASON_MAX)
     _move(proposal, S.WITHDRAWN, actor=actor, verb="proposal.withdrawn", extra_fields=["closed_at", "decline_reason"])

@@ -30,6 +30,7 @@ from ._common import (
     S,
     _index,
     _locked,
+    _require_author,
 )
 from .transitions import proposal_publish
 
@@ -138,7 +139,7 @@ def proposal_update(
     *, actor, proposal, title: str, body: str, category=None, area=None, location=None, estimated_cost=None
 ) -> Proposal:
     proposal = _locked(proposal)
-    require_perm(actor, "proposals.edit_proposal", proposal, _("Only the author can edit a proposal."))
+    _require_author(actor, "proposals.edit_proposal", proposal, _("Only the author can edit a proposal."))
     title, body = _title_and_body(title, body)
     if location is not None:
         location = clean_text(location, field="location", limit=LOCATION_MAX, single_line=True)
@@ -194,7 +195,7 @@ def attachments_add(*, actor, proposal, files) -> list[Attachment]:
     files = list(files or [])
     if not files:
         return []
-    require_perm(actor, "proposals.edit_proposal", proposal, _("Only the author can add files."))
+    _require_author(actor, "proposals.edit_proposal", proposal, _("Only the author can add files."))
     existing = Attachment.objects.filter(proposal=proposal).count()
     if existing + len(files) > settings.PROPOSAL_MAX_ATTACHMENTS:
         raise InvalidInput(

@@ -4,6 +4,7 @@ through the API, the pages and the services."""
 import pytest
 from django.urls import reverse
 
+from civic.errors import NotAllowed
 from proposals import services
 from proposals.models import Proposal
 from tests.world import fresh
@@ -36,3 +37,15 @@ def test_the_edit_page_is_the_authors(client, make_proposal, pworld):
     assert client.get(reverse("proposal-edit", args=[p.pk])).status_code == 403
     client.force_login(pworld["resident"])
     assert client.get(reverse("proposal-edit", args=[p.pk])).status_code == 200
+
+
+def test_an_administrator_does_not_write_in_the_authors_name(client, make_proposal, pworld):
+    p = make_proposal()
+    with pytest.raises(NotAllowed):
+        services.proposal_withdraw(actor=fresh(pworld["admin"]), proposal=p)
+    with pytest.raises(NotAllowed):
+        services.proposal_update(actor=fresh(pworld["admin"]), proposal=p, title="改过的标题", body=p.body)
+    client.force_login(pworld["admin"])
+    page = client.get(p.get_absolute_url()).content.decode()
+    assert reverse("proposal-action", args=[p.pk, "withdraw"]) not in page
+    assert reverse("proposal-edit", args=[p.pk]) not in page
