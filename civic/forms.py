@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import DomainError
 from .models import Area, AreaLevel, AreaRoleKind, DeliveryChoice, MembershipRole, OrganisationKind, ReportReason
 from .money import parse_amount
+from .validators import as_pks
 
 
 class SignupForm(AllauthSignupForm):
@@ -156,7 +157,10 @@ class OrganisationForm(forms.Form):
         ),
     )
     description = forms.CharField(
-        label=_("What the organisation does"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What the organisation does"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     areas = forms.TypedMultipleChoiceField(
         label=_("Areas served"),
@@ -172,7 +176,7 @@ class OrganisationForm(forms.Form):
             del self.fields["kind"]
             del self.fields["credit_code"]
 
-    def selected_areas(self):
+    def clean_areas(self):
         return list(Area.objects.filter(pk__in=self.cleaned_data["areas"]))
 
 
@@ -233,3 +237,49 @@ def notification_preferences_form(kinds, current, data=None):
             label=label, choices=DeliveryChoice.choices, initial=current.get(key, default), widget=forms.RadioSelect
         )
     return form
+
+
+class ButtonForm(forms.Form):
+    """A button that sends nothing but itself (confirm, withdraw, remove): the action is in the address."""
+
+
+class VerificationDecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject")), ("revoke", _("Revoke"))])
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("reject", "revoke") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give a reason."))
+        return data
+
+
+class RequestAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline")), ("withdraw", _("Withdraw"))]
+    )
+
+
+class CloseAccountForm(forms.Form):
+    confirm = forms.ChoiceField(choices=[("yes", _("Yes, close my account"))])
+
+
+class PkListField(forms.Field):
+    """Several primary keys sent under one name (check boxes); anything that is not one is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return as_pks(value or [])
+
+
+class MarkReadForm(forms.Form):
+    id = PkListField(required=False)
+
+
+class AreaCodeForm(forms.Form):
+    """An area code sent in a link or a form (`?area=…`, `cell`)."""
+
+    code = forms.CharField(max_length=32)

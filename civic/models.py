@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import ProtectedError, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.public_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", kwargs={"pk": self.pk})
 
     @property
     def public_name(self) -> str:
@@ -117,6 +121,9 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("area-detail", kwargs={"code": self.code})
+
     def contains(self, other: "Area") -> bool:
         """True if `other` is this area or lies anywhere under it."""
         return other.path.startswith(self.path)
@@ -169,6 +176,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", kwargs={"pk": self.pk})
 
     @property
     def is_confirmed(self) -> bool:
@@ -375,6 +385,9 @@ class ModerationCase(models.Model):
 
     def __str__(self):
         return f"{self.content_type.name} #{self.object_id} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation-case", kwargs={"pk": self.pk})
 
     @property
     def needs_review(self) -> bool:

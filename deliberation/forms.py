@@ -30,7 +30,7 @@ class BoxForm(forms.Form):
         label=_("Voters may change their ballot until the close"), required=False, initial=True
     )
     # max_length=None: civic.forms.AmountField's default length check runs on the parsed Decimal and fails
-    budget = AmountField(label=_("Budget in yuan (participatory budget)"), required=False, max_length=None)
+    budget = AmountField(label=_("Budget in yuan (participatory budget)"), required=False)
     rule = forms.ChoiceField(
         label=_("Counting rule (participatory budget)"), choices=BudgetRule.choices, initial=BudgetRule.MES_ADD1
     )
@@ -55,7 +55,7 @@ class OptionForm(forms.Form):
         label=_("A qualified proposal of the area"), required=False, queryset=None, empty_label="—"
     )
     title = forms.CharField(label=_("Or a title"), max_length=200, required=False)
-    cost = AmountField(label=_("Cost in yuan"), required=False, max_length=None)
+    cost = AmountField(label=_("Cost in yuan"), required=False)
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,3 +123,37 @@ class BallotForm(forms.Form):
 
 class CloseForm(forms.Form):
     """A button with nothing to fill in (close the vote now and count)."""
+
+
+# --- councils and sessions ------------------------------------------------------------------------
+# The pages' forms parse what was posted; the services judge it (a name too short, an area's proposal).
+
+
+class CouncilForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False)
+    preset = forms.CharField(label=_("Rules of procedure"), required=False)
+
+
+class CouncilMemberForm(forms.Form):
+    email = forms.CharField(label=_("E-mail address of the person"), max_length=254, required=False)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        error_messages={"required": _("Enter the date and time."), "invalid": _("Enter the date and time.")},
+    )
+    place = forms.CharField(label=_("Place"), required=False)
+    public = forms.BooleanField(label=_("Open to watch"), required=False)
+    proposal = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    free_items = forms.CharField(label=_("Other agenda items, one per line"), required=False, strip=False)
+
+    def __init__(self, *args, proposal_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [(pk, pk) for pk in proposal_ids]
+
+
+class MinutesForm(forms.Form):
+    summary = forms.CharField(label=_("Summary (public)"), required=False)

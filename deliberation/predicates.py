@@ -32,3 +32,26 @@ def box_is_announced(user, box):
 @rules.predicate
 def is_resident_of_box_area(user, box):
     return box is not None and is_eligible(user, box.area)
+
+
+# --- councils and sessions ----------------------------------------------------------------------
+
+
+@rules.predicate
+def session_is_public(user, session):
+    return session is not None and session.public
+
+
+@rules.predicate
+def chairs_session(user, session):
+    return session is not None and user.is_authenticated and session.chair_id == user.pk
+
+
+@rules.predicate
+def sits_on_session_council(user, session):
+    return session is not None and user.is_authenticated and session.council.members.filter(user=user).exists()
+
+
+@rules.predicate
+def manages_session_area(user, session):
+    return session is not None and manages_area(user, session.council.area)

@@ -254,13 +254,13 @@ def viewer_facts(proposal: Proposal, user) -> dict:
 
 def waiting_for_answer(user) -> QuerySet[Proposal]:
     """Unanswered proposals (overdue or not) in the areas where `user` is an official."""
-    from civic.selectors import _covered_by
+    from civic.selectors import covered_by
 
     queryset = Proposal.objects.filter(
         is_hidden=False, first_answered_at__isnull=True, state__in=lifecycle.OPEN_FOR_ANSWER
     )
     if not user.is_superuser:
-        condition = _covered_by(user, {"official"}, "area_path")
+        condition = covered_by(user, {"official"}, "area_path")
         if condition is None:
             return queryset.none()
         queryset = queryset.filter(condition)

@@ -109,11 +109,11 @@ def test_malformed_commands_are_refused_by_the_engine_not_crashing_it(monkeypatc
         with pytest.raises(procedure.ProcedureError) as refused:
             procedure.apply(rules, state, {**command, "actor": "1"})
         assert refused.value.code == "unknown_command"
-    # an argument of the wrong kind deep in a handler ("seconds": "x") is a refusal, not an exception
-    monkeypatch.setitem(procedure._HANDLERS, "check_in", lambda rules, state, actor, now, c: int(c["seconds"]))
-    with pytest.raises(procedure.ProcedureError) as refused:
+    # malformed arguments are refused by deliberation.commands before the engine; a handler that still
+    # trips over its input is a bug and must surface as one, not pass for a user's mistake
+    monkeypatch.setitem(procedure.engine._HANDLERS, "check_in", lambda rules, state, actor, now, c: int(c["seconds"]))
+    with pytest.raises(ValueError):
         procedure.apply(rules, state, {"type": "check_in", "actor": "1", "seconds": "x"})
-    assert refused.value.code == "command_invalid"
 
 
 def test_a_council_needs_a_rule_set_that_exists(world):

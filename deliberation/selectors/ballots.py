@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from civic.errors import InvalidInput
 from civic.models import AreaRoleKind
 from civic.money import format_yuan
-from civic.selectors import _covered_by, eligible_people
+from civic.selectors import covered_by, eligible_people
 
 from .. import counting, pabulib
 from ..models import Ballot, BallotBox, BoxKind, BoxState
@@ -38,7 +38,7 @@ def visible_boxes(user) -> QuerySet[BallotBox]:
     if getattr(user, "is_superuser", False):
         return boxes
     announced = ~Q(state=BoxState.DRAFT)
-    managed = _covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "area_path")
+    managed = covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "area_path")
     return boxes.filter(announced if managed is None else announced | managed)
 
 

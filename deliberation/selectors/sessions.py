@@ -126,6 +126,18 @@ def session_snapshot(session: Session, viewer) -> dict:
     }
 
 
+def session_replay(session: Session) -> procedure.State:
+    """Rebuild a session's state from its recorded commands (every state is reconstructible)."""
+    session = Session.objects.select_related("council").get(pk=session.pk)
+    rules = session_rules(session)
+    titles = [item.title for item in session.items.order_by("position")]
+    members = [str(pk) for pk in session.council.members.values_list("user_id", flat=True)]
+    state = procedure.new_session(members=members, chair=str(session.chair_id), items=titles)
+    for record in session.records.filter(kind="command").order_by("seq", "id"):
+        state = procedure.apply(rules, state, record.payload).state
+    return state
+
+
 def _names(ids):
     return User.objects.filter(pk__in=as_pks(ids)).values_list("pk", "display_name")
 

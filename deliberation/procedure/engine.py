@@ -1,9 +1,11 @@
 """The rules of order for a live council session (民主议事规则), as a pure engine.
 
 No Django, no database, no clock of its own: `apply(rules, state, command)` takes the rule set, the
-current state and one command (with the actor and the server's time) and returns the new state and the
-events it caused, or raises `ProcedureError` with a stable code. The services load the state under a row
-lock, apply, store the records and publish the events.
+current state and one command (with the actor and the server's time) and returns an `Applied` (the new
+state and the events it caused), or raises `ProcedureError` with a stable code. The command is
+well-formed: `deliberation.commands` parses what clients send before it gets here, so a TypeError or
+KeyError in a handler is a bug and surfaces as one. The services load the state under a row lock, apply,
+store the records and publish the events.
 
 What it enforces (product.md, "Democratic agenda rules"):
 - quorum to open the session and again before every vote (a number, a share of members rounded up, or
@@ -21,186 +23,76 @@ What it enforces (product.md, "Democratic agenda rules"):
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any, NoReturn
 
+from .rules import (
+    APPLIES_TO_PENDING,
+    DEBATABLE,
+    MAJORITY_PRESENT,
+    RANKS,
+    TWO_THIRDS_CAST,
+    Choice,
+    MotionKind,
+    MotionStatus,
+    Phase,
+    ProcedureError,
+    Rules,
+    Side,
+    gettext_noop,
+)
+from .state import Motion, Request, Speech, State, Vote
 
-def gettext_noop(message: str) -> str:
-    """Marks a message for the translation catalogue; the services translate it (this module has no Django)."""
-    return message
+Event = dict[str, Any]
+# A command as the engine reads it: "type", "actor", "now" (server time in seconds) and its arguments.
+Command = Mapping[str, Any]
+Step = tuple[State, list[Event]]
+Handler = Callable[[Rules, State, str, float, Command], Step]
 
-
-class ProcedureError(Exception):
-    def __init__(self, code: str, message: str, **params):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params
-
-
-# --- rule sets ------------------------------------------------------------------------------------
-
-MAJORITY_CAST, TWO_THIRDS_CAST, MAJORITY_PRESENT = "majority_cast", "two_thirds_cast", "majority_present"
-
-# Motion kinds and their rank: a motion is in order only if it outranks the one pending.
-RANKS = {"main": 1, "amend": 2, "refer": 3, "postpone": 4, "previous_question": 5, "recess": 6, "adjourn": 7}
-DEBATABLE = {"main", "amend", "refer", "postpone"}
-APPLIES_TO_PENDING = {"amend", "refer", "postpone", "previous_question"}
-
-
-@dataclass(frozen=True)
-class Rules:
-    quorum_kind: str = "majority"  # "number", "share" or "majority"
-    quorum_value: Fraction = Fraction(0)
-    speech_seconds: int = 120
-    speeches_per_member: int = 2
-    alternate_sides: bool = True
-    first_time_first: bool = True
-    seconds_required: bool = True
-    amendment_depth: int = 2
-    secret_votes: bool = False
-    thresholds: tuple = (
-        ("main", MAJORITY_CAST),
-        ("amend", MAJORITY_CAST),
-        ("refer", MAJORITY_CAST),
-        ("postpone", MAJORITY_CAST),
-        ("previous_question", TWO_THIRDS_CAST),
-        ("recess", MAJORITY_CAST),
-        ("adjourn", MAJORITY_CAST),
-        ("suspend_rule", TWO_THIRDS_CAST),
-    )
-
-    def threshold(self, kind: str) -> str:
-        return dict(self.thresholds).get(kind, MAJORITY_CAST)
-
-    def quorum(self, members: int) -> int:
-        if self.quorum_kind == "number":
-            return int(self.quorum_value)
-        if self.quorum_kind == "share":
-            return math.ceil(Fraction(self.quorum_value) * members)
-        return members // 2 + 1
-
-
-PRESETS = {
-    # Robert's Rules: a majority of members is a quorum, 10-minute speeches, two per member per motion.
-    "roberts": Rules(speech_seconds=600, speeches_per_member=2),
-    # The Nantang community rules: short speeches, alternating sides, first-time speakers first.
-    "nantang": Rules(speech_seconds=120, speeches_per_member=2, alternate_sides=True, first_time_first=True),
-}
-
-
-# --- state ----------------------------------------------------------------------------------------
+_MOTION_KINDS = frozenset(MotionKind)
+_CHOICES = frozenset(Choice)
 
 
 @dataclass(frozen=True)
-class Motion:
-    id: int
-    kind: str
-    mover: str
-    text: str
-    item: int | None
-    seconded_by: str | None = None
-    status: str = "awaiting_second"  # awaiting_second → pending (stated, in debate or waiting for a vote)
-    depth: int = 0  # amendments: 1 for an amendment, 2 for an amendment to it
+class Applied:
+    """What one command did: the new state and the events it caused, in order."""
+
+    state: State
+    events: list[Event]
 
 
-@dataclass(frozen=True)
-class Request:
-    member: str
-    side: str  # "for", "against" or "order" (a point of order)
-    seq: int
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class Speech:
-    member: str
-    side: str
-    motion: int | None
-    started_at: float
-    limit: int
-
-
-@dataclass(frozen=True)
-class Vote:
-    motion: int
-    eligible: frozenset[str]
-    ballots: tuple[tuple[str, str], ...] = ()  # (member, yes/no/abstain)
-
-
-@dataclass(frozen=True)
-class State:
-    members: frozenset[str]
-    chair: str
-    phase: str = "scheduled"  # scheduled → open ⇄ recess → closed; or not_held
-    present: frozenset[str] = frozenset()
-    items: tuple[str, ...] = ()
-    item: int | None = None
-    stack: tuple[Motion, ...] = ()
-    queue: tuple[Request, ...] = ()
-    speech: Speech | None = None
-    spoken: tuple[tuple[int, str, int], ...] = ()  # (motion id, member, speeches so far)
-    last_side: tuple[tuple[int, str], ...] = ()  # (motion id, side of the last speaker)
-    vote: Vote | None = None
-    result: tuple | None = None  # the last closed vote, waiting to be announced
-    debate_closed: frozenset[int] = frozenset()  # motions whose debate was closed (previous question)
-    next_id: int = 1
-    seq: int = 0
-    reached_quorum: bool = False
-
-    def spoken_count(self, motion: int, member: str) -> int:
-        return next((n for m, who, n in self.spoken if m == motion and who == member), 0)
-
-    @property
-    def pending(self) -> Motion | None:
-        return self.stack[-1] if self.stack else None
-
-    def pending_stated(self) -> Motion | None:
-        top = self.pending
-        return top if top is not None and top.status == "pending" else None
-
-
-def new_session(*, members, chair: str, items=()) -> State:
-    members = frozenset(members)
-    if chair not in members:
-        members = members | {chair}
-    return State(members=members, chair=chair, items=tuple(items))
-
-
-# --- helpers --------------------------------------------------------------------------------------
-
-
-def _err(code, message, **params):
+def _err(code: str, message: str, **params: Any) -> NoReturn:
     raise ProcedureError(code, message, **params)
 
 
-def _need_open(state):
-    if state.phase != "open":
+def _need_open(state: State) -> None:
+    if state.phase != Phase.OPEN:
         _err("session_not_open", gettext_noop("The session is not open."))
 
 
-def _need_chair(state, actor):
+def _need_chair(state: State, actor: str) -> None:
     if actor != state.chair:
         _err("chair_only", gettext_noop("Only the chair can do this."))
 
 
-def _need_member_present(state, actor):
+def _need_member_present(state: State, actor: str) -> None:
     if actor not in state.members:
         _err("not_a_member", gettext_noop("Only members of the council can do this."))
     if actor not in state.present:
         _err("not_checked_in", gettext_noop("Check in first."))
 
 
-def _quorum_ok(rules, state) -> bool:
+def _quorum_ok(rules: Rules, state: State) -> bool:
     return len(state.present) >= rules.quorum(len(state.members))
 
 
-def _time_up(state, now) -> bool:
+def _time_up(state: State, now: float) -> bool:
     return state.speech is not None and now >= state.speech.started_at + state.speech.limit
 
 
-def _end_speech(state, now, reason) -> tuple[State, list[dict]]:
+def _end_speech(state: State, now: float, reason: str) -> Step:
     speech = state.speech
     if speech is None:
         return state, []
@@ -222,7 +114,7 @@ def next_speaker(rules: Rules, state: State) -> Request | None:
     them the side opposite to the last speaker if anyone of it waits; then order of request."""
     if not state.queue:
         return None
-    orders = [r for r in state.queue if r.side == "order"]
+    orders = [r for r in state.queue if r.side == Side.ORDER]
     if orders:
         return min(orders, key=lambda r: r.seq)
     motion = state.pending_stated()
@@ -235,13 +127,13 @@ def next_speaker(rules: Rules, state: State) -> Request | None:
     if rules.alternate_sides and motion_id is not None:
         last = dict(state.last_side).get(motion_id)
         if last is not None:
-            opposite = [r for r in candidates if r.side not in (last, "order")]
+            opposite = [r for r in candidates if r.side not in (last, Side.ORDER)]
             if opposite:
                 candidates = opposite
     return candidates[0]
 
 
-def outcome(rules: Rules, kind: str, ballots: dict[str, str], present: int) -> tuple[bool, dict]:
+def outcome(rules: Rules, kind: str, ballots: Mapping[str, str], present: int) -> tuple[bool, dict[str, Any]]:
     """Apply the motion kind's threshold exactly. Abstentions are not counted; ties fail."""
     yes = sum(1 for v in ballots.values() if v == "yes")
     no = sum(1 for v in ballots.values() if v == "no")
@@ -259,28 +151,23 @@ def outcome(rules: Rules, kind: str, ballots: dict[str, str], present: int) -> t
 # --- the engine -----------------------------------------------------------------------------------
 
 
-def apply(rules: Rules, state: State, command: dict) -> tuple[State, list[dict]]:
-    """Apply one command. `command` has "type", "actor", "now" (server time in seconds) and arguments."""
-    kind, actor, now = command.get("type"), command.get("actor"), float(command.get("now", 0))
-    events: list[dict] = []
+def apply(rules: Rules, state: State, command: Command) -> Applied:
+    """Apply one command: "type", "actor", "now" (server time in seconds) and the command's arguments."""
+    kind, actor, now = command.get("type"), str(command.get("actor", "")), float(command.get("now", 0))
+    events: list[Event] = []
     if _time_up(state, now):  # a speech past its limit ends at its limit, whatever comes next
         state, events = _end_speech(state, now, "time_up")
     handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
     if handler is None:
         _err("unknown_command", gettext_noop("Unknown command."))
-    try:
-        state, more = handler(rules, state, actor, now, command)
-    except (TypeError, ValueError, KeyError, AttributeError):
-        # an argument of the wrong kind from a client ("seconds": "x", a list for a name): refused, not a crash
-        _err("command_invalid", gettext_noop("This command is not valid."))
+    state, more = handler(rules, state, actor, now, command)
     events = events + more
-    state = replace(state, seq=state.seq + len(events))
-    return state, events
+    return Applied(state=replace(state, seq=state.seq + len(events)), events=events)
 
 
-def _open_session(rules, state, actor, now, c):
+def _open_session(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
-    if state.phase != "scheduled":
+    if state.phase != Phase.SCHEDULED:
         _err("already_open", gettext_noop("The session has already been opened."))
     if not _quorum_ok(rules, state):
         _err(
@@ -290,24 +177,24 @@ def _open_session(rules, state, actor, now, c):
             needed=rules.quorum(len(state.members)),
         )
     item = 0 if state.items else None
-    return replace(state, phase="open", item=item, reached_quorum=True), [
+    return replace(state, phase=Phase.OPEN, item=item, reached_quorum=True), [
         {"type": "session_opened", "present": sorted(state.present), "quorum": rules.quorum(len(state.members))}
     ]
 
 
-def _record_not_held(rules, state, actor, now, c):
+def _record_not_held(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
-    if state.phase != "scheduled":
+    if state.phase != Phase.SCHEDULED:
         _err("already_open", gettext_noop("The session has already been opened."))
     if _quorum_ok(rules, state):
         _err("has_quorum", gettext_noop("The session has a quorum: open it instead."))
-    return replace(state, phase="not_held"), [{"type": "session_not_held", "present": sorted(state.present)}]
+    return replace(state, phase=Phase.NOT_HELD), [{"type": "session_not_held", "present": sorted(state.present)}]
 
 
-def _check_in(rules, state, actor, now, c):
+def _check_in(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     if actor not in state.members:
         _err("not_a_member", gettext_noop("Only members of the council can do this."))
-    if state.phase in ("closed", "not_held"):
+    if state.phase in (Phase.CLOSED, Phase.NOT_HELD):
         _err("session_over", gettext_noop("The session is over."))
     if actor in state.present:
         _err("already_present", gettext_noop("You are already checked in."))
@@ -319,10 +206,10 @@ def _check_in(rules, state, actor, now, c):
     ), [{"type": "checked_in", "member": actor, "present": len(present)}]
 
 
-def _check_out(rules, state, actor, now, c):
+def _check_out(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     if actor not in state.present:
         _err("not_checked_in", gettext_noop("Check in first."))
-    events = []
+    events: list[Event] = []
     if state.speech and state.speech.member == actor:
         state, events = _end_speech(state, now, "left")
     queue = tuple(r for r in state.queue if r.member != actor)
@@ -333,16 +220,17 @@ def _check_out(rules, state, actor, now, c):
     ]
 
 
-def _make_motion(rules, state, actor, now, c):
+def _make_motion(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_member_present(state, actor)
     if actor == state.chair:
         _err("chair_neutral", gettext_noop("The chair does not make motions; hand over the chair first."))
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    motion_kind = c.get("kind", "main")
-    if motion_kind not in RANKS:
+    raw_kind = c.get("kind", "main")
+    if raw_kind not in _MOTION_KINDS:
         _err("unknown_motion", gettext_noop("Unknown kind of motion."))
+    motion_kind = MotionKind(raw_kind)
     top = state.pending
     if motion_kind == "main":
         if top is not None:
@@ -352,7 +240,7 @@ def _make_motion(rules, state, actor, now, c):
     else:
         if top is None and motion_kind in APPLIES_TO_PENDING:
             _err("nothing_pending", gettext_noop("There is no pending motion to apply this to."))
-        if top is not None and top.status != "pending":
+        if top is not None and top.status != MotionStatus.PENDING:
             _err("awaiting_second", gettext_noop("The pending motion still needs a second."))
         if (
             top is not None
@@ -360,8 +248,8 @@ def _make_motion(rules, state, actor, now, c):
             and not (motion_kind == "amend" and top.kind == "amend")
         ):
             _err("out_of_order", gettext_noop("This motion does not outrank the one pending."))
-        if motion_kind == "amend":
-            if top.kind not in ("main", "amend"):
+        if motion_kind == MotionKind.AMEND:
+            if top is None or top.kind not in (MotionKind.MAIN, MotionKind.AMEND):
                 _err("not_amendable", gettext_noop("Only a main motion or an amendment can be amended."))
             depth = top.depth + 1
             if depth > rules.amendment_depth:
@@ -373,7 +261,7 @@ def _make_motion(rules, state, actor, now, c):
     text = " ".join(str(c.get("text", "")).split())
     if motion_kind in ("main", "amend") and not text:
         _err("motion_text_missing", gettext_noop("Say what the motion is."))
-    depth = (top.depth + 1) if motion_kind == "amend" else 0
+    depth = (top.depth + 1) if motion_kind == MotionKind.AMEND and top is not None else 0
     motion = Motion(
         id=state.next_id,
         kind=motion_kind,
@@ -381,7 +269,7 @@ def _make_motion(rules, state, actor, now, c):
         text=text,
         item=state.item,
         depth=depth,
-        status="awaiting_second" if rules.seconds_required else "pending",
+        status=MotionStatus.AWAITING_SECOND if rules.seconds_required else MotionStatus.PENDING,
     )
     events = [
         {"type": "motion_made", "motion": motion.id, "kind": motion_kind, "mover": actor, "text": text, "depth": depth}
@@ -391,45 +279,46 @@ def _make_motion(rules, state, actor, now, c):
     return replace(state, stack=(*state.stack, motion), next_id=state.next_id + 1), events
 
 
-def _second(rules, state, actor, now, c):
+def _second(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_member_present(state, actor)
     top = state.pending
-    if top is None or top.status != "awaiting_second":
+    if top is None or top.status != MotionStatus.AWAITING_SECOND:
         _err("nothing_to_second", gettext_noop("There is no motion waiting for a second."))
     if actor == top.mover:
         _err("own_motion", gettext_noop("The mover cannot second their own motion."))
     if actor == state.chair:
         _err("chair_neutral", gettext_noop("The chair does not second motions."))
-    seconded = replace(top, seconded_by=actor, status="pending")
+    seconded = replace(top, seconded_by=actor, status=MotionStatus.PENDING)
     return replace(state, stack=(*state.stack[:-1], seconded)), [
         {"type": "seconded", "motion": top.id, "member": actor},
         {"type": "question_stated", "motion": top.id},
     ]
 
 
-def _withdraw_motion(rules, state, actor, now, c):
+def _withdraw_motion(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     top = state.pending
     if top is None or top.mover != actor:
         _err("not_your_motion", gettext_noop("Only the mover can withdraw the pending motion."))
-    if top.status == "pending" and state.vote is not None:
+    if top.status == MotionStatus.PENDING and state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    events = []
+    events: list[Event] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "motion_withdrawn")
-    return replace(state, stack=state.stack[:-1], queue=tuple(r for r in state.queue if r.side == "order")), [
+    return replace(state, stack=state.stack[:-1], queue=tuple(r for r in state.queue if r.side == Side.ORDER)), [
         *events,
         {"type": "motion_withdrawn", "motion": top.id},
     ]
 
 
-def _request_floor(rules, state, actor, now, c):
+def _request_floor(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_member_present(state, actor)
-    side = c.get("side")
-    if side not in ("for", "against"):
+    raw_side = c.get("side")
+    if raw_side not in (Side.FOR, Side.AGAINST):
         _err("side_required", gettext_noop("Say whether you speak for or against."))
+    side = Side(raw_side)
     if actor == state.chair:
         _err("chair_neutral", gettext_noop("The chair stays neutral; hand over the chair to speak on the substance."))
     motion = state.pending_stated()
@@ -439,7 +328,7 @@ def _request_floor(rules, state, actor, now, c):
         _err("debate_closed", gettext_noop("Debate on this motion has been closed."))
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    if any(r.member == actor and r.side != "order" for r in state.queue):
+    if any(r.member == actor and r.side != Side.ORDER for r in state.queue):
         _err("already_waiting", gettext_noop("You are already waiting for the floor."))
     if state.speech and state.speech.member == actor:
         _err("already_speaking", gettext_noop("You have the floor."))
@@ -453,7 +342,7 @@ def _request_floor(rules, state, actor, now, c):
     return replace(state, queue=(*state.queue, request)), [{"type": "floor_requested", "member": actor, "side": side}]
 
 
-def _withdraw_request(rules, state, actor, now, c):
+def _withdraw_request(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     if not any(r.member == actor for r in state.queue):
         _err("not_waiting", gettext_noop("You are not waiting for the floor."))
     return replace(state, queue=tuple(r for r in state.queue if r.member != actor)), [
@@ -461,30 +350,30 @@ def _withdraw_request(rules, state, actor, now, c):
     ]
 
 
-def _point_of_order(rules, state, actor, now, c):
+def _point_of_order(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_member_present(state, actor)
     text = " ".join(str(c.get("text", "")).split())
     if not text:
         _err("point_text_missing", gettext_noop("Say what the point of order is."))
-    request = Request(member=actor, side="order", seq=state.seq + 1, text=text)
+    request = Request(member=actor, side=Side.ORDER, seq=state.seq + 1, text=text)
     return replace(state, queue=(*state.queue, request)), [{"type": "point_of_order", "member": actor, "text": text}]
 
 
-def _grant_floor(rules, state, actor, now, c):
+def _grant_floor(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_chair(state, actor)
     chosen = next_speaker(rules, state)
     if chosen is None:
         _err("queue_empty", gettext_noop("Nobody is waiting for the floor."))
-    events = []
+    events: list[Event] = []
     if state.speech is not None:
-        if chosen.side != "order":
+        if chosen.side != Side.ORDER:
             _err("floor_taken", gettext_noop("Someone has the floor."))
         state, events = _end_speech(state, now, "interrupted")  # a point of order interrupts
     motion = state.pending_stated()
-    motion_id = motion.id if motion and chosen.side != "order" else None
-    limit = rules.speech_seconds if chosen.side != "order" else 60
+    motion_id = motion.id if motion and chosen.side != Side.ORDER else None
+    limit = rules.speech_seconds if chosen.side != Side.ORDER else 60
     speech = Speech(member=chosen.member, side=chosen.side, motion=motion_id, started_at=now, limit=limit)
     queue = tuple(r for r in state.queue if r != chosen)
     spoken, last_side = state.spoken, state.last_side
@@ -509,7 +398,7 @@ def _grant_floor(rules, state, actor, now, c):
     ]
 
 
-def _yield_floor(rules, state, actor, now, c):
+def _yield_floor(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     if state.speech is None:
         _err("nobody_speaking", gettext_noop("Nobody has the floor."))
     if actor not in (state.speech.member, state.chair):
@@ -517,7 +406,7 @@ def _yield_floor(rules, state, actor, now, c):
     return _end_speech(state, now, "yielded" if actor == state.speech.member else "chair")
 
 
-def _extend_time(rules, state, actor, now, c):
+def _extend_time(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
     if state.speech is None:
         _err("nobody_speaking", gettext_noop("Nobody has the floor."))
@@ -528,9 +417,9 @@ def _extend_time(rules, state, actor, now, c):
     return replace(state, speech=speech), [{"type": "time_extended", "member": speech.member, "limit": speech.limit}]
 
 
-def _rule_on_point(rules, state, actor, now, c):
+def _rule_on_point(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
-    if state.speech is None or state.speech.side != "order":
+    if state.speech is None or state.speech.side != Side.ORDER:
         _err("no_point_of_order", gettext_noop("No point of order is being heard."))
     upheld = bool(c.get("upheld"))
     state, events = _end_speech(state, now, "ruled")
@@ -540,7 +429,7 @@ def _rule_on_point(rules, state, actor, now, c):
     ]
 
 
-def _open_vote(rules, state, actor, now, c):
+def _open_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_chair(state, actor)
     motion = state.pending_stated()
@@ -558,13 +447,13 @@ def _open_vote(rules, state, actor, now, c):
     if (
         motion.kind in DEBATABLE
         and motion.id not in state.debate_closed
-        and any(r.side != "order" for r in state.queue)
+        and any(r.side != Side.ORDER for r in state.queue)
     ):
         _err(
             "speakers_waiting",
             gettext_noop("Members are still waiting to speak: close debate first (previous question)."),
         )
-    events = []
+    events: list[Event] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "vote")
     eligible = frozenset(state.present - {state.chair})
@@ -574,7 +463,7 @@ def _open_vote(rules, state, actor, now, c):
     ]
 
 
-def _cast_vote(rules, state, actor, now, c):
+def _cast_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     if state.vote is None:
         _err("no_vote", gettext_noop("No vote is open."))
@@ -582,17 +471,18 @@ def _cast_vote(rules, state, actor, now, c):
         _err("not_eligible_to_vote", gettext_noop("Only members present when the vote opened can vote."))
     if any(member == actor for member, _v in state.vote.ballots):
         _err("already_voted", gettext_noop("You have already voted."))
-    choice = c.get("choice")
-    if choice not in ("yes", "no", "abstain"):
+    raw_choice = c.get("choice")
+    if raw_choice not in _CHOICES:
         _err("choice_invalid", gettext_noop("Vote yes, no or abstain."))
+    choice = Choice(raw_choice)
     vote = replace(state.vote, ballots=(*state.vote.ballots, (actor, choice)))
-    event = {"type": "vote_cast", "motion": vote.motion, "count": len(vote.ballots)}
+    event: Event = {"type": "vote_cast", "motion": vote.motion, "count": len(vote.ballots)}
     if not rules.secret_votes:
         event["member"], event["choice"] = actor, choice
     return replace(state, vote=vote), [event]
 
 
-def _close_vote(rules, state, actor, now, c):
+def _close_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
     if state.vote is None:
         _err("no_vote", gettext_noop("No vote is open."))
@@ -605,7 +495,7 @@ def _close_vote(rules, state, actor, now, c):
     ]
 
 
-def _announce(rules, state, actor, now, c):
+def _announce(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
     if state.result is None:
         _err("nothing_to_announce", gettext_noop("There is no result to announce."))
@@ -630,32 +520,32 @@ def _announce(rules, state, actor, now, c):
         events.append({"type": "debate_closed", "motion": below})
         closed = state.debate_closed | ({below} if below is not None else set())
         state = replace(
-            state, queue=tuple(r for r in state.queue if r.side == "order"), debate_closed=frozenset(closed)
+            state, queue=tuple(r for r in state.queue if r.side == Side.ORDER), debate_closed=frozenset(closed)
         )
     elif adopted and motion.kind in ("refer", "postpone"):
         # the motion it applies to leaves the floor with it
         stack = tuple(m for m in stack if m.kind not in ("main", "amend"))
         events.append({"type": "motion_set_aside", "how": motion.kind})
     elif adopted and motion.kind == "recess":
-        phase = "recess"
+        phase = Phase.RECESS
     elif adopted and motion.kind == "adjourn":
-        phase, stack = "closed", ()
+        phase, stack = Phase.CLOSED, ()
         events.append({"type": "session_closed", "reason": "adjourned"})
     elif adopted and motion.kind == "amend" and stack:
-        below = stack[-1]
-        stack = (*stack[:-1], replace(below, text=motion.text))
-        events.append({"type": "motion_amended", "motion": below.id, "text": motion.text})
+        amended = stack[-1]
+        stack = (*stack[:-1], replace(amended, text=motion.text))
+        events.append({"type": "motion_amended", "motion": amended.id, "text": motion.text})
     return replace(state, stack=stack, result=None, phase=phase), events
 
 
-def _resume(rules, state, actor, now, c):
+def _resume(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
-    if state.phase != "recess":
+    if state.phase != Phase.RECESS:
         _err("not_in_recess", gettext_noop("The session is not in recess."))
-    return replace(state, phase="open"), [{"type": "session_resumed"}]
+    return replace(state, phase=Phase.OPEN), [{"type": "session_resumed"}]
 
 
-def _next_item(rules, state, actor, now, c):
+def _next_item(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_open(state)
     _need_chair(state, actor)
     if state.stack:
@@ -667,7 +557,7 @@ def _next_item(rules, state, actor, now, c):
     ]
 
 
-def _hand_over_chair(rules, state, actor, now, c):
+def _hand_over_chair(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
     target = c.get("member")
     if target not in state.present or target == actor:
@@ -679,19 +569,22 @@ def _hand_over_chair(rules, state, actor, now, c):
     ]
 
 
-def _close_session(rules, state, actor, now, c):
+def _close_session(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
-    if state.phase not in ("open", "recess"):
+    if state.phase not in (Phase.OPEN, Phase.RECESS):
         _err("session_not_open", gettext_noop("The session is not open."))
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    events = []
+    events: list[Event] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "session_closed")
-    return replace(state, phase="closed", stack=(), queue=()), [*events, {"type": "session_closed", "reason": "chair"}]
+    return replace(state, phase=Phase.CLOSED, stack=(), queue=()), [
+        *events,
+        {"type": "session_closed", "reason": "chair"},
+    ]
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Handler] = {
     "open_session": _open_session,
     "record_not_held": _record_not_held,
     "check_in": _check_in,
@@ -715,7 +608,7 @@ _HANDLERS = {
     "hand_over_chair": _hand_over_chair,
     "close_session": _close_session,
 }
-COMMANDS = tuple(_HANDLERS)
+COMMANDS: tuple[str, ...] = tuple(_HANDLERS)
 
 
 def check_invariants(rules: Rules, state: State) -> None:
@@ -739,86 +632,7 @@ def check_invariants(rules: Rules, state: State) -> None:
         voters = [member for member, _v in state.vote.ballots]
         assert len(voters) == len(set(voters)) and set(voters) <= state.vote.eligible
         assert state.chair not in state.vote.eligible
-    assert len({r.member for r in state.queue if r.side != "order"}) == len(
-        [r for r in state.queue if r.side != "order"]
+    assert len({r.member for r in state.queue if r.side != Side.ORDER}) == len(
+        [r for r in state.queue if r.side != Side.ORDER]
     )
-    assert state.phase in ("scheduled", "open", "recess", "closed", "not_held")
-
-
-# --- storing the state ----------------------------------------------------------------------------
-
-
-def state_to_json(state: State) -> dict:
-    return {
-        "members": sorted(state.members),
-        "chair": state.chair,
-        "phase": state.phase,
-        "present": sorted(state.present),
-        "items": list(state.items),
-        "item": state.item,
-        "stack": [m.__dict__ for m in state.stack],
-        "queue": [r.__dict__ for r in state.queue],
-        "speech": state.speech.__dict__ if state.speech else None,
-        "spoken": [list(x) for x in state.spoken],
-        "last_side": [list(x) for x in state.last_side],
-        "vote": {
-            "motion": state.vote.motion,
-            "eligible": sorted(state.vote.eligible),
-            "ballots": [list(b) for b in state.vote.ballots],
-        }
-        if state.vote
-        else None,
-        "result": [state.result[0], state.result[1], [list(x) for x in state.result[2]]] if state.result else None,
-        "next_id": state.next_id,
-        "seq": state.seq,
-        "reached_quorum": state.reached_quorum,
-        "debate_closed": sorted(state.debate_closed),
-    }
-
-
-def state_from_json(data: dict) -> State:
-    vote = data.get("vote")
-    result = data.get("result")
-    return State(
-        members=frozenset(data["members"]),
-        chair=data["chair"],
-        phase=data["phase"],
-        present=frozenset(data["present"]),
-        items=tuple(data["items"]),
-        item=data["item"],
-        stack=tuple(Motion(**m) for m in data["stack"]),
-        queue=tuple(Request(**r) for r in data["queue"]),
-        speech=Speech(**data["speech"]) if data["speech"] else None,
-        spoken=tuple(tuple(x) for x in data["spoken"]),
-        last_side=tuple(tuple(x) for x in data["last_side"]),
-        vote=Vote(
-            motion=vote["motion"],
-            eligible=frozenset(vote["eligible"]),
-            ballots=tuple(tuple(b) for b in vote["ballots"]),
-        )
-        if vote
-        else None,
-        result=(result[0], result[1], tuple(tuple(x) for x in result[2])) if result else None,
-        next_id=data["next_id"],
-        seq=data["seq"],
-        reached_quorum=data["reached_quorum"],
-        debate_closed=frozenset(data.get("debate_closed", [])),
-    )
-
-
-def rules_from_preset(preset: str, overrides: dict | None = None) -> Rules:
-    rules = PRESETS.get(preset, PRESETS["nantang"])
-    allowed = {
-        "speech_seconds",
-        "speeches_per_member",
-        "alternate_sides",
-        "first_time_first",
-        "seconds_required",
-        "amendment_depth",
-        "secret_votes",
-        "quorum_kind",
-    }
-    changes = {k: v for k, v in (overrides or {}).items() if k in allowed}
-    if "quorum_value" in (overrides or {}):
-        changes["quorum_value"] = Fraction(str(overrides["quorum_value"]))
-    return replace(rules, **changes)
+    assert state.phase in tuple(Phase)
