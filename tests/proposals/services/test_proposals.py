@@ -39,9 +39,12 @@ def test_publish_snapshots_the_areas_rules(make_proposal):
     [
         ({"title": "灯"}, "title_too_short"),
         ({"body": "太短"}, "body_too_short"),
-        ({"estimated_cost": "-1"}, "amount_invalid"),
-        ({"estimated_cost": "1.005"}, "amount_invalid"),
+        ({"estimated_cost": "-1"}, "amount_negative"),
+        ({"estimated_cost": "1.005"}, "amount_precision"),
         ({"estimated_cost": "abc"}, "amount_invalid"),
+        ({"estimated_cost": "12,5"}, "amount_invalid"),
+        ({"estimated_cost": "1,2,3"}, "amount_invalid"),
+        ({"estimated_cost": "1000000000000"}, "amount_too_large"),
     ],
 )
 def test_bad_proposals_write_nothing(make_proposal, kwargs, code):
@@ -217,10 +220,17 @@ def test_cosponsors_and_pledges(make_proposal, pworld):
     org = Organisation.objects.get(pk=pworld.organisation.pk)
     with pytest.raises(InvalidInput):
         services.cosponsor_join(user=pworld["representative"], proposal=p, organisation=org, pledge_kind="money")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as raised:
         services.cosponsor_join(
             user=pworld["representative"], proposal=p, organisation=org, pledge_kind="money", pledge_amount="-5"
         )
+    assert raised.value.code == "amount_negative"
+    for typed in ("12,5", "1,2,3"):
+        with pytest.raises(InvalidInput) as raised:
+            services.cosponsor_join(
+                user=pworld["representative"], proposal=p, organisation=org, pledge_kind="money", pledge_amount=typed
+            )
+        assert raised.value.code == "amount_invalid"
     sponsor = services.cosponsor_join(
         user=pworld["representative"], proposal=p, organisation=org, pledge_kind="money", pledge_amount="2000.50"
     )

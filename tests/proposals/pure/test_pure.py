@@ -2,7 +2,7 @@
 
 import pytest
 
-from proposals.lifecycle import TRANSITIONS, can_move
+from proposals.lifecycle import MACHINE
 from proposals.models import ProposalState as S
 from proposals.search import query_tokens, tokens, tsquery
 from proposals.text import plain_text, render_markdown
@@ -29,13 +29,30 @@ from proposals.text import plain_text, render_markdown
     ],
 )
 def test_transitions(current, target, allowed):
-    assert can_move(current, target) is allowed
+    assert MACHINE.can(current, target) is allowed
 
 
 def test_every_state_has_a_row_and_ends_are_final():
-    assert set(TRANSITIONS) == set(S.values)
+    assert set(MACHINE.table) == set(S.values)
     for final in (S.DONE, S.NOT_ADOPTED, S.EXPIRED, S.WITHDRAWN, S.DECLINED):
-        assert TRANSITIONS[final] == set()
+        assert MACHINE.targets(final) == set()
+        assert MACHINE.final(final)
+
+
+def test_the_table_is_the_one_the_stages_rely_on():
+    assert MACHINE.table == {
+        S.DRAFT: {S.PUBLISHED, S.WITHDRAWN},
+        S.PUBLISHED: {S.QUALIFIED, S.EXPIRED, S.WITHDRAWN, S.DECLINED},
+        S.QUALIFIED: {S.SCHEDULED, S.ADOPTED, S.NOT_ADOPTED, S.WITHDRAWN, S.DECLINED},
+        S.SCHEDULED: {S.ADOPTED, S.NOT_ADOPTED, S.QUALIFIED},
+        S.ADOPTED: {S.IN_IMPLEMENTATION},
+        S.IN_IMPLEMENTATION: {S.DONE},
+        S.NOT_ADOPTED: set(),
+        S.DONE: set(),
+        S.EXPIRED: set(),
+        S.WITHDRAWN: set(),
+        S.DECLINED: set(),
+    }
 
 
 def test_tokens_cover_single_characters_pairs_and_words():
