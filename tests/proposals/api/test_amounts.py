@@ -26,7 +26,9 @@ def _create(api_client, pworld, cost):
 @pytest.mark.parametrize("cost", ["12,5", "1,2,3", "-3", "1.005"])
 def test_badly_typed_amounts_are_refused(api_client, pworld, cost):
     response = _create(api_client, pworld, cost)
-    assert response.status_code == 400 and list(response.json()) == ["estimated_cost"]
+    body = response.json()
+    assert response.status_code == 400 and body["field"] == "estimated_cost" and "estimated_cost" in body
+    assert body["code"] in {"amount_invalid", "amount_negative", "amount_precision"}
     assert not Proposal.objects.exists()
 
 
