@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import NoReturn
 
 
 def gettext_noop(message: str) -> str:
@@ -171,7 +172,7 @@ def new_session(*, members, chair: str, items=()) -> State:
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _err(code, message, **params):
+def _err(code, message, **params) -> NoReturn:
     raise ProcedureError(code, message, **params)
 
 
@@ -322,7 +323,7 @@ def _check_in(rules, state, actor, now, c):
 def _check_out(rules, state, actor, now, c):
     if actor not in state.present:
         _err("not_checked_in", gettext_noop("Check in first."))
-    events = []
+    events: list[dict] = []
     if state.speech and state.speech.member == actor:
         state, events = _end_speech(state, now, "left")
     queue = tuple(r for r in state.queue if r.member != actor)
@@ -415,7 +416,7 @@ def _withdraw_motion(rules, state, actor, now, c):
         _err("not_your_motion", gettext_noop("Only the mover can withdraw the pending motion."))
     if top.status == "pending" and state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    events = []
+    events: list[dict] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "motion_withdrawn")
     return replace(state, stack=state.stack[:-1], queue=tuple(r for r in state.queue if r.side == "order")), [
@@ -477,7 +478,7 @@ def _grant_floor(rules, state, actor, now, c):
     chosen = next_speaker(rules, state)
     if chosen is None:
         _err("queue_empty", gettext_noop("Nobody is waiting for the floor."))
-    events = []
+    events: list[dict] = []
     if state.speech is not None:
         if chosen.side != "order":
             _err("floor_taken", gettext_noop("Someone has the floor."))
@@ -564,7 +565,7 @@ def _open_vote(rules, state, actor, now, c):
             "speakers_waiting",
             gettext_noop("Members are still waiting to speak: close debate first (previous question)."),
         )
-    events = []
+    events: list[dict] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "vote")
     eligible = frozenset(state.present - {state.chair})
@@ -685,7 +686,7 @@ def _close_session(rules, state, actor, now, c):
         _err("session_not_open", gettext_noop("The session is not open."))
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    events = []
+    events: list[dict] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "session_closed")
     return replace(state, phase="closed", stack=(), queue=()), [*events, {"type": "session_closed", "reason": "chair"}]
@@ -818,7 +819,8 @@ def rules_from_preset(preset: str, overrides: dict | None = None) -> Rules:
         "secret_votes",
         "quorum_kind",
     }
-    changes = {k: v for k, v in (overrides or {}).items() if k in allowed}
-    if "quorum_value" in (overrides or {}):
+    overrides = overrides or {}
+    changes = {k: v for k, v in overrides.items() if k in allowed}
+    if "quorum_value" in overrides:
         changes["quorum_value"] = Fraction(str(overrides["quorum_value"]))
     return replace(rules, **changes)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ class Decision:
     overdue: bool = False
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> str | Promise:  # a lazy translation
         return NoticeKind(self.kind).label
 
     @property

@@ -1,6 +1,6 @@
 """Outcome notices (公告): an official publishes what was decided; a published notice is never changed."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +51,7 @@ def _decided_at(value, now) -> datetime:
             _("Enter a date from %(year)s on.") % {"year": EARLIEST_YEAR},
             field="decided_at",
         )
-    if value > now + timezone.timedelta(minutes=1):
+    if value > now + timedelta(minutes=1):
         raise InvalidInput(
             "decided_in_future", _("A decision cannot be published before it is taken."), field="decided_at"
         )

@@ -1,6 +1,7 @@
 """Micro-projects: creation (from an adopted proposal or directly), the state machine, co-funding,
 milestones and progress reports, the acceptance inspection and the residents' satisfaction ratings."""
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -191,7 +192,7 @@ def project_create(
     planned_end,
     location: str = "",
     proposal: Proposal | None = None,
-    milestones: list[dict] = (),
+    milestones: Sequence[dict] = (),
     carry_pledges: bool = True,
 ) -> MicroProject:
     """Create a micro-project; from an adopted proposal its pledges become commitments."""
