@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -5,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 from .models import Area, AreaLevel, AreaRoleKind, DeliveryChoice, MembershipRole, OrganisationKind, ReportReason
+from .money import parse_amount
 
 
 class SignupForm(AllauthSignupForm):
@@ -34,6 +39,50 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the form: next to its field when it names one."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a submitted form: `ok` once the service has done its work, with its `value`."""
+
+    ok: bool
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def submit(form: forms.Form, action: Callable[[dict], Any]) -> Submission:
+    """The one way a page handles a form: an unbound or invalid form does nothing; a valid one calls
+    `action(cleaned_data)` (a service call); a refusal from the service (DomainError) is shown on the form,
+    next to the field it names. Raw POST values never reach a service: only the form's cleaned data."""
+    if not form.is_bound or not form.is_valid():
+        return Submission(False)
+    try:
+        return Submission(True, action(form.cleaned_data))
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return Submission(False)
+
+
+class AmountField(forms.CharField):
+    """An amount in yuan typed on a page, checked by civic.money.parse_amount (the API's rule too)."""
+
+    def __init__(self, *, positive: bool = False, allow_negative: bool = False, **kwargs):
+        self.positive = positive
+        self.allow_negative = allow_negative
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return parse_amount(
+                value, field=self.label or "amount", positive=self.positive, allow_negative=self.allow_negative
+            )
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
 
 
 class ProfileForm(forms.Form):

@@ -1,14 +1,20 @@
 from django.urls import path
 
-from . import views
+from .views import ballots, sessions
 
 urlpatterns = [
-    path("", views.ballot_list, name="ballot-list"),
-    path("new/", views.ballot_new, name="ballot-new"),
-    path("receipt/", views.receipt_check, name="ballot-receipt"),
-    path("<int:pk>/", views.ballot_detail, name="ballot-detail"),
-    path("<int:pk>/results/", views.ballot_results, name="ballot-results"),
-    path("<int:pk>/manage/", views.ballot_manage, name="ballot-manage"),
-    path("<int:pk>/tally/", views.ballot_tally, name="ballot-tally"),
-    path("<int:pk>/export.pb", views.export_pb, name="ballot-export"),
+    path("ballots/", ballots.ballot_list, name="ballot-list"),
+    path("ballots/new/", ballots.ballot_new, name="ballot-new"),
+    path("ballots/receipt/", ballots.receipt_check, name="ballot-receipt"),
+    path("ballots/<int:pk>/", ballots.ballot_detail, name="ballot-detail"),
+    path("ballots/<int:pk>/results/", ballots.ballot_results, name="ballot-results"),
+    path("ballots/<int:pk>/manage/", ballots.ballot_manage, name="ballot-manage"),
+    path("ballots/<int:pk>/tally/", ballots.ballot_tally, name="ballot-tally"),
+    path("ballots/<int:pk>/export.pb", ballots.export_pb, name="ballot-export"),
+    path("sessions/", sessions.session_list, name="session-list"),
+    path("sessions/<int:pk>/", sessions.session_live, name="session-live"),
+    path("sessions/<int:pk>/screen/", sessions.session_screen, name="session-screen"),
+    path("sessions/<int:pk>/minutes/", sessions.session_minutes, name="session-minutes"),
+    path("councils/new/", sessions.council_new, name="council-new"),
+    path("councils/<int:pk>/", sessions.council_detail, name="council-detail"),
 ]

@@ -17,6 +17,7 @@ from civic.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from civic.models import AreaRoleKind, Organisation
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, organisation_acting_for, require_perm, timeline_record
+from civic.uploads import accept_upload
 from civic.workdays import add_working_days, working_days_between
 
 from . import lifecycle
@@ -39,7 +40,6 @@ from .models import (
 from .search import tokens
 from .selectors import accepts_cosponsors, comment_edit_open, policy_for
 from .text import plain_text, render_markdown
-from .uploads import prepare
 
 User = get_user_model()
 S = ProposalState
@@ -274,13 +274,13 @@ def attachments_add(*, actor, proposal, files) -> list[Attachment]:
             _("At most %(n)s photos and files per proposal.") % {"n": settings.PROPOSAL_MAX_ATTACHMENTS},
             field="files",
         )
-    created = []
-    for upload in files:
-        kind, clean = prepare(upload)
-        created.append(
-            Attachment.objects.create(proposal=proposal, kind=kind, file=clean, name=clean.name, size=clean.size)
+    cleaned = [accept_upload(upload, field="files") for upload in files]
+    return [
+        Attachment.objects.create(
+            proposal=proposal, kind=clean.kind, file=clean.file, name=clean.original_name, size=clean.file.size
         )
-    return created
+        for clean in cleaned
+    ]
 
 
 # --- lifecycle ------------------------------------------------------------------------------------

@@ -283,11 +283,11 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # The civic core's policies (each can be set from the environment).
 RESIDENCY_VALID_DAYS = int(os.environ.get("CIVIC_RESIDENCY_VALID_DAYS", "730"))
-RESIDENCY_PROOF_MAX_BYTES = int(os.environ.get("CIVIC_RESIDENCY_PROOF_MAX_BYTES", str(5 * 1024 * 1024)))
+# One limit for every uploaded file (proofs, attachments, photos); civic/uploads.py is the one policy.
+UPLOAD_MAX_BYTES = int(os.environ.get("CIVIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_DEFAULT_THRESHOLD = int(os.environ.get("CIVIC_PROPOSAL_THRESHOLD", "30"))
 PROPOSAL_DEFAULT_COLLECTION_DAYS = int(os.environ.get("CIVIC_PROPOSAL_COLLECTION_DAYS", "60"))
 PROPOSAL_DEFAULT_RESPONSE_WORKING_DAYS = int(os.environ.get("CIVIC_PROPOSAL_RESPONSE_WORKING_DAYS", "15"))
-PROPOSAL_ATTACHMENT_MAX_BYTES = int(os.environ.get("CIVIC_PROPOSAL_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 PROPOSAL_MAX_ATTACHMENTS = int(os.environ.get("CIVIC_PROPOSAL_MAX_ATTACHMENTS", "6"))
 PROPOSAL_COMMENT_EDIT_MINUTES = int(os.environ.get("CIVIC_PROPOSAL_COMMENT_EDIT_MINUTES", "15"))
 MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("CIVIC_MODERATION_AUTO_HIDE_REPORTS", "3"))

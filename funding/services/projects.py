@@ -13,9 +13,9 @@ from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area, Membership, Organisation
 from civic.selectors import is_eligible
 from civic.services import audit_record, notify, require_perm, timeline_record
+from civic.uploads import IMAGE, accept_uploads
 from proposals.models import PledgeKind, Proposal, ProposalState
 from proposals.services import proposal_complete, proposal_start_implementation
-from proposals.uploads import prepare
 
 from ..models import (
     PROJECT_TRANSITIONS,
@@ -93,16 +93,11 @@ def _move(project: MicroProject, target: str, *, actor, verb: str, reason: str =
 
 
 def _photos(project, files, *, report=None, inspection=None) -> list[ProjectPhoto]:
-    files = [f for f in (files or []) if f]
-    if len(files) > MAX_PHOTOS:
-        raise InvalidInput("too_many_files", _("At most %(n)s photos at a time.") % {"n": MAX_PHOTOS}, field="photos")
-    photos = []
-    for upload in files:
-        kind, clean = prepare(upload)
-        if kind != "image":
-            raise InvalidInput("upload_type", _("Only JPEG or PNG photos can be added here."), field="photos")
-        photos.append(ProjectPhoto.objects.create(project=project, report=report, inspection=inspection, image=clean))
-    return photos
+    cleaned = accept_uploads(files, field="photos", kinds=(IMAGE,), max_files=MAX_PHOTOS)
+    return [
+        ProjectPhoto.objects.create(project=project, report=report, inspection=inspection, image=clean.file)
+        for clean in cleaned
+    ]
 
 
 def _ledger(project, kind, amount, *, actor, area=None, year=None, **extra) -> LedgerEntry:

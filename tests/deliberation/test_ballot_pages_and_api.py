@@ -154,7 +154,7 @@ def test_closing_early_and_counting_is_one_action(client, world, pb, monkeypatch
     def broken_count(box, rule=None):
         raise Conflict("count_failed", "The count failed.")
 
-    monkeypatch.setattr(services, "count", broken_count)
+    monkeypatch.setattr(services.ballots, "count", broken_count)
     client.force_login(world["organiser_here"])
     client.post(f"/ballots/{pb.pk}/manage/", {"form": "close"})
     box = BallotBox.objects.get(pk=pb.pk)

@@ -58,7 +58,7 @@ def test_size_and_count_limits(make_proposal, settings):
     with pytest.raises(InvalidInput) as raised:
         make_proposal(files=[pdf(), pdf(), pdf()])
     assert raised.value.code == "too_many_files"
-    settings.PROPOSAL_ATTACHMENT_MAX_BYTES = 10
+    settings.UPLOAD_MAX_BYTES = 10
     with pytest.raises(InvalidInput) as raised:
         make_proposal(files=[pdf()])
     assert raised.value.code == "upload_too_large"

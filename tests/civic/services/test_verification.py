@@ -182,7 +182,7 @@ def test_disguised_or_damaged_uploads_are_refused(world, name, content, code):
 
 
 def test_oversized_uploads_are_refused(world, settings):
-    settings.RESIDENCY_PROOF_MAX_BYTES = 1024
+    settings.UPLOAD_MAX_BYTES = 1024
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 2048, content_type="application/pdf")
     with pytest.raises(InvalidInput) as raised:
         services.verification_request(

@@ -1,6 +1,5 @@
-"""Ballots API: parse, call a service or selector, serialize."""
+"""Ballot boxes over the API: parse, call a service or selector, serialize."""
 
-from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -9,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civic.errors import Conflict, NotFound
-from civic.validators import as_pk
 
 from .. import services
 from ..models import BallotBox, BallotOption, BoxState
@@ -143,116 +141,3 @@ class ReceiptCheckView(APIView):
         return Response(
             {"box": ballot.box_id, "counted": ballot.box.state == BoxState.TALLIED, "choices": ballot.choices}
         )
-
-
-# --- councils and sessions ------------------------------------------------------------------------
-
-from .. import selectors  # noqa: E402
-from ..models import Council, Session, SessionRecord  # noqa: E402
-
-
-class CouncilSerializer(serializers.ModelSerializer):
-    area = serializers.CharField(source="area.code")
-    members = serializers.IntegerField(source="member_count", read_only=True)
-
-    class Meta:
-        model = Council
-        fields = ["id", "name", "area", "preset", "members"]
-
-
-class SessionSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.name")
-    agenda = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Session
-        fields = ["id", "title", "council", "starts_at", "place", "public", "phase", "seq", "agenda"]
-
-    def get_agenda(self, obj) -> list:
-        return [
-            {"position": i.position, "title": i.title, "proposal": i.proposal_id, "planned_minutes": i.planned_minutes}
-            for i in obj.items.all()
-        ]
-
-
-class CommandSerializer(serializers.Serializer):
-    command = serializers.DictField(
-        help_text='e.g. {"type": "request_floor", "side": "for"}; see docs/live-protocol.md'
-    )
-    expected_seq = serializers.IntegerField(required=False, help_text="Refused as stale if the session has moved on")
-
-
-class CouncilListView(generics.ListAPIView):
-    serializer_class = CouncilSerializer
-    permission_classes = [permissions.AllowAny]
-
-    def get_queryset(self):
-        return (
-            Council.objects.select_related("area")
-            .annotate(member_count=Count("members"))
-            .order_by("area__path", "name")
-        )
-
-
-class SessionListView(generics.ListAPIView):
-    serializer_class = SessionSerializer
-    permission_classes = [permissions.AllowAny]
-
-    def get_queryset(self):
-        return (
-            Session.objects.filter(public=True)
-            .select_related("council")
-            .prefetch_related("items")
-            .order_by("-starts_at")
-        )
-
-
-def _session_for(request, pk) -> Session:
-    session = get_object_or_404(Session.objects.select_related("council__area"), pk=pk)
-    if not services.can_watch(request.user, session):
-        raise NotFound("not_found", _("Not found."))
-    return session
-
-
-class SessionStateView(APIView):
-    """The live state for the requesting person: phase, motions, speaker and timer, queue, vote, and the
-    actions that are in order for them now."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(responses={200: dict})
-    def get(self, request, pk):
-        return Response(selectors.session_snapshot(_session_for(request, pk), request.user))
-
-
-class SessionRecordView(APIView):
-    """The session's numbered events (the record the minutes come from); `?after=N` for the ones after N."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(responses={200: dict})
-    def get(self, request, pk):
-        session = _session_for(request, pk)
-        after = as_pk(request.query_params.get("after")) or 0
-        rows = (
-            SessionRecord.objects.filter(session=session, kind="event", seq__gt=after)
-            .order_by("seq")
-            .values_list("seq", "payload")[:1000]
-        )
-        return Response({"session": session.pk, "seq": session.seq, "events": [{**p, "seq": s} for s, p in rows]})
-
-
-class SessionCommandView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=CommandSerializer, responses={200: dict}, summary="Apply one command of the rules of order")
-    def post(self, request, pk):
-        data = CommandSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        events = services.session_command(
-            user=request.user,
-            session=_session_for(request, pk),
-            command=data.validated_data["command"],
-            expected_seq=data.validated_data.get("expected_seq"),
-        )
-        return Response({"events": events})

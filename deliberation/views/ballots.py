@@ -17,9 +17,9 @@ from civic.models import Area
 from civic.predicates import decides_verifications_somewhere
 from civic.selectors import areas_for_roles, is_eligible
 
-from . import services
-from .forms import BoxForm, OptionForm, PaperBatchForm, ScheduleForm
-from .models import BallotBox, BoxKind, BoxState, Participation
+from .. import services
+from ..forms import BoxForm, OptionForm, PaperBatchForm, ScheduleForm
+from ..models import BallotBox, BoxKind, BoxState, Participation
 
 User = get_user_model()
 

@@ -12,8 +12,8 @@ from civic.errors import DomainError, NotAllowed
 from civic.models import Area
 from civic.validators import as_pks
 
-from . import selectors, services
-from .models import Council, Minutes, Session
+from .. import selectors, services
+from ..models import Council, Minutes, Session
 
 User = get_user_model()
 
@@ -118,7 +118,7 @@ def session_minutes(request, pk):
     session = _session(request, pk)
     published = Minutes.objects.filter(session=session).select_related("published_by").first()
     may_publish = request.user.is_authenticated and (
-        request.user.pk == session.chair_id or request.user.has_perm("deliberation.manage_box", session.council.area)
+        request.user.pk == session.chair_id or request.user.has_perm("deliberation.manage_council", session.council.area)
     )
     if not published and not may_publish:
         raise Http404
@@ -147,7 +147,7 @@ def session_minutes(request, pk):
 @login_required
 def council_new(request):
     area = Area.objects.filter(code=request.GET.get("area") or request.POST.get("area") or "").first()
-    if area is None or not request.user.has_perm("deliberation.manage_box", area):
+    if area is None or not request.user.has_perm("deliberation.manage_council", area):
         raise NotAllowed("not_allowed", _("Only organisers and officials of this area can set up a council."))
     error = None
     if request.method == "POST":
@@ -162,7 +162,7 @@ def council_new(request):
             error = exc.message
         else:
             return redirect("council-detail", pk=council.pk)
-    from .models import RulePreset
+    from ..models import RulePreset
 
     return render(
         request, "deliberation/council_new.html", {"area": area, "error": error, "presets": RulePreset.choices}
@@ -178,7 +178,7 @@ def council_detail(request, pk):
     from proposals.models import Proposal
 
     council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
-    manage = request.user.has_perm("deliberation.manage_box", council.area)
+    manage = request.user.has_perm("deliberation.manage_council", council.area)
     error = None
     if request.method == "POST" and manage:
         try:

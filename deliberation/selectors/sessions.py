@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 
 from civic.validators import as_pks
 
-from . import procedure
-from .models import Session, SessionRecord
+from .. import procedure
+from ..models import Session, SessionRecord
 
 User = get_user_model()
 

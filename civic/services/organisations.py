@@ -1,0 +1,331 @@
+"""Organisations: registration, confirmation, membership."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
+from ..models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    OrganisationRequest,
+    OrganisationRequestKind,
+    OrganisationRequestStatus,
+)
+from ..validators import validate_credit_code
+from .audit import audit_record, timeline_record
+from .notifications import notify
+from .permissions import require_perm
+
+User = get_user_model()
+
+
+def _clean_credit_code(kind: str, credit_code: str | None) -> str | None:
+    credit_code = (credit_code or "").strip().upper() or None
+    if kind not in OrganisationKind.values:
+        raise InvalidInput("organisation_kind_unknown", _("Unknown kind of organisation."), field="kind")
+    if credit_code is None and kind != OrganisationKind.RESIDENTS_GROUP:
+        raise InvalidInput(
+            "credit_code_missing",
+            _("A unified social credit code is required for this kind of organisation."),
+            field="credit_code",
+        )
+    if credit_code is not None:
+        try:
+            validate_credit_code(credit_code)
+        except ValidationError as error:
+            raise InvalidInput(error.code, error.messages[0], field="credit_code") from error
+    return credit_code
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, kind: str, credit_code: str | None = None, description: str = "", areas=(), representative=None
+) -> Organisation:
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
+    credit_code = _clean_credit_code(kind, credit_code)
+    areas = list(areas)
+    if not areas:
+        raise InvalidInput(
+            "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
+        )
+    try:
+        with transaction.atomic():  # the unique constraint settles two registrations at the same moment
+            organisation = Organisation.objects.create(
+                name=name[:120], kind=kind, credit_code=credit_code, description=(description or "").strip()
+            )
+    except IntegrityError:
+        raise Conflict(
+            "credit_code_taken",
+            _("An organisation with this unified social credit code is already registered."),
+            field="credit_code",
+        ) from None
+    organisation.areas.set(areas)
+    if representative is not None:
+        Membership.objects.create(organisation=organisation, user=representative, role=MembershipRole.REPRESENTATIVE)
+    audit_record(actor=representative, action="organisation.registered", obj=organisation, area=areas[0])
+    timeline_record(
+        subject=organisation,
+        verb="organisation.registered",
+        params={"organisation": organisation.name},
+        actor=representative,
+        organisation=organisation,
+        area=areas[0],
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_register(*, actor, name, kind, credit_code=None, description="", areas=()) -> Organisation:
+    """A person registers an organisation and becomes its first representative; an official confirms it."""
+    require_perm(actor, "civic.register_organisation")
+    return organisation_create(
+        name=name, kind=kind, credit_code=credit_code, description=description, areas=areas, representative=actor
+    )
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation, name: str, description: str, areas) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require_perm(
+        actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can edit it.")
+    )
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
+    areas = list(areas)
+    if not areas:
+        raise InvalidInput(
+            "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
+        )
+    before = {"name": organisation.name, "areas": sorted(organisation.areas.values_list("code", flat=True))}
+    organisation.name = name[:120]
+    organisation.description = (description or "").strip()
+    organisation.save(update_fields=["name", "description"])
+    organisation.areas.set(areas)
+    audit_record(
+        actor=actor,
+        action="organisation.updated",
+        obj=organisation,
+        acting_for=organisation,
+        before=before,
+        after={"name": organisation.name, "areas": sorted(a.code for a in areas)},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_confirm(*, actor, organisation) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require_perm(
+        actor,
+        "civic.confirm_organisation",
+        organisation,
+        _("Only an official of an area this organisation serves can confirm it."),
+    )
+    if organisation.confirmed_at:
+        raise Conflict("organisation_confirmed", _("This organisation is already confirmed."))
+    organisation.confirmed_at = timezone.now()
+    organisation.confirmed_by = actor
+    organisation.save(update_fields=["confirmed_at", "confirmed_by"])
+    area = organisation.areas.order_by("depth").first()
+    audit_record(actor=actor, action="organisation.confirmed", obj=organisation, area=area)
+    timeline_record(
+        subject=organisation,
+        verb="organisation.confirmed",
+        params={"organisation": organisation.name, "official": actor.public_name},
+        actor=actor,
+        organisation=organisation,
+        area=area,
+    )
+    for membership in organisation.memberships.filter(role=MembershipRole.REPRESENTATIVE).select_related("user"):
+        notify(
+            recipient=membership.user,
+            kind="organisation.confirmed",
+            title=gettext_lazy("%(organisation)s is confirmed and can now act on the platform"),
+            params={"organisation": organisation.name},
+            url=f"/organisations/{organisation.pk}/",
+        )
+    return organisation
+
+
+def organisation_acting_for(*, user, organisation) -> Organisation | None:
+    """The organisation a person may act for, or None to act as themselves.
+
+    Later apps call this before recording what was created "for" an organisation.
+    """
+    if organisation is None:
+        return None
+    if not Membership.objects.filter(organisation=organisation, user=user, role=MembershipRole.REPRESENTATIVE).exists():
+        raise NotAllowed("not_representative", _("You can act only for organisations you represent."))
+    if not organisation.confirmed_at:
+        raise NotAllowed("organisation_unconfirmed", _("This organisation has not been confirmed by an official yet."))
+    if organisation.is_hidden:
+        raise NotAllowed("organisation_hidden", _("This organisation is hidden by moderation."))
+    return organisation
+
+
+@transaction.atomic
+def organisation_request_join(*, user, organisation, message: str = "") -> OrganisationRequest:
+    if not user.is_active:
+        raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise Conflict("already_member", _("You are already a member of this organisation."))
+    try:
+        with transaction.atomic():
+            request = OrganisationRequest.objects.create(
+                organisation=organisation,
+                user=user,
+                kind=OrganisationRequestKind.JOIN,
+                message=(message or "").strip()[:500],
+                created_by=user,
+            )
+    except IntegrityError as error:
+        raise Conflict("request_pending", _("There is already a request waiting for this person.")) from error
+    for membership in organisation.memberships.filter(role=MembershipRole.REPRESENTATIVE).select_related("user"):
+        notify(
+            recipient=membership.user,
+            kind="organisation.request",
+            title=gettext_lazy("%(person)s asks to join %(organisation)s"),
+            params={"person": user.public_name, "organisation": organisation.name},
+            body=request.message,
+            url=f"/organisations/{organisation.pk}/members/",
+        )
+    return request
+
+
+@transaction.atomic
+def organisation_invite(*, actor, organisation, email: str, role: str = MembershipRole.MEMBER) -> OrganisationRequest:
+    require_perm(
+        actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can invite.")
+    )
+    if role not in MembershipRole.values:
+        raise InvalidInput("role_unknown", _("Unknown role."), field="role")
+    invitee = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if invitee is None:
+        raise NotFound(
+            "person_unknown", _("Nobody with this e-mail address is registered on the platform."), field="email"
+        )
+    if Membership.objects.filter(organisation=organisation, user=invitee).exists():
+        raise Conflict("already_member", _("%(person)s is already a member.") % {"person": invitee.public_name})
+    try:
+        with transaction.atomic():
+            request = OrganisationRequest.objects.create(
+                organisation=organisation,
+                user=invitee,
+                kind=OrganisationRequestKind.INVITATION,
+                role=role,
+                created_by=actor,
+            )
+    except IntegrityError as error:
+        raise Conflict("request_pending", _("There is already a request waiting for this person.")) from error
+    audit_record(actor=actor, action="organisation.invited", obj=request, acting_for=organisation, after={"role": role})
+    notify(
+        recipient=invitee,
+        kind="organisation.request",
+        title=gettext_lazy("%(organisation)s invites you to join as %(role)s"),
+        params={"organisation": organisation.name, "role": MembershipRole(role).label},
+        url="/me/",
+    )
+    return request
+
+
+@transaction.atomic
+def organisation_request_decide(*, actor, request: OrganisationRequest, accept: bool) -> OrganisationRequest:
+    request = OrganisationRequest.objects.select_for_update().select_related("organisation", "user").get(pk=request.pk)
+    if request.status != OrganisationRequestStatus.PENDING:
+        raise Conflict("request_decided", _("This request has already been answered."))
+    if request.kind == OrganisationRequestKind.JOIN:
+        require_perm(
+            actor,
+            "civic.manage_organisation",
+            request.organisation,
+            _("Only the organisation's representatives can answer."),
+        )
+    elif request.user_id != actor.pk:
+        raise NotAllowed("not_yours", _("Only the invited person can answer an invitation."))
+    request.status = OrganisationRequestStatus.ACCEPTED if accept else OrganisationRequestStatus.DECLINED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        Membership.objects.get_or_create(
+            organisation=request.organisation, user=request.user, defaults={"role": request.role}
+        )
+        timeline_record(
+            subject=request.organisation,
+            verb="organisation.member_joined",
+            params={"person": request.user.public_name, "organisation": request.organisation.name},
+            actor=actor,
+            organisation=request.organisation,
+        )
+    audit_record(
+        actor=actor, action="organisation.request_" + request.status, obj=request, acting_for=request.organisation
+    )
+    other = request.user if request.kind == OrganisationRequestKind.JOIN else request.created_by
+    notify(
+        recipient=other,
+        kind="organisation.request",
+        title=(
+            gettext_lazy("%(person)s joined %(organisation)s")
+            if accept
+            else gettext_lazy("%(person)s: no membership of %(organisation)s")
+        ),
+        params={"person": request.user.public_name, "organisation": request.organisation.name},
+        url=f"/organisations/{request.organisation.pk}/",
+    )
+    return request
+
+
+@transaction.atomic
+def organisation_request_withdraw(*, actor, request: OrganisationRequest) -> OrganisationRequest:
+    request = OrganisationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.created_by_id != actor.pk:
+        raise NotAllowed("not_yours", _("Only whoever sent a request can withdraw it."))
+    if request.status != OrganisationRequestStatus.PENDING:
+        raise Conflict("request_decided", _("This request has already been answered."))
+    request.status = OrganisationRequestStatus.WITHDRAWN
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    return request
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "user").filter(pk=membership.pk).first()
+    )
+    if membership is None:  # removed by someone else a moment ago
+        raise NotFound("membership_gone", _("This person is no longer a member."))
+    organisation = membership.organisation
+    if membership.user_id != actor.pk:
+        require_perm(
+            actor,
+            "civic.manage_organisation",
+            organisation,
+            _("Only the organisation's representatives can remove members."),
+        )
+    if membership.role == MembershipRole.REPRESENTATIVE:
+        others = (
+            Membership.objects.select_for_update()
+            .filter(organisation=organisation, role=MembershipRole.REPRESENTATIVE)
+            .exclude(pk=membership.pk)
+        )
+        if not others.exists():
+            raise Conflict("last_representative", _("An organisation must keep at least one representative."))
+    audit_record(
+        actor=actor,
+        action="organisation.member_removed",
+        obj=organisation,
+        acting_for=organisation,
+        before={"user": membership.user_id, "role": membership.role},
+    )
+    membership.delete()

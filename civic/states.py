@@ -1,0 +1,64 @@
+"""State machines, one way: a table of the moves each state allows, checked before every transition.
+
+Each stage declares its table once next to its `TextChoices` (models) and moves a record with
+`StateMachine.move`, which refuses a move the table does not list (409 `transition_not_allowed`),
+writes the new state and the audit row; the caller adds what is particular (timeline, notices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+from .errors import Conflict
+
+
+class StateMachine:
+    def __init__(
+        self, states: type[models.TextChoices], table: Mapping[str, Iterable[str]], *, noun: str, refusal=None
+    ):
+        missing = set(states.values) - set(table)
+        if missing:
+            raise ValueError(f"no moves declared for {sorted(missing)}")
+        self.states = states
+        self.table: dict[str, frozenset[str]] = {state: frozenset(targets) for state, targets in table.items()}
+        self.noun = noun  # used in audit actions: "<noun>.<target>"
+        # A lazy text with %(current)s and %(target)s, e.g. "A proposal that is “%(current)s” cannot become …"
+        self.refusal = refusal or gettext_lazy("Something that is “%(current)s” cannot become “%(target)s”.")
+
+    def targets(self, current: str) -> frozenset[str]:
+        return self.table.get(current, frozenset())
+
+    def can(self, current: str, target: str) -> bool:
+        return target in self.targets(current)
+
+    def final(self, state: str) -> bool:
+        return not self.targets(state)
+
+    def check(self, current: str, target: str) -> None:
+        if not self.can(current, target):
+            raise Conflict(
+                "transition_not_allowed",
+                str(self.refusal) % {"current": self.states(current).label, "target": self.states(target).label},
+            )
+
+    def move(self, obj, target: str, *, actor, area=None, acting_for=None, fields=(), after=None) -> str:
+        """Check, write `obj.state` (and `fields`), record the audit row; return the state it left."""
+        from .services import audit_record  # the audit service sits above this helper
+
+        before = obj.state
+        self.check(before, target)
+        obj.state = target
+        obj.save(update_fields=["state", *fields])
+        audit_record(
+            actor=actor,
+            action=f"{self.noun}.{target}",
+            obj=obj,
+            area=area,
+            acting_for=acting_for,
+            before={"state": before},
+            after={"state": target, **(after or {})},
+        )
+        return before

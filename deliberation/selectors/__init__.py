@@ -1,0 +1,4 @@
+"""Every read of the deliberation stage that is more than a `get`: ballot boxes (`ballots`) and councils with
+their live sessions (`sessions`)."""
+
+from .sessions import *  # noqa: F403
