@@ -4,7 +4,22 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import events
+from .errors import DomainError, http_status
 from .selectors import unread_count
+
+
+def error_reply(error: DomainError) -> dict[str, object]:
+    """A consumer's answer to a refused message: the same code, translated message and HTTP status as the
+    API would give (civic.errors.http_status), so a client handles both alike."""
+    reply: dict[str, object] = {
+        "type": "error",
+        "code": error.code,
+        "status": http_status(error),
+        "message": str(error.message),
+    }
+    if error.field:
+        reply["field"] = error.field
+    return reply
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):

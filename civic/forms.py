@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import DomainError
 from .models import Area, AreaLevel, AreaRoleKind, DeliveryChoice, MembershipRole, OrganisationKind, ReportReason
 from .money import parse_amount
+from .validators import as_pks
 
 
 class SignupForm(AllauthSignupForm):
@@ -43,13 +44,25 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
 
 @dataclass(frozen=True)
 class Submission:
-    """What became of a submitted form: `ok` once the service has done its work, with its `value`."""
+    """What became of a submitted form: `ok` once the service has done its work, with its `value`; when the
+    service refused, `error` is its DomainError (so a page can answer with the error's status)."""
 
     ok: bool
     value: Any = None
+    error: DomainError | None = None
 
     def __bool__(self) -> bool:
         return self.ok
+
+    @property
+    def status(self) -> int:
+        """The HTTP status to answer with: 200 after success or for an unbound form, the refusal's status
+        (400, 403, 409 …) when the service refused, 400 for a form that did not validate."""
+        if self.ok:
+            return 200
+        if self.error is not None:
+            return self.error.status
+        return 400
 
 
 def submit(form: forms.Form, action: Callable[[dict], Any]) -> Submission:
@@ -62,21 +75,26 @@ def submit(form: forms.Form, action: Callable[[dict], Any]) -> Submission:
         return Submission(True, action(form.cleaned_data))
     except DomainError as error:
         apply_domain_error(form, error)
-        return Submission(False)
+        return Submission(False, error=error)
 
 
 class AmountField(forms.CharField):
     """An amount in yuan typed on a page, checked by civic.money.parse_amount (the API's rule too)."""
 
+    MAX_TYPED = 40  # characters: far more than any amount needs
+
     def __init__(self, *, positive: bool = False, allow_negative: bool = False, **kwargs):
         self.positive = positive
         self.allow_negative = allow_negative
-        kwargs.setdefault("max_length", 40)
+        kwargs.pop("max_length", None)  # checked on the typed text below, not on the parsed Decimal
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("maxlength", str(self.MAX_TYPED))
 
     def to_python(self, value):
         value = super().to_python(value)
+        if len(value) > self.MAX_TYPED:
+            raise forms.ValidationError(_("This amount is too large."), code="amount_too_large")
         try:
             return parse_amount(
                 value, field=self.label or "amount", positive=self.positive, allow_negative=self.allow_negative
@@ -139,7 +157,10 @@ class OrganisationForm(forms.Form):
         ),
     )
     description = forms.CharField(
-        label=_("What the organisation does"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What the organisation does"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     areas = forms.TypedMultipleChoiceField(
         label=_("Areas served"),
@@ -155,7 +176,7 @@ class OrganisationForm(forms.Form):
             del self.fields["kind"]
             del self.fields["credit_code"]
 
-    def selected_areas(self):
+    def clean_areas(self):
         return list(Area.objects.filter(pk__in=self.cleaned_data["areas"]))
 
 
@@ -216,3 +237,49 @@ def notification_preferences_form(kinds, current, data=None):
             label=label, choices=DeliveryChoice.choices, initial=current.get(key, default), widget=forms.RadioSelect
         )
     return form
+
+
+class ButtonForm(forms.Form):
+    """A button that sends nothing but itself (confirm, withdraw, remove): the action is in the address."""
+
+
+class VerificationDecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject")), ("revoke", _("Revoke"))])
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("reject", "revoke") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give a reason."))
+        return data
+
+
+class RequestAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline")), ("withdraw", _("Withdraw"))]
+    )
+
+
+class CloseAccountForm(forms.Form):
+    confirm = forms.ChoiceField(choices=[("yes", _("Yes, close my account"))])
+
+
+class PkListField(forms.Field):
+    """Several primary keys sent under one name (check boxes); anything that is not one is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return as_pks(value or [])
+
+
+class MarkReadForm(forms.Form):
+    id = PkListField(required=False)
+
+
+class AreaCodeForm(forms.Form):
+    """An area code sent in a link or a form (`?area=…`, `cell`)."""
+
+    code = forms.CharField(max_length=32)

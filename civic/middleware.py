@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .errors import DomainError
+from .errors import DomainError, http_status
 
 
 class RefuseNulMiddleware:
@@ -64,4 +64,4 @@ class DomainErrorMiddleware:
         ):
             messages.error(request, exception.message)
             return redirect(referer)
-        return render(request, "errors/domain_error.html", {"error": exception}, status=exception.status)
+        return render(request, "errors/domain_error.html", {"error": exception}, status=http_status(exception))

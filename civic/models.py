@@ -4,9 +4,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import ProtectedError, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .registry import notice_kind_choices
 from .validators import validate_credit_code
 
 
@@ -59,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.public_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", kwargs={"pk": self.pk})
 
     @property
     def public_name(self) -> str:
@@ -117,6 +122,9 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("area-detail", kwargs={"code": self.code})
+
     def contains(self, other: "Area") -> bool:
         """True if `other` is this area or lies anywhere under it."""
         return other.path.startswith(self.path)
@@ -169,6 +177,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", kwargs={"pk": self.pk})
 
     @property
     def is_confirmed(self) -> bool:
@@ -376,6 +387,9 @@ class ModerationCase(models.Model):
     def __str__(self):
         return f"{self.content_type.name} #{self.object_id} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("moderation-case", kwargs={"pk": self.pk})
+
     @property
     def needs_review(self) -> bool:
         """New reports reopen a decided case; the queue holds every case without a current decision."""
@@ -561,3 +575,45 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.note}"
+
+
+# --- outcome notices (公告) --------------------------------------------------------------------------------
+
+
+class OutcomeNotice(AppendOnlyModel):
+    """A published notice; never changed once published (a correction is a new notice that names it).
+
+    What a notice can be about (`kind`) is registered by the stages that take the decisions
+    (`civic.registry.notice_kind`), so the core names none of them.
+    """
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="notices")
+    area_path = models.CharField(max_length=400, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=notice_kind_choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), max_length=10000)
+    source_url = models.CharField(_("source"), max_length=300, blank=True)
+    source_key = models.CharField(max_length=60, blank=True)  # e.g. "award:12", to find what is unpublished
+    decided_at = models.DateTimeField(_("decision taken"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
+    )
+
+    class Meta:
+        verbose_name = _("outcome notice")
+        verbose_name_plural = _("outcome notices")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["area_path"], name="civic_notice_area", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["-published_at"], name="civic_notice_published"),
+            models.Index(fields=["source_key"], name="civic_notice_source"),
+            models.Index(fields=["kind", "-published_at"], name="civic_notice_kind"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notice-detail", args=[self.pk])

@@ -9,7 +9,7 @@ import rules
 from .models import AreaRoleKind, MembershipRole
 
 
-def _roles(user) -> list[tuple[str, str]]:
+def area_roles_of(user) -> list[tuple[str, str]]:
     """(role, area path) pairs of the user, cached on the user object."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -24,11 +24,11 @@ def covers(user, role: str, area) -> bool:
     """True if `user` holds `role` in `area` or in an area above it."""
     if area is None:
         return False
-    return any(r == role and area.path.startswith(path) for r, path in _roles(user))
+    return any(r == role and area.path.startswith(path) for r, path in area_roles_of(user))
 
 
 def holds_role_anywhere(user, role: str) -> bool:
-    return any(r == role for r, _path in _roles(user))
+    return any(r == role for r, _path in area_roles_of(user))
 
 
 def forget_roles(user) -> None:
@@ -118,3 +118,40 @@ def sees_person(user, person):
 @rules.predicate
 def is_active_person(user):
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def is_self(user, person):
+    return getattr(user, "pk", None) is not None and person is not None and user.pk == person.pk
+
+
+@rules.predicate
+def is_hidden_organisation(user, organisation):
+    return bool(organisation.is_hidden)
+
+
+@rules.predicate
+def is_invited_person(user, request):
+    """The person an organisation's invitation is addressed to."""
+    return request.kind == "invitation" and request.user_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def represents_requested_organisation(user, request):
+    """A representative of the organisation someone asks to join."""
+    return request.kind == "join" and is_representative(user, request.organisation)
+
+
+@rules.predicate
+def sent_organisation_request(user, request):
+    return request.created_by_id is not None and request.created_by_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_own_membership(user, membership):
+    return membership.user_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def represents_membership_organisation(user, membership):
+    return is_representative(user, membership.organisation)

@@ -2,12 +2,14 @@
 
 - notification kinds: a key, a label people see on their preferences page, and a default delivery;
 - timeline verbs: a message rendered in the reader's language from the entry's params;
-- moderated content: how to find a reported object's area, author, excerpt and page, and how to hide it.
+- moderated content: how to find a reported object's area, author, excerpt and page, and how to hide it;
+- notice kinds: what a published notice (公告) can be about, and where the decisions of that kind that still
+  wait for a notice are found; and the rule that sets how many working days publication may take.
 
 Each app registers its own in its AppConfig.ready().
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -59,6 +61,42 @@ def moderation_adapter(model: type[models.Model]) -> Moderated | None:
     return MODERATED.get(model)
 
 
+# --- outcome notices (公告) ---------------------------------------------------------------------------------
+
+NOTICE_OTHER = "other"  # the civic core's own kind: a notice about no decision recorded on the platform
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """What a notice can be about. `decisions(path, pk=None, unpublished=True)` yields the stage's decisions
+    of this kind (`civic.selectors.Decision`) in the area at `path` and below: only the one with that `pk`
+    when given, only those no notice names yet when `unpublished`. A kind without it has no source key."""
+
+    key: str
+    label: Promise
+    decisions: Callable[..., Iterable] | None = None
+
+
+NOTICE_KINDS: dict[str, NoticeKind] = {}
+# Returns [(area path, working days allowed)], the rule that wins first, for the areas with these codes.
+NOTICE_DEADLINES: list[Callable[[set[str], object], list[tuple[str, int]]]] = []
+
+
+def notice_kind(key: str, label: Promise, decisions: Callable[..., Iterable] | None = None) -> None:
+    NOTICE_KINDS[key] = NoticeKind(key, label, decisions)
+
+
+def notice_deadlines(rules: Callable[[set[str], object], list[tuple[str, int]]]) -> None:
+    """The publication deadline of the areas on some paths (one stage sets it: the last one registered)."""
+    NOTICE_DEADLINES[:] = [rules]
+
+
+def notice_kind_choices() -> list[tuple[str, Promise]]:
+    """Every registered kind of notice in the order the stages registered them, the core's "other" last."""
+    kinds = sorted(NOTICE_KINDS.values(), key=lambda kind: kind.key == NOTICE_OTHER)
+    return [(kind.key, kind.label) for kind in kinds]
+
+
 def register_civic() -> None:
     """The civic core's own kinds, verbs and moderated content."""
     from django.urls import reverse
@@ -78,6 +116,9 @@ def register_civic() -> None:
     timeline_verb("organisation.member_joined", _("%(person)s joined %(organisation)s"))
     timeline_verb("area.role_granted", _("%(person)s became %(role)s of %(area)s"))
     timeline_verb("area.role_revoked", _("%(person)s is no longer %(role)s of %(area)s"))
+    timeline_verb("notice.published", _("Notice published: %(title)s"))
+
+    notice_kind(NOTICE_OTHER, _("other notice"))
 
     moderated(
         Organisation,

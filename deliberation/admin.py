@@ -10,7 +10,8 @@ from civic.models import Area
 
 from .models import BallotBox, BoxKind, BoxState, Council
 from .pabulib import PabulibError
-from .services import pb_export, pb_import
+from .selectors import pb_export
+from .services import pb_import
 
 
 class PbImportForm(forms.Form):

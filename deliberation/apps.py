@@ -23,3 +23,10 @@ class DeliberationConfig(AppConfig):
         timeline_verb("session.minutes", _("Minutes of “%(title)s” published"))
         timeline_verb("ballot.scheduled", _("A community vote is announced: “%(title)s”"))
         timeline_verb("ballot.tallied", _("Results of “%(title)s” published (%(turnout)s ballots)"))
+
+        from civic.registry import notice_kind
+
+        from .selectors import ballot_decisions, session_decisions
+
+        notice_kind("session", _("session decision"), session_decisions)
+        notice_kind("ballot", _("ballot result"), ballot_decisions)

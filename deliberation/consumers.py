@@ -6,14 +6,22 @@ Commands go the same way ({"type": "command", "command": {...}, "expected_seq": 
 the clock: a speech carries its start time and limit, and the page draws the countdown.
 """
 
+import json
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from civic.errors import DomainError
+from civic.consumers import error_reply
+from civic.errors import DomainError, InvalidInput, NotAllowed
 
-from . import selectors, services
+from . import commands, selectors, services
 from .models import Session
+
+
+def _malformed() -> InvalidInput:
+    return InvalidInput("command_invalid", _("This command is not valid."))
 
 
 class SessionConsumer(AsyncJsonWebsocketConsumer):
@@ -29,14 +37,26 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
 
     def _may_watch(self) -> bool:
         session = Session.objects.select_related("council__area").filter(pk=self.session_id).first()
-        return session is not None and services.can_watch(self.scope.get("user"), session)
+        return session is not None and self._user().has_perm("deliberation.watch_session", session)
+
+    def _user(self):
+        return self.scope.get("user") or AnonymousUser()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # A message that is not JSON gets an error reply; the connection stays open.
+        try:
+            content = json.loads(text_data or bytes_data or "")
+        except (TypeError, ValueError):
+            await self.send_json(error_reply(_malformed()))
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs):
-        kind = content.get("type")
+        kind = content.get("type") if isinstance(content, dict) else None
         if kind == "hello":
             last = content.get("last_seq")
             missed = await database_sync_to_async(self._missed)(last) if isinstance(last, int) else None
@@ -47,35 +67,35 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "snapshot":
             await self.send_json({"type": "snapshot", "state": await database_sync_to_async(self._snapshot)()})
         elif kind == "command":
-            reply = await database_sync_to_async(self._command)(
-                content.get("command") or {}, content.get("expected_seq")
-            )
+            reply = await database_sync_to_async(self._command)(content.get("command"), content.get("expected_seq"))
             await self.send_json(reply)
         elif kind == "ping":
             await self.send_json({"type": "pong"})
+        else:
+            await self.send_json(error_reply(_malformed()))
 
     def _session(self) -> Session:
         return Session.objects.select_related("council__area").get(pk=self.session_id)
 
     def _snapshot(self) -> dict:
-        return selectors.session_snapshot(self._session(), self.scope.get("user"))
+        return selectors.session_snapshot(self._session(), self._user())
 
     def _missed(self, last_seq: int):
         return selectors.events_since(self._session(), last_seq)
 
-    def _command(self, command: dict, expected_seq) -> dict:
-        user = self.scope.get("user")
-        if not getattr(user, "is_authenticated", False):
-            return {"type": "error", "code": "not_authenticated", "message": str(_("Log in first."))}
+    def _command(self, command: object, expected_seq: object) -> dict:
+        user = self._user()
         try:
+            if not user.is_authenticated:
+                raise NotAllowed("not_authenticated", _("Log in first."))
             events = services.session_command(
                 user=user,
                 session=self._session(),
                 command=command,
-                expected_seq=expected_seq if isinstance(expected_seq, int) else None,
+                expected_seq=commands.parse_expected_seq(expected_seq),
             )
         except DomainError as error:
-            return {"type": "error", "code": error.code, "message": str(error.message)}
+            return error_reply(error)
         return {"type": "ok", "seq": events[-1]["seq"] if events else None}
 
     async def dispatch(self, message):

@@ -1,7 +1,22 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from civic.forms import AmountField
+from civic.models import Area
+
 from .models import BoxKind, BudgetRule, Threshold
+
+
+class AreaPickForm(forms.Form):
+    """The area named by its code in the address or the posted form (`?area=7701001`)."""
+
+    area = forms.ModelChoiceField(queryset=Area.objects.all(), to_field_name="code")
+
+    @classmethod
+    def area_in(cls, data) -> Area | None:
+        form = cls(data)
+        return form.cleaned_data["area"] if form.is_valid() else None
 
 
 class BoxForm(forms.Form):
@@ -14,9 +29,8 @@ class BoxForm(forms.Form):
     allow_change = forms.BooleanField(
         label=_("Voters may change their ballot until the close"), required=False, initial=True
     )
-    budget = forms.DecimalField(
-        label=_("Budget in yuan (participatory budget)"), required=False, min_value=0, decimal_places=2, max_digits=14
-    )
+    # max_length=None: civic.forms.AmountField's default length check runs on the parsed Decimal and fails
+    budget = AmountField(label=_("Budget in yuan (participatory budget)"), required=False)
     rule = forms.ChoiceField(
         label=_("Counting rule (participatory budget)"), choices=BudgetRule.choices, initial=BudgetRule.MES_ADD1
     )
@@ -37,15 +51,15 @@ class BoxForm(forms.Form):
 
 
 class OptionForm(forms.Form):
-    proposal = forms.TypedChoiceField(
-        label=_("A qualified proposal of the area"), required=False, coerce=int, empty_value=None
+    proposal = forms.ModelChoiceField(
+        label=_("A qualified proposal of the area"), required=False, queryset=None, empty_label="—"
     )
     title = forms.CharField(label=_("Or a title"), max_length=200, required=False)
-    cost = forms.DecimalField(label=_("Cost in yuan"), required=False, min_value=0, decimal_places=2, max_digits=14)
+    cost = AmountField(label=_("Cost in yuan"), required=False)
 
-    def __init__(self, *args, proposals=(), **kwargs):
+    def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].choices = [("", "—")] + [(p.pk, p.title) for p in proposals]
+        self.fields["proposal"].queryset = proposals
 
 
 class ScheduleForm(forms.Form):
@@ -73,3 +87,73 @@ class PaperBatchForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean_voters(self) -> list:
+        """The people named, found in one query; every address must belong to a registered person."""
+        emails = [line.strip() for line in self.cleaned_data["voters"].splitlines() if line.strip()]
+        people = {
+            u.email.lower(): u
+            for u in get_user_model().objects.filter(email__in=[e.lower() for e in emails], is_active=True)
+        }
+        missing = [e for e in emails if e.lower() not in people]
+        if missing:
+            raise forms.ValidationError(_("Not registered: %(emails)s") % {"emails": ", ".join(missing)})
+        return [people[e.lower()] for e in emails]
+
+    def clean_ballots(self) -> list[list[str]]:
+        return [
+            [c.strip() for c in line.split(",") if c.strip()]
+            for line in self.cleaned_data["ballots"].splitlines()
+            if line.strip()
+        ]
+
+
+class BallotForm(forms.Form):
+    """One voter's ballot: first to review (`step` review), then to cast (`step` cast). How many options and
+    whether they fit the budget is the box's rule, checked by the selector and the service."""
+
+    step = forms.ChoiceField(choices=[("review", "review"), ("cast", "cast")])
+    choice = forms.MultipleChoiceField(required=False)
+    receipt = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [(o.project_id, o.title) for o in options]
+
+
+class CloseForm(forms.Form):
+    """A button with nothing to fill in (close the vote now and count)."""
+
+
+# --- councils and sessions ------------------------------------------------------------------------
+# The pages' forms parse what was posted; the services judge it (a name too short, an area's proposal).
+
+
+class CouncilForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False)
+    preset = forms.CharField(label=_("Rules of procedure"), required=False)
+
+
+class CouncilMemberForm(forms.Form):
+    email = forms.CharField(label=_("E-mail address of the person"), max_length=254, required=False)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        error_messages={"required": _("Enter the date and time."), "invalid": _("Enter the date and time.")},
+    )
+    place = forms.CharField(label=_("Place"), required=False)
+    public = forms.BooleanField(label=_("Open to watch"), required=False)
+    proposal = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    free_items = forms.CharField(label=_("Other agenda items, one per line"), required=False, strip=False)
+
+    def __init__(self, *args, proposal_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [(pk, pk) for pk in proposal_ids]
+
+
+class MinutesForm(forms.Form):
+    summary = forms.CharField(label=_("Summary (public)"), required=False)

@@ -1,13 +1,14 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.models import AppendOnlyModel, Area
+from civic.money import amount_field
 
 
 class BoxKind(models.TextChoices):
@@ -47,9 +48,7 @@ class BallotBox(models.Model):
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     secret = models.BooleanField(_("secret ballot"), default=True)
     allow_change = models.BooleanField(_("voters may change their ballot until the close"), default=True)
-    budget = models.DecimalField(
-        _("budget (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    budget = amount_field(_("budget (yuan)"), null=True, blank=True)
     rule = models.CharField(_("counting rule"), max_length=10, choices=BudgetRule.choices, default=BudgetRule.MES_ADD1)
     min_choices = models.PositiveIntegerField(_("fewest options a voter must choose"), default=0)
     max_choices = models.PositiveIntegerField(_("most options a voter may choose (0: no limit)"), default=0)
@@ -86,7 +85,7 @@ class BallotBox(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"/ballots/{self.pk}/"
+        return reverse("ballot-detail", args=[self.pk])
 
     def phase(self, now=None) -> str:
         """draft, upcoming, open, closed (waiting for the count) or tallied — judged from the clock."""
@@ -106,9 +105,7 @@ class BallotOption(models.Model):
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="options")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    cost = models.DecimalField(
-        _("cost (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    cost = amount_field(_("cost (yuan)"), null=True, blank=True)
     proposal = models.ForeignKey(
         "proposals.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="ballot_options"
     )

@@ -370,34 +370,36 @@ def seed(people: dict, areas: dict) -> None:
 def _notices(people, areas, park, noticed) -> None:
     """Notices of the park's award and payments and of the award under notice; the rest is left for the
     officials' list of decisions waiting to be published."""
-    from .models import LedgerEntry, NoticeKind
+    from civic.services import notice_publish
+
+    from .models import LedgerEntry
 
     official = people["official"]
     district = areas["990102"]
     for award in park.awards.order_by("computed_at"):
-        services.notice_publish(
+        notice_publish(
             actor=official,
             area=district,
-            kind=NoticeKind.AWARD,
+            kind="award",
             title=f"{park.title}：{STAGE_ZH[award.stage]}公示",
             body=f"拟{STAGE_ZH[award.stage]} ¥{award.amount:,.2f}，公示期内如有异议请在项目页面提出。",
             source_key=f"award:{award.pk}",
             decided_at=award.computed_at,
         )
     for entry in LedgerEntry.objects.filter(project=park, kind__in=["advance", "settlement"]).order_by("id"):
-        services.notice_publish(
+        notice_publish(
             actor=official,
             area=district,
-            kind=NoticeKind.PAYMENT,
+            kind="payment",
             title=f"{park.title}：拨付 ¥{entry.amount:,.2f}",
             body=f"{CONDITION_ZH.get(entry.condition, '奖补结算')}拨付 ¥{entry.amount:,.2f}，已拨付至实施单位。",
             source_key=f"payment:{entry.pk}",
             decided_at=entry.created_at,
         )
-    services.notice_publish(
+    notice_publish(
         actor=official,
         area=district,
-        kind=NoticeKind.AWARD,
+        kind="award",
         title=f"{noticed.project.title}：预拨奖补公示",
         body=f"按核定预算 ¥{noticed.base:,.2f} 的 30% 计，拟奖补 ¥{noticed.amount:,.2f}。",
         source_key=f"award:{noticed.pk}",

@@ -2,10 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import notification_kind, tick_job, timeline_verb
+from civic.registry import notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
 
 
 def register() -> None:
+    from .selectors.notices import award_decisions, payment_decisions
+    from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.projects import notify_overdue_milestones
 
     notification_kind("project.inspection_due", _("Projects ready for acceptance inspection"))
@@ -37,4 +39,7 @@ def register() -> None:
     timeline_verb("award.settlement_paid", _("Settlement payment of ¥%(amount)s made"))
     timeline_verb("award.recovered", _("¥%(amount)s recovered from the implementer"))
     timeline_verb("subsidy.policy_published", _("Subsidy policy version %(version)s: %(share)s %% of the cost"))
-    timeline_verb("notice.published", _("Notice published: %(title)s"))
+
+    notice_kind("award", _("award under public notice"), award_decisions)
+    notice_kind("payment", _("payment"), payment_decisions)
+    notice_deadlines(policy_notice_deadlines)

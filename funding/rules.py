@@ -10,5 +10,4 @@ rules.add_perm("funding.manage_project", is_official_of_project_area | is_superu
 rules.add_perm("funding.report_progress", works_for_implementer | is_official_of_project_area | is_superuser)
 rules.add_perm("funding.inspect", is_official_of_project_area | is_superuser)
 rules.add_perm("funding.award", is_official_of_project_area | is_superuser)
-rules.add_perm("funding.publish_notice", is_official_of_area | is_superuser)
 rules.add_perm("funding.view_desk", is_official_anywhere | is_superuser)

@@ -4,10 +4,6 @@ from . import views
 
 urlpatterns = [
     path("areas/<str:code>/subsidy-policy/", views.subsidy_policy, name="subsidy-policy"),
-    path("areas/<str:code>/notices/", views.notice_list, name="notice-list"),
-    path("areas/<str:code>/notices/new/", views.notice_new, name="notice-new"),
-    path("areas/<str:code>/notices/feed.atom", views.notice_feed, name="notice-feed"),
-    path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
     path("areas/<str:code>/ledger/", views.area_ledger, name="area-ledger"),
     path("areas/<str:code>/ledger.csv", views.area_ledger_export, {"fmt": "csv"}, name="area-ledger-csv"),
     path("areas/<str:code>/ledger.json", views.area_ledger_export, {"fmt": "json"}, name="area-ledger-json"),

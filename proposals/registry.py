@@ -2,11 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import Moderated, moderated, notification_kind, timeline_verb
+from civic.registry import Moderated, moderated, notice_kind, notification_kind, timeline_verb
 
 
 def register() -> None:
     from .models import Comment, Proposal
+    from .selectors import answer_decisions
+
+    notice_kind("answer", _("answer to a proposal"), answer_decisions)
 
     notification_kind("proposal.qualified", _("A proposal you follow or look after qualified for the agenda"))
     notification_kind("proposal.state", _("A proposal you follow changed state"))

@@ -7,8 +7,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from civic.models import Area
+from civic.selectors import Decision, notice_names
 
 from . import lifecycle
 from .models import AreaPolicy, Comment, CoSponsor, Endorsement, Follow, OfficialAnswer, Proposal, ProposalState
@@ -234,13 +237,13 @@ def viewer_facts(proposal: Proposal, user) -> dict:
 
 def waiting_for_answer(user) -> QuerySet[Proposal]:
     """Unanswered proposals (overdue or not) in the areas where `user` is an official."""
-    from civic.selectors import _covered_by
+    from civic.selectors import covered_by
 
     queryset = Proposal.objects.filter(
         is_hidden=False, first_answered_at__isnull=True, state__in=lifecycle.OPEN_FOR_ANSWER
     )
     if not user.is_superuser:
-        condition = _covered_by(user, {"official"}, "area_path")
+        condition = covered_by(user, {"official"}, "area_path")
         if condition is None:
             return queryset.none()
         queryset = queryset.filter(condition)
@@ -250,3 +253,27 @@ def waiting_for_answer(user) -> QuerySet[Proposal]:
 def adopted_without_project():
     """Adopted proposals (the funding stage picks from these)."""
     return Proposal.objects.filter(state=ProposalState.ADOPTED, is_hidden=False).select_related("area", "category")
+
+
+def answer_decisions(path: str, pk=None, unpublished=True):
+    """Official answers to proposals of the area at `path` and below, as decisions to publish as notices
+    (see civic.registry.NoticeKind)."""
+    rows = OfficialAnswer.objects.filter(proposal__area_path__startswith=path).select_related("proposal")
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    if unpublished:
+        rows = rows.filter(~notice_names("answer"))
+    for answer in rows.order_by():
+        proposal = answer.proposal
+        yield Decision(
+            kind="answer",
+            source_key=f"answer:{answer.pk}",
+            title=Truncator(
+                _("Answer to “%(title)s”: %(answer)s")
+                % {"title": proposal.title, "answer": answer.get_status_display()}
+            ).chars(120),
+            summary=answer.reason,
+            decided_at=answer.created_at,
+            area_path=proposal.area_path,
+            source_url=proposal.get_absolute_url(),
+        )

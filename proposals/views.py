@@ -29,9 +29,9 @@ def _areas_for(user):
     for organisation in organisations_represented(user).prefetch_related("areas"):
         for area in organisation.areas.all():
             condition |= Q(path__startswith=area.path)
-    from civic.selectors import _covered_by
+    from civic.selectors import covered_by
 
-    staff = _covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "path")
+    staff = covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "path")
     if staff is not None:
         condition |= staff
     return Area.objects.filter(condition).order_by("path")

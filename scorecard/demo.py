@@ -29,6 +29,7 @@ from civic.demo import data
 from civic.models import AreaRole, Organisation, ResidencyVerification
 from civic.services import (
     area_role_grant,
+    notice_publish,
     organisation_confirm,
     organisation_create,
     organisation_register,
@@ -40,7 +41,7 @@ from civic.workdays import add_working_days, working_days_between
 from deliberation import services as councils
 from deliberation.models import Council, Session
 from funding import services as funding
-from funding.models import AwardObjection, MicroProject, NoticeKind, SatisfactionRating, SubsidyAward, SubsidyPolicy
+from funding.models import AwardObjection, MicroProject, SatisfactionRating, SubsidyAward, SubsidyPolicy
 from proposals import services as proposals
 from proposals.models import AnswerStatus, AreaPolicy, Category, Endorsement, OfficialAnswer, Proposal
 from proposals.selectors import policy_for
@@ -316,10 +317,10 @@ def _answer(official, proposal, status, reason, *, after: int) -> OfficialAnswer
 
 
 def _notice_answer(official, area, answer) -> None:
-    funding.notice_publish(
+    notice_publish(
         actor=official,
         area=area,
-        kind=NoticeKind.ANSWER,
+        kind="answer",
         title=f"关于“{answer.proposal.title}”的答复",
         body=f"答复意见：{answer.reason}",
         source_key=f"answer:{answer.pk}",
@@ -566,10 +567,10 @@ def _xicheng(who, orgs, areas, cats) -> None:
     settlement = funding.award_compute(
         actor=official, project=MicroProject.objects.get(pk=kitchen.pk), stage="settlement"
     )
-    funding.notice_publish(
+    notice_publish(
         actor=official,
         area=district,
-        kind=NoticeKind.AWARD,
+        kind="award",
         title=f"{kitchen.title}：奖补结算公示",
         body=f"按核定造价的 35% 计，拟结算奖补 ¥{settlement.amount:,.2f}。",
         source_key=f"award:{settlement.pk}",
@@ -599,20 +600,20 @@ def _xicheng(who, orgs, areas, cats) -> None:
         upheld=False,
         answer="经消防部门现场核实，车棚与 4 号楼间距 8 米，符合规范，维持原奖补方案。",
     )
-    funding.notice_publish(
+    notice_publish(
         actor=official,
         area=district,
-        kind=NoticeKind.AWARD,
+        kind="award",
         title=f"{shelter.title}：预拨奖补公示",
         body=f"按核定预算 ¥{provisional.base:,.2f} 的 35% 计，拟预拨奖补 ¥{provisional.amount:,.2f}。",
         source_key=f"award:{provisional.pk}",
         decided_at=provisional.computed_at,
     )
     for session in (first, second):
-        funding.notice_publish(
+        notice_publish(
             actor=official,
             area=district,
-            kind=NoticeKind.SESSION,
+            kind="session",
             title=f"{session.title}决定事项公告",
             body="会议决定事项见会议纪要。",
             source_key=f"session:{session.pk}",
@@ -905,10 +906,10 @@ def _gaoxin(who, orgs, areas, cats) -> None:
         answer="企业出资已签订协议，首笔款项到账后在项目页面公开凭证。维持奖补方案。",
     )
     award = funding.award_approve(actor=official, award=award)
-    funding.notice_publish(
+    notice_publish(
         actor=official,
         area=district,
-        kind=NoticeKind.AWARD,
+        kind="award",
         title=f"{car_park.title}：预拨奖补公示",
         body=f"按核定预算 ¥{award.base:,.2f} 的 25% 计，预拨奖补 ¥{award.amount:,.2f}。",
         source_key=f"award:{award.pk}",

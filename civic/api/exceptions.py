@@ -3,7 +3,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from civic.errors import DomainError
+from civic.errors import DomainError, http_status
 
 
 def exception_handler(exc, context):
@@ -12,7 +12,7 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field
-        return Response(body, status=exc.status)
+        return Response(body, status=http_status(exc))
     if isinstance(exc, DjangoValidationError):
         return Response({"code": "invalid", "detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)

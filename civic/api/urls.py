@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import notices as n
 from . import views as v
 
 urlpatterns = [
@@ -45,4 +46,7 @@ urlpatterns = [
     path("notifications/read/", v.NotificationReadView.as_view(), name="api-notifications-read"),
     path("notifications/preferences/", v.NotificationPreferencesView.as_view(), name="api-notification-preferences"),
     path("audit/", v.AuditListView.as_view(), name="api-audit"),
+    path("areas/<str:code>/notices/", n.AreaNoticeListView.as_view(), name="api-notices"),
+    path("areas/<str:code>/notices/unpublished/", n.UnpublishedDecisionsView.as_view(), name="api-notices-unpublished"),
+    path("notices/<int:pk>/", n.NoticeDetailView.as_view(), name="api-notice"),
 ]

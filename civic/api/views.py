@@ -38,11 +38,6 @@ from . import serializers as s
 User = get_user_model()
 
 
-def _need(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise NotAllowed("not_allowed", _("You are not allowed to do this."))
-
-
 def _area(code: str) -> Area:
     area = Area.objects.filter(code=code).first()
     if area is None:
@@ -188,12 +183,8 @@ class AreaRolesView(APIView):
     def post(self, request, code):
         area = get_object_or_404(Area, code=code)
         data = validated(s.RoleGrantSerializer, request)
-        _need(request, "civic.grant_role", area)
-        person = User.objects.filter(email__iexact=data["email"], is_active=True).first()
-        if person is None:
-            raise NotFound(
-                "person_unknown", _("Nobody with this e-mail address is registered on the platform."), field="email"
-            )
+        services.require_perm(request.user, "civic.grant_role", area)
+        person = selectors.active_person_by_email(data["email"])
         role = services.area_role_grant(actor=request.user, user=person, area=area, role=data["role"])
         return Response(s.AreaRoleSerializer(role).data, status=status.HTTP_201_CREATED)
 
@@ -244,7 +235,7 @@ class VerificationQueueView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        _need(self.request, "civic.view_verification_queue")
+        services.require_perm(self.request.user, "civic.view_verification_queue")
         wanted = self.request.query_params.get("status", VerificationStatus.PENDING)
         if wanted not in (VerificationStatus.PENDING, VerificationStatus.APPROVED):
             raise InvalidInput("status_unknown", _("Choose pending or approved."))
@@ -314,7 +305,7 @@ class OrganisationDetailView(APIView):
         organisation = get_object_or_404(
             Organisation.objects.annotate(member_count=Count("memberships")).prefetch_related("areas"), pk=pk
         )
-        if organisation.is_hidden and not self.request.user.has_perm("civic.manage_organisation", organisation):
+        if not self.request.user.has_perm("civic.view_organisation", organisation):
             raise NotFound("not_found", _("Not found."))
         return organisation
 
@@ -379,7 +370,7 @@ class OrganisationRequestsView(APIView):
     @extend_schema(responses=s.OrganisationRequestSerializer(many=True))
     def get(self, request, pk):
         organisation = get_object_or_404(Organisation, pk=pk)
-        _need(request, "civic.manage_organisation", organisation)
+        services.require_perm(request.user, "civic.manage_organisation", organisation)
         return Response(
             s.OrganisationRequestSerializer(selectors.pending_requests_for_organisation(organisation), many=True).data
         )
@@ -471,7 +462,7 @@ class ModerationCaseListView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        _need(self.request, "civic.view_moderation_queue")
+        services.require_perm(self.request.user, "civic.view_moderation_queue")
         decided = self.request.query_params.get("decided") in ("1", "true")
         return selectors.moderation_queue(self.request.user, decided=decided)
 
@@ -551,7 +542,7 @@ class AuditListView(generics.ListAPIView):
     def get_queryset(self):
         from datetime import date
 
-        _need(self.request, "civic.view_audit")
+        services.require_perm(self.request.user, "civic.view_audit")
         params = self.request.query_params
         dates = {}
         for key in ("since", "until"):

@@ -7,9 +7,10 @@ Other apps import from the package (`from civic.services import audit_record, no
 from .areas import *  # noqa: F403
 from .audit import *  # noqa: F403
 from .moderation import *  # noqa: F403
+from .notices import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .organisations import *  # noqa: F403
 from .people import *  # noqa: F403
-from .permissions import require_perm  # noqa: F401
+from .permissions import holds_perm, require_perm  # noqa: F401
 from .roles import *  # noqa: F403
 from .verification import *  # noqa: F403

@@ -12,7 +12,11 @@ from ..models import (
     Area,
     AreaLevel,
 )
+from ..text import clean_text
 from .audit import audit_record
+
+AREA_CODE_MAX = 32
+AREA_NAME_MAX = 100
 
 
 def _child_level_ok(parent: Area | None, level: str) -> bool:
@@ -23,7 +27,8 @@ def _child_level_ok(parent: Area | None, level: str) -> bool:
 
 @transaction.atomic
 def area_create(*, code: str, name: str, level: str, parent: Area | None = None) -> Area:
-    code, name = (code or "").strip(), (name or "").strip()
+    code = clean_text(code, field="code", limit=AREA_CODE_MAX, single_line=True)
+    name = clean_text(name, field="name", limit=AREA_NAME_MAX, single_line=True)
     if not code or not name:
         raise InvalidInput("area_incomplete", _("An area needs a code and a name."))
     if "/" in code:

@@ -18,11 +18,15 @@ from ..models import (
     ReportReason,
 )
 from ..registry import moderation_adapter
+from ..text import clean_text
 from .audit import audit_record
 from .notifications import notify
 from .permissions import require_perm
 
 User = get_user_model()
+
+REPORT_TEXT_MAX = 1000
+REASON_MAX = 500
 
 
 def _set_hidden(obj, adapter, hidden: bool) -> None:
@@ -37,7 +41,8 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
         raise InvalidInput("not_reportable", _("This cannot be reported."))
     if reason not in ReportReason.values:
         raise InvalidInput("reason_unknown", _("Choose a reason from the list."), field="reason")
-    if reason == ReportReason.OTHER and not (text or "").strip():
+    text = clean_text(text, field="text", limit=REPORT_TEXT_MAX)
+    if reason == ReportReason.OTHER and not text:
         raise InvalidInput("details_missing", _("Please describe the problem."), field="text")
     author = adapter.author(obj)
     if author is not None and author.pk == reporter.pk:
@@ -50,7 +55,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
     )
     if Report.objects.filter(case=case, reporter=reporter).exists():
         raise Conflict("already_reported", _("You have already reported this."))
-    report = Report.objects.create(case=case, reporter=reporter, reason=reason, text=(text or "").strip()[:1000])
+    report = Report.objects.create(case=case, reporter=reporter, reason=reason, text=text)
     now = timezone.now()
     ModerationCase.objects.filter(pk=case.pk).update(report_count=F("report_count") + 1, updated_at=now)
     case.refresh_from_db()
@@ -85,7 +90,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
                 title=gettext_lazy("Content reported in %(area)s"),
                 params={"area": case.area.name},
                 body=case.excerpt,
-                url=f"/moderation/{case.pk}/",
+                url=case.get_absolute_url(),
             )
     return report
 
@@ -94,7 +99,7 @@ def content_report(*, reporter, obj, reason: str, text: str = "") -> Report:
 def moderation_decide(*, actor, case: ModerationCase, hide: bool, reason: str) -> ModerationCase:
     case = ModerationCase.objects.select_for_update(of=("self",)).select_related("content_type", "area").get(pk=case.pk)
     require_perm(actor, "civic.decide_case", case, _("Only a moderator of this area can decide."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX)
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
     obj = case.content_object
@@ -105,7 +110,7 @@ def moderation_decide(*, actor, case: ModerationCase, hide: bool, reason: str) -
     case.status = ModerationStatus.HIDDEN if hide else ModerationStatus.RESTORED
     case.decided_by = actor
     case.decided_at = timezone.now()
-    case.decision_reason = reason[:500]
+    case.decision_reason = reason
     case.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     _set_hidden(obj, adapter, hide)
     audit_record(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -20,11 +22,18 @@ from ..registry import NOTIFICATION_KINDS
 User = get_user_model()
 
 
-def notification_delivery(user, kind: str) -> str:
+def notification_delivery(*, user, kind: str) -> str:
     pref = NotificationPreference.objects.filter(user=user, kind=kind).values_list("delivery", flat=True).first()
     if pref:
         return pref
     return NOTIFICATION_KINDS.get(kind, (None, DeliveryChoice.IMMEDIATE))[1]
+
+
+def _site_link(url: str) -> str:
+    """A link for an e-mail: a path on the platform made absolute with the one configured SITE_URL."""
+    if not url:
+        return ""
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
 
 
 def _send_notification_mail(notification_id: int) -> None:
@@ -33,12 +42,14 @@ def _send_notification_mail(notification_id: int) -> None:
     if not recipient.is_active or not recipient.email or recipient.anonymised_at:
         return
     with translation.override(recipient.preferred_language):
-        body = notification.body
-        if notification.url:
-            body = f"{body}\n\n{_('Open on the platform:')} {settings.SITE_URL}{notification.url}"
-        body += "\n\n" + _("You can choose which e-mails you receive at %(url)s") % {
-            "url": f"{settings.SITE_URL}/notifications/preferences/"
-        }
+        body = render_to_string(
+            "civic/email/notification.txt",
+            {
+                "body": notification.body.strip(),
+                "link": _site_link(notification.url),
+                "preferences": _site_link(reverse("notification-preferences")),
+            },
+        )
         send_mail(f"[{settings.SITE_NAME}] {notification.title}", body.strip(), None, [recipient.email])
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
 
@@ -59,7 +70,7 @@ def notify(*, recipient, kind: str, title, body="", url: str = "", params: dict 
     Pass `title` (and a translated `body`) as lazy translations with their `params`, never as text already
     translated: they are rendered here in the recipient's language, not in the language of whoever acted.
     """
-    delivery = notification_delivery(recipient, kind)
+    delivery = notification_delivery(user=recipient, kind=kind)
     with translation.override(recipient.preferred_language):
         notification = Notification.objects.create(
             recipient=recipient,
@@ -103,6 +114,12 @@ def notification_preference_set(*, user, kind: str, delivery: str) -> Notificati
     return pref
 
 
+@transaction.atomic
+def notification_preferences_set(*, user, choices: dict[str, str]) -> list[NotificationPreference]:
+    """Save a person's choices for several kinds at once: all of them, or none when one is refused."""
+    return [notification_preference_set(user=user, kind=kind, delivery=delivery) for kind, delivery in choices.items()]
+
+
 def send_digests(*, now=None) -> int:
     """E-mail each person their daily-digest notifications not yet e-mailed. Safe to run twice at once:
     rows are claimed under a lock (skipped by a concurrent run) and marked in the same transaction."""
@@ -127,14 +144,14 @@ def send_digests(*, now=None) -> int:
             if not recipient.is_active or recipient.anonymised_at:
                 continue
             with translation.override(recipient.preferred_language):
-                lines = [f"- {n.title}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "") for n in claimed]
                 subject = _("%(count)s new notifications") % {"count": len(claimed)}
-                body = (
-                    "\n".join(lines)
-                    + "\n\n"
-                    + _("You can choose which e-mails you receive at %(url)s")
-                    % {"url": f"{settings.SITE_URL}/notifications/preferences/"}
+                body = render_to_string(
+                    "civic/email/digest.txt",
+                    {
+                        "items": [{"title": n.title, "link": _site_link(n.url)} for n in claimed],
+                        "preferences": _site_link(reverse("notification-preferences")),
+                    },
                 )
-                send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [recipient.email])
+                send_mail(f"[{settings.SITE_NAME}] {subject}", body.strip(), None, [recipient.email])
             sent += 1
     return sent

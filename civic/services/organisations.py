@@ -1,14 +1,18 @@
 """Organisations: registration, confirmation, membership."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..models import (
+    Area,
     Membership,
     MembershipRole,
     Organisation,
@@ -17,12 +21,19 @@ from ..models import (
     OrganisationRequestKind,
     OrganisationRequestStatus,
 )
+from ..predicates import is_representative
+from ..selectors import active_person_by_email
+from ..text import clean_text
 from ..validators import validate_credit_code
 from .audit import audit_record, timeline_record
 from .notifications import notify
 from .permissions import require_perm
 
 User = get_user_model()
+
+ORGANISATION_NAME_MAX = 120
+ORGANISATION_DESCRIPTION_MAX = 5000
+REQUEST_MESSAGE_MAX = 500
 
 
 def _clean_credit_code(kind: str, credit_code: str | None) -> str | None:
@@ -45,22 +56,29 @@ def _clean_credit_code(kind: str, credit_code: str | None) -> str | None:
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, kind: str, credit_code: str | None = None, description: str = "", areas=(), representative=None
+    *,
+    name: str,
+    kind: str,
+    credit_code: str | None = None,
+    description: str = "",
+    areas: Iterable[Area] = (),
+    representative=None,
 ) -> Organisation:
 
-    name = " ".join((name or "").split())
+    name = clean_text(name, field="name", limit=ORGANISATION_NAME_MAX, single_line=True)
+    description = clean_text(description, field="description", limit=ORGANISATION_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
     credit_code = _clean_credit_code(kind, credit_code)
-    areas = list(areas)
-    if not areas:
+    served = list(areas)
+    if not served:
         raise InvalidInput(
             "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
         )
     try:
         with transaction.atomic():  # the unique constraint settles two registrations at the same moment
             organisation = Organisation.objects.create(
-                name=name[:120], kind=kind, credit_code=credit_code, description=(description or "").strip()
+                name=name, kind=kind, credit_code=credit_code, description=description
             )
     except IntegrityError:
         raise Conflict(
@@ -68,23 +86,25 @@ def organisation_create(
             _("An organisation with this unified social credit code is already registered."),
             field="credit_code",
         ) from None
-    organisation.areas.set(areas)
+    organisation.areas.set(served)
     if representative is not None:
         Membership.objects.create(organisation=organisation, user=representative, role=MembershipRole.REPRESENTATIVE)
-    audit_record(actor=representative, action="organisation.registered", obj=organisation, area=areas[0])
+    audit_record(actor=representative, action="organisation.registered", obj=organisation, area=served[0])
     timeline_record(
         subject=organisation,
         verb="organisation.registered",
         params={"organisation": organisation.name},
         actor=representative,
         organisation=organisation,
-        area=areas[0],
+        area=served[0],
     )
     return organisation
 
 
 @transaction.atomic
-def organisation_register(*, actor, name, kind, credit_code=None, description="", areas=()) -> Organisation:
+def organisation_register(
+    *, actor, name: str, kind: str, credit_code: str | None = None, description: str = "", areas: Iterable[Area] = ()
+) -> Organisation:
     """A person registers an organisation and becomes its first representative; an official confirms it."""
     require_perm(actor, "civic.register_organisation")
     return organisation_create(
@@ -93,31 +113,34 @@ def organisation_register(*, actor, name, kind, credit_code=None, description=""
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation, name: str, description: str, areas) -> Organisation:
+def organisation_update(
+    *, actor, organisation: Organisation, name: str, description: str, areas: Iterable[Area]
+) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require_perm(
         actor, "civic.manage_organisation", organisation, _("Only the organisation's representatives can edit it.")
     )
-    name = " ".join((name or "").split())
+    name = clean_text(name, field="name", limit=ORGANISATION_NAME_MAX, single_line=True)
+    description = clean_text(description, field="description", limit=ORGANISATION_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("organisation_name_missing", _("An organisation needs a name."), field="name")
-    areas = list(areas)
-    if not areas:
+    served = list(areas)
+    if not served:
         raise InvalidInput(
             "organisation_areas_missing", _("Choose at least one area the organisation serves."), field="areas"
         )
     before = {"name": organisation.name, "areas": sorted(organisation.areas.values_list("code", flat=True))}
-    organisation.name = name[:120]
-    organisation.description = (description or "").strip()
+    organisation.name = name
+    organisation.description = description
     organisation.save(update_fields=["name", "description"])
-    organisation.areas.set(areas)
+    organisation.areas.set(served)
     audit_record(
         actor=actor,
         action="organisation.updated",
         obj=organisation,
         acting_for=organisation,
         before=before,
-        after={"name": organisation.name, "areas": sorted(a.code for a in areas)},
+        after={"name": organisation.name, "areas": sorted(a.code for a in served)},
     )
     return organisation
 
@@ -152,7 +175,7 @@ def organisation_confirm(*, actor, organisation) -> Organisation:
             kind="organisation.confirmed",
             title=gettext_lazy("%(organisation)s is confirmed and can now act on the platform"),
             params={"organisation": organisation.name},
-            url=f"/organisations/{organisation.pk}/",
+            url=organisation.get_absolute_url(),
         )
     return organisation
 
@@ -164,7 +187,7 @@ def organisation_acting_for(*, user, organisation) -> Organisation | None:
     """
     if organisation is None:
         return None
-    if not Membership.objects.filter(organisation=organisation, user=user, role=MembershipRole.REPRESENTATIVE).exists():
+    if not is_representative(user, organisation):  # the membership itself, not a permission an admin holds
         raise NotAllowed("not_representative", _("You can act only for organisations you represent."))
     if not organisation.confirmed_at:
         raise NotAllowed("organisation_unconfirmed", _("This organisation has not been confirmed by an official yet."))
@@ -175,8 +198,8 @@ def organisation_acting_for(*, user, organisation) -> Organisation | None:
 
 @transaction.atomic
 def organisation_request_join(*, user, organisation, message: str = "") -> OrganisationRequest:
-    if not user.is_active:
-        raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    require_perm(user, "civic.join_organisation")
+    message = clean_text(message, field="message", limit=REQUEST_MESSAGE_MAX)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise Conflict("already_member", _("You are already a member of this organisation."))
     try:
@@ -185,7 +208,7 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
                 organisation=organisation,
                 user=user,
                 kind=OrganisationRequestKind.JOIN,
-                message=(message or "").strip()[:500],
+                message=message,
                 created_by=user,
             )
     except IntegrityError as error:
@@ -197,7 +220,7 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
             title=gettext_lazy("%(person)s asks to join %(organisation)s"),
             params={"person": user.public_name, "organisation": organisation.name},
             body=request.message,
-            url=f"/organisations/{organisation.pk}/members/",
+            url=reverse("organisation-members", kwargs={"pk": organisation.pk}),
         )
     return request
 
@@ -209,11 +232,7 @@ def organisation_invite(*, actor, organisation, email: str, role: str = Membersh
     )
     if role not in MembershipRole.values:
         raise InvalidInput("role_unknown", _("Unknown role."), field="role")
-    invitee = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if invitee is None:
-        raise NotFound(
-            "person_unknown", _("Nobody with this e-mail address is registered on the platform."), field="email"
-        )
+    invitee = active_person_by_email(email)
     if Membership.objects.filter(organisation=organisation, user=invitee).exists():
         raise Conflict("already_member", _("%(person)s is already a member.") % {"person": invitee.public_name})
     try:
@@ -233,7 +252,7 @@ def organisation_invite(*, actor, organisation, email: str, role: str = Membersh
         kind="organisation.request",
         title=gettext_lazy("%(organisation)s invites you to join as %(role)s"),
         params={"organisation": organisation.name, "role": MembershipRole(role).label},
-        url="/me/",
+        url=reverse("me"),
     )
     return request
 
@@ -245,13 +264,17 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
         raise Conflict("request_decided", _("This request has already been answered."))
     if request.kind == OrganisationRequestKind.JOIN:
         require_perm(
-            actor,
-            "civic.manage_organisation",
-            request.organisation,
-            _("Only the organisation's representatives can answer."),
+            actor, "civic.answer_join_request", request, _("Only the organisation's representatives can answer.")
         )
-    elif request.user_id != actor.pk:
-        raise NotAllowed("not_yours", _("Only the invited person can answer an invitation."))
+    else:
+        require_perm(
+            actor,
+            "civic.answer_invitation",
+            request,
+            _("Only the invited person can answer an invitation."),
+            code="not_yours",
+            personal=True,
+        )
     request.status = OrganisationRequestStatus.ACCEPTED if accept else OrganisationRequestStatus.DECLINED
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -280,7 +303,7 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
             else gettext_lazy("%(person)s: no membership of %(organisation)s")
         ),
         params={"person": request.user.public_name, "organisation": request.organisation.name},
-        url=f"/organisations/{request.organisation.pk}/",
+        url=request.organisation.get_absolute_url(),
     )
     return request
 
@@ -288,8 +311,14 @@ def organisation_request_decide(*, actor, request: OrganisationRequest, accept: 
 @transaction.atomic
 def organisation_request_withdraw(*, actor, request: OrganisationRequest) -> OrganisationRequest:
     request = OrganisationRequest.objects.select_for_update().get(pk=request.pk)
-    if request.created_by_id != actor.pk:
-        raise NotAllowed("not_yours", _("Only whoever sent a request can withdraw it."))
+    require_perm(
+        actor,
+        "civic.withdraw_organisation_request",
+        request,
+        _("Only whoever sent a request can withdraw it."),
+        code="not_yours",
+        personal=True,
+    )
     if request.status != OrganisationRequestStatus.PENDING:
         raise Conflict("request_decided", _("This request has already been answered."))
     request.status = OrganisationRequestStatus.WITHDRAWN
@@ -306,13 +335,9 @@ def membership_remove(*, actor, membership: Membership) -> None:
     if membership is None:  # removed by someone else a moment ago
         raise NotFound("membership_gone", _("This person is no longer a member."))
     organisation = membership.organisation
-    if membership.user_id != actor.pk:
-        require_perm(
-            actor,
-            "civic.manage_organisation",
-            organisation,
-            _("Only the organisation's representatives can remove members."),
-        )
+    require_perm(
+        actor, "civic.remove_membership", membership, _("Only the organisation's representatives can remove members.")
+    )
     if membership.role == MembershipRole.REPRESENTATIVE:
         others = (
             Membership.objects.select_for_update()

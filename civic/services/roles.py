@@ -11,9 +11,12 @@ from ..models import (
     AreaRoleKind,
 )
 from ..predicates import forget_roles
+from ..text import clean_text
 from .audit import audit_record, timeline_record
 from .notifications import notify
 from .permissions import require_perm
+
+REASON_MAX = 500
 
 
 @transaction.atomic
@@ -40,14 +43,14 @@ def area_role_grant(*, actor, user, area: Area, role: str) -> AreaRole:
         kind="role.changed",
         title=gettext_lazy("You are now %(role)s of %(area)s"),
         params={"role": AreaRoleKind(role).label, "area": area.name},
-        url=f"/areas/{area.code}/",
+        url=area.get_absolute_url(),
     )
     return obj
 
 
 @transaction.atomic
 def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX)
     if not reason:
         raise InvalidInput("reason_missing", _("Please give a reason."), field="reason")
     area_role = AreaRole.objects.select_for_update().select_related("user", "area").filter(pk=area_role.pk).first()
@@ -80,5 +83,5 @@ def area_role_revoke(*, actor, area_role: AreaRole, reason: str) -> None:
         title=gettext_lazy("You are no longer %(role)s of %(area)s"),
         params={"role": AreaRoleKind(role).label, "area": area.name},
         body=reason,
-        url=f"/areas/{area.code}/",
+        url=area.get_absolute_url(),
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +19,17 @@ from ..models import (
     ResidencyVerification,
     VerificationStatus,
 )
+from ..predicates import owns_verification
+from ..text import clean_text
 from ..uploads import accept_upload
 from .audit import audit_record
 from .notifications import notify
 from .permissions import require_perm
 
 User = get_user_model()
+
+ADDRESS_MAX = 200
+REASON_MAX = 500
 
 
 def _expire_stale_verifications(user, now) -> None:
@@ -37,7 +43,7 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
     require_perm(user, "civic.request_verification")
     if cell is None or cell.level != AreaLevel.GRID:
         raise InvalidInput("cell_required", _("Choose the grid cell you live in."), field="cell")
-    address = " ".join((address or "").split())
+    address = clean_text(address, field="address", limit=ADDRESS_MAX, single_line=True)
     if len(address) < 4:
         raise InvalidInput("address_missing", _("Please enter your address (building, unit, room)."), field="address")
     clean_proof = accept_upload(proof, field="proof") if proof is not None else None
@@ -75,7 +81,7 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
             kind="verification.requested",
             title=gettext_lazy("%(person)s asks to be verified in %(cell)s"),
             params={"person": user.public_name, "cell": f"{cell.parent.name if cell.parent else ''}{cell.name}"},
-            url="/verifications/",
+            url=reverse("verification-queue"),
         )
     return verification
 
@@ -87,7 +93,7 @@ def _locked_verification(verification) -> ResidencyVerification:
 @transaction.atomic
 def verification_approve(*, verification, actor) -> ResidencyVerification:
     verification = _locked_verification(verification)
-    if verification.user_id == actor.pk:
+    if owns_verification(actor, verification):  # even an administrator: nobody decides their own
         raise NotAllowed("own_verification", _("You cannot decide on your own verification."))
     require_perm(
         actor, "civic.decide_verification", verification, _("Only organisers and officials of this area can decide.")
@@ -117,7 +123,7 @@ def verification_approve(*, verification, actor) -> ResidencyVerification:
             "cell": verification.cell.name,
             "area": verification.cell.parent.name if verification.cell.parent else verification.cell.name,
         },
-        url="/me/",
+        url=reverse("me"),
     )
     return verification
 
@@ -132,14 +138,20 @@ def _verification_ended(verification, actor, before: str, title) -> None:
         before={"status": before},
         after={"status": verification.status, "reason": verification.reason},
     )
-    notify(recipient=verification.user, kind="verification.decided", title=title, body=verification.reason, url="/me/")
+    notify(
+        recipient=verification.user,
+        kind="verification.decided",
+        title=title,
+        body=verification.reason,
+        url=reverse("me"),
+    )
 
 
 @transaction.atomic
 def verification_reject(*, verification, actor, reason: str) -> ResidencyVerification:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX)
     verification = _locked_verification(verification)
-    if verification.user_id == actor.pk:
+    if owns_verification(actor, verification):  # even an administrator: nobody decides their own
         raise NotAllowed("own_verification", _("You cannot decide on your own verification."))
     require_perm(
         actor, "civic.decide_verification", verification, _("Only organisers and officials of this area can decide.")
@@ -151,7 +163,7 @@ def verification_reject(*, verification, actor, reason: str) -> ResidencyVerific
     verification.status = VerificationStatus.REJECTED
     verification.decided_by = actor
     verification.decided_at = timezone.now()
-    verification.reason = reason[:500]
+    verification.reason = reason
     verification.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     _verification_ended(verification, actor, "pending", gettext_lazy("Your residency verification was not approved"))
     return verification
@@ -159,7 +171,7 @@ def verification_reject(*, verification, actor, reason: str) -> ResidencyVerific
 
 @transaction.atomic
 def verification_revoke(*, verification, actor, reason: str) -> ResidencyVerification:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", limit=REASON_MAX)
     verification = _locked_verification(verification)
     require_perm(
         actor, "civic.decide_verification", verification, _("Only organisers and officials of this area can decide.")
@@ -170,7 +182,7 @@ def verification_revoke(*, verification, actor, reason: str) -> ResidencyVerific
         raise Conflict("verification_not_effective", _("Only a verification in force can be revoked."))
     verification.status = VerificationStatus.REVOKED
     verification.ended_at = timezone.now()
-    verification.reason = reason[:500]
+    verification.reason = reason
     verification.save(update_fields=["status", "ended_at", "reason"])
     _verification_ended(verification, actor, "approved", gettext_lazy("Your residency verification was revoked"))
     return verification
@@ -179,8 +191,14 @@ def verification_revoke(*, verification, actor, reason: str) -> ResidencyVerific
 @transaction.atomic
 def verification_withdraw(*, verification, user) -> ResidencyVerification:
     verification = _locked_verification(verification)
-    if verification.user_id != user.pk:
-        raise NotAllowed("not_yours", _("This is not your verification."))
+    require_perm(
+        user,
+        "civic.withdraw_verification",
+        verification,
+        _("This is not your verification."),
+        code="not_yours",
+        personal=True,
+    )
     if verification.status not in ACTIVE_VERIFICATION_STATUSES:
         raise Conflict("verification_not_active", _("This verification is no longer active."))
     before = verification.status

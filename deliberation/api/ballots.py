@@ -1,19 +1,28 @@
 """Ballot boxes over the API: parse, call a service or selector, serialize."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.api.fields import money_out
 from civic.errors import Conflict, NotFound
 
-from .. import services
+from .. import selectors, services
 from ..models import BallotBox, BallotOption, BoxState
 
 
+def _visible_box(request, pk) -> BallotBox:
+    box = selectors.box_for(request.user, pk)
+    if box is None:
+        raise NotFound("not_found", _("Not found."))
+    return box
+
+
 class OptionSerializer(serializers.ModelSerializer):
+    cost = money_out(allow_null=True)
+
     class Meta:
         model = BallotOption
         fields = ["project_id", "title", "cost", "proposal"]
@@ -22,6 +31,7 @@ class OptionSerializer(serializers.ModelSerializer):
 class BoxSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code")
     phase = serializers.SerializerMethodField()
+    budget = money_out(allow_null=True)
     options = OptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -70,18 +80,13 @@ class ReceiptCheckSerializer(serializers.Serializer):
 
 
 class BoxListView(generics.ListAPIView):
-    """Announced, open and past community votes."""
+    """Announced, open and past community votes (and the drafts of the areas one manages)."""
 
     serializer_class = BoxSerializer
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return (
-            BallotBox.objects.exclude(state=BoxState.DRAFT)
-            .select_related("area")
-            .prefetch_related("options")
-            .order_by("-closes_at", "-id")
-        )
+        return selectors.visible_boxes(self.request.user).prefetch_related("options").order_by("-closes_at", "-id")
 
 
 class BoxDetailView(generics.RetrieveAPIView):
@@ -89,7 +94,7 @@ class BoxDetailView(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return BallotBox.objects.exclude(state=BoxState.DRAFT).select_related("area").prefetch_related("options")
+        return selectors.visible_boxes(self.request.user).prefetch_related("options")
 
 
 class VoteView(APIView):
@@ -99,7 +104,7 @@ class VoteView(APIView):
 
     @extend_schema(request=VoteSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer})
     def post(self, request, pk):
-        box = get_object_or_404(BallotBox.objects.exclude(state=BoxState.DRAFT), pk=pk)
+        box = _visible_box(request, pk)
         data = VoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _ballot, code = services.vote_cast(
@@ -118,7 +123,7 @@ class ResultsView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
-        box = get_object_or_404(BallotBox, pk=pk)
+        box = _visible_box(request, pk)
         if box.state != BoxState.TALLIED:
             raise Conflict("results_hidden", _("Results are published after the vote has closed and been counted."))
         return Response({"box": box.pk, "tallied_at": box.tallied_at, **box.result})
@@ -135,7 +140,7 @@ class ReceiptCheckView(APIView):
     def post(self, request):
         data = ReceiptCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ballot = services.receipt_check(data.validated_data["code"])
+        ballot = selectors.receipt_check(data.validated_data["code"])
         if ballot is None:
             raise NotFound("receipt_unknown", _("No ballot has this receipt code. Check the code for typing mistakes."))
         return Response(

@@ -3,7 +3,13 @@
 import time
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from civic.selectors import Decision, notice_names
 from civic.validators import as_pks
 
 from .. import procedure
@@ -126,6 +132,18 @@ def session_snapshot(session: Session, viewer) -> dict:
     }
 
 
+def session_replay(session: Session) -> procedure.State:
+    """Rebuild a session's state from its recorded commands (every state is reconstructible)."""
+    session = Session.objects.select_related("council").get(pk=session.pk)
+    rules = session_rules(session)
+    titles = [item.title for item in session.items.order_by("position")]
+    members = [str(pk) for pk in session.council.members.values_list("user_id", flat=True)]
+    state = procedure.new_session(members=members, chair=str(session.chair_id), items=titles)
+    for record in session.records.filter(kind="command").order_by("seq", "id"):
+        state = procedure.apply(rules, state, record.payload).state
+    return state
+
+
 def _names(ids):
     return User.objects.filter(pk__in=as_pks(ids)).values_list("pk", "display_name")
 
@@ -188,3 +206,38 @@ def minutes(session: Session) -> dict:
         "not_held": not_held,
         "members": len(state.members),
     }
+
+
+def session_decisions(path: str, pk=None, unpublished=True):
+    """Closed council sessions of the area at `path` and below that decided something, as decisions to
+    publish as notices (see civic.registry.NoticeKind); decided when the session closed."""
+    event = Q(records__kind="event")
+    rows = (
+        Session.objects.filter(council__area__path__startswith=path, phase="closed")
+        .select_related("council__area")
+        .annotate(
+            decisions=Count(
+                "records", filter=event & Q(records__payload__type="result_announced", records__payload__kind="main")
+            ),
+            closed_at=Coalesce(
+                Max("records__created_at", filter=event & Q(records__payload__type="session_closed")),
+                Max("records__created_at"),
+                "starts_at",
+            ),
+        )
+        .filter(decisions__gt=0)
+    )
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    if unpublished:
+        rows = rows.filter(~notice_names("session"))
+    for session in rows.order_by():
+        yield Decision(
+            kind="session",
+            source_key=f"session:{session.pk}",
+            title=Truncator(_("Decisions of the council session “%(title)s”") % {"title": session.title}).chars(120),
+            summary=_("%(count)s decision(s) taken; see the minutes.") % {"count": session.decisions},
+            decided_at=session.closed_at,
+            area_path=session.council.area.path,
+            source_url=reverse("session-minutes", args=[session.pk]),
+        )

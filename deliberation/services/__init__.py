@@ -2,5 +2,4 @@
 (`sessions`). Callers import from the package; the modules are the rooms."""
 
 from .ballots import *  # noqa: F403
-from .ballots import _validate_choices  # noqa: F401  (read by the ballot page; to become a selector)
 from .sessions import *  # noqa: F403

@@ -2,23 +2,24 @@
 recorded append-only and published after commit."""
 
 import time
+from functools import partial
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic.errors import Conflict, InvalidInput, NotAllowed
+from civic.errors import Conflict, InvalidInput, error_for_code
+from civic.models import User
 from civic.selectors import is_eligible
 from civic.services import audit_record, require_perm, timeline_record
 
-from .. import procedure
-from ..models import AgendaItem, Council, CouncilMember, RulePreset, Session, SessionRecord
-
-User = get_user_model()
+from .. import commands, procedure
+from ..models import AgendaItem, Council, CouncilMember, Minutes, RulePreset, Session, SessionRecord
 
 
 def session_group(session_id: int) -> str:
@@ -28,7 +29,10 @@ def session_group(session_id: int) -> str:
 @transaction.atomic
 def council_create(*, actor, area, name: str, preset: str = "nantang", overrides=None) -> Council:
     require_perm(
-        actor, "deliberation.manage_council", area, _("Only organisers and officials of this area can set up a council.")
+        actor,
+        "deliberation.manage_council",
+        area,
+        _("Only organisers and officials of this area can set up a council."),
     )
     name = " ".join((name or "").split())
     if len(name) < 2:
@@ -115,7 +119,7 @@ def session_schedule(
                 "title": session.title,
             },
             body=place,
-            url=f"/sessions/{session.pk}/",
+            url=reverse("session-live", args=[session.pk]),
         )
     return session
 
@@ -128,103 +132,123 @@ def _translated(error: procedure.ProcedureError) -> str:
         return message
 
 
-def session_command(*, user, session, command: dict, expected_seq: int | None = None) -> list[dict]:
-    """Apply one command of the rules of order. The session row is locked, so two chairs pressing at once
-    are applied one after the other; a client that names the sequence number it saw is refused if the
-    state has moved on. Accepted commands and their events are recorded, then published after commit."""
-    from proposals.services import proposal_decide, proposal_unschedule
+def session_command(
+    *, user: User, session: Session, command: object, expected_seq: int | None = None
+) -> list[procedure.Event]:
+    """Apply one command of the rules of order and return its events, numbered.
 
+    The command is parsed first (deliberation.commands: a malformed one is refused before anything is
+    locked); the session row is then locked, so two chairs pressing at once are applied one after the
+    other, and a client that names the sequence number it saw is refused if the state has moved on. The
+    accepted command and its events are recorded, their consequences for proposals followed, the turning
+    points audited, and the events published after commit."""
+    parsed = commands.parse(command)
     with transaction.atomic():
         session = Session.objects.select_for_update(of=("self",)).select_related("council__area").get(pk=session.pk)
         if expected_seq is not None and expected_seq != session.seq:
             raise Conflict("stale_state", _("The session has moved on; your screen is being updated. Try again."))
-        rules = procedure.rules_from_preset(session.council.preset, session.council.overrides)
-        state = procedure.state_from_json(session.state)
-        now = time.time()
-        clean = {k: v for k, v in command.items() if k not in ("actor", "now")}
-        try:
-            state, events = procedure.apply(rules, state, {**clean, "actor": str(user.pk), "now": now})
-        except procedure.ProcedureError as error:
-            raise Conflict(error.code, _translated(error)) from error
-        seq = session.seq
-        records = [
-            SessionRecord(
-                session=session, seq=seq, kind="command", payload={**clean, "actor": str(user.pk), "now": now}
-            )
-        ]
-        numbered = []
-        for event in events:
-            seq += 1
-            numbered.append({**event, "seq": seq})
-            records.append(SessionRecord(session=session, seq=seq, kind="event", payload=event))
-        SessionRecord.objects.bulk_create(records)
-        session.state, session.seq, session.phase = procedure.state_to_json(state), seq, state.phase
-        session.save(update_fields=["state", "seq", "phase"])
-        items = {i.position: i for i in session.items.select_related("proposal")}
-        for event in events:
-            if event["type"] == "result_announced" and event["kind"] == "main" and event.get("item") is not None:
-                item = items.get(event["item"])
-                if item and item.proposal and item.proposal.state == "scheduled":
-                    proposal_decide(
-                        proposal=item.proposal,
-                        adopted=event["adopted"],
-                        actor=user,
-                        how=_("(council session “%(title)s”)") % {"title": session.title},
-                    )
-            if event["type"] == "session_not_held":
-                for item in items.values():
-                    if item.proposal and item.proposal.state == "scheduled":
-                        proposal_unschedule(
-                            proposal=item.proposal,
-                            actor=user,
-                            why=_("the session “%(title)s” was not held (no quorum)") % {"title": session.title},
-                        )
-            if event["type"] in ("session_opened", "session_closed", "session_not_held", "vote_closed"):
-                audit_record(
-                    actor=user,
-                    action=f"session.{event['type']}",
-                    obj=session,
-                    area=session.council.area,
-                    after={"seq": seq},
-                )
-
-        def publish():
-            # The public view is computed once per command and travels with the events, so a thousand
-            # watching screens need no query of their own; members fetch only their own buttons.
-            layer = get_channel_layer()
-            if layer is not None and numbered:
-                from django.contrib.auth.models import AnonymousUser
-
-                from ..selectors import session_snapshot
-
-                public = session_snapshot(Session.objects.select_related("council").get(pk=session.pk), AnonymousUser())
-                async_to_sync(layer.group_send)(
-                    session_group(session.pk), {"type": "session.events", "events": numbered, "state": public}
-                )
-
-        transaction.on_commit(publish)
+        payload = parsed.for_engine(actor=str(user.pk), now=time.time())
+        applied = _apply(session, payload)
+        numbered = _record(session, payload, applied)
+        _follow_proposals(user=user, session=session, events=applied.events)
+        _audit(user=user, session=session, events=applied.events)
+        transaction.on_commit(partial(_publish, session.pk, numbered))
     return numbered
 
 
-def session_replay(session) -> procedure.State:
-    """Rebuild a session's state from its recorded commands (every state is reconstructible)."""
-    session = Session.objects.select_related("council").get(pk=session.pk)
+def _apply(session: Session, payload: dict[str, Any]) -> procedure.Applied:
+    """The engine's answer; a refusal becomes the DomainError its code calls for (civic.errors)."""
     rules = procedure.rules_from_preset(session.council.preset, session.council.overrides)
-    first = session.items.order_by("position")
-    members = [str(pk) for pk in session.council.members.values_list("user_id", flat=True)]
-    state = procedure.new_session(members=members, chair=str(session.chair_id), items=[i.title for i in first])
-    for record in session.records.filter(kind="command").order_by("seq", "id"):
-        state, _events = procedure.apply(rules, state, record.payload)
-    return state
+    try:
+        return procedure.apply(rules, procedure.state_from_json(session.state), payload)
+    except procedure.ProcedureError as error:
+        raise error_for_code(error.code, _translated(error)) from error
+
+
+def _record(session: Session, payload: dict[str, Any], applied: procedure.Applied) -> list[procedure.Event]:
+    """Store the command and its numbered events (append-only) and the new state; the numbered events."""
+    seq = session.seq
+    records = [SessionRecord(session=session, seq=seq, kind="command", payload=payload)]
+    numbered = []
+    for event in applied.events:
+        seq += 1
+        numbered.append({**event, "seq": seq})
+        records.append(SessionRecord(session=session, seq=seq, kind="event", payload=event))
+    SessionRecord.objects.bulk_create(records)
+    session.state, session.seq, session.phase = procedure.state_to_json(applied.state), seq, applied.state.phase
+    session.save(update_fields=["state", "seq", "phase"])
+    return numbered
+
+
+def _follow_proposals(*, user: User, session: Session, events: list[procedure.Event]) -> None:
+    """A proposal on the agenda is adopted or not by the announced result of its main motion, and goes
+    back to waiting when the session is not held."""
+    from proposals.services import proposal_decide, proposal_unschedule
+
+    if not any(e["type"] in ("result_announced", "session_not_held") for e in events):
+        return
+    items = {i.position: i for i in session.items.select_related("proposal")}
+    for event in events:
+        if event["type"] == "result_announced" and event["kind"] == "main" and event.get("item") is not None:
+            item = items.get(event["item"])
+            if item and item.proposal and item.proposal.state == "scheduled":
+                proposal_decide(
+                    proposal=item.proposal,
+                    adopted=event["adopted"],
+                    actor=user,
+                    how=_("(council session “%(title)s”)") % {"title": session.title},
+                )
+        if event["type"] == "session_not_held":
+            for item in items.values():
+                if item.proposal and item.proposal.state == "scheduled":
+                    proposal_unschedule(
+                        proposal=item.proposal,
+                        actor=user,
+                        why=_("the session “%(title)s” was not held (no quorum)") % {"title": session.title},
+                    )
+
+
+_AUDITED = ("session_opened", "session_closed", "session_not_held", "vote_closed")
+
+
+def _audit(*, user: User, session: Session, events: list[procedure.Event]) -> None:
+    for event in events:
+        if event["type"] in _AUDITED:
+            audit_record(
+                actor=user,
+                action=f"session.{event['type']}",
+                obj=session,
+                area=session.council.area,
+                after={"seq": session.seq},
+            )
+
+
+def _publish(session_id: int, numbered: list[procedure.Event]) -> None:
+    """After commit: the events to every screen of the session. The public view is computed once per
+    command and travels with the events, so a thousand watching screens need no query of their own;
+    members fetch only their own buttons."""
+    layer = get_channel_layer()
+    if layer is None or not numbered:
+        return
+    from django.contrib.auth.models import AnonymousUser
+
+    from ..selectors import session_snapshot
+
+    public = session_snapshot(Session.objects.select_related("council").get(pk=session_id), AnonymousUser())
+    async_to_sync(layer.group_send)(
+        session_group(session_id), {"type": "session.events", "events": numbered, "state": public}
+    )
 
 
 @transaction.atomic
-def minutes_publish(*, actor, session, summary: str):
-    from ..models import Minutes
-
+def minutes_publish(*, actor: User, session: Session, summary: str) -> Minutes:
     session = Session.objects.select_for_update(of=("self",)).select_related("council__area").get(pk=session.pk)
-    if actor.pk != session.chair_id and not actor.has_perm("deliberation.manage_council", session.council.area):
-        raise NotAllowed("not_allowed", _("Only the chair or the area's organisers can publish the minutes."))
+    require_perm(
+        actor,
+        "deliberation.publish_minutes",
+        session,
+        _("Only the chair or the area's organisers can publish the minutes."),
+    )
     if session.phase not in ("closed", "not_held"):
         raise Conflict("session_not_over", _("Minutes are published after the session has ended."))
     summary = (summary or "").strip()
@@ -238,20 +262,8 @@ def minutes_publish(*, actor, session, summary: str):
         subject=session,
         verb="session.minutes",
         params={"title": session.title},
-        url=f"/sessions/{session.pk}/minutes/",
+        url=reverse("session-minutes", args=[session.pk]),
         actor=actor,
         area=session.council.area,
     )
     return minutes
-
-
-def can_watch(user, session: Session) -> bool:
-    if session.public:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        user.pk == session.chair_id
-        or session.council.members.filter(user=user).exists()
-        or user.has_perm("deliberation.manage_council", session.council.area)
-    )

@@ -1,32 +1,39 @@
-"""Ballot pages: parse, call a service or selector, render."""
+"""Ballot pages: parse with a form, call a service or selector, render. Who may see or do what is asked of
+the permissions (`deliberation.*_box`, `deliberation.vote`) through `require_perm` or `has_perm`."""
 
 from decimal import Decimal
 
+import rules
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civic.errors import DomainError, NotAllowed
-from civic.forms import apply_domain_error
-from civic.models import Area
-from civic.predicates import decides_verifications_somewhere
-from civic.selectors import areas_for_roles, is_eligible
+from civic.forms import submit
+from civic.money import format_yuan
+from civic.selectors import areas_for_roles
+from civic.services import require_perm
 
-from .. import services
-from ..forms import BoxForm, OptionForm, PaperBatchForm, ScheduleForm
+from .. import selectors, services
+from ..forms import AreaPickForm, BallotForm, BoxForm, CloseForm, OptionForm, PaperBatchForm, ScheduleForm
 from ..models import BallotBox, BoxKind, BoxState, Participation
 
-User = get_user_model()
+
+def _box(request, pk) -> BallotBox:
+    """The box if this person may see it; a draft is not there for anyone but its managers."""
+    box = selectors.box_for(request.user, pk)
+    if box is None:
+        raise Http404
+    return box
 
 
 def ballot_list(request):
-    boxes = BallotBox.objects.exclude(state=BoxState.DRAFT).select_related("area")
-    area = Area.objects.filter(code=request.GET.get("area", "")).first()
+    boxes = selectors.visible_boxes(request.user)
+    area = AreaPickForm.area_in(request.GET)
     if area is not None:
         boxes = boxes.filter(area_path__startswith=area.path)
     page = Paginator(boxes.order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
@@ -35,73 +42,55 @@ def ballot_list(request):
     return render(
         request,
         "deliberation/list.html",
-        {"page": page, "area": area, "can_create": request.user.is_authenticated and _manages_somewhere(request.user)},
+        {"page": page, "area": area, "can_create": request.user.has_perm("deliberation.prepare_box")},
     )
 
 
-def _manages_somewhere(user) -> bool:
-    return user.is_superuser or decides_verifications_somewhere(user)  # an official or organiser anywhere
-
-
-def _box(pk, user=None) -> BallotBox:
-    box = get_object_or_404(BallotBox.objects.select_related("area"), pk=pk)
-    if box.state == BoxState.DRAFT and not (
-        user and user.is_authenticated and user.has_perm("deliberation.manage_box", box.area)
-    ):
-        raise Http404
-    return box
-
-
-def _chosen(request) -> list[str]:
-    return [c for c in request.POST.getlist("choice") if c]
-
-
 def ballot_detail(request, pk):
-    box = _box(pk, request.user)
-    phase = box.phase()
-    options = list(box.options.all())
+    box = _box(request, pk)
     user = request.user
-    voted = user.is_authenticated and Participation.objects.filter(box=box, user=user).exists()
+    if request.method == "POST" and not user.is_authenticated:
+        return redirect_to_login(box.get_absolute_url())
+    options = list(box.options.all())
+    form = BallotForm(request.POST or None, options=options)
+
+    def review_or_cast(data):
+        if data["step"] == "review":  # checked first, then summarised for the voter to confirm
+            return "review", selectors.ballot_choices_check(box, data["choice"])
+        return "cast", services.vote_cast(user=user, box=box, choices=data["choice"], receipt=data["receipt"] or None)
+
     context = {
         "box": box,
-        "phase": phase,
+        "phase": box.phase(),
         "options": options,
-        "voted": voted,
-        "eligible": user.is_authenticated and is_eligible(user, box.area),
-        "can_manage": user.is_authenticated and user.has_perm("deliberation.manage_box", box.area),
+        "form": form,
+        "voted": user.is_authenticated and Participation.objects.filter(box=box, user=user).exists(),
+        "eligible": rules.has_perm("deliberation.vote", user, box),  # as the service asks it: no superuser pass
+        "can_manage": user.has_perm("deliberation.manage_box", box.area),
     }
-    if request.method == "POST":
-        if not user.is_authenticated:
-            return redirect(f"/accounts/login/?next={box.get_absolute_url()}")
-        chosen = _chosen(request)
-        step = request.POST.get("step")
-        try:
-            if step == "review":
-                # validate first, then show the summary to confirm
-                services._validate_choices(box, chosen)
-                picked = [o for o in options if o.project_id in chosen]
-                total = sum((o.cost or Decimal(0) for o in picked), Decimal(0))
-                return render(
-                    request,
-                    "deliberation/confirm.html",
-                    {**context, "picked": picked, "total": total, "receipt": request.POST.get("receipt", "")},
-                )
-            _ballot, code = services.vote_cast(
-                user=user, box=box, choices=chosen, receipt=request.POST.get("receipt") or None
+    if request.method == "POST" and (done := submit(form, review_or_cast)):
+        step, value = done.value
+        if step == "review":
+            picked = [o for o in options if o.project_id in value]
+            total = sum((o.cost or Decimal(0) for o in picked), Decimal(0))
+            return render(
+                request,
+                "deliberation/confirm.html",
+                {**context, "picked": picked, "total": total, "receipt": form.cleaned_data["receipt"]},
             )
-        except DomainError as error:
-            context["error"] = error.message
-            context["chosen"] = set(chosen)
-            return render(request, "deliberation/detail.html", context, status=error.status)
+        _ballot, code = value
         if code:
             return render(request, "deliberation/receipt.html", {**context, "code": code})
         messages.success(request, _("Your ballot is changed."))
         return redirect(box.get_absolute_url())
-    return render(request, "deliberation/detail.html", {**context, "chosen": set()})
+    chosen = set(getattr(form, "cleaned_data", {}).get("choice") or [])
+    return render(
+        request, "deliberation/detail.html", {**context, "chosen": chosen}, status=400 if form.errors else 200
+    )
 
 
 def ballot_results(request, pk):
-    box = _box(pk, request.user)
+    box = _box(request, pk)
     if box.state != BoxState.TALLIED:
         return render(request, "deliberation/results_pending.html", {"box": box, "phase": box.phase()}, status=200)
     result = box.result
@@ -133,14 +122,17 @@ def ballot_results(request, pk):
     return render(request, "deliberation/results.html", {"box": box, "result": result, "rows": rows, "chart": chart})
 
 
+MONEY_PARAMS = ("left", "payment")
+
+
 def explain(row: dict) -> str:
-    p = row.get("params", {})
+    p = {k: format_yuan(Decimal(v)) if k in MONEY_PARAMS else v for k, v in row.get("params", {}).items()}
     messages_by_reason = {
         "greedy_funded": _(
-            "Ranked %(rank)s with %(votes)s votes; it still fitted in the budget (¥%(left)s left after it)."
+            "Ranked %(rank)s with %(votes)s votes; it still fitted in the budget (%(left)s left after it)."
         ),
-        "greedy_no_room": _("Ranked %(rank)s with %(votes)s votes; only ¥%(left)s was left when its turn came."),
-        "mes_funded": _("Bought in round %(round)s: each supporter paid at most ¥%(payment)s."),
+        "greedy_no_room": _("Ranked %(rank)s with %(votes)s votes; only %(left)s was left when its turn came."),
+        "mes_funded": _("Bought in round %(round)s: each supporter paid at most %(payment)s."),
         "mes_unaffordable": _("Its supporters' remaining shares together could not pay for it."),
         "mes_add1_not_funded": _(
             "Even with larger equal shares its supporters could not pay for it within the budget."
@@ -156,101 +148,67 @@ def explain(row: dict) -> str:
 
 def receipt_check(request):
     code = (request.GET.get("code") or "").strip()
-    ballot = services.receipt_check(code) if code else None
+    ballot = selectors.receipt_check(code) if code else None
     return render(request, "deliberation/receipt_check.html", {"code": code, "ballot": ballot, "checked": bool(code)})
 
 
 def export_pb(request, pk):
-    box = _box(pk, request.user)
+    box = _box(request, pk)
     if box.kind != BoxKind.BUDGET or box.state != BoxState.TALLIED:
         raise Http404
-    response = HttpResponse(services.pb_export(box), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(selectors.pb_export(box), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ballot-{box.pk}.pb"'
     return response
 
 
 @login_required
 def ballot_new(request):
-    area = Area.objects.filter(code=request.GET.get("area") or request.POST.get("area") or "").first()
+    area = AreaPickForm.area_in(request.POST if request.method == "POST" else request.GET)
     if area is None:
         areas = areas_for_roles(request.user, {"official", "organiser"}).exclude(level="grid").order_by("path")
         return render(request, "deliberation/choose_area.html", {"areas": areas})
-    if not request.user.has_perm("deliberation.manage_box", area):
-        raise NotAllowed("not_allowed", _("Only organisers and officials of this area can prepare a vote."))
+    require_perm(
+        request.user,
+        "deliberation.manage_box",
+        area,
+        _("Only organisers and officials of this area can prepare a vote."),
+    )
     form = BoxForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            box = services.box_create(actor=request.user, area=area, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect("ballot-manage", pk=box.pk)
+    if request.method == "POST" and (
+        done := submit(form, lambda data: services.box_create(actor=request.user, area=area, **data))
+    ):
+        return redirect("ballot-manage", pk=done.value.pk)
     return render(request, "deliberation/new.html", {"form": form, "area": area})
 
 
 @login_required
 def ballot_manage(request, pk):
-    box = _box(pk, request.user)
-    if not request.user.has_perm("deliberation.manage_box", box.area):
-        raise NotAllowed("not_allowed", _("You do not have permission to see this page."))
-    from proposals.models import Proposal
+    box = _box(request, pk)
+    require_perm(request.user, "deliberation.manage_box", box.area, _("You do not have permission to see this page."))
+    posted = request.POST.get("form") if request.method == "POST" else None
 
-    proposals = Proposal.objects.filter(
-        area_path__startswith=box.area.path, state__in=["qualified", "scheduled"]
-    ).exclude(ballot_options__box=box)
-    option_form = OptionForm(request.POST if request.POST.get("form") == "option" else None, proposals=proposals)
-    schedule_form = ScheduleForm(request.POST if request.POST.get("form") == "schedule" else None)
-    paper_form = PaperBatchForm(request.POST if request.POST.get("form") == "paper" else None)
-    if request.method == "POST":
-        which = request.POST.get("form")
-        try:
-            if which == "option" and option_form.is_valid():
-                data = option_form.cleaned_data
-                proposal = Proposal.objects.filter(pk=data["proposal"]).first() if data["proposal"] else None
-                services.option_add(
-                    actor=request.user, box=box, title=data["title"], cost=data["cost"], proposal=proposal
-                )
-                messages.success(request, _("Option added."))
-                return redirect("ballot-manage", pk=box.pk)
-            if which == "schedule" and schedule_form.is_valid():
-                services.box_schedule(actor=request.user, box=box, **schedule_form.cleaned_data)
-                messages.success(request, _("The vote is announced."))
-                return redirect(box.get_absolute_url())
-            if which == "close":
-                services.box_close_now(actor=request.user, box=box)
-                messages.success(request, _("The vote is closed and counted."))
-                return redirect("ballot-results", pk=box.pk)
-            if which == "paper" and paper_form.is_valid():
-                data = paper_form.cleaned_data
-                emails = [line.strip() for line in data["voters"].splitlines() if line.strip()]
-                people = {
-                    u.email.lower(): u
-                    for u in User.objects.filter(email__in=[e.lower() for e in emails], is_active=True)
-                }
-                missing = [e for e in emails if e.lower() not in people]
-                if missing:
-                    paper_form.add_error("voters", _("Not registered: %(emails)s") % {"emails": ", ".join(missing)})
-                else:
-                    ballots = [
-                        [c.strip() for c in line.split(",") if c.strip()]
-                        for line in data["ballots"].splitlines()
-                        if line.strip()
-                    ]
-                    services.paper_batch_enter(
-                        actor=request.user,
-                        box=box,
-                        label=data["label"],
-                        voters=[people[e.lower()] for e in emails],
-                        ballots=ballots,
-                    )
-                    messages.success(request, _("The paper ballots are entered."))
-                    return redirect("ballot-manage", pk=box.pk)
-        except DomainError as error:
-            target = {"option": option_form, "schedule": schedule_form, "paper": paper_form}.get(which)
-            if target is not None:
-                apply_domain_error(target, error)
-            else:
-                messages.error(request, error.message)
+    def bound(name):
+        return request.POST if posted == name else None
+
+    option_form = OptionForm(bound("option"), proposals=selectors.box_proposal_candidates(box))
+    schedule_form = ScheduleForm(bound("schedule"))
+    paper_form = PaperBatchForm(bound("paper"))
+    close_form = CloseForm(bound("close"))
+    actor = request.user
+    if submit(option_form, lambda data: services.option_add(actor=actor, box=box, **data)):
+        messages.success(request, _("Option added."))
+        return redirect("ballot-manage", pk=box.pk)
+    if submit(schedule_form, lambda data: services.box_schedule(actor=actor, box=box, **data)):
+        messages.success(request, _("The vote is announced."))
+        return redirect(box.get_absolute_url())
+    if submit(paper_form, lambda data: services.paper_batch_enter(actor=actor, box=box, **data)):
+        messages.success(request, _("The paper ballots are entered."))
+        return redirect("ballot-manage", pk=box.pk)
+    if submit(close_form, lambda data: services.box_close_now(actor=actor, box=box)):
+        messages.success(request, _("The vote is closed and counted."))
+        return redirect("ballot-results", pk=box.pk)
+    for error in close_form.non_field_errors():
+        messages.error(request, error)
     return render(
         request,
         "deliberation/manage.html",
@@ -269,8 +227,8 @@ def ballot_manage(request, pk):
 @login_required
 @require_POST
 def ballot_tally(request, pk):
-    box = _box(pk, request.user)
-    if not request.user.has_perm("deliberation.manage_box", box.area):
-        raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    """A button with nothing to fill in: the service decides (who may count, whether the box has closed)
+    and a refusal takes the site's one error path (403, 409)."""
+    box = _box(request, pk)
     services.box_tally(box=box, actor=request.user)
     return redirect("ballot-results", pk=box.pk)

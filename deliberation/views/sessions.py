@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic.errors import DomainError, NotAllowed
+from civic.errors import InvalidInput, NotAllowed
+from civic.forms import submit
 from civic.models import Area
-from civic.validators import as_pks
 
 from .. import selectors, services
-from ..models import Council, Minutes, Session
+from ..forms import CouncilForm, CouncilMemberForm, MinutesForm, SessionForm
+from ..models import Council, CouncilMember, Minutes, RulePreset, Session
 
 User = get_user_model()
 
@@ -83,7 +84,7 @@ def _labels():
 
 def _session(request, pk) -> Session:
     session = get_object_or_404(Session.objects.select_related("council__area", "chair"), pk=pk)
-    if not services.can_watch(request.user, session):
+    if not request.user.has_perm("deliberation.watch_session", session):
         raise Http404
     return session
 
@@ -114,23 +115,23 @@ def session_screen(request, pk):
     return session_live(request, pk, screen=True)
 
 
+def _first_error(form) -> str | None:
+    """The form's first refusal, for the pages that show one message above the form."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return None
+
+
 def session_minutes(request, pk):
     session = _session(request, pk)
     published = Minutes.objects.filter(session=session).select_related("published_by").first()
-    may_publish = request.user.is_authenticated and (
-        request.user.pk == session.chair_id or request.user.has_perm("deliberation.manage_council", session.council.area)
-    )
+    may_publish = request.user.has_perm("deliberation.publish_minutes", session)
     if not published and not may_publish:
         raise Http404
-    error = None
-    if request.method == "POST" and may_publish:
-        try:
-            services.minutes_publish(actor=request.user, session=session, summary=request.POST.get("summary", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("The minutes are published."))
-            return redirect("session-minutes", pk=session.pk)
+    form = MinutesForm(request.POST if request.method == "POST" and may_publish else None)
+    if submit(form, lambda data: services.minutes_publish(actor=request.user, session=session, **data)):
+        messages.success(request, _("The minutes are published."))
+        return redirect("session-minutes", pk=session.pk)
     return render(
         request,
         "deliberation/minutes.html",
@@ -139,7 +140,7 @@ def session_minutes(request, pk):
             "minutes": selectors.minutes(session),
             "published": published,
             "may_publish": may_publish and not published,
-            "error": error,
+            "error": _first_error(form),
         },
     )
 
@@ -149,72 +150,69 @@ def council_new(request):
     area = Area.objects.filter(code=request.GET.get("area") or request.POST.get("area") or "").first()
     if area is None or not request.user.has_perm("deliberation.manage_council", area):
         raise NotAllowed("not_allowed", _("Only organisers and officials of this area can set up a council."))
-    error = None
-    if request.method == "POST":
-        try:
-            council = services.council_create(
-                actor=request.user,
-                area=area,
-                name=request.POST.get("name", ""),
-                preset=request.POST.get("preset", "nantang"),
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            return redirect("council-detail", pk=council.pk)
-    from ..models import RulePreset
-
+    form = CouncilForm(request.POST if request.method == "POST" else None)
+    done = submit(
+        form,
+        lambda data: services.council_create(
+            actor=request.user, area=area, name=data["name"], preset=data["preset"] or RulePreset.NANTANG
+        ),
+    )
+    if done:
+        return redirect("council-detail", pk=done.value.pk)
     return render(
-        request, "deliberation/council_new.html", {"area": area, "error": error, "presets": RulePreset.choices}
+        request,
+        "deliberation/council_new.html",
+        {"area": area, "error": _first_error(form), "presets": RulePreset.choices},
+    )
+
+
+def _seat(actor, council, data) -> CouncilMember:
+    person = User.objects.filter(email__iexact=data["email"].strip(), is_active=True).first()
+    if person is None:
+        raise InvalidInput("person_unknown", _("Nobody with this e-mail address is registered on the platform."))
+    return services.council_member_add(actor=actor, council=council, user=person)
+
+
+def _schedule(actor, council, qualified, data) -> Session:
+    picked = [p for p in qualified if p.pk in set(data["proposal"])]
+    lines = [line.strip() for line in data["free_items"].splitlines() if line.strip()]
+    return services.session_schedule(
+        actor=actor,
+        council=council,
+        title=data["title"],
+        starts_at=data["starts_at"],
+        place=data["place"],
+        public=data["public"],
+        items=[("", p, 20) for p in picked] + [(line, None, 15) for line in lines],
     )
 
 
 @login_required
 def council_detail(request, pk):
-    from datetime import datetime
-
-    from django.utils import timezone
-
     from proposals.models import Proposal
 
     council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
     manage = request.user.has_perm("deliberation.manage_council", council.area)
+    qualified = (
+        list(Proposal.objects.filter(area_path__startswith=council.area.path, state="qualified")) if manage else []
+    )
     error = None
     if request.method == "POST" and manage:
-        try:
-            if request.POST.get("form") == "member":
-                person = User.objects.filter(
-                    email__iexact=request.POST.get("email", "").strip(), is_active=True
-                ).first()
-                if person is None:
-                    raise services.InvalidInput(
-                        "person_unknown", _("Nobody with this e-mail address is registered on the platform.")
-                    )
-                services.council_member_add(actor=request.user, council=council, user=person)
-                messages.success(request, _("%(person)s has a seat now.") % {"person": person.public_name})
-            elif request.POST.get("form") == "session":
-                try:
-                    starts = timezone.make_aware(datetime.strptime(request.POST.get("starts_at", ""), "%Y-%m-%dT%H:%M"))
-                except ValueError as exc:
-                    raise services.InvalidInput("date_invalid", _("Enter the date and time.")) from exc
-                picked = Proposal.objects.filter(pk__in=as_pks(request.POST.getlist("proposal")), state="qualified")
-                items = [("", p, 20) for p in picked] + [
-                    (line.strip(), None, 15) for line in request.POST.get("free_items", "").splitlines() if line.strip()
-                ]
-                session = services.session_schedule(
-                    actor=request.user,
-                    council=council,
-                    title=request.POST.get("title", ""),
-                    starts_at=starts,
-                    place=request.POST.get("place", ""),
-                    public=bool(request.POST.get("public")),
-                    items=items,
-                )
-                return redirect("session-live", pk=session.pk)
+        which = request.POST.get("form")
+        if which == "member":
+            form = CouncilMemberForm(request.POST)
+            seated = submit(form, lambda data: _seat(request.user, council, data))
+            if seated:
+                messages.success(request, _("%(person)s has a seat now.") % {"person": seated.value.user.public_name})
+                return redirect("council-detail", pk=council.pk)
+        elif which == "session":
+            form = SessionForm(request.POST, proposal_ids=[p.pk for p in qualified])
+            scheduled = submit(form, lambda data: _schedule(request.user, council, qualified, data))
+            if scheduled:
+                return redirect("session-live", pk=scheduled.value.pk)
+        else:
             return redirect("council-detail", pk=council.pk)
-        except DomainError as exc:
-            error = exc.message
-    qualified = Proposal.objects.filter(area_path__startswith=council.area.path, state="qualified") if manage else []
+        error = _first_error(form)
     return render(
         request,
         "deliberation/council.html",

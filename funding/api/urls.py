@@ -2,15 +2,11 @@ from django.urls import path
 
 from . import awards as aw
 from . import ledger as lg
-from . import notices as n
 from . import projects as pj
 from . import views as v
 
 urlpatterns = [
     path("areas/<str:code>/subsidy-policy/", v.SubsidyPolicyView.as_view(), name="api-subsidy-policy"),
-    path("areas/<str:code>/notices/", n.AreaNoticeListView.as_view(), name="api-notices"),
-    path("areas/<str:code>/notices/unpublished/", n.UnpublishedDecisionsView.as_view(), name="api-notices-unpublished"),
-    path("notices/<int:pk>/", n.NoticeDetailView.as_view(), name="api-notice"),
     path("projects/<int:pk>/ledger/", lg.ProjectLedgerView.as_view(), name="api-project-ledger"),
     path("areas/<str:code>/ledger/", lg.AreaLedgerView.as_view(), name="api-area-ledger"),
     path("areas/<str:code>/ledger/balances/", lg.AreaLedgerBalancesView.as_view(), name="api-area-ledger-balances"),

@@ -10,11 +10,4 @@ from .ledger import (  # noqa: F401
     project_balances,
     project_money_many,
 )
-from .notices import (  # noqa: F401
-    decision_for_key,
-    notice_detail,
-    notices_for_area,
-    published_within_deadline,
-    unpublished_decisions,
-)
 from .policy import policy_in_force, policy_versions  # noqa: F401

@@ -253,6 +253,22 @@ def ledger_years(area: Area) -> list[int]:
     )
 
 
+# The columns of the ledger's exports (the public ledger's CSV and JSON, and the open-data ledger dataset).
+EXPORT_FIELDS = [
+    "id",
+    "recorded_at",
+    "project_id",
+    "project_title",
+    "area_code",
+    "year",
+    "kind",
+    "amount",
+    "condition",
+    "reverses_id",
+    "memo",
+]
+
+
 def entries_for_export(project: MicroProject | int | None = None, area: Area | None = None, year: int | None = None):
     """The rows of a CSV or JSON export, oldest first, as plain tuples for streaming (no running total)."""
     entries = LedgerEntry.objects.all()
@@ -275,3 +291,21 @@ def entries_for_export(project: MicroProject | int | None = None, area: Area | N
         "reverses_id",
         "memo",
     )
+
+
+def export_row(row) -> dict:
+    """One entry of an export: plain strings and numbers, amounts as strings with two decimals."""
+    pk, recorded_at, project_id, title, area_code, year, kind, amount, condition, reverses_id, memo = row
+    return {
+        "id": pk,
+        "recorded_at": timezone.localtime(recorded_at).isoformat(),
+        "project_id": project_id,
+        "project_title": title,
+        "area_code": area_code,
+        "year": year,
+        "kind": kind,
+        "amount": f"{amount:.2f}",
+        "condition": condition,
+        "reverses_id": reverses_id,
+        "memo": memo,
+    }

@@ -16,7 +16,6 @@ from .awards import (  # noqa: F401
     recovery_record,
     settlement_pay,
 )
-from .notices import notice_publish  # noqa: F401
 from .policy import policy_publish  # noqa: F401
 from .projects import (  # noqa: F401
     commitment_add,

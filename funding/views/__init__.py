@@ -15,7 +15,6 @@ from .awards import (  # noqa: F401
     settlement_pay,
 )
 from .ledger import area_ledger, area_ledger_export, project_ledger_export  # noqa: F401
-from .notices import notice_detail, notice_feed, notice_list, notice_new  # noqa: F401
 from .policy import subsidy_policy  # noqa: F401
 from .projects import (  # noqa: F401
     project_cancel,

@@ -10,7 +10,6 @@ import re
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
@@ -19,20 +18,8 @@ from civic.models import Area
 
 from .. import selectors
 from ..models import AdvanceCondition, MicroProject
+from ..selectors.ledger import EXPORT_FIELDS, export_row
 
-EXPORT_FIELDS = [
-    "id",
-    "recorded_at",
-    "project_id",
-    "project_title",
-    "area_code",
-    "year",
-    "kind",
-    "amount",
-    "condition",
-    "reverses_id",
-    "memo",
-]
 CONDITIONS = dict(AdvanceCondition.choices)
 PAGE_SIZE = 50
 CHUNK = 2000
@@ -49,24 +36,6 @@ def parse_year(value) -> int | None:
     if not 1900 <= year <= 9999:
         raise InvalidInput("year_invalid", _("Enter a year such as 2025."), field="year")
     return year
-
-
-def export_row(row) -> dict:
-    """One entry of an export: plain strings and numbers, amounts as strings with two decimals."""
-    pk, recorded_at, project_id, title, area_code, year, kind, amount, condition, reverses_id, memo = row
-    return {
-        "id": pk,
-        "recorded_at": timezone.localtime(recorded_at).isoformat(),
-        "project_id": project_id,
-        "project_title": title,
-        "area_code": area_code,
-        "year": year,
-        "kind": kind,
-        "amount": f"{amount:.2f}",
-        "condition": condition,
-        "reverses_id": reverses_id,
-        "memo": memo,
-    }
 
 
 def _csv_stream(rows):

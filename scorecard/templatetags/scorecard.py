@@ -1,4 +1,5 @@
 """Figures as people read them (per cent, working days, yuan) and the scorecard's charts as template tags.
+Amounts are written the one way, by `civic.money.format_yuan` (in templates: `{% load money %}`, `|yuan`).
 
 The numbers come from `scorecard.selectors`; the charts from the pure `scorecard.charts`; this module
 only formats and words them (translated) and marks the SVG safe.
@@ -10,6 +11,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from civic.money import format_yuan
 
 from .. import charts
 
@@ -47,14 +50,6 @@ def days(value) -> str:
 
 
 @register.filter
-def yuan(amount) -> str:
-    """An amount in yuan: ¥12,345.60; None reads as a dash."""
-    if amount is None or amount == "":
-        return DASH
-    return f"¥{_decimal(amount).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
-
-
-@register.filter
 def score(value) -> str:
     if value is None or value == "":
         return DASH
@@ -73,7 +68,7 @@ def figure_number(figure) -> str:
     if unit == "days":
         return days(value)
     if unit == "yuan":
-        return yuan(value)
+        return format_yuan(value)
     if unit == "score":
         return score(value)
     return f"{value}"
@@ -99,7 +94,7 @@ def _count(value, unit: str = "") -> str:
     if value is None:
         return DASH
     if unit == "yuan":
-        return yuan(value)
+        return format_yuan(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return f"{int(value)}"
     return f"{value}"
@@ -235,7 +230,7 @@ def share_chart(parts, uid: str, title: str, value_key: str = "count"):
     """Parts of a whole (proposals by actor kind, co-funding by source) as one stacked bar with a legend."""
 
     def text(p):
-        amount = yuan(p.get(value_key)) if value_key == "amount" else _count(p.get(value_key))
+        amount = format_yuan(p.get(value_key)) if value_key == "amount" else _count(p.get(value_key))
         return f"{amount} · {share_pct(p.get('share'))}"
 
     rows = [(str(p["label"]), p.get(value_key), text(p)) for p in parts]

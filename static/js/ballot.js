@@ -12,7 +12,8 @@
     form.querySelectorAll("input[name=choice]:checked").forEach(function (box) {
       fen += Math.round(parseFloat(box.getAttribute("data-cost") || "0") * 100);
     });
-    totalEl.textContent = "¥" + (fen / 100).toFixed(2);
+    // ¥80,000.00, as the server writes amounts (civic.money.format_yuan)
+    totalEl.textContent = "¥" + (fen / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     var over = fen > budget;
     overEl.hidden = !over;
     form.classList.toggle("is-over", over);

@@ -50,17 +50,17 @@ def test_a_resident_fills_a_budget_ballot_on_a_phone_and_checks_the_count(page, 
     submit = page.get_by_role("button", name="核对我的选票")
 
     page.get_by_label(re.compile("健身步道翻新")).check()
-    assert total.inner_text() == "¥60000.00"
+    assert total.inner_text() == "¥60,000.00"
     page.get_by_label(re.compile("绿化补植")).check()  # 110,000 > 100,000
-    assert total.inner_text() == "¥110000.00" and page.locator("[data-over]").is_visible() and submit.is_disabled()
+    assert total.inner_text() == "¥110,000.00" and page.locator("[data-over]").is_visible() and submit.is_disabled()
     page.get_by_label(re.compile("绿化补植")).uncheck()
     page.get_by_label(re.compile("楼道扶手加装")).press("Space")  # by keyboard
-    assert total.inner_text() == "¥90000.00" and submit.is_enabled()
+    assert total.inner_text() == "¥90,000.00" and submit.is_enabled()
     screenshot(page, "ballot-375")
     assert Axe().run(page).violations_count == 0
     submit.click()
 
-    assert "合计 ¥90000.00，预算 ¥100000.00。" in page.locator("main").inner_text()
+    assert "合计 ¥90,000.00，预算 ¥100,000.00。" in page.locator("main").inner_text()
     page.get_by_role("button", name="投出选票").click()
     code = page.locator("[data-receipt]").inner_text().strip()
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)

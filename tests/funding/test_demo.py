@@ -39,9 +39,8 @@ def test_the_demo_has_projects_in_every_state_and_a_whole_award_paid():
     # one adopted proposal is left for an official to turn into a project
     assert Proposal.objects.filter(state=ProposalState.ADOPTED, project__isnull=True).exists()
     assert check_ledger() == []
-    from civic.models import Area
-    from funding.models import OutcomeNotice
-    from funding.selectors import unpublished_decisions
+    from civic.models import Area, OutcomeNotice
+    from civic.selectors import unpublished_decisions
 
     district = Area.objects.get(code="990102")
     assert OutcomeNotice.objects.filter(kind="payment").count() == 4  # three advances and the settlement

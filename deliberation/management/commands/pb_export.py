@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from deliberation.models import BallotBox, BoxKind
-from deliberation.services import pb_export
+from deliberation.selectors import pb_export
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from deliberation.models import BallotBox, BoxKind
-from deliberation.services import count
+from deliberation.selectors import count
 
 
 class Command(BaseCommand):

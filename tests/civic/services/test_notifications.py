@@ -86,3 +86,17 @@ def test_a_notification_is_written_in_the_recipients_language_not_the_actors(wor
     notice = Notification.objects.get(recipient=english, kind="proposal.state")
     assert notice.title == "“测试建议” was declined"
     assert notice.body == "不在本区职责范围 100%"  # what the official typed is kept as typed
+
+
+def test_the_mail_body_comes_from_its_template_with_links_on_the_configured_site(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://gongzhi.example.cn"
+    person = UserFactory(preferred_language="zh-hans")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipient=person, kind="verification.decided", title="标题", body="理由 <不转义> & 100%", url="/me/"
+        )
+    body = mail.outbox[0].body
+    assert body.startswith("理由 <不转义> & 100%\n\n在平台上查看： https://gongzhi.example.cn/me/")
+    assert body.endswith("https://gongzhi.example.cn/notifications/preferences/")

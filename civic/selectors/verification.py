@@ -1,0 +1,72 @@
+"""Residency and eligibility: who is a verified resident where; the requests to decide."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..models import (
+    Area,
+    AreaRoleKind,
+    ResidencyVerification,
+    User,
+    VerificationStatus,
+)
+from .roles import covered_by
+
+
+def effective_verification(person) -> ResidencyVerification | None:
+    """The verification that makes `person` a resident now, if any (one query)."""
+    if not getattr(person, "is_authenticated", False):
+        return None
+    cached = getattr(person, "_civic_verification", False)
+    if cached is not False:
+        return cached
+    verification = (
+        ResidencyVerification.objects.filter(
+            user=person, status=VerificationStatus.APPROVED, expires_at__gt=timezone.now()
+        )
+        .select_related("cell")
+        .first()
+    )
+    person._civic_verification = verification
+    return verification
+
+
+def is_eligible(person, area: Area) -> bool:
+    """True if `person` is a verified resident of `area` or of an area under it.
+
+    A verification in a grid cell makes the person eligible in that cell and every area above it,
+    until it expires or is revoked. At most one query per person per request (cached on the object).
+    """
+    if area is None or not getattr(person, "is_active", False):
+        return False
+    verification = effective_verification(person)
+    return verification is not None and verification.cell.path.startswith(area.path)
+
+
+def eligible_people(area: Area) -> QuerySet[User]:
+    """Everyone eligible in `area` now (for counts of eligible residents, quorum shares)."""
+    return User.objects.filter(
+        is_active=True,
+        verifications__status=VerificationStatus.APPROVED,
+        verifications__expires_at__gt=timezone.now(),
+        verifications__cell__path__startswith=area.path,
+    ).distinct()
+
+
+def verification_history(user) -> QuerySet[ResidencyVerification]:
+    return ResidencyVerification.objects.filter(user=user).select_related("user", "cell__parent", "decided_by")
+
+
+def verification_queue(user, *, status: str = VerificationStatus.PENDING) -> QuerySet[ResidencyVerification]:
+    """Requests in the areas where `user` is organiser or official (all of them for an administrator)."""
+    queryset = ResidencyVerification.objects.filter(status=status).select_related("user", "cell__parent", "decided_by")
+    if not user.is_superuser:
+        condition = covered_by(user, {AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL}, "cell__path")
+        if condition is None:
+            return queryset.none()
+        queryset = queryset.filter(condition).exclude(user=user)
+    return queryset.order_by("created_at")
+
+
+def has_pending_verification(user) -> bool:
+    return ResidencyVerification.objects.filter(user=user, status=VerificationStatus.PENDING).exists()

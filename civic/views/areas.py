@@ -1,0 +1,105 @@
+"""Home page and areas: the map of the city, an area's page, its roles."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import (
+    ReasonForm,
+    RoleGrantForm,
+    submit,
+)
+from ..models import (
+    Area,
+    AreaLevel,
+    AreaRole,
+    Organisation,
+)
+from .shared import require_page_perm
+
+User = get_user_model()
+
+
+def home(request):
+    roots = list(selectors.area_children_with_counts(None))
+    districts = list(selectors.area_children_with_counts(roots[0])) if len(roots) == 1 else []
+    return render(
+        request,
+        "home.html",
+        {
+            "roots": roots,
+            "districts": districts,
+            "counts": selectors.area_counts_by_level(),
+            "organisation_count": Organisation.objects.filter(confirmed_at__isnull=False).count(),
+        },
+    )
+
+
+def area_list(request):
+    return render(request, "civic/area_list.html", {"roots": selectors.area_children_with_counts(None)})
+
+
+def area_detail(request, code):
+    area = get_object_or_404(Area, code=code)
+    counts = selectors.area_counts_by_level(area)
+    return render(
+        request,
+        "civic/area_detail.html",
+        {
+            "area": area,
+            "ancestors": selectors.area_ancestors(area),
+            "children": selectors.area_children_with_counts(area),
+            "counts": [(AreaLevel(level).label, n) for level, n in counts.items() if n],
+            "organisations": selectors.organisation_list(area=area)[:20],
+            "role_holders": selectors.area_role_holders(area),
+            "timeline": selectors.timeline_for_area(area),
+            "can_manage_roles": request.user.has_perm("civic.grant_role", area),
+            "eligible": selectors.is_eligible(request.user, area),
+        },
+    )
+
+
+@login_required
+def area_roles(request, code):
+    area = get_object_or_404(Area, code=code)
+    require_page_perm(request, "civic.grant_role", area)
+    form = RoleGrantForm(request.POST if request.method == "POST" and "grant" in request.POST else None)
+    if done := submit(
+        form,
+        lambda data: services.area_role_grant(
+            actor=request.user, user=selectors.active_person_by_email(data["email"]), area=area, role=data["role"]
+        ),
+    ):
+        messages.success(request, _("%(person)s now holds the role.") % {"person": done.value.user.public_name})
+        return redirect("area-roles", code=area.code)
+    return render(
+        request,
+        "civic/area_roles.html",
+        {
+            "area": area,
+            "form": form,
+            "direct_roles": AreaRole.objects.filter(area=area).select_related("user", "granted_by").order_by("role"),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def area_role_revoke(request, pk):
+    area_role = get_object_or_404(AreaRole.objects.select_related("area"), pk=pk)
+    done = submit(
+        ReasonForm(request.POST),
+        lambda data: services.area_role_revoke(actor=request.user, area_role=area_role, reason=data["reason"]),
+    )
+    if done.error:
+        raise done.error
+    if done:
+        messages.success(request, _("The role was taken back."))
+    else:
+        messages.error(request, _("Please give a reason."))
+    return redirect("area-roles", code=area_role.area.code)

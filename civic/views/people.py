@@ -1,0 +1,80 @@
+"""People: one's own page and profile, closing an account, public profiles."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..forms import (
+    CloseAccountForm,
+    ProfileForm,
+    submit,
+)
+from ..models import (
+    AreaRole,
+    Membership,
+)
+from ..predicates import sees_person
+
+User = get_user_model()
+
+
+@login_required
+def me(request):
+    user = request.user
+    return render(
+        request,
+        "civic/me.html",
+        {
+            "verification": selectors.effective_verification(user),
+            "history": selectors.verification_history(user)[:10],
+            "has_pending": selectors.has_pending_verification(user),
+            "invitations": selectors.pending_invitations(user),
+            "memberships": Membership.objects.filter(user=user).select_related("organisation"),
+            "roles": AreaRole.objects.filter(user=user).select_related("area"),
+        },
+    )
+
+
+@login_required
+def me_edit(request):
+    user = request.user
+    initial = {
+        "display_name": user.display_name,
+        "phone": user.phone,
+        "preferred_language": user.preferred_language,
+        "bio": user.bio,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and submit(form, lambda data: services.profile_update(user=user, **data)):
+        messages.success(request, _("Your profile is saved."))
+        return redirect("me")
+    return render(request, "civic/me_edit.html", {"form": form})
+
+
+@login_required
+def me_deactivate(request):
+    if request.method == "POST":
+        done = submit(
+            CloseAccountForm(request.POST),
+            lambda data: services.user_deactivate(user=request.user, actor=request.user),
+        )
+        if done.error:
+            raise done.error
+        if not done:
+            messages.error(request, _("Tick the box to confirm that you want to close your account."))
+            return redirect("me-deactivate")
+        logout(request)
+        messages.success(request, _("Your account is closed and your personal data removed."))
+        return redirect("home")
+    return render(request, "civic/me_deactivate.html")
+
+
+def person_detail(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    if not sees_person(request.user, person):
+        raise Http404
+    return render(request, "civic/person_detail.html", {"person": person, **selectors.person_summary(person)})

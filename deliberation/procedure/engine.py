@@ -1,0 +1,638 @@
+"""The rules of order for a live council session (民主议事规则), as a pure engine.
+
+No Django, no database, no clock of its own: `apply(rules, state, command)` takes the rule set, the
+current state and one command (with the actor and the server's time) and returns an `Applied` (the new
+state and the events it caused), or raises `ProcedureError` with a stable code. The command is
+well-formed: `deliberation.commands` parses what clients send before it gets here, so a TypeError or
+KeyError in a handler is a bug and surfaces as one. The services load the state under a row lock, apply,
+store the records and publish the events.
+
+What it enforces (product.md, "Democratic agenda rules"):
+- quorum to open the session and again before every vote (a number, a share of members rounded up, or
+  a majority of members: ⌊n/2⌋ + 1);
+- a neutral chair: the chair runs the procedure and cannot take the floor on substance;
+- one main motion at a time; a stack of motions where a new motion is in order only if it outranks the
+  one pending, and the most recent is decided first; seconds before debate; amendments up to the rule
+  set's depth;
+- the speakers' queue: a point of order first, then members who have not yet spoken on this motion,
+  then the side opposite to the last speaker, then order of request; a limit of speeches per member
+  per motion and a time limit per speech, timed by the server with a hard stop;
+- thresholds computed exactly (fractions): majority of votes cast, two thirds of votes cast, or a
+  majority of members present; abstentions not counted; ties fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any, NoReturn
+
+from .rules import (
+    APPLIES_TO_PENDING,
+    DEBATABLE,
+    MAJORITY_PRESENT,
+    RANKS,
+    TWO_THIRDS_CAST,
+    Choice,
+    MotionKind,
+    MotionStatus,
+    Phase,
+    ProcedureError,
+    Rules,
+    Side,
+    gettext_noop,
+)
+from .state import Motion, Request, Speech, State, Vote
+
+Event = dict[str, Any]
+# A command as the engine reads it: "type", "actor", "now" (server time in seconds) and its arguments.
+Command = Mapping[str, Any]
+Step = tuple[State, list[Event]]
+Handler = Callable[[Rules, State, str, float, Command], Step]
+
+_MOTION_KINDS = frozenset(MotionKind)
+_CHOICES = frozenset(Choice)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one command did: the new state and the events it caused, in order."""
+
+    state: State
+    events: list[Event]
+
+
+def _err(code: str, message: str, **params: Any) -> NoReturn:
+    raise ProcedureError(code, message, **params)
+
+
+def _need_open(state: State) -> None:
+    if state.phase != Phase.OPEN:
+        _err("session_not_open", gettext_noop("The session is not open."))
+
+
+def _need_chair(state: State, actor: str) -> None:
+    if actor != state.chair:
+        _err("chair_only", gettext_noop("Only the chair can do this."))
+
+
+def _need_member_present(state: State, actor: str) -> None:
+    if actor not in state.members:
+        _err("not_a_member", gettext_noop("Only members of the council can do this."))
+    if actor not in state.present:
+        _err("not_checked_in", gettext_noop("Check in first."))
+
+
+def _quorum_ok(rules: Rules, state: State) -> bool:
+    return len(state.present) >= rules.quorum(len(state.members))
+
+
+def _time_up(state: State, now: float) -> bool:
+    return state.speech is not None and now >= state.speech.started_at + state.speech.limit
+
+
+def _end_speech(state: State, now: float, reason: str) -> Step:
+    speech = state.speech
+    if speech is None:
+        return state, []
+    ended_at = min(now, speech.started_at + speech.limit)
+    event = {
+        "type": "speech_ended",
+        "member": speech.member,
+        "side": speech.side,
+        "motion": speech.motion,
+        "started_at": speech.started_at,
+        "ended_at": ended_at,
+        "reason": reason,
+    }
+    return replace(state, speech=None), [event]
+
+
+def next_speaker(rules: Rules, state: State) -> Request | None:
+    """Who gets the floor next: a point of order; then members who have not spoken on this motion; among
+    them the side opposite to the last speaker if anyone of it waits; then order of request."""
+    if not state.queue:
+        return None
+    orders = [r for r in state.queue if r.side == Side.ORDER]
+    if orders:
+        return min(orders, key=lambda r: r.seq)
+    motion = state.pending_stated()
+    motion_id = motion.id if motion else None
+    candidates = sorted(state.queue, key=lambda r: r.seq)
+    if rules.first_time_first and motion_id is not None:
+        fresh = [r for r in candidates if state.spoken_count(motion_id, r.member) == 0]
+        if fresh:
+            candidates = fresh
+    if rules.alternate_sides and motion_id is not None:
+        last = dict(state.last_side).get(motion_id)
+        if last is not None:
+            opposite = [r for r in candidates if r.side not in (last, Side.ORDER)]
+            if opposite:
+                candidates = opposite
+    return candidates[0]
+
+
+def outcome(rules: Rules, kind: str, ballots: Mapping[str, str], present: int) -> tuple[bool, dict[str, Any]]:
+    """Apply the motion kind's threshold exactly. Abstentions are not counted; ties fail."""
+    yes = sum(1 for v in ballots.values() if v == "yes")
+    no = sum(1 for v in ballots.values() if v == "no")
+    abstain = sum(1 for v in ballots.values() if v == "abstain")
+    threshold = rules.threshold(kind)
+    if threshold == MAJORITY_PRESENT:
+        adopted = Fraction(yes) > Fraction(present, 2)
+    elif threshold == TWO_THIRDS_CAST:
+        adopted = yes + no > 0 and Fraction(yes, yes + no) >= Fraction(2, 3)
+    else:
+        adopted = Fraction(yes) > Fraction(yes + no, 2)
+    return adopted, {"yes": yes, "no": no, "abstain": abstain, "present": present, "threshold": threshold}
+
+
+# --- the engine -----------------------------------------------------------------------------------
+
+
+def apply(rules: Rules, state: State, command: Command) -> Applied:
+    """Apply one command: "type", "actor", "now" (server time in seconds) and the command's arguments."""
+    kind, actor, now = command.get("type"), str(command.get("actor", "")), float(command.get("now", 0))
+    events: list[Event] = []
+    if _time_up(state, now):  # a speech past its limit ends at its limit, whatever comes next
+        state, events = _end_speech(state, now, "time_up")
+    handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
+    if handler is None:
+        _err("unknown_command", gettext_noop("Unknown command."))
+    state, more = handler(rules, state, actor, now, command)
+    events = events + more
+    return Applied(state=replace(state, seq=state.seq + len(events)), events=events)
+
+
+def _open_session(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.phase != Phase.SCHEDULED:
+        _err("already_open", gettext_noop("The session has already been opened."))
+    if not _quorum_ok(rules, state):
+        _err(
+            "no_quorum",
+            gettext_noop("There is no quorum: %(present)s present, %(needed)s needed."),
+            present=len(state.present),
+            needed=rules.quorum(len(state.members)),
+        )
+    item = 0 if state.items else None
+    return replace(state, phase=Phase.OPEN, item=item, reached_quorum=True), [
+        {"type": "session_opened", "present": sorted(state.present), "quorum": rules.quorum(len(state.members))}
+    ]
+
+
+def _record_not_held(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.phase != Phase.SCHEDULED:
+        _err("already_open", gettext_noop("The session has already been opened."))
+    if _quorum_ok(rules, state):
+        _err("has_quorum", gettext_noop("The session has a quorum: open it instead."))
+    return replace(state, phase=Phase.NOT_HELD), [{"type": "session_not_held", "present": sorted(state.present)}]
+
+
+def _check_in(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    if actor not in state.members:
+        _err("not_a_member", gettext_noop("Only members of the council can do this."))
+    if state.phase in (Phase.CLOSED, Phase.NOT_HELD):
+        _err("session_over", gettext_noop("The session is over."))
+    if actor in state.present:
+        _err("already_present", gettext_noop("You are already checked in."))
+    present = state.present | {actor}
+    return replace(
+        state,
+        present=present,
+        reached_quorum=state.reached_quorum or _quorum_ok(rules, replace(state, present=present)),
+    ), [{"type": "checked_in", "member": actor, "present": len(present)}]
+
+
+def _check_out(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    if actor not in state.present:
+        _err("not_checked_in", gettext_noop("Check in first."))
+    events: list[Event] = []
+    if state.speech and state.speech.member == actor:
+        state, events = _end_speech(state, now, "left")
+    queue = tuple(r for r in state.queue if r.member != actor)
+    present = state.present - {actor}
+    return replace(state, present=present, queue=queue), [
+        *events,
+        {"type": "checked_out", "member": actor, "present": len(present)},
+    ]
+
+
+def _make_motion(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_member_present(state, actor)
+    if actor == state.chair:
+        _err("chair_neutral", gettext_noop("The chair does not make motions; hand over the chair first."))
+    if state.vote is not None:
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
+    raw_kind = c.get("kind", "main")
+    if raw_kind not in _MOTION_KINDS:
+        _err("unknown_motion", gettext_noop("Unknown kind of motion."))
+    motion_kind = MotionKind(raw_kind)
+    top = state.pending
+    if motion_kind == "main":
+        if top is not None:
+            _err("motion_pending", gettext_noop("Another motion is pending: one main motion at a time."))
+        if state.item is None and state.items:
+            _err("no_item", gettext_noop("There is no agenda item before the council."))
+    else:
+        if top is None and motion_kind in APPLIES_TO_PENDING:
+            _err("nothing_pending", gettext_noop("There is no pending motion to apply this to."))
+        if top is not None and top.status != MotionStatus.PENDING:
+            _err("awaiting_second", gettext_noop("The pending motion still needs a second."))
+        if (
+            top is not None
+            and RANKS[motion_kind] <= RANKS[top.kind]
+            and not (motion_kind == "amend" and top.kind == "amend")
+        ):
+            _err("out_of_order", gettext_noop("This motion does not outrank the one pending."))
+        if motion_kind == MotionKind.AMEND:
+            if top is None or top.kind not in (MotionKind.MAIN, MotionKind.AMEND):
+                _err("not_amendable", gettext_noop("Only a main motion or an amendment can be amended."))
+            depth = top.depth + 1
+            if depth > rules.amendment_depth:
+                _err(
+                    "amendment_too_deep",
+                    gettext_noop("Amendments can go %(depth)s levels deep at most."),
+                    depth=rules.amendment_depth,
+                )
+    text = " ".join(str(c.get("text", "")).split())
+    if motion_kind in ("main", "amend") and not text:
+        _err("motion_text_missing", gettext_noop("Say what the motion is."))
+    depth = (top.depth + 1) if motion_kind == MotionKind.AMEND and top is not None else 0
+    motion = Motion(
+        id=state.next_id,
+        kind=motion_kind,
+        mover=actor,
+        text=text,
+        item=state.item,
+        depth=depth,
+        status=MotionStatus.AWAITING_SECOND if rules.seconds_required else MotionStatus.PENDING,
+    )
+    events = [
+        {"type": "motion_made", "motion": motion.id, "kind": motion_kind, "mover": actor, "text": text, "depth": depth}
+    ]
+    if not rules.seconds_required:
+        events.append({"type": "question_stated", "motion": motion.id})
+    return replace(state, stack=(*state.stack, motion), next_id=state.next_id + 1), events
+
+
+def _second(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_member_present(state, actor)
+    top = state.pending
+    if top is None or top.status != MotionStatus.AWAITING_SECOND:
+        _err("nothing_to_second", gettext_noop("There is no motion waiting for a second."))
+    if actor == top.mover:
+        _err("own_motion", gettext_noop("The mover cannot second their own motion."))
+    if actor == state.chair:
+        _err("chair_neutral", gettext_noop("The chair does not second motions."))
+    seconded = replace(top, seconded_by=actor, status=MotionStatus.PENDING)
+    return replace(state, stack=(*state.stack[:-1], seconded)), [
+        {"type": "seconded", "motion": top.id, "member": actor},
+        {"type": "question_stated", "motion": top.id},
+    ]
+
+
+def _withdraw_motion(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    top = state.pending
+    if top is None or top.mover != actor:
+        _err("not_your_motion", gettext_noop("Only the mover can withdraw the pending motion."))
+    if top.status == MotionStatus.PENDING and state.vote is not None:
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
+    events: list[Event] = []
+    if state.speech is not None:
+        state, events = _end_speech(state, now, "motion_withdrawn")
+    return replace(state, stack=state.stack[:-1], queue=tuple(r for r in state.queue if r.side == Side.ORDER)), [
+        *events,
+        {"type": "motion_withdrawn", "motion": top.id},
+    ]
+
+
+def _request_floor(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_member_present(state, actor)
+    raw_side = c.get("side")
+    if raw_side not in (Side.FOR, Side.AGAINST):
+        _err("side_required", gettext_noop("Say whether you speak for or against."))
+    side = Side(raw_side)
+    if actor == state.chair:
+        _err("chair_neutral", gettext_noop("The chair stays neutral; hand over the chair to speak on the substance."))
+    motion = state.pending_stated()
+    if motion is None or motion.kind not in DEBATABLE:
+        _err("nothing_to_debate", gettext_noop("There is no debatable motion before the council."))
+    if motion.id in state.debate_closed:
+        _err("debate_closed", gettext_noop("Debate on this motion has been closed."))
+    if state.vote is not None:
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
+    if any(r.member == actor and r.side != Side.ORDER for r in state.queue):
+        _err("already_waiting", gettext_noop("You are already waiting for the floor."))
+    if state.speech and state.speech.member == actor:
+        _err("already_speaking", gettext_noop("You have the floor."))
+    if state.spoken_count(motion.id, actor) >= rules.speeches_per_member:
+        _err(
+            "speech_limit",
+            gettext_noop("You have spoken %(n)s times on this motion, the limit."),
+            n=rules.speeches_per_member,
+        )
+    request = Request(member=actor, side=side, seq=state.seq + 1)
+    return replace(state, queue=(*state.queue, request)), [{"type": "floor_requested", "member": actor, "side": side}]
+
+
+def _withdraw_request(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    if not any(r.member == actor for r in state.queue):
+        _err("not_waiting", gettext_noop("You are not waiting for the floor."))
+    return replace(state, queue=tuple(r for r in state.queue if r.member != actor)), [
+        {"type": "request_withdrawn", "member": actor}
+    ]
+
+
+def _point_of_order(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_member_present(state, actor)
+    text = " ".join(str(c.get("text", "")).split())
+    if not text:
+        _err("point_text_missing", gettext_noop("Say what the point of order is."))
+    request = Request(member=actor, side=Side.ORDER, seq=state.seq + 1, text=text)
+    return replace(state, queue=(*state.queue, request)), [{"type": "point_of_order", "member": actor, "text": text}]
+
+
+def _grant_floor(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_chair(state, actor)
+    chosen = next_speaker(rules, state)
+    if chosen is None:
+        _err("queue_empty", gettext_noop("Nobody is waiting for the floor."))
+    events: list[Event] = []
+    if state.speech is not None:
+        if chosen.side != Side.ORDER:
+            _err("floor_taken", gettext_noop("Someone has the floor."))
+        state, events = _end_speech(state, now, "interrupted")  # a point of order interrupts
+    motion = state.pending_stated()
+    motion_id = motion.id if motion and chosen.side != Side.ORDER else None
+    limit = rules.speech_seconds if chosen.side != Side.ORDER else 60
+    speech = Speech(member=chosen.member, side=chosen.side, motion=motion_id, started_at=now, limit=limit)
+    queue = tuple(r for r in state.queue if r != chosen)
+    spoken, last_side = state.spoken, state.last_side
+    if motion_id is not None:
+        count = state.spoken_count(motion_id, chosen.member) + 1
+        spoken = (
+            *tuple(x for x in spoken if not (x[0] == motion_id and x[1] == chosen.member)),
+            (motion_id, chosen.member, count),
+        )
+        last_side = (*tuple(x for x in last_side if x[0] != motion_id), (motion_id, chosen.side))
+    return replace(state, speech=speech, queue=queue, spoken=spoken, last_side=last_side), [
+        *events,
+        {
+            "type": "floor_granted",
+            "member": chosen.member,
+            "side": chosen.side,
+            "motion": motion_id,
+            "started_at": now,
+            "limit": limit,
+            "text": chosen.text,
+        },
+    ]
+
+
+def _yield_floor(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    if state.speech is None:
+        _err("nobody_speaking", gettext_noop("Nobody has the floor."))
+    if actor not in (state.speech.member, state.chair):
+        _err("not_your_floor", gettext_noop("Only the speaker or the chair can end the speech."))
+    return _end_speech(state, now, "yielded" if actor == state.speech.member else "chair")
+
+
+def _extend_time(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.speech is None:
+        _err("nobody_speaking", gettext_noop("Nobody has the floor."))
+    seconds = int(c.get("seconds", 60))
+    if not 0 < seconds <= rules.speech_seconds:
+        _err("extension_invalid", gettext_noop("An extension is at most one speech's time."))
+    speech = replace(state.speech, limit=state.speech.limit + seconds)
+    return replace(state, speech=speech), [{"type": "time_extended", "member": speech.member, "limit": speech.limit}]
+
+
+def _rule_on_point(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.speech is None or state.speech.side != Side.ORDER:
+        _err("no_point_of_order", gettext_noop("No point of order is being heard."))
+    upheld = bool(c.get("upheld"))
+    state, events = _end_speech(state, now, "ruled")
+    return state, [
+        *events,
+        {"type": "ruling", "upheld": upheld, "member": c.get("member") or "", "note": str(c.get("note", ""))[:500]},
+    ]
+
+
+def _open_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_chair(state, actor)
+    motion = state.pending_stated()
+    if motion is None:
+        _err("nothing_to_vote", gettext_noop("There is no stated motion to vote on."))
+    if state.vote is not None:
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
+    if not _quorum_ok(rules, state):
+        _err(
+            "no_quorum",
+            gettext_noop("There is no quorum: %(present)s present, %(needed)s needed."),
+            present=len(state.present),
+            needed=rules.quorum(len(state.members)),
+        )
+    if (
+        motion.kind in DEBATABLE
+        and motion.id not in state.debate_closed
+        and any(r.side != Side.ORDER for r in state.queue)
+    ):
+        _err(
+            "speakers_waiting",
+            gettext_noop("Members are still waiting to speak: close debate first (previous question)."),
+        )
+    events: list[Event] = []
+    if state.speech is not None:
+        state, events = _end_speech(state, now, "vote")
+    eligible = frozenset(state.present - {state.chair})
+    return replace(state, vote=Vote(motion=motion.id, eligible=eligible), queue=()), [
+        *events,
+        {"type": "vote_opened", "motion": motion.id, "kind": motion.kind, "eligible": len(eligible)},
+    ]
+
+
+def _cast_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    if state.vote is None:
+        _err("no_vote", gettext_noop("No vote is open."))
+    if actor not in state.vote.eligible:
+        _err("not_eligible_to_vote", gettext_noop("Only members present when the vote opened can vote."))
+    if any(member == actor for member, _v in state.vote.ballots):
+        _err("already_voted", gettext_noop("You have already voted."))
+    raw_choice = c.get("choice")
+    if raw_choice not in _CHOICES:
+        _err("choice_invalid", gettext_noop("Vote yes, no or abstain."))
+    choice = Choice(raw_choice)
+    vote = replace(state.vote, ballots=(*state.vote.ballots, (actor, choice)))
+    event: Event = {"type": "vote_cast", "motion": vote.motion, "count": len(vote.ballots)}
+    if not rules.secret_votes:
+        event["member"], event["choice"] = actor, choice
+    return replace(state, vote=vote), [event]
+
+
+def _close_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.vote is None:
+        _err("no_vote", gettext_noop("No vote is open."))
+    motion = next(m for m in state.stack if m.id == state.vote.motion)
+    ballots = dict(state.vote.ballots)
+    adopted, counts = outcome(rules, motion.kind, ballots, len(state.vote.eligible))
+    result = (motion.id, adopted, tuple(sorted(counts.items())))
+    return replace(state, vote=None, result=result), [
+        {"type": "vote_closed", "motion": motion.id, "adopted": adopted, **counts}
+    ]
+
+
+def _announce(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.result is None:
+        _err("nothing_to_announce", gettext_noop("There is no result to announce."))
+    motion_id, adopted, counts = state.result
+    motion = next(m for m in state.stack if m.id == motion_id)
+    stack = tuple(m for m in state.stack if m.id != motion_id)
+    events = [
+        {
+            "type": "result_announced",
+            "motion": motion_id,
+            "kind": motion.kind,
+            "adopted": adopted,
+            "text": motion.text,
+            "item": motion.item,
+            **dict(counts),
+        }
+    ]
+    phase = state.phase
+    if adopted and motion.kind == "previous_question":
+        # debate on the motion below ends: its vote comes next
+        below = stack[-1].id if stack else None
+        events.append({"type": "debate_closed", "motion": below})
+        closed = state.debate_closed | ({below} if below is not None else set())
+        state = replace(
+            state, queue=tuple(r for r in state.queue if r.side == Side.ORDER), debate_closed=frozenset(closed)
+        )
+    elif adopted and motion.kind in ("refer", "postpone"):
+        # the motion it applies to leaves the floor with it
+        stack = tuple(m for m in stack if m.kind not in ("main", "amend"))
+        events.append({"type": "motion_set_aside", "how": motion.kind})
+    elif adopted and motion.kind == "recess":
+        phase = Phase.RECESS
+    elif adopted and motion.kind == "adjourn":
+        phase, stack = Phase.CLOSED, ()
+        events.append({"type": "session_closed", "reason": "adjourned"})
+    elif adopted and motion.kind == "amend" and stack:
+        amended = stack[-1]
+        stack = (*stack[:-1], replace(amended, text=motion.text))
+        events.append({"type": "motion_amended", "motion": amended.id, "text": motion.text})
+    return replace(state, stack=stack, result=None, phase=phase), events
+
+
+def _resume(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.phase != Phase.RECESS:
+        _err("not_in_recess", gettext_noop("The session is not in recess."))
+    return replace(state, phase=Phase.OPEN), [{"type": "session_resumed"}]
+
+
+def _next_item(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_open(state)
+    _need_chair(state, actor)
+    if state.stack:
+        _err("motion_pending", gettext_noop("Another motion is pending: one main motion at a time."))
+    if state.item is None or state.item + 1 >= len(state.items):
+        _err("no_more_items", gettext_noop("This was the last agenda item."))
+    return replace(state, item=state.item + 1, queue=()), [
+        {"type": "item_opened", "item": state.item + 1, "title": state.items[state.item + 1]}
+    ]
+
+
+def _hand_over_chair(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    target = c.get("member")
+    if target not in state.present or target == actor:
+        _err("chair_target_invalid", gettext_noop("Hand the chair to another member who is present."))
+    if state.vote is not None:
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
+    return replace(state, chair=target, queue=tuple(r for r in state.queue if r.member != target)), [
+        {"type": "chair_handed_over", "from": actor, "to": target}
+    ]
+
+
+def _close_session(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
+    _need_chair(state, actor)
+    if state.phase not in (Phase.OPEN, Phase.RECESS):
+        _err("session_not_open", gettext_noop("The session is not open."))
+    if state.vote is not None:
+        _err("vote_in_progress", gettext_noop("A vote is in progress."))
+    events: list[Event] = []
+    if state.speech is not None:
+        state, events = _end_speech(state, now, "session_closed")
+    return replace(state, phase=Phase.CLOSED, stack=(), queue=()), [
+        *events,
+        {"type": "session_closed", "reason": "chair"},
+    ]
+
+
+_HANDLERS: dict[str, Handler] = {
+    "open_session": _open_session,
+    "record_not_held": _record_not_held,
+    "check_in": _check_in,
+    "check_out": _check_out,
+    "make_motion": _make_motion,
+    "second": _second,
+    "withdraw_motion": _withdraw_motion,
+    "request_floor": _request_floor,
+    "withdraw_request": _withdraw_request,
+    "point_of_order": _point_of_order,
+    "grant_floor": _grant_floor,
+    "yield_floor": _yield_floor,
+    "extend_time": _extend_time,
+    "rule_on_point": _rule_on_point,
+    "open_vote": _open_vote,
+    "cast_vote": _cast_vote,
+    "close_vote": _close_vote,
+    "announce": _announce,
+    "resume": _resume,
+    "next_item": _next_item,
+    "hand_over_chair": _hand_over_chair,
+    "close_session": _close_session,
+}
+COMMANDS: tuple[str, ...] = tuple(_HANDLERS)
+
+
+def check_invariants(rules: Rules, state: State) -> None:
+    """What must hold after any sequence of commands (the property-based tests call this)."""
+    assert state.present <= state.members
+    assert state.chair in state.members
+    mains = [m for m in state.stack if m.kind == "main"]
+    assert len(mains) <= 1, "one main motion at a time"
+    if mains:
+        assert state.stack[0].kind == "main"
+    for lower, upper in zip(state.stack, state.stack[1:], strict=False):
+        assert RANKS[upper.kind] > RANKS[lower.kind] or (upper.kind == lower.kind == "amend"), "stack order"
+        assert lower.status == "pending", "only the top motion can await its second"
+    assert all(m.depth <= rules.amendment_depth for m in state.stack)
+    for _motion, _member, count in state.spoken:
+        assert count <= rules.speeches_per_member
+    if state.speech is not None:
+        assert state.speech.member in state.members
+    if state.vote is not None:
+        assert any(m.id == state.vote.motion for m in state.stack)
+        voters = [member for member, _v in state.vote.ballots]
+        assert len(voters) == len(set(voters)) and set(voters) <= state.vote.eligible
+        assert state.chair not in state.vote.eligible
+    assert len({r.member for r in state.queue if r.side != Side.ORDER}) == len(
+        [r for r in state.queue if r.side != Side.ORDER]
+    )
+    assert state.phase in tuple(Phase)

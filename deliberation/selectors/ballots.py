@@ -1,0 +1,240 @@
+"""Reads of ballot boxes: which boxes a person may see, the check of a ballot's choices, the count of a box,
+a receipt's ballot and the open-data export. Nothing here writes."""
+
+import hashlib
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from civic.errors import InvalidInput
+from civic.models import AreaRoleKind
+from civic.money import format_yuan
+from civic.selectors import Decision, covered_by, eligible_people, notice_names
+
+from .. import counting, pabulib
+from ..models import Ballot, BallotBox, BoxKind, BoxState
+
+__all__ = [
+    "ballot_choices_check",
+    "ballot_decisions",
+    "box_for",
+    "box_proposal_candidates",
+    "count",
+    "pb_export",
+    "receipt_check",
+    "receipt_hash",
+    "visible_boxes",
+]
+
+
+# --- which boxes ----------------------------------------------------------------------------------
+
+
+def visible_boxes(user) -> QuerySet[BallotBox]:
+    """The boxes `user` may see: every announced box, and the drafts of the areas they manage (the
+    query form of the permission `deliberation.view_box`)."""
+    boxes = BallotBox.objects.select_related("area")
+    if getattr(user, "is_superuser", False):
+        return boxes
+    announced = ~Q(state=BoxState.DRAFT)
+    managed = covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "area_path")
+    return boxes.filter(announced if managed is None else announced | managed)
+
+
+def box_for(user, pk) -> BallotBox | None:
+    """The box `pk` if `user` may see it, else None (a draft is not there for anyone but its managers)."""
+    return visible_boxes(user).filter(pk=pk).first()
+
+
+# --- ballots --------------------------------------------------------------------------------------
+
+
+def receipt_hash(code: str) -> str:
+    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return hashlib.sha256(f"civic-receipt:{normalised}".encode()).hexdigest()
+
+
+def receipt_check(code: str) -> Ballot | None:
+    return Ballot.objects.select_related("box").filter(receipt_hash=receipt_hash(code)).first()
+
+
+def ballot_choices_check(box: BallotBox, choices: list[str]) -> list[str]:
+    """The choices of one ballot, checked against the box (known options, how many, within the budget) and
+    put in the options' order. The page checks with it before asking to confirm; casting and paper
+    batches check with it too."""
+    options = {o.project_id: o for o in box.options.all()}
+    chosen = list(dict.fromkeys(str(c) for c in choices))
+    unknown = [c for c in chosen if c not in options]
+    if unknown:
+        raise InvalidInput(
+            "option_unknown", _("This vote has no option “%(option)s”.") % {"option": unknown[0]}, field="choices"
+        )
+    if box.kind == BoxKind.QUESTION:
+        if len(chosen) != 1:
+            raise InvalidInput("one_answer", _("Answer yes, no or abstain."), field="choices")
+        return chosen
+    if len(chosen) < max(box.min_choices, 1):
+        raise InvalidInput(
+            "too_few", _("Choose at least %(n)s options.") % {"n": max(box.min_choices, 1)}, field="choices"
+        )
+    if box.max_choices and len(chosen) > box.max_choices:
+        raise InvalidInput("too_many", _("Choose at most %(n)s options.") % {"n": box.max_choices}, field="choices")
+    if box.kind == BoxKind.BUDGET:
+        total = sum((options[c].cost for c in chosen), Decimal(0))
+        if total > box.budget:
+            raise InvalidInput(
+                "over_budget",
+                _("Your choice costs %(total)s, more than the budget of %(budget)s.")
+                % {"total": format_yuan(total), "budget": format_yuan(box.budget)},
+                field="choices",
+            )
+    return sorted(chosen, key=lambda c: options[c].position)
+
+
+# --- counting -------------------------------------------------------------------------------------
+
+
+def _fmt(value) -> str:
+    if isinstance(value, Fraction):
+        return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01")))
+    return str(value)
+
+
+def count(box: BallotBox, rule: str | None = None) -> dict:
+    """The result of a box from its stored ballots (pure reading; nothing is written)."""
+    options = list(box.options.all())
+    ballots = list(Ballot.objects.filter(box=box).values_list("choices", flat=True))
+    groups = counting.group_ballots(ballots)
+    result = {"kind": box.kind, "turnout": len(ballots), "options": []}
+    if box.kind == BoxKind.QUESTION:
+        tally = counting.approvals(groups, ["yes", "no", "abstain"])
+        eligible = box.eligible_count if box.eligible_count is not None else eligible_people(box.area).count()
+        threshold = Fraction(2, 3) if box.threshold == "2/3" else Fraction(1, 2)
+        question = counting.Question(
+            tally["yes"], tally["no"], tally["abstain"], eligible, Fraction(box.quorum_share), threshold
+        )
+        result.update(
+            votes=tally,
+            eligible=eligible,
+            quorum_met=question.quorum_met,
+            passed=question.passed,
+            selected=["yes"] if question.passed else [],
+        )
+        return result
+    if box.kind == BoxKind.APPROVAL:
+        tally = counting.approvals(groups, [o.project_id for o in options])
+        k = box.max_choices or 1
+        ranked = counting.choose_k(groups, [o.project_id for o in options], 0)
+        winners = [pid for pid, _votes in ranked[:k] if _votes > 0]
+        for o in options:
+            result["options"].append(
+                {
+                    "project_id": o.project_id,
+                    "title": o.title,
+                    "votes": tally[o.project_id],
+                    "selected": o.project_id in winners,
+                }
+            )
+        result["selected"] = winners
+        return result
+    rule = rule or box.rule
+    costs = {o.project_id: Fraction(o.cost) for o in options}
+    budget = Fraction(box.budget)
+    if ballots:
+        outcome = {"greedy": counting.greedy, "mes": counting.mes, "mes-add1": counting.mes_add1}[rule](
+            costs, groups, budget
+        )
+    else:  # nobody voted: nothing is funded (and equal shares of no voters would divide by zero)
+        outcome = counting.Outcome([], 0)
+    for o in options:
+        code, params = outcome.reasons.get(o.project_id, ("no_votes", {}))
+        result["options"].append(
+            {
+                "project_id": o.project_id,
+                "title": o.title,
+                "cost": str(o.cost),
+                "votes": outcome.approvals.get(o.project_id, 0),
+                "selected": o.project_id in outcome.selected,
+                "reason": code,
+                "params": {k: _fmt(v) for k, v in params.items()},
+            }
+        )
+    result.update(rule=rule, budget=str(box.budget), selected=outcome.selected, spent=_fmt(Fraction(outcome.cost)))
+    return result
+
+
+# --- open data ------------------------------------------------------------------------------------
+
+
+def pb_export(box: BallotBox) -> str:
+    """The box as a pabulib file: voters anonymised; `selected` from the published outcome (an imported
+    box keeps its own file's)."""
+    options = list(box.options.all())
+    selected = set((box.result or {}).get("selected", []))
+    meta = (
+        dict(box.source_meta)
+        if box.imported
+        else {
+            "description": box.title,
+            "country": "China",
+            "unit": box.area.name,
+            "instance": str(box.closes_at.year if box.closes_at else ""),
+            "num_projects": str(len(options)),
+            "budget": str(box.budget),
+            "vote_type": "approval",
+            "rule": box.rule.replace("mes-add1", "equalshares/add1").replace("mes", "equalshares"),
+        }
+    )
+    meta["num_votes"] = str(box.turnout)
+    projects = {}
+    for o in options:
+        row = {
+            "cost": str(o.cost).rstrip("0").rstrip(".") if "." in str(o.cost) else str(o.cost),
+            "name": o.title,
+            **o.extra,
+        }
+        if not box.imported:
+            row["selected"] = "1" if o.project_id in selected else "0"
+        projects[o.project_id] = row
+    votes = [
+        (str(i), list(c))
+        for i, c in enumerate(Ballot.objects.filter(box=box).values_list("choices", flat=True), start=1)
+    ]
+    return pabulib.write(pabulib.Election(meta, projects, votes))
+
+
+def box_proposal_candidates(box: BallotBox):
+    """Qualified proposals of the box's area that are not yet options of it: what may be put to this vote."""
+    from proposals.models import Proposal
+
+    return Proposal.objects.filter(area_path__startswith=box.area.path, state__in=["qualified", "scheduled"]).exclude(
+        ballot_options__box=box
+    )
+
+
+# --- results to publish as notices -------------------------------------------------------------------
+
+
+def ballot_decisions(path: str, pk=None, unpublished=True):
+    """Counted votes of the area at `path` and below, as decisions to publish as notices (see
+    civic.registry.NoticeKind)."""
+    rows = BallotBox.objects.filter(area_path__startswith=path, state=BoxState.TALLIED).only(
+        "pk", "title", "area_path", "tallied_at", "closes_at", "created_at", "turnout"
+    )
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    if unpublished:
+        rows = rows.filter(~notice_names("ballot"))
+    for box in rows.order_by():
+        yield Decision(
+            kind="ballot",
+            source_key=f"ballot:{box.pk}",
+            title=Truncator(_("Result of the vote “%(title)s”") % {"title": box.title}).chars(120),
+            summary=_("%(count)s ballot(s) cast.") % {"count": box.turnout},
+            decided_at=box.tallied_at or box.closes_at or box.created_at,
+            area_path=box.area_path,
+            source_url=box.get_absolute_url(),
+        )

@@ -1,0 +1,282 @@
+"""The raw numbers of every bucket (an area, or each child of an area), in a fixed number of queries."""
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from civic.models import Area, OutcomeNotice, ResidencyVerification
+from deliberation.models import Minutes, Participation, Session, SessionRecord
+from funding.models import (
+    AwardObjection,
+    Commitment,
+    FundingSource,
+    LedgerEntry,
+    MicroProject,
+    SatisfactionRating,
+)
+from proposals import lifecycle
+from proposals.models import Channel, CoSponsor, Endorsement, Proposal
+
+from ..period import Period
+from .common import bucketed, by_bucket, in_period, start_of
+from .definitions import (
+    ACTOR_KINDS,
+    ADOPTED_STATES,
+    DECIDED_STATES,
+    ONCE_VERIFIED,
+    OPENED_PHASES,
+    PAYMENT_KINDS,
+    SATISFIED,
+)
+
+
+def _empty() -> dict:
+    return {
+        "proposals": {},
+        "answers": [],
+        "overdue_now": 0,
+        "sessions": {},
+        "points": {},
+        "verified": set(),
+        "organisations": set(),
+        "cofunding": {},
+        "ratings": {},
+        "notices": [0, 0],
+        "objections": {},
+    }
+
+
+def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
+    """{bucket: raw numbers} for every bucket, in a fixed number of queries."""
+    result = {bucket: _empty() for bucket in buckets}
+
+    def put(name, rows):
+        for bucket, value in rows.items():
+            if bucket in result:
+                result[bucket][name] = value
+
+    # Proposals published in the period: counts for precise, digital, shared and the funnel (1 query).
+    published = Proposal.objects.filter(in_period("published_at", period), is_hidden=False)
+    paid = LedgerEntry.objects.filter(
+        project__proposal=OuterRef("pk"), kind__in=PAYMENT_KINDS, amount__gt=0, reversed_by__isnull=True
+    )
+    counts = {
+        "total": Count("pk"),
+        "online": Count("pk", filter=Q(channel=Channel.ONLINE)),
+        "qualified": Count("pk", filter=Q(qualified_at__isnull=False)),
+        "decided": Count("pk", filter=Q(state__in=DECIDED_STATES)),
+        "adopted": Count("pk", filter=Q(state__in=ADOPTED_STATES)),
+        "built": Count("pk", filter=Q(state__in=ADOPTED_STATES, project__completed_at__isnull=False)),
+        "accepted": Count("pk", filter=Q(state__in=ADOPTED_STATES, project__accepted_at__isnull=False)),
+        "paid": Count("pk", filter=Q(state__in=ADOPTED_STATES, has_payment=True)),
+        **{f"actor_{kind}": Count("pk", filter=Q(actor_kind=kind)) for kind, _label in ACTOR_KINDS},
+    }
+    put(
+        "proposals",
+        by_bucket(bucketed(published, "area_path", scope, buckets).alias(has_payment=Exists(paid)), **counts),
+    )
+
+    # Answers of those proposals, for the median and the deadline (1 query; working days in Python).
+    waiting_past_due = Q(first_answered_at__isnull=True, state__in=lifecycle.OPEN_FOR_ANSWER, response_due__lt=today)
+    answered = (
+        bucketed(published, "area_path", scope, buckets)
+        .filter(Q(first_answered_at__isnull=False) | waiting_past_due, response_due__isnull=False)
+        .order_by()
+        .values_list("bucket", "published_at", "first_answered_at", "response_due")
+    )
+    for bucket, published_at, answered_at, due in answered:
+        if bucket in result:
+            result[bucket]["answers"].append(
+                (timezone.localdate(published_at), timezone.localdate(answered_at) if answered_at else None, due)
+            )
+
+    # Overdue today, whatever the period (1 query).
+    overdue = Proposal.objects.filter(
+        is_hidden=False,
+        first_answered_at__isnull=True,
+        state__in=lifecycle.OPEN_FOR_ANSWER,
+        response_due__lt=today,
+    )
+    put(
+        "overdue_now",
+        {b: row["n"] for b, row in by_bucket(bucketed(overdue, "area_path", scope, buckets), n=Count("pk")).items()},
+    )
+
+    # Sessions: quorum, decisions and minutes (1 query), points of order (1 query).
+    decided = SessionRecord.objects.filter(
+        session=OuterRef("pk"), kind="event", payload__type="result_announced", payload__kind="main"
+    )
+    sessions = (
+        bucketed(Session.objects.filter(in_period("starts_at", period)), "council__area__path", scope, buckets)
+        .alias(has_decision=Exists(decided), has_minutes=Exists(Minutes.objects.filter(session=OuterRef("pk"))))
+        .order_by()
+    )
+    put(
+        "sessions",
+        by_bucket(
+            sessions,
+            opened=Count("pk", filter=Q(phase__in=OPENED_PHASES)),
+            not_held=Count("pk", filter=Q(phase="not_held")),
+            missed=Count("pk", filter=Q(phase="scheduled", starts_at__lt=start_of(today))),
+            decisions=Count("pk", filter=Q(phase="closed", has_decision=True)),
+            minuted=Count("pk", filter=Q(phase="closed", has_decision=True, has_minutes=True)),
+        ),
+    )
+    points = SessionRecord.objects.filter(
+        Q(payload__type="point_of_order") | Q(payload__type="ruling"),
+        in_period("session__starts_at", period),
+        kind="event",
+    )
+    put(
+        "points",
+        by_bucket(
+            bucketed(points, "session__council__area__path", scope, buckets),
+            raised=Count("pk", filter=Q(payload__type="point_of_order")),
+            upheld=Count("pk", filter=Q(payload__type="ruling", payload__upheld=True)),
+        ),
+    )
+
+    # Verified residents of each bucket at any time in the period (1 query), and who took part (2 queries).
+    start, end = period.bounds()
+    verified = ResidencyVerification.objects.filter(ONCE_VERIFIED).filter(
+        Q(decided_at__lt=end) | Q(decided_at__isnull=True, created_at__lt=end),
+        Q(ended_at__isnull=True) | Q(ended_at__gte=start),
+        Q(expires_at__isnull=True) | Q(expires_at__gte=start),
+    )
+    for bucket, user_id in (
+        bucketed(verified, "cell__path", scope, buckets).order_by().values_list("bucket", "user_id").distinct()
+    ):
+        if bucket in result:
+            result[bucket]["verified"].add(user_id)
+    participants = _participants(period)
+    for numbers in result.values():
+        numbers["took_part"] = len(numbers["verified"] & participants)
+        numbers["verified"] = len(numbers["verified"])
+
+    # Co-funding promised in the period, by source (1 query).
+    put(
+        "cofunding",
+        by_bucket(
+            bucketed(Commitment.objects.filter(in_period("created_at", period)), "project__area_path", scope, buckets),
+            **{source: Sum("amount", filter=Q(source=source)) for source in FundingSource.values},
+        ),
+    )
+
+    # Organisations taking part (4 queries).
+    project_active = (
+        in_period("created_at", period)
+        | in_period("started_at", period)
+        | in_period("completed_at", period)
+        | in_period("accepted_at", period)
+    )
+    for queryset, field, org in (
+        (published.filter(organisation__isnull=False), "area_path", "organisation_id"),
+        (
+            CoSponsor.objects.filter(in_period("created_at", period), organisation__isnull=False),
+            "proposal__area_path",
+            "organisation_id",
+        ),
+        (MicroProject.objects.filter(project_active), "area_path", "implementer_id"),
+        (
+            Commitment.objects.filter(in_period("created_at", period), organisation__isnull=False),
+            "project__area_path",
+            "organisation_id",
+        ),
+    ):
+        for bucket, organisation in (
+            bucketed(queryset, field, scope, buckets).order_by().values_list("bucket", org).distinct()
+        ):
+            if bucket in result:
+                result[bucket]["organisations"].add(organisation)
+    for numbers in result.values():
+        numbers["organisations"] = len(numbers["organisations"])
+
+    # Ratings of the projects accepted in the period (1 query).
+    ratings = SatisfactionRating.objects.filter(in_period("project__accepted_at", period))
+    put(
+        "ratings",
+        by_bucket(
+            bucketed(ratings, "project__area_path", scope, buckets),
+            total=Count("pk"),
+            satisfied=Count("pk", filter=SATISFIED),
+            points=Sum("level"),
+        ),
+    )
+
+    # Outcome notices (2 queries, and 6 for the decisions still waiting for one).
+    for bucket, on_time in _notices(scope, buckets, period, today):
+        if bucket in result:
+            result[bucket]["notices"][0] += on_time
+            result[bucket]["notices"][1] += 1
+
+    # Objections whose answer was due in the period (1 query).
+    objections = (
+        AwardObjection.objects.filter(answer_due__gte=period.start, answer_due__lte=period.end)
+        .filter(Q(answered_at__isnull=False) | Q(answer_due__lt=today))
+        .annotate(answered_on=TruncDate("answered_at", tzinfo=timezone.get_default_timezone()))
+    )
+    put(
+        "objections",
+        by_bucket(
+            bucketed(objections, "award__project__area_path", scope, buckets),
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(answered_on__lte=F("answer_due"))),
+        ),
+    )
+    return result
+
+
+def _participants(period: Period) -> set[int]:
+    """Everyone who, in the period, published a proposal online, co-signed, voted in a ballot, rated a
+    project (one query), or spoke or voted in a council session (one query)."""
+    ids = (
+        Proposal.objects.filter(in_period("published_at", period), channel=Channel.ONLINE)
+        .order_by()
+        .values_list("author_id", flat=True)
+        .union(
+            Endorsement.objects.filter(in_period("created_at", period)).order_by().values_list("user_id", flat=True),
+            Participation.objects.filter(in_period("created_at", period)).order_by().values_list("user_id", flat=True),
+            SatisfactionRating.objects.filter(in_period("created_at", period) | in_period("changed_at", period))
+            .order_by()
+            .values_list("user_id", flat=True),
+        )
+    )
+    people = set(ids)
+    spoke_or_voted = (
+        SessionRecord.objects.filter(in_period("created_at", period))
+        .filter(Q(kind="event", payload__type="floor_granted") | Q(kind="command", payload__type="cast_vote"))
+        # who voted is the command's actor (set by the server), never a "member" the client may have sent along
+        .annotate(
+            member=Case(
+                When(kind="command", then=KeyTextTransform("actor", "payload")),
+                default=KeyTextTransform("member", "payload"),
+            )
+        )
+        .order_by()
+        .values_list("member", flat=True)
+        .distinct()
+    )
+    people.update(int(member) for member in spoke_or_voted if member and str(member).isdigit())
+    return people
+
+
+def _notices(scope: str, buckets: list[str], period: Period, today):
+    """(bucket, on time?) for each notice published in the period and each decision whose publication
+    deadline fell in the period and passed without a notice."""
+    from civic.selectors import published_within_deadline, unpublished_decisions
+
+    notices = bucketed(
+        OutcomeNotice.objects.filter(in_period("published_at", period), corrects__isnull=True),
+        "area_path",
+        scope,
+        buckets,
+    ).only("pk", "area_path", "decided_at", "published_at")
+    for notice in published_within_deadline(notices):
+        yield notice.bucket, int(notice.timing.on_time)
+    where = Area(path=scope or "/")  # the selector reads only the path
+    for decision in unpublished_decisions(where):
+        if decision.overdue and period.start <= decision.due <= period.end and decision.due < today:
+            bucket = next((path for path in buckets if decision.area_path.startswith(path)), None)
+            if bucket is not None:
+                yield bucket, 0

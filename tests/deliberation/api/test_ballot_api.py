@@ -1,0 +1,47 @@
+"""Ballot boxes over the API: voting, changing a secret ballot with its receipt, checking a receipt."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from deliberation import services
+from tests.world import fresh
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pb(world):
+    box = services.box_create(
+        actor=fresh(world["organiser_here"]), area=world["S1"], kind="budget", title="一街道微项目预算", budget=100
+    )
+    for title, cost in [("甲项目", 60), ("乙项目", 50), ("丙项目", 30)]:
+        services.option_add(actor=fresh(world["organiser_here"]), box=box, title=title, cost=cost)
+    now = timezone.now()
+    return services.box_schedule(
+        actor=fresh(world["organiser_here"]),
+        box=box,
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=7),
+    )
+
+
+def test_vote_through_the_api(api_client, world, pb):
+    api_client.force_authenticate(fresh(world["resident"]))
+    first = api_client.post(f"/api/ballots/{pb.pk}/vote/", {"choices": ["3"]}, format="json")
+    assert first.status_code == 201 and first.json()["receipt"]
+    again = api_client.post(f"/api/ballots/{pb.pk}/vote/", {"choices": ["2"]}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409 and "receipt" in again.json()["detail"]
+    changed = api_client.post(
+        f"/api/ballots/{pb.pk}/vote/", {"choices": ["2"], "receipt": first.json()["receipt"]}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json() == {"receipt": None, "changed": True}
+    over = api_client.post(
+        f"/api/ballots/{pb.pk}/vote/", {"choices": ["1", "2"], "receipt": first.json()["receipt"]}, format="json"
+    )
+    assert over.status_code == 400 and over.json()["code"] == "over_budget"
+    api_client.force_authenticate(None)
+    checked = api_client.post("/api/ballots/receipt/", {"code": first.json()["receipt"]}, format="json").json()
+    assert checked == {"box": pb.pk, "counted": False, "choices": ["2"]}
+    assert api_client.post("/api/ballots/receipt/", {"code": "NOPE"}, format="json").status_code == 404

@@ -1,0 +1,39 @@
+"""docs/live-protocol.md documents every event type with exactly the fields of its schema, and every
+command with its fields; nothing is documented that does not exist."""
+
+import re
+from pathlib import Path
+
+from deliberation import commands, events
+
+DOC = (Path(__file__).resolve().parents[3] / "docs" / "live-protocol.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    start = DOC.index(f"## {title}\n")
+    end = DOC.find("\n## ", start + 1)
+    return DOC[start : end if end != -1 else None]
+
+
+def _table(title: str) -> dict[str, set[str]]:
+    """First column (a name in backticks) → the names in backticks of the second column."""
+    rows = {}
+    for line in _section(title).splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and re.fullmatch(r"`\w+`", cells[0]):
+            rows[cells[0].strip("`")] = set(re.findall(r"`(\w+)`", cells[1]))
+    return rows
+
+
+def test_every_event_type_is_documented_with_its_fields_and_nothing_else():
+    documented = _table("Events")
+    assert set(documented) == set(events.EVENTS)
+    for kind, fields in events.EVENTS.items():
+        assert documented[kind] == set(fields), kind
+
+
+def test_every_command_is_documented_with_its_fields_and_nothing_else():
+    documented = _table("Commands")
+    assert set(documented) == set(commands.SCHEMA)
+    for kind, fields in commands.SCHEMA.items():
+        assert documented[kind] == set(fields), kind
