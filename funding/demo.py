@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from civic.models import Organisation, ResidencyVerification, User
+from civic.money import format_yuan
 from civic.services import verification_approve, verification_request
 from proposals.models import Proposal, ProposalState
 
@@ -382,7 +383,7 @@ def _notices(people, areas, park, noticed) -> None:
             area=district,
             kind="award",
             title=f"{park.title}：{STAGE_ZH[award.stage]}公示",
-            body=f"拟{STAGE_ZH[award.stage]} ¥{award.amount:,.2f}，公示期内如有异议请在项目页面提出。",
+            body=f"拟{STAGE_ZH[award.stage]} {format_yuan(award.amount)}，公示期内如有异议请在项目页面提出。",
             source_key=f"award:{award.pk}",
             decided_at=award.computed_at,
         )
@@ -391,8 +392,8 @@ def _notices(people, areas, park, noticed) -> None:
             actor=official,
             area=district,
             kind="payment",
-            title=f"{park.title}：拨付 ¥{entry.amount:,.2f}",
-            body=f"{CONDITION_ZH.get(entry.condition, '奖补结算')}拨付 ¥{entry.amount:,.2f}，已拨付至实施单位。",
+            title=f"{park.title}：拨付 {format_yuan(entry.amount)}",
+            body=f"{CONDITION_ZH.get(entry.condition, '奖补结算')}拨付 {format_yuan(entry.amount)}，已拨付至实施单位。",
             source_key=f"payment:{entry.pk}",
             decided_at=entry.created_at,
         )
@@ -401,7 +402,7 @@ def _notices(people, areas, park, noticed) -> None:
         area=district,
         kind="award",
         title=f"{noticed.project.title}：预拨奖补公示",
-        body=f"按核定预算 ¥{noticed.base:,.2f} 的 30% 计，拟奖补 ¥{noticed.amount:,.2f}。",
+        body=f"按核定预算 {format_yuan(noticed.base)} 的 30% 计，拟奖补 {format_yuan(noticed.amount)}。",
         source_key=f"award:{noticed.pk}",
         decided_at=noticed.computed_at,
     )

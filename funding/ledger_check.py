@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
+from civic.money import as_amount
+
 from .models import AwardStage, AwardStatus, Commitment, EntryKind, LedgerEntry, SubsidyAward
-from .selectors.ledger import ZERO, as_money, kind_sums
+from .selectors.ledger import ZERO, kind_sums
 
 PAYMENTS = (EntryKind.ADVANCE, EntryKind.SETTLEMENT)
 
@@ -93,7 +95,7 @@ def run_checks() -> Report:
     )
     by_award = _award_entry_sums()
     pending += _check_projects(projects, awards)
-    pending += _check_awards(awards, by_award, {pk: as_money(row[EntryKind.AWARD]) for pk, row in projects.items()})
+    pending += _check_awards(awards, by_award, {pk: as_amount(row[EntryKind.AWARD]) for pk, row in projects.items()})
     pending += _check_area_years(awards)
     pending += _check_commitments()
     problems = _resolve(pending)
@@ -106,7 +108,7 @@ def run_checks() -> Report:
 def _award_entry_sums() -> dict[int | None, Decimal]:
     """{award id: Σ award entries naming it}."""
     rows = LedgerEntry.objects.filter(kind=EntryKind.AWARD).order_by().values("award_id").annotate(total=Sum("amount"))
-    return {row["award_id"]: as_money(row["total"]) for row in rows}
+    return {row["award_id"]: as_amount(row["total"]) for row in rows}
 
 
 def _current(approved: list[dict]) -> dict | None:
@@ -122,11 +124,11 @@ def _check_projects(projects: dict[int, dict], awards: list[dict]) -> list[_Pend
         approved[award["project_id"]].append(award)
     pending = []
     for pk, row in sorted(projects.items()):
-        award = as_money(row[EntryKind.AWARD])
-        advances = as_money(row[EntryKind.ADVANCE])
-        paid = advances + as_money(row[EntryKind.SETTLEMENT])
-        due = as_money(row[EntryKind.RECOVERY_DUE])
-        recovered = as_money(row[EntryKind.RECOVERY])
+        award = as_amount(row[EntryKind.AWARD])
+        advances = as_amount(row[EntryKind.ADVANCE])
+        paid = advances + as_amount(row[EntryKind.SETTLEMENT])
+        due = as_amount(row[EntryKind.RECOVERY_DUE])
+        recovered = as_amount(row[EntryKind.RECOVERY])
         current = _current(approved[pk])
         if paid and not approved[pk]:
             pending.append(
@@ -171,7 +173,7 @@ def _check_projects(projects: dict[int, dict], awards: list[dict]) -> list[_Pend
             pending.append(
                 _Pending(
                     "award_over_project_cap",
-                    f"Project {pk}: the award entries add up to {award}, above the cap per project {as_money(cap)} "
+                    f"Project {pk}: the award entries add up to {award}, above the cap per project {as_amount(cap)} "
                     f"of policy version {current['policy__version']} (award {current['id']}).",
                     project=pk,
                     kinds=(EntryKind.AWARD,),
@@ -278,13 +280,13 @@ def _check_area_years(awards: list[dict]) -> list[_Pending]:
     for row in charged:
         key = (row["area_id"], row["year"])
         version, cap = caps.get(key, (None, None))
-        total = as_money(row["total"])
+        total = as_amount(row["total"])
         if cap is not None and total > cap:
             pending.append(
                 _Pending(
                     "award_over_area_year_cap",
                     f"Area {key[0]}, year {key[1]}: awards of {total} charged, above the cap per area and year "
-                    f"{as_money(cap)} of policy version {version}.",
+                    f"{as_amount(cap)} of policy version {version}.",
                     area_year=key,
                 )
             )
@@ -293,7 +295,7 @@ def _check_area_years(awards: list[dict]) -> list[_Pending]:
 
 def _check_commitments() -> list[_Pending]:
     receipts = {
-        row["commitment_id"]: as_money(row["total"])
+        row["commitment_id"]: as_amount(row["total"])
         for row in LedgerEntry.objects.filter(kind=EntryKind.RECEIPT, commitment__isnull=False)
         .order_by()
         .values("commitment_id")
@@ -392,12 +394,12 @@ def _check_reversals() -> list[Problem]:
     )
     problems = []
     for pk, original, project, kind, amount, area, year, o_project, o_kind, o_amount, o_area, o_year in rows:
-        if (project, kind) != (o_project, o_kind) or as_money(amount) != -as_money(o_amount):
+        if (project, kind) != (o_project, o_kind) or as_amount(amount) != -as_amount(o_amount):
             problems.append(
                 Problem(
                     "reversal_mismatch",
                     f"Entry {pk} reverses entry {original} but is {kind} {amount} on project {project}, "
-                    f"not {o_kind} {-as_money(o_amount)} on project {o_project}.",
+                    f"not {o_kind} {-as_amount(o_amount)} on project {o_project}.",
                     tuple(sorted((pk, original))),
                 )
             )

@@ -6,11 +6,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import AppendOnlyModel, Area
+from civic.money import amount_field
+from civic.states import StateMachine
 
 from . import subsidy
 
@@ -40,12 +43,6 @@ def _share_field(label, **kwargs):
     )
 
 
-def _money_field(label, **kwargs):
-    return models.DecimalField(
-        label, max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))], **kwargs
-    )
-
-
 class SubsidyPolicy(models.Model):
     """One version of an area's subsidy policy. Versions are never edited: a change is a new version.
 
@@ -58,8 +55,8 @@ class SubsidyPolicy(models.Model):
     version = models.PositiveIntegerField(_("version"))
     effective_from = models.DateTimeField(_("in force from"), default=timezone.now)
     share = _share_field(_("share of cost subsidised"))
-    cap_per_project = _money_field(_("cap per project (yuan)"), null=True, blank=True)
-    cap_per_area_year = _money_field(_("cap per area and calendar year (yuan)"), null=True, blank=True)
+    cap_per_project = amount_field(_("cap per project (yuan)"), null=True, blank=True)
+    cap_per_area_year = amount_field(_("cap per area and calendar year (yuan)"), null=True, blank=True)
     min_self_funded_share = _share_field(_("minimum residents' self-funded share"), default=Decimal(0))
     min_acceptance_score = models.DecimalField(
         _("minimum acceptance score"),
@@ -103,6 +100,9 @@ class SubsidyPolicy(models.Model):
     def __str__(self):
         return f"{self.area} · v{self.version}"
 
+    def get_absolute_url(self):
+        return reverse("subsidy-policy", kwargs={"code": self.area.code})
+
     @property
     def advances(self) -> list[tuple[str, Decimal]]:
         """The advance schedule as (condition, cumulative share), in the order of the conditions."""
@@ -142,22 +142,28 @@ class ProjectState(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("project state", "cancelled")
 
 
-# Which state may follow which; one service per arrow (funding.services.projects).
-PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    ProjectState.PLANNED: {ProjectState.IN_PROGRESS, ProjectState.SUSPENDED, ProjectState.CANCELLED},
-    ProjectState.IN_PROGRESS: {ProjectState.COMPLETED, ProjectState.SUSPENDED, ProjectState.CANCELLED},
-    ProjectState.COMPLETED: {ProjectState.ACCEPTED, ProjectState.IN_PROGRESS, ProjectState.SUSPENDED},
-    ProjectState.ACCEPTED: {ProjectState.CLOSED, ProjectState.SUSPENDED},
-    ProjectState.SUSPENDED: {
-        ProjectState.PLANNED,
-        ProjectState.IN_PROGRESS,
-        ProjectState.COMPLETED,
-        ProjectState.ACCEPTED,
-        ProjectState.CANCELLED,
+# Which state may follow which; one service per arrow (funding.services), which moves the
+# project with PROJECT_STATES.move (guard, save, audit row "project.<state>").
+PROJECT_STATES = StateMachine(
+    ProjectState,
+    {
+        ProjectState.PLANNED: {ProjectState.IN_PROGRESS, ProjectState.SUSPENDED, ProjectState.CANCELLED},
+        ProjectState.IN_PROGRESS: {ProjectState.COMPLETED, ProjectState.SUSPENDED, ProjectState.CANCELLED},
+        ProjectState.COMPLETED: {ProjectState.ACCEPTED, ProjectState.IN_PROGRESS, ProjectState.SUSPENDED},
+        ProjectState.ACCEPTED: {ProjectState.CLOSED, ProjectState.SUSPENDED},
+        ProjectState.SUSPENDED: {
+            ProjectState.PLANNED,
+            ProjectState.IN_PROGRESS,
+            ProjectState.COMPLETED,
+            ProjectState.ACCEPTED,
+            ProjectState.CANCELLED,
+        },
+        ProjectState.CLOSED: set(),
+        ProjectState.CANCELLED: set(),
     },
-    ProjectState.CLOSED: set(),
-    ProjectState.CANCELLED: set(),
-}
+    noun="project",
+    refusal=_("A project that is “%(current)s” cannot become “%(target)s”."),
+)
 
 
 class MicroProject(models.Model):
@@ -179,7 +185,7 @@ class MicroProject(models.Model):
     implementer = models.ForeignKey(
         "civic.Organisation", verbose_name=_("implementer"), on_delete=models.PROTECT, related_name="projects"
     )
-    budget = _money_field(_("approved budget (yuan)"))
+    budget = amount_field(_("approved budget (yuan)"))
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     state = models.CharField(_("state"), max_length=20, choices=ProjectState.choices, default=ProjectState.PLANNED)
@@ -214,14 +220,14 @@ class MicroProject(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"/projects/{self.pk}/"
+        return reverse("project-detail", args=[self.pk])
 
 
 class BudgetLine(models.Model):
     project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=0)
     item = models.CharField(_("item"), max_length=120)
-    amount = _money_field(_("amount (yuan)"))
+    amount = amount_field(_("amount (yuan)"))
 
     class Meta:
         verbose_name = _("budget line")
@@ -253,12 +259,12 @@ class Commitment(models.Model):
     organisation = models.ForeignKey(
         "civic.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
     )
-    amount = _money_field(_("amount or value (yuan)"))
+    amount = amount_field(_("amount or value (yuan)"))
     description = models.CharField(_("what is given"), max_length=200, blank=True)
     from_pledge = models.OneToOneField(
         "proposals.CoSponsor", null=True, blank=True, on_delete=models.PROTECT, related_name="commitment"
     )
-    received = _money_field(_("received (yuan)"), default=Decimal("0.00"))
+    received = amount_field(_("received (yuan)"), default=Decimal("0.00"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("committed"), default=timezone.now)
 
@@ -283,7 +289,7 @@ class Receipt(models.Model):
     """Money (or goods, valued) that arrived for a commitment."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="receipts")
-    amount = _money_field(_("amount (yuan)"))
+    amount = amount_field(_("amount (yuan)"))
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("voucher or bank reference"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -335,7 +341,7 @@ class ProgressReport(models.Model):
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("what was done"), max_length=5000)
-    spend_to_date = _money_field(_("spent to date (yuan)"))
+    spend_to_date = amount_field(_("spent to date (yuan)"))
     reported_on = models.DateField(_("date"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -386,7 +392,7 @@ class Inspection(models.Model):
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checklist = models.JSONField(_("checklist"), default=list)  # [{"item", "score", "max"}]
     score = models.DecimalField(_("acceptance score"), max_digits=5, decimal_places=2)
-    verified_cost = _money_field(_("verified cost (yuan)"))
+    verified_cost = amount_field(_("verified cost (yuan)"))
     invoices = models.CharField(_("invoices checked"), max_length=500, blank=True)
     remarks = models.TextField(_("remarks"), blank=True, max_length=3000)
     defects = models.TextField(_("defects to put right"), blank=True, max_length=3000)
@@ -460,10 +466,10 @@ class SubsidyAward(models.Model):
     policy = models.ForeignKey(
         SubsidyPolicy, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"
     )
-    base = _money_field(_("computed on (yuan)"))
-    amount = _money_field(_("award (yuan)"))
-    payout = _money_field(_("to pay at settlement (yuan)"), default=Decimal("0.00"))
-    recovery = _money_field(_("to recover (yuan)"), default=Decimal("0.00"))
+    base = amount_field(_("computed on (yuan)"))
+    amount = amount_field(_("award (yuan)"))
+    payout = amount_field(_("to pay at settlement (yuan)"), default=Decimal("0.00"))
+    recovery = amount_field(_("to recover (yuan)"), default=Decimal("0.00"))
     steps = models.JSONField(_("how it was computed"), default=list)
     status = models.CharField(_("status"), max_length=12, choices=AwardStatus.choices, default=AwardStatus.NOTICE)
     status_reason = models.CharField(_("reason"), max_length=1000, blank=True)
@@ -556,7 +562,7 @@ class LedgerEntry(AppendOnlyModel):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")  # the area charged (policy area)
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=14, choices=EntryKind.choices)
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    amount = amount_field(_("amount (yuan)"), allow_negative=True)
     commitment = models.ForeignKey(Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     award = models.ForeignKey(SubsidyAward, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     condition = models.CharField(max_length=12, blank=True)  # an advance's condition

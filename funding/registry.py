@@ -8,7 +8,7 @@ from civic.registry import notice_deadlines, notice_kind, notification_kind, tic
 def register() -> None:
     from .selectors.notices import award_decisions, payment_decisions
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
-    from .services.projects import notify_overdue_milestones
+    from .services.progress import notify_overdue_milestones
 
     notification_kind("project.inspection_due", _("Projects ready for acceptance inspection"))
     notification_kind("project.milestone_overdue", _("Project milestones past their date"), "daily")
@@ -16,28 +16,26 @@ def register() -> None:
 
     timeline_verb("project.created", _("Micro-project “%(title)s” created, carried out by %(implementer)s"))
     timeline_verb("project.started", _("Work on “%(title)s” started"))
-    timeline_verb("project.progress", _("Progress reported on “%(title)s”: ¥%(spent)s spent so far"))
+    timeline_verb("project.progress", _("Progress reported on “%(title)s”: %(spent)s spent so far"))
     timeline_verb("project.milestone_reached", _("Milestone reached: %(milestone)s"))
     timeline_verb("project.completed", _("The implementer reported “%(title)s” complete"))
-    timeline_verb("project.accepted", _("“%(title)s” accepted at inspection: score %(score)s, verified cost ¥%(cost)s"))
+    timeline_verb("project.accepted", _("“%(title)s” accepted at inspection: score %(score)s, verified cost %(cost)s"))
     timeline_verb("project.rework", _("Inspection of “%(title)s”: rework needed: %(defects)s"))
     timeline_verb("project.suspended", _("“%(title)s” suspended: %(reason)s"))
     timeline_verb("project.resumed", _("“%(title)s” resumed"))
     timeline_verb("project.cancelled", _("“%(title)s” cancelled: %(reason)s"))
     timeline_verb("project.closed", _("“%(title)s” closed"))
-    timeline_verb("project.commitment", _("%(funder)s committed ¥%(amount)s (%(source)s)"))
-    timeline_verb(
-        "award.provisional_noticed", _("Provisional award of ¥%(amount)s under public notice until %(until)s")
-    )
-    timeline_verb("award.settlement_noticed", _("Settlement of ¥%(amount)s under public notice until %(until)s"))
+    timeline_verb("project.commitment", _("%(funder)s committed %(amount)s (%(source)s)"))
+    timeline_verb("award.provisional_noticed", _("Provisional award of %(amount)s under public notice until %(until)s"))
+    timeline_verb("award.settlement_noticed", _("Settlement of %(amount)s under public notice until %(until)s"))
     timeline_verb("award.objection_filed", _("An objection was filed; the answer is due by %(due)s"))
     timeline_verb("award.objection_answered", _("An objection was answered: %(outcome)s"))
     timeline_verb("award.cancelled", _("The award under notice was cancelled: %(reason)s"))
-    timeline_verb("award.provisional_approved", _("Provisional award of ¥%(amount)s approved"))
-    timeline_verb("award.settlement_approved", _("Settlement of ¥%(amount)s approved"))
-    timeline_verb("award.advance_paid", _("Advance of ¥%(amount)s paid (%(condition)s)"))
-    timeline_verb("award.settlement_paid", _("Settlement payment of ¥%(amount)s made"))
-    timeline_verb("award.recovered", _("¥%(amount)s recovered from the implementer"))
+    timeline_verb("award.provisional_approved", _("Provisional award of %(amount)s approved"))
+    timeline_verb("award.settlement_approved", _("Settlement of %(amount)s approved"))
+    timeline_verb("award.advance_paid", _("Advance of %(amount)s paid (%(condition)s)"))
+    timeline_verb("award.settlement_paid", _("Settlement payment of %(amount)s made"))
+    timeline_verb("award.recovered", _("%(amount)s recovered from the implementer"))
     timeline_verb("subsidy.policy_published", _("Subsidy policy version %(version)s: %(share)s %% of the cost"))
 
     notice_kind("award", _("award under public notice"), award_decisions)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.forms import AmountField
 from civic.models import Area
 
 from .models import AnswerStatus, Category, Channel, PledgeKind, ProposalState, Stance
@@ -22,6 +23,18 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class ButtonPressed(forms.Widget):
+    """Whether the submit button named after the field was pressed; the template draws the button."""
+
+    input_type = "hidden"  # drawn with the hidden fields, as nothing
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+    def value_from_datadict(self, data, files, name):
+        return name in data
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=80, help_text=_("What should change, in one line."))
     body = forms.CharField(
@@ -38,12 +51,11 @@ class ProposalForm(forms.Form):
         help_text=_("Where it is about: your grid cell, community or a wider area."),
     )
     location = forms.CharField(label=_("Where exactly (optional)"), max_length=120, required=False)
-    estimated_cost = forms.DecimalField(
-        label=_("Estimated cost in yuan (optional)"), required=False, min_value=0, decimal_places=2, max_digits=12
-    )
+    estimated_cost = AmountField(label=_("Estimated cost in yuan (optional)"), required=False)
     organisation = forms.ChoiceField(label=_("Propose as"), required=False)
     channel = forms.ChoiceField(label=_("How it came in"), choices=Channel.choices, initial=Channel.ONLINE)
     on_behalf_of = forms.CharField(label=_("Name of the resident who brought it"), max_length=60, required=False)
+    publish = forms.BooleanField(required=False, widget=ButtonPressed)
     files = MultipleFileField(
         label=_("Photos and files (optional)"),
         required=False,
@@ -52,6 +64,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, areas, organisations, staff: bool, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
         self.fields["area"].queryset = areas
         self.fields["area"].label_from_instance = lambda a: "　" * a.depth + a.name
         choices = [("", _("myself"))] + [(str(o.pk), o.name) for o in organisations]
@@ -62,8 +75,11 @@ class ProposalForm(forms.Form):
             del self.fields["channel"]
             del self.fields["on_behalf_of"]
         if editing:
-            for name in ("organisation", "channel", "on_behalf_of", "files"):
+            for name in ("organisation", "channel", "on_behalf_of", "files", "publish"):
                 self.fields.pop(name, None)
+
+    def clean_organisation(self):
+        return self.organisations.get(self.cleaned_data.get("organisation") or "")
 
 
 class FilterForm(forms.Form):
@@ -112,6 +128,21 @@ class CommentForm(forms.Form):
     )
 
 
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    stance = forms.ChoiceField(label=_("Your position"), choices=Stance.choices, required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional, public)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class AnswerForm(forms.Form):
     status = forms.ChoiceField(label=_("Answer"), choices=AnswerStatus.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Explanation (public)"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -122,17 +153,19 @@ class CoSponsorForm(forms.Form):
     pledge_kind = forms.ChoiceField(
         label=_("Pledge"), choices=PledgeKind.choices, initial=PledgeKind.NONE, widget=forms.RadioSelect
     )
-    pledge_amount = forms.DecimalField(
-        label=_("Amount or value in yuan"), required=False, min_value=0, decimal_places=2, max_digits=12
-    )
+    pledge_amount = AmountField(label=_("Amount or value in yuan"), required=False)
     pledge_description = forms.CharField(label=_("What you pledge (for in-kind help)"), required=False, max_length=200)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
         choices = [("", _("myself"))] + [(str(o.pk), o.name) for o in organisations]
         self.fields["organisation"].choices = choices
         if len(choices) == 1:
             del self.fields["organisation"]
+
+    def clean_organisation(self):
+        return self.organisations.get(self.cleaned_data.get("organisation") or "")
 
 
 class CategoryForm(forms.Form):

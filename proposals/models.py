@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import Area, Organisation
+from civic.money import amount_field
 
 
 class Category(models.Model):
@@ -70,14 +72,7 @@ class Proposal(models.Model):
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="proposals")
     area_path = models.CharField(max_length=400, editable=False)
     location = models.CharField(_("location"), max_length=120, blank=True)
-    estimated_cost = models.DecimalField(
-        _("estimated cost (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    estimated_cost = amount_field(_("estimated cost (yuan)"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
     organisation = models.ForeignKey(
         Organisation,
@@ -130,7 +125,7 @@ class Proposal(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"/proposals/{self.pk}/"
+        return reverse("proposal-detail", args=[self.pk])
 
 
 class ProposalRevision(models.Model):
@@ -199,14 +194,7 @@ class CoSponsor(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pledge_kind = models.CharField(_("pledge"), max_length=10, choices=PledgeKind.choices, default=PledgeKind.NONE)
-    pledge_amount = models.DecimalField(
-        _("amount or value (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    pledge_amount = amount_field(_("amount or value (yuan)"), null=True, blank=True)
     pledge_description = models.CharField(_("what is pledged"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

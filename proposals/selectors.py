@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from civic.models import Area
-from civic.selectors import Decision, notice_names
+from civic.models import Area, AreaRoleKind
+from civic.selectors import Decision, areas_for_roles, effective_verification, notice_names, organisations_represented
 
 from . import lifecycle
 from .models import AreaPolicy, Comment, CoSponsor, Endorsement, Follow, OfficialAnswer, Proposal, ProposalState
@@ -39,6 +39,25 @@ def policy_for(area: Area) -> Policy:
         settings.PROPOSAL_DEFAULT_COLLECTION_DAYS,
         settings.PROPOSAL_DEFAULT_RESPONSE_WORKING_DAYS,
     )
+
+
+def areas_to_propose_in(user) -> QuerySet[Area]:
+    """The areas offered to `user` when writing a proposal: exactly those where they hold the permission
+    `proposals.propose_in_area` (the rule is described in `predicates.py`)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Area.objects.none()
+    if user.is_superuser:
+        return Area.objects.order_by("path")
+    condition = Q(pk__in=[])
+    verification = effective_verification(user)
+    if verification:  # the verified cell and every area above it
+        condition |= Q(code__in=verification.cell.path.strip("/").split("/"))
+    for organisation in organisations_represented(user).prefetch_related("areas"):
+        for served in organisation.areas.all():  # the served area, every area inside it and above it
+            condition |= Q(path__startswith=served.path) | Q(code__in=served.path.strip("/").split("/"))
+    staff = areas_for_roles(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER})
+    condition |= Q(pk__in=staff.values("pk"))
+    return Area.objects.filter(condition).order_by("path")
 
 
 def effective_state(proposal: Proposal, now=None) -> str:

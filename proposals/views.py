@@ -3,38 +3,32 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from civic.errors import DomainError, NotAllowed
-from civic.forms import ReasonForm, apply_domain_error
-from civic.models import Area, AreaRoleKind, Organisation
-from civic.selectors import effective_verification, organisations_represented, timeline_for
+from civic.errors import NotAllowed
+from civic.forms import submit
+from civic.models import Area, Organisation
+from civic.selectors import organisations_represented, timeline_for
 from civic.validators import as_pk
 
 from . import lifecycle, selectors, services
-from .forms import AnswerForm, CategoryForm, CommentForm, CoSponsorForm, FilterForm, ProposalForm
+from .forms import (
+    AnswerForm,
+    CategoryForm,
+    CommentEditForm,
+    CommentForm,
+    CoSponsorForm,
+    DeclineForm,
+    FilterForm,
+    ProposalForm,
+    WithdrawForm,
+)
 from .models import Category, Comment, Proposal, ProposalState
-
-
-def _areas_for(user):
-    """Areas a person may propose in: their home chain, their organisations' areas, the areas they staff."""
-    condition = Q(pk__in=[])
-    verification = effective_verification(user)
-    if verification:
-        condition |= Q(code__in=verification.cell.path.strip("/").split("/"))
-    for organisation in organisations_represented(user).prefetch_related("areas"):
-        for area in organisation.areas.all():
-            condition |= Q(path__startswith=area.path)
-    from civic.selectors import covered_by
-
-    staff = covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "path")
-    if staff is not None:
-        condition |= staff
-    return Area.objects.filter(condition).order_by("path")
+from .predicates import authors_may
 
 
 def _is_staff(user) -> bool:
@@ -77,17 +71,18 @@ def proposal_list(request):
 @login_required
 def proposal_new(request):
     user = request.user
-    staff = _is_staff(user)
-    areas = _areas_for(user)
-    organisations = list(organisations_represented(user))
+    areas = selectors.areas_to_propose_in(user)
     form = ProposalForm(
-        request.POST or None, request.FILES or None, areas=areas, organisations=organisations, staff=staff
+        request.POST or None,
+        request.FILES or None,
+        areas=areas,
+        organisations=list(organisations_represented(user)),
+        staff=_is_staff(user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        organisation = Organisation.objects.filter(pk=as_pk(data.get("organisation"))).first()
-        try:
-            proposal = services.proposal_create(
+    if request.method == "POST" and (
+        done := submit(
+            form,
+            lambda data: services.proposal_create(
                 author=user,
                 title=data["title"],
                 body=data["body"],
@@ -95,30 +90,29 @@ def proposal_new(request):
                 area=data["area"],
                 location=data["location"],
                 estimated_cost=data["estimated_cost"],
-                organisation=organisation,
+                organisation=data.get("organisation"),
                 channel=data.get("channel") or "online",
                 on_behalf_of=data.get("on_behalf_of", ""),
                 files=data.get("files", []),
-                publish="publish" in request.POST,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Published. Neighbours can co-sign it now.")
-                if "publish" in request.POST
-                else _("Saved as a draft; only you can see it."),
-            )
-            return redirect(proposal.get_absolute_url())
+                publish=data["publish"],
+            ),
+        )
+    ):
+        messages.success(
+            request,
+            _("Published. Neighbours can co-sign it now.")
+            if done.value.state != ProposalState.DRAFT
+            else _("Saved as a draft; only you can see it."),
+        )
+        return redirect(done.value.get_absolute_url())
     return render(request, "proposals/form.html", {"form": form, "can_propose": areas.exists(), "editing": False})
 
 
 @login_required
 def proposal_edit(request, pk):
     proposal = _visible(request, pk)
-    if proposal.author_id != request.user.pk:
-        raise NotAllowed("not_author", _("Only the author can edit a proposal."))
+    if not authors_may(request.user, "proposals.edit_proposal", proposal):
+        raise NotAllowed("not_allowed", _("Only the author can edit a proposal."))
     initial = {
         "title": proposal.title,
         "body": proposal.body,
@@ -130,15 +124,15 @@ def proposal_edit(request, pk):
     form = ProposalForm(
         request.POST or None,
         initial=initial,
-        areas=_areas_for(request.user) | Area.objects.filter(pk=proposal.area_id),
+        areas=selectors.areas_to_propose_in(request.user) | Area.objects.filter(pk=proposal.area_id),
         organisations=[],
         staff=False,
         editing=True,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.proposal_update(
+    if request.method == "POST" and (
+        done := submit(
+            form,
+            lambda data: services.proposal_update(
                 actor=request.user,
                 proposal=proposal,
                 title=data["title"],
@@ -147,19 +141,18 @@ def proposal_edit(request, pk):
                 area=data["area"],
                 location=data["location"],
                 estimated_cost=data["estimated_cost"] if data["estimated_cost"] is not None else "",
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(proposal.get_absolute_url())
+            ),
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(done.value.get_absolute_url())
     return render(
         request, "proposals/form.html", {"form": form, "can_propose": True, "editing": True, "proposal": proposal}
     )
 
 
-def proposal_detail(request, pk):
-    proposal = _visible(request, pk)
+def _detail_context(request, proposal, **forms) -> dict:
+    """What the proposal page shows; `forms` replaces an empty form with a submitted one and its errors."""
     user = request.user
     state = selectors.effective_state(proposal)
     context = {
@@ -172,7 +165,7 @@ def proposal_detail(request, pk):
         "stances": selectors.stance_counts(proposal),
         "threads": (threads := selectors.comment_threads(proposal)),
         "editable": {
-            c.pk for c in threads if user.is_authenticated and c.author_id == user.pk and selectors.comment_edit_open(c)
+            c.pk for c in threads if authors_may(user, "proposals.edit_comment", c) and selectors.comment_edit_open(c)
         },
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
@@ -183,11 +176,14 @@ def proposal_detail(request, pk):
         if state == ProposalState.DRAFT
         else [],
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
+        "can_edit": authors_may(user, "proposals.edit_proposal", proposal),
+        "can_publish": authors_may(user, "proposals.publish_proposal", proposal),
+        "can_withdraw": authors_may(user, "proposals.withdraw_proposal", proposal),
         "open_for_answer": state in lifecycle.OPEN_FOR_ANSWER,
         "open_for_comments": state in lifecycle.OPEN_FOR_COMMENTS and not proposal.is_hidden,
-        "withdrawable": lifecycle.can_move(state, ProposalState.WITHDRAWN),
+        "withdrawable": lifecycle.MACHINE.can(state, ProposalState.WITHDRAWN),
         "correctable": state in lifecycle.OPEN_FOR_ANSWER,
-        "declinable": lifecycle.can_move(state, ProposalState.DECLINED),
+        "declinable": lifecycle.MACHINE.can(state, ProposalState.DECLINED),
         "cosponsorable": selectors.accepts_cosponsors(state),
         "can_answer": user.has_perm("proposals.answer", proposal),
         "comment_form": CommentForm(),
@@ -195,14 +191,21 @@ def proposal_detail(request, pk):
         "cosponsor_form": CoSponsorForm(organisations=organisations_represented(user))
         if user.is_authenticated
         else None,
-        "reason_form": ReasonForm(),
+        "withdraw_form": WithdrawForm(),
+        "reason_form": DeclineForm(),
         **selectors.viewer_facts(proposal, user),
+        **forms,
     }
     if user.is_authenticated:
         from civic.selectors import is_eligible
 
         context["eligible"] = is_eligible(user, proposal.area)
-    return render(request, "proposals/detail.html", context)
+    return context
+
+
+def proposal_detail(request, pk):
+    proposal = _visible(request, pk)
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 
 def _done(request, proposal, message):
@@ -210,66 +213,85 @@ def _done(request, proposal, message):
     return redirect(proposal.get_absolute_url())
 
 
+# The proposal page's actions. Those without input call their service; a refusal takes the site's one
+# HTML path for domain errors. Those with input go through a form: a refusal shows the page again with
+# the form and its errors.
+_BUTTONS = {
+    "publish": (
+        lambda user, proposal: services.proposal_publish(actor=user, proposal=proposal),
+        gettext_lazy("Published. Neighbours can co-sign it now."),
+    ),
+    "endorse": (
+        lambda user, proposal: services.proposal_endorse(user=user, proposal=proposal),
+        gettext_lazy("Thank you for co-signing."),
+    ),
+    "unendorse": (
+        lambda user, proposal: services.proposal_unendorse(user=user, proposal=proposal),
+        gettext_lazy("Your co-signature is withdrawn."),
+    ),
+    "follow": (
+        lambda user, proposal: services.proposal_follow(user=user, proposal=proposal, follow=True),
+        gettext_lazy("You follow this proposal."),
+    ),
+    "unfollow": (
+        lambda user, proposal: services.proposal_follow(user=user, proposal=proposal, follow=False),
+        gettext_lazy("You no longer follow this proposal."),
+    ),
+}
+
+
 @login_required
 @require_POST
 def proposal_action(request, pk, action):
     proposal = _visible(request, pk)
     user = request.user
-    if action == "publish":
-        services.proposal_publish(actor=user, proposal=proposal)
-        return _done(request, proposal, _("Published. Neighbours can co-sign it now."))
-    if action == "endorse":
-        services.proposal_endorse(user=user, proposal=proposal)
-        return _done(request, proposal, _("Thank you for co-signing."))
-    if action == "unendorse":
-        services.proposal_unendorse(user=user, proposal=proposal)
-        return _done(request, proposal, _("Your co-signature is withdrawn."))
-    if action in ("follow", "unfollow"):
-        services.proposal_follow(user=user, proposal=proposal, follow=action == "follow")
-        return _done(
-            request,
-            proposal,
-            _("You follow this proposal.") if action == "follow" else _("You no longer follow this proposal."),
-        )
+    if action in _BUTTONS:
+        service, message = _BUTTONS[action]
+        service(user, proposal)
+        return _done(request, proposal, message)
     if action == "withdraw":
-        services.proposal_withdraw(actor=user, proposal=proposal, reason=request.POST.get("reason", ""))
-        return _done(request, proposal, _("The proposal is withdrawn."))
+        form = WithdrawForm(request.POST)
+        if submit(form, lambda data: services.proposal_withdraw(actor=user, proposal=proposal, **data)):
+            return _done(request, proposal, _("The proposal is withdrawn."))
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, withdraw_form=form))
     if action == "decline":
-        form = ReasonForm(request.POST)
-        services.proposal_decline(actor=user, proposal=proposal, reason=form.data.get("reason", ""))
-        return _done(request, proposal, _("The proposal is declined; its followers have been told why."))
+        form = DeclineForm(request.POST)
+        if submit(form, lambda data: services.proposal_decline(actor=user, proposal=proposal, **data)):
+            return _done(request, proposal, _("The proposal is declined; its followers have been told why."))
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, reason_form=form))
     if action == "answer":
         form = AnswerForm(request.POST)
-        services.proposal_answer(
-            official=user, proposal=proposal, status=form.data.get("status", ""), reason=form.data.get("reason", "")
-        )
-        return _done(request, proposal, _("The answer is published."))
+        if submit(form, lambda data: services.proposal_answer(official=user, proposal=proposal, **data)):
+            return _done(request, proposal, _("The answer is published."))
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, answer_form=form))
     if action == "comment":
         form = CommentForm(request.POST)
         parent = Comment.objects.filter(pk=as_pk(request.POST.get("parent")), proposal=proposal).first()
         organisation = Organisation.objects.filter(pk=as_pk(request.POST.get("organisation"))).first()
-        comment = services.comment_add(
-            author=user,
-            proposal=proposal,
-            body=form.data.get("body", ""),
-            stance=form.data.get("stance", "neutral"),
-            parent=parent,
-            organisation=organisation,
-        )
-        messages.success(request, _("Your comment is published."))
-        return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+        if done := submit(
+            form,
+            lambda data: services.comment_add(
+                author=user, proposal=proposal, parent=parent, organisation=organisation, **data
+            ),
+        ):
+            messages.success(request, _("Your comment is published."))
+            return redirect(f"{proposal.get_absolute_url()}#comment-{done.value.pk}")
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, comment_form=form))
     if action == "cosponsor":
-        data = request.POST
-        organisation = Organisation.objects.filter(pk=data.get("organisation") or None).first()
-        services.cosponsor_join(
-            user=user,
-            proposal=proposal,
-            organisation=organisation,
-            pledge_kind=data.get("pledge_kind", "none"),
-            pledge_amount=data.get("pledge_amount") or None,
-            pledge_description=data.get("pledge_description", ""),
-        )
-        return _done(request, proposal, _("You are now a co-sponsor."))
+        form = CoSponsorForm(request.POST, organisations=organisations_represented(user))
+        if submit(
+            form,
+            lambda data: services.cosponsor_join(
+                user=user,
+                proposal=proposal,
+                organisation=data.get("organisation"),
+                pledge_kind=data["pledge_kind"],
+                pledge_amount=data["pledge_amount"],
+                pledge_description=data["pledge_description"],
+            ),
+        ):
+            return _done(request, proposal, _("You are now a co-sponsor."))
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, cosponsor_form=form))
     raise Http404
 
 
@@ -277,14 +299,20 @@ def proposal_action(request, pk, action):
 @require_POST
 def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("proposal"), pk=pk)
-    services.comment_edit(
-        actor=request.user,
-        comment=comment,
-        body=request.POST.get("body", ""),
-        stance=request.POST.get("stance") or None,
-    )
-    messages.success(request, _("Saved."))
-    return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
+    form = CommentEditForm(request.POST)
+    if submit(
+        form,
+        lambda data: services.comment_edit(
+            actor=request.user, comment=comment, body=data["body"], stance=data["stance"] or None
+        ),
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
+    for errors in form.errors.values():  # the comment is edited in place on the page: its refusal is a message
+        for error in errors:
+            messages.error(request, error)
+    proposal = _visible(request, comment.proposal_id)
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 
 @login_required
@@ -313,14 +341,11 @@ def categories(request):
         else None
     )
     form = CategoryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_save(actor=request.user, category=editing, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("proposal-categories")
+    if request.method == "POST" and submit(
+        form, lambda data: services.category_save(actor=request.user, category=editing, **data)
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("proposal-categories")
     return render(
         request, "proposals/categories.html", {"form": form, "editing": editing, "categories": Category.objects.all()}
     )
@@ -357,12 +382,9 @@ def area_rules(request, code):
         "response_working_days": current.response_working_days,
     }
     form = AreaRulesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.area_policy_set(actor=request.user, area=area, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved. New proposals in %(area)s follow these rules.") % {"area": area.name})
-            return redirect("area-detail", code=area.code)
+    if request.method == "POST" and submit(
+        form, lambda data: services.area_policy_set(actor=request.user, area=area, **data)
+    ):
+        messages.success(request, _("Saved. New proposals in %(area)s follow these rules.") % {"area": area.name})
+        return redirect("area-detail", code=area.code)
     return render(request, "proposals/area_rules.html", {"area": area, "form": form, "current": current})

@@ -15,8 +15,8 @@ from civic.api.utils import validated
 
 from .. import services
 from ..models import AwardObjection, LedgerEntry, SubsidyAward
-from . import serializers_projects as s
-from .projects import _project, awards_of
+from . import serializers as s
+from .projects import awards_of, project_or_404
 
 
 def _award(pk) -> SubsidyAward:
@@ -42,7 +42,7 @@ class AwardComputeView(APIView):
         summary="Compute the provisional award or the settlement and put it under public notice (officials)",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.AwardComputeSerializer, request)
         award = services.award_compute(actor=request.user, project=project, stage=data["stage"])
         return _award_data(award, code=status.HTTP_201_CREATED)

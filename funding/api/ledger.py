@@ -6,6 +6,7 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.api.fields import money_out
 from civic.models import Area
 
 from .. import selectors
@@ -17,10 +18,6 @@ YEAR = OpenApiParameter("year", int, description="Only the entries charged to th
 # --- serializers ---------------------------------------------------------------------------------------
 
 
-def _money(**kwargs):
-    return serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True, **kwargs)
-
-
 class LedgerEntrySerializer(serializers.ModelSerializer):
     """One entry; `balance` is the project's running total of this kind after it (corrections included)."""
 
@@ -28,8 +25,8 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     project_title = serializers.CharField(source="project.title", read_only=True)
     area = serializers.CharField(source="area.code", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    amount = _money()
-    balance = _money()
+    amount = money_out()
+    balance = money_out()
 
     class Meta:
         model = LedgerEntry
@@ -51,17 +48,17 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 
 class ProjectBalancesSerializer(serializers.Serializer):
-    committed = _money()
-    received = _money()
-    received_by_source = serializers.DictField(child=_money(), read_only=True)
-    award = _money(help_text="The approved award: Σ award entries.")
-    advances = _money()
-    settlement = _money()
-    paid = _money(help_text="advances + settlement")
-    recovery_due = _money()
-    recovered = _money()
-    owed_back = _money(help_text="recovery_due − recovered")
-    net_paid = _money(help_text="paid − recovered")
+    committed = money_out()
+    received = money_out()
+    received_by_source = serializers.DictField(child=money_out(), read_only=True)
+    award = money_out(help_text="The approved award: Σ award entries.")
+    advances = money_out()
+    settlement = money_out()
+    paid = money_out(help_text="advances + settlement")
+    recovery_due = money_out()
+    recovered = money_out()
+    owed_back = money_out(help_text="recovery_due − recovered")
+    net_paid = money_out(help_text="paid − recovered")
 
 
 class ProjectLedgerSerializer(serializers.Serializer):
@@ -75,11 +72,11 @@ class AreaYearBalanceSerializer(serializers.Serializer):
     area = serializers.CharField(source="area.code")
     area_name = serializers.CharField(source="area.name")
     year = serializers.IntegerField()
-    award = _money(help_text="Awards charged to this area and year (what counts against the cap).")
-    paid = _money(help_text="Advances and settlements booked to this area and year.")
-    recovered = _money()
-    cap = _money(allow_null=True, help_text="Cap per area and year of the newest policy version used; null: none.")
-    left = _money(allow_null=True)
+    award = money_out(help_text="Awards charged to this area and year (what counts against the cap).")
+    paid = money_out(help_text="Advances and settlements booked to this area and year.")
+    recovered = money_out()
+    cap = money_out(allow_null=True, help_text="Cap per area and year of the newest policy version used; null: none.")
+    left = money_out(allow_null=True)
     policy_version = serializers.IntegerField(allow_null=True)
 
 

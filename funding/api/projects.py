@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from civic.api.utils import validated
 from civic.errors import InvalidInput, NotAllowed
 from civic.models import Area, Organisation
-from civic.selectors import areas_for_roles, timeline_for
+from civic.selectors import timeline_for
 from proposals.api.serializers import ProposalListSerializer
 from proposals.models import Proposal
 
@@ -32,14 +32,14 @@ from ..models import (
     SubsidyAward,
 )
 from ..selectors import projects as project_selectors
-from . import serializers_projects as s
+from . import serializers as s
 
 PAYMENT_KINDS = (EntryKind.ADVANCE, EntryKind.SETTLEMENT, EntryKind.RECOVERY_DUE, EntryKind.RECOVERY)
 TIMELINE_LIMIT = 200
 MULTIPART = "multipart/form-data"
 
 
-def _project(pk) -> MicroProject:
+def project_or_404(pk) -> MicroProject:
     return get_object_or_404(MicroProject.objects.select_related("area", "implementer", "proposal"), pk=pk)
 
 
@@ -86,12 +86,11 @@ def project_picture(project_pk, request) -> dict:
         project = project_selectors.project_detail(project_pk)
     except MicroProject.DoesNotExist:
         raise Http404 from None
-    opens, closes = project_selectors.rating_window(project)
     extra = {
         "co_funding": project_selectors.co_funding(project),
         "satisfaction": {
             **project_selectors.satisfaction(project),
-            "window": s.rating_window_data(opens, closes),
+            "window": project_selectors.rating_period(project),
         },
         "awards": awards_of(project),
         "payments": LedgerEntry.objects.filter(project=project, kind__in=PAYMENT_KINDS)
@@ -176,7 +175,7 @@ class AdoptedWithoutProjectView(generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if not user.is_superuser and not areas_for_roles(user, {"official"}).exists():
+        if not user.has_perm("funding.view_project_desk"):
             raise NotAllowed("not_allowed", _("Only officials can see the adopted proposals waiting for a project."))
         return project_selectors.adopted_without_project(user)
 
@@ -192,7 +191,7 @@ class ProjectActionView(APIView):
 
     @extend_schema(request=None, responses=s.ProjectListSerializer)
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         action = {
             "start": services.project_start,
             "resume": services.project_resume,
@@ -209,7 +208,7 @@ class ProjectReasonView(APIView):
 
     @extend_schema(request=s.ProjectReasonSerializer, responses=s.ProjectListSerializer)
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         reason = validated(s.ProjectReasonSerializer, request)["reason"]
         action = {"suspend": services.project_suspend, "cancel": services.project_cancel}[self.action_name]
         return Response(_brief(action(actor=request.user, project=project, reason=reason)))
@@ -226,7 +225,7 @@ class ProjectCompleteView(APIView):
         summary="Report completion",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.CompletionSerializer, request)
         project = services.project_report_completion(
             actor=request.user, project=project, report=data["report"], files=data["photos"]
@@ -246,7 +245,7 @@ class CommitmentCreateView(APIView):
         summary="Record a co-funding commitment (officials of the area)",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.CommitmentInputSerializer, request)
         commitment = services.commitment_add(
             actor=request.user,
@@ -290,7 +289,7 @@ class MilestoneCreateView(APIView):
         summary="Plan a milestone (the implementer or officials)",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.MilestoneAddSerializer, request)
         milestone = services.milestone_add(
             actor=request.user,
@@ -311,7 +310,7 @@ class ProgressReportCreateView(APIView):
         summary="Report progress, with photos; naming a milestone marks it reached",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.ProgressReportInputSerializer, request)
         milestone = None
         if data.get("milestone"):
@@ -347,7 +346,7 @@ class InspectionCreateView(APIView):
         summary="Sign the acceptance inspection (officials of the area): accepted, or rework with the defects",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.InspectionInputSerializer, request)
         inspection = services.inspection_record(
             actor=request.user,
@@ -365,17 +364,6 @@ class InspectionCreateView(APIView):
         )
 
 
-def _my_rating(project, user) -> dict:
-    opens, closes = project_selectors.rating_window(project)
-    window = s.rating_window_data(opens, closes)
-    rating = project_selectors.my_rating(project, user)
-    return {
-        "rating": rating,
-        "window": window,
-        "can_change": window["open"] and (rating is None or rating.changed_at is None),
-    }
-
-
 class RatingView(APIView):
     """Your satisfaction rating of an accepted project: verified residents of the area, during the rating
     period; one rating each, changed at most once."""
@@ -384,7 +372,7 @@ class RatingView(APIView):
 
     @extend_schema(responses=s.MyRatingSerializer, summary="My rating of a project")
     def get(self, request, pk):
-        return Response(s.MyRatingSerializer(_my_rating(_project(pk), request.user)).data)
+        return Response(s.MyRatingSerializer(project_selectors.rating_status(project_or_404(pk), request.user)).data)
 
     @extend_schema(
         request=s.RatingInputSerializer,
@@ -392,10 +380,10 @@ class RatingView(APIView):
         summary="Rate a project (201), or change your rating once (200)",
     )
     def post(self, request, pk):
-        project = _project(pk)
+        project = project_or_404(pk)
         data = validated(s.RatingInputSerializer, request)
         rating = services.rating_submit(
             user=request.user, project=project, level=data["level"], comment=data["comment"]
         )
         code = status.HTTP_200_OK if rating.changed_at else status.HTTP_201_CREATED
-        return Response(s.MyRatingSerializer(_my_rating(project, request.user)).data, status=code)
+        return Response(s.MyRatingSerializer(project_selectors.rating_status(project, request.user)).data, status=code)

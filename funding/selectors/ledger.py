@@ -14,9 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from civic.models import Area
+from civic.money import DECIMAL_PLACES, SUM_DIGITS, as_amount
 
 from ..models import AwardStatus, EntryKind, LedgerEntry, MicroProject, SubsidyAward, SubsidyPolicy
-from ..subsidy import FEN
 
 ZERO = Decimal("0.00")
 # The kinds that are charged to a policy area's year (commitments and receipts carry the project's area).
@@ -27,11 +27,7 @@ CHARGE_KINDS = (
     EntryKind.RECOVERY_DUE,
     EntryKind.RECOVERY,
 )
-_SUM = DecimalField(max_digits=20, decimal_places=2)
-
-
-def as_money(value) -> Decimal:
-    return ZERO if value is None else Decimal(value).quantize(FEN)
+_SUM = DecimalField(max_digits=SUM_DIGITS, decimal_places=DECIMAL_PLACES)
 
 
 def kind_sums(prefix: str = "") -> dict:
@@ -60,17 +56,17 @@ def _empty_balances() -> dict:
 
 def _add(balances: dict, row: dict) -> None:
     """Fold one aggregate row (sums per kind, for one funding source) into a project's balances."""
-    received = as_money(row[EntryKind.RECEIPT])
-    balances["committed"] += as_money(row[EntryKind.COMMITMENT])
+    received = as_amount(row[EntryKind.RECEIPT])
+    balances["committed"] += as_amount(row[EntryKind.COMMITMENT])
     balances["received"] += received
     if received:
         source = row["commitment__source"] or ""
         balances["received_by_source"][source] = balances["received_by_source"].get(source, ZERO) + received
-    balances["award"] += as_money(row[EntryKind.AWARD])
-    balances["advances"] += as_money(row[EntryKind.ADVANCE])
-    balances["settlement"] += as_money(row[EntryKind.SETTLEMENT])
-    balances["recovery_due"] += as_money(row[EntryKind.RECOVERY_DUE])
-    balances["recovered"] += as_money(row[EntryKind.RECOVERY])
+    balances["award"] += as_amount(row[EntryKind.AWARD])
+    balances["advances"] += as_amount(row[EntryKind.ADVANCE])
+    balances["settlement"] += as_amount(row[EntryKind.SETTLEMENT])
+    balances["recovery_due"] += as_amount(row[EntryKind.RECOVERY_DUE])
+    balances["recovered"] += as_amount(row[EntryKind.RECOVERY])
     balances["paid"] = balances["advances"] + balances["settlement"]
     balances["owed_back"] = balances["recovery_due"] - balances["recovered"]
     balances["net_paid"] = balances["paid"] - balances["recovered"]
@@ -163,14 +159,14 @@ def area_year_balances_many(pairs: Iterable[tuple[Area | int, int]]) -> dict[tup
     for row in rows:
         key = (row["area_id"], row["year"])
         if key in result:
-            result[key]["award"] = as_money(row[EntryKind.AWARD])
-            result[key]["paid"] = as_money(row[EntryKind.ADVANCE]) + as_money(row[EntryKind.SETTLEMENT])
-            result[key]["recovered"] = as_money(row[EntryKind.RECOVERY])
+            result[key]["award"] = as_amount(row[EntryKind.AWARD])
+            result[key]["paid"] = as_amount(row[EntryKind.ADVANCE]) + as_amount(row[EntryKind.SETTLEMENT])
+            result[key]["recovered"] = as_amount(row[EntryKind.RECOVERY])
     for key, (version, cap) in _caps(keys).items():
         result[key]["policy_version"] = version
         if cap is not None:
-            result[key]["cap"] = as_money(cap)
-            result[key]["left"] = max(ZERO, as_money(cap) - result[key]["award"])
+            result[key]["cap"] = as_amount(cap)
+            result[key]["left"] = max(ZERO, as_amount(cap) - result[key]["award"])
     return result
 
 

@@ -128,6 +128,31 @@ def rating_window(project: MicroProject):
     return project.accepted_at, project.accepted_at + timedelta(days=days)
 
 
+def rating_period(project: MicroProject, now=None) -> dict:
+    """The rating period judged from the clock: opens, closes, and whether it is open now, not yet open
+    (before) or over. The one rule for the page, the API, the rating service and the settlement."""
+    opens, closes = rating_window(project)
+    now = now or timezone.now()
+    return {
+        "opens": opens,
+        "closes": closes,
+        "open": opens is not None and opens <= now < closes,
+        "before": opens is not None and now < opens,
+        "over": closes is not None and now >= closes,
+    }
+
+
+def rating_status(project: MicroProject, user, now=None) -> dict:
+    """This person's rating, the period, and whether they may still rate or change it (once, while open)."""
+    period = rating_period(project, now)
+    rating = my_rating(project, user)
+    return {
+        "rating": rating,
+        "window": period,
+        "can_change": period["open"] and (rating is None or rating.changed_at is None),
+    }
+
+
 def satisfaction(project: MicroProject) -> dict:
     """Distribution over the five levels, the satisfaction rate (top three levels ÷ all) and the average."""
     counts = dict(

@@ -16,13 +16,11 @@ from .awards import (  # noqa: F401
     recovery_record,
     settlement_pay,
 )
+from .cofunding import commitment_add, receipt_record  # noqa: F401
+from .inspection import inspection_record  # noqa: F401
 from .policy import policy_publish  # noqa: F401
+from .progress import milestone_add, notify_overdue_milestones, progress_report  # noqa: F401
 from .projects import (  # noqa: F401
-    commitment_add,
-    inspection_record,
-    milestone_add,
-    notify_overdue_milestones,
-    progress_report,
     project_cancel,
     project_close,
     project_create,
@@ -30,6 +28,5 @@ from .projects import (  # noqa: F401
     project_resume,
     project_start,
     project_suspend,
-    rating_submit,
-    receipt_record,
 )
+from .ratings import rating_submit  # noqa: F401

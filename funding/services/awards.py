@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import Area
+from civic.money import format_yuan, parse_amount
 from civic.services import audit_record, require_perm
+from civic.text import clean_text
 from civic.workdays import add_working_days
 
 from .. import subsidy
@@ -27,15 +29,13 @@ from ..models import (
     ObjectionStatus,
     SubsidyAward,
 )
-from ..models import ProjectState as S
+from ..selectors import awards as award_selectors
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
-from .common import money
-from .common import text as _text
-from .projects import locked_project, project_story
+from .common import locked_project, project_story
+from .ledger import ledger_post
 
-CONDITION_ORDER = [c.value for c in AdvanceCondition]
-STOPPED = (S.SUSPENDED, S.CANCELLED)
+STOPPED = award_selectors.STOPPED
 
 
 def _jsonable(steps) -> list:
@@ -124,16 +124,16 @@ def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> S
             project=project, stage=AwardStage.PROVISIONAL, status=AwardStatus.NOTICE
         ).exists():
             raise Conflict("award_pending", _("Approve or cancel the provisional award before the settlement."))
-        if project.state != S.ACCEPTED:
+        if project.state not in award_selectors.COMPUTABLE[stage]:
             raise Conflict("not_accepted", _("A settlement is computed after the project is accepted."))
-        _opens, closes = project_selectors.rating_window(project)
-        if timezone.now() < closes:
+        period = project_selectors.rating_period(project)
+        if not period["over"]:
             raise Conflict(
                 "rating_open",
                 _("Residents can rate this project until %(date)s; settle after that.")
-                % {"date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")},
+                % {"date": timezone.localtime(period["closes"]).strftime("%Y-%m-%d %H:%M")},
             )
-    elif project.state not in (S.PLANNED, S.IN_PROGRESS, S.COMPLETED, S.ACCEPTED):
+    elif project.state not in award_selectors.COMPUTABLE[stage]:
         raise Conflict("project_finished", _("This project is finished."))
     elif _live(project, AwardStage.SETTLEMENT).exists():
         raise Conflict("settlement_exists", _("This project is being settled; no provisional award now."))
@@ -166,7 +166,10 @@ def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> S
         project,
         f"award.{stage}_noticed",
         actor=actor,
-        params={"amount": f"{award.amount:,.2f}", "until": timezone.localtime(award.notice_until).strftime("%Y-%m-%d")},
+        params={
+            "amount": format_yuan(award.amount),
+            "until": timezone.localtime(award.notice_until).strftime("%Y-%m-%d"),
+        },
     )
     return award
 
@@ -188,7 +191,9 @@ def award_recompute(*, actor, award, reason: str, cancel: bool = False) -> Subsi
     award = SubsidyAward.objects.select_for_update().get(pk=award.pk)
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can recompute awards."))
-    reason = _text(reason, "reason", limit=1000, required=True, message=_("Say why the award is recomputed."))
+    reason = clean_text(
+        reason, field="reason", limit=1000, required=True, message=_("Say why the award is recomputed.")
+    )
     if award.status != AwardStatus.NOTICE:
         raise Conflict("award_not_pending", _("Only an award under public notice can be recomputed."))
     if award.objections.filter(status=ObjectionStatus.OPEN).exists():
@@ -215,10 +220,10 @@ def award_recompute(*, actor, award, reason: str, cancel: bool = False) -> Subsi
 @transaction.atomic
 def objection_file(*, user, award, text: str) -> AwardObjection:
     """Anyone signed in may object to an award while its objection window is open."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.has_perm("funding.object_to_award", award):
         raise NotAllowed("login_required", _("Sign in to file an objection."))
     award = SubsidyAward.objects.select_for_update(of=("self",)).select_related("policy", "project").get(pk=award.pk)
-    body = _text(text, "text", limit=3000, required=True, message=_("Say what is wrong with this award."))
+    body = clean_text(text, field="text", limit=3000, required=True, message=_("Say what is wrong with this award."))
     if award.status != AwardStatus.NOTICE or timezone.now() >= award.objections_until:
         raise Conflict("objections_closed", _("Objections to this award are closed."))
     if AwardObjection.objects.filter(award=award, author=user, status=ObjectionStatus.OPEN).exists():
@@ -250,10 +255,12 @@ def objection_answer(*, actor, objection, upheld: bool, answer: str, corrected_b
     award = SubsidyAward.objects.select_for_update().get(pk=objection.award_id)
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can answer objections."))
-    answer = _text(answer, "answer", limit=3000, required=True, message=_("Write the answer to the objection."))
+    answer = clean_text(
+        answer, field="answer", limit=3000, required=True, message=_("Write the answer to the objection.")
+    )
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict("objection_answered", _("This objection has already been answered."))
-    base = money(corrected_base, "corrected_base", required=False)
+    base = parse_amount(corrected_base, field="corrected_base", required=False)
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
     objection.answer, objection.answered_by, objection.answered_at = answer, actor, timezone.now()
     objection.save(update_fields=["status", "answer", "answered_by", "answered_at"])
@@ -313,8 +320,12 @@ def award_approve(*, actor, award) -> SubsidyAward:
         if any(code == "area_year_cap" for code, _f in figures["steps"]):
             raise Conflict(
                 "area_year_cap_exceeded",
-                _("Approving ¥%(amount)s would pass the area's yearly cap: only ¥%(left)s is left for %(year)s.")
-                % {"amount": f"{award.amount:,.2f}", "left": f"{max(left, Decimal(0)):,.2f}", "year": figures["year"]},
+                _("Approving %(amount)s would pass the area's yearly cap: only %(left)s is left for %(year)s.")
+                % {
+                    "amount": format_yuan(award.amount),
+                    "left": format_yuan(max(left, Decimal(0))),
+                    "year": figures["year"],
+                },
             )
         raise Conflict("award_stale", _("The figures changed since the notice: compute the award again."))
     if figures["amount"] != award.amount or figures["payout"] != award.payout or figures["recovery"] != award.recovery:
@@ -324,35 +335,19 @@ def award_approve(*, actor, award) -> SubsidyAward:
     award.save(update_fields=["status", "approved_by", "approved_at", "charge_year"])
     provisional = _approved(project, AwardStage.PROVISIONAL) if award.stage == AwardStage.SETTLEMENT else None
     charge = award.amount - (provisional.amount if provisional else Decimal(0))
-    LedgerEntry.objects.create(
+    charged_to = {"area": award.charge_area, "year": award.charge_year, "award": award}
+    ledger_post(
         project=project,
-        area=award.charge_area,
-        year=award.charge_year,
         kind=EntryKind.AWARD,
         amount=charge,
-        award=award,
-        created_by=actor,
-        created_at=now,
+        actor=actor,
+        audit=(f"award.{award.stage}_approved", award, {"amount": str(award.amount), "year": award.charge_year}),
+        story=f"award.{award.stage}_approved",
+        story_params={"amount": format_yuan(award.amount)},
+        **charged_to,
     )
     if award.recovery > 0:
-        LedgerEntry.objects.create(
-            project=project,
-            area=award.charge_area,
-            year=award.charge_year,
-            kind=EntryKind.RECOVERY_DUE,
-            amount=award.recovery,
-            award=award,
-            created_by=actor,
-            created_at=now,
-        )
-    audit_record(
-        actor=actor,
-        action=f"award.{award.stage}_approved",
-        obj=award,
-        area=project.area,
-        after={"amount": str(award.amount), "year": award.charge_year},
-    )
-    project_story(project, f"award.{award.stage}_approved", actor=actor, params={"amount": f"{award.amount:,.2f}"})
+        ledger_post(project=project, kind=EntryKind.RECOVERY_DUE, amount=award.recovery, actor=actor, **charged_to)
     return award
 
 
@@ -393,39 +388,22 @@ def advance_pay(*, actor, award, condition: str) -> LedgerEntry:
             _("The advance “%(condition)s” is paid once that point is reached.")
             % {"condition": AdvanceCondition(condition).label},
         )
-    upto = set(CONDITION_ORDER[: CONDITION_ORDER.index(condition) + 1]) & met
-    due = subsidy.advance_due(
-        provisional=award.amount,
-        policy=award.policy.as_policy(),
-        conditions_met=upto,
-        already_paid=_sum(project, EntryKind.ADVANCE),
-    )
-    if due.amount <= 0:
+    due = award_selectors.advance_due(award, condition, met, _sum(project, EntryKind.ADVANCE))
+    if due <= 0:
         raise Conflict("nothing_due", _("This advance has already been paid."))
-    entry = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=award.charge_area,
         year=award.charge_year,
         kind=EntryKind.ADVANCE,
-        amount=due.amount,
+        amount=due,
+        actor=actor,
         award=award,
         condition=condition,
-        created_by=actor,
+        audit=("award.advance_paid", award, {"amount": str(due), "condition": condition}),
+        story="award.advance_paid",
+        story_params={"amount": format_yuan(due), "condition": str(AdvanceCondition(condition).label)},
     )
-    audit_record(
-        actor=actor,
-        action="award.advance_paid",
-        obj=award,
-        area=project.area,
-        after={"amount": str(due.amount), "condition": condition},
-    )
-    project_story(
-        project,
-        "award.advance_paid",
-        actor=actor,
-        params={"amount": f"{due.amount:,.2f}", "condition": str(AdvanceCondition(condition).label)},
-    )
-    return entry
 
 
 @transaction.atomic
@@ -440,18 +418,18 @@ def settlement_pay(*, actor, award) -> LedgerEntry:
     due = award.payout - _sum(project, EntryKind.SETTLEMENT)
     if due <= 0:
         raise Conflict("nothing_due", _("The settlement has already been paid."))
-    entry = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=award.charge_area,
         year=award.charge_year,
         kind=EntryKind.SETTLEMENT,
         amount=due,
+        actor=actor,
         award=award,
-        created_by=actor,
+        audit=("award.settlement_paid", award, {"amount": str(due)}),
+        story="award.settlement_paid",
+        story_params={"amount": format_yuan(due)},
     )
-    audit_record(actor=actor, action="award.settlement_paid", obj=award, area=project.area, after={"amount": str(due)})
-    project_story(project, "award.settlement_paid", actor=actor, params={"amount": f"{due:,.2f}"})
-    return entry
 
 
 @transaction.atomic
@@ -462,25 +440,25 @@ def recovery_record(*, actor, award, amount, reference: str = "") -> LedgerEntry
     require_perm(actor, "funding.award", project, _("Only an official of this area can record recoveries."))
     if award.stage != AwardStage.SETTLEMENT or award.status != AwardStatus.APPROVED:
         raise Conflict("award_not_approved", _("Recoveries are recorded against the approved settlement."))
-    amount = money(amount, "amount", positive=True)
+    amount = parse_amount(amount, field="amount", required=True, positive=True)
     owed = _sum(project, EntryKind.RECOVERY_DUE) - _sum(project, EntryKind.RECOVERY)
     if amount > owed:
         raise InvalidInput(
-            "recovery_above_owed", _("Only ¥%(owed)s is owed back.") % {"owed": f"{owed:,.2f}"}, field="amount"
+            "recovery_above_owed", _("Only %(owed)s is owed back.") % {"owed": format_yuan(owed)}, field="amount"
         )
-    entry = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=award.charge_area,
-        year=award.charge_year or timezone.localdate().year,
+        year=award.charge_year,
         kind=EntryKind.RECOVERY,
         amount=amount,
+        actor=actor,
         award=award,
-        created_by=actor,
-        memo=_text(reference, "reference", limit=120),
+        memo=clean_text(reference, field="reference", limit=120),
+        audit=("award.recovered", award, {"amount": str(amount)}),
+        story="award.recovered",
+        story_params={"amount": format_yuan(amount)},
     )
-    audit_record(actor=actor, action="award.recovered", obj=award, area=project.area, after={"amount": str(amount)})
-    project_story(project, "award.recovered", actor=actor, params={"amount": f"{amount:,.2f}"})
-    return entry
 
 
 CORRECTABLE = (EntryKind.RECEIPT, EntryKind.ADVANCE, EntryKind.SETTLEMENT, EntryKind.RECOVERY)
@@ -492,7 +470,7 @@ def ledger_correct(*, actor, entry, reason: str) -> LedgerEntry:
     entry = LedgerEntry.objects.select_for_update(of=("self",)).select_related("project__area").get(pk=entry.pk)
     project = locked_project(entry.project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can correct the ledger."))
-    reason = _text(reason, "reason", limit=300, required=True, message=_("Say why the entry is reversed."))
+    reason = clean_text(reason, field="reason", limit=300, required=True, message=_("Say why the entry is reversed."))
     if entry.kind not in CORRECTABLE:
         raise Conflict(
             "not_correctable",
@@ -512,24 +490,17 @@ def ledger_correct(*, actor, entry, reason: str) -> LedgerEntry:
         commitment = Commitment.objects.select_for_update().get(pk=entry.commitment_id)
         commitment.received -= entry.amount
         commitment.save(update_fields=["received"])
-    reversal = LedgerEntry.objects.create(
+    return ledger_post(
         project=project,
         area=entry.area,
         year=entry.year,
         kind=entry.kind,
         amount=-entry.amount,
+        actor=actor,
         commitment_id=entry.commitment_id,
         award_id=entry.award_id,
         condition=entry.condition,
         reverses=entry,
-        created_by=actor,
         memo=reason,
+        audit=("ledger.corrected", project, {"reverses": entry.pk, "amount": str(-entry.amount), "reason": reason}),
     )
-    audit_record(
-        actor=actor,
-        action="ledger.corrected",
-        obj=project,
-        area=project.area,
-        after={"reverses": entry.pk, "amount": str(-entry.amount), "reason": reason},
-    )
-    return reversal

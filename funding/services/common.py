@@ -1,4 +1,7 @@
-"""Checks shared by the funding services: amounts, texts and dates as people type them."""
+"""What the funding services share: the project row locked for a change, its moves and its public story,
+its photos, the milestone rows of a plan, the officials to tell; and checks for what civic has no one
+rule for: plain numbers that are not amounts (inspection points, policy shares) and dates. Amounts go
+through civic.money.parse_amount, texts through civic.text.clean_text."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -7,14 +10,15 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
+from civic.services import timeline_record
+from civic.text import clean_text
+from civic.uploads import IMAGE, accept_uploads
 
-from ..subsidy import FEN
-
-MAX_AMOUNT = Decimal("1e12")
+from ..models import PROJECT_STATES, MicroProject, ProjectPhoto
 
 
 def number(value, field: str) -> Decimal | None:
-    """A finite Decimal from what was typed, or None for nothing typed."""
+    """A finite Decimal (a score, a share) from what was typed, or None for nothing typed."""
     if value is None or value == "":
         return None
     try:
@@ -26,33 +30,13 @@ def number(value, field: str) -> Decimal | None:
     return result
 
 
-def money(value, field: str, *, required: bool = True, positive: bool = False) -> Decimal | None:
-    """An amount in yuan: not negative (or above zero), at most two decimals, not absurdly large."""
-    amount = number(value, field)
-    if amount is None:
-        if required:
-            raise InvalidInput("required", _("Enter an amount."), field=field)
-        return None
-    if amount < 0:
-        raise InvalidInput("amount_negative", _("An amount cannot be negative."), field=field)
-    if positive and amount == 0:
-        raise InvalidInput("amount_zero", _("The amount must be above zero."), field=field)
-    if amount >= MAX_AMOUNT:  # checked before quantizing: a huge number would overflow
-        raise InvalidInput("amount_too_large", _("This amount is too large."), field=field)
-    if amount != amount.quantize(FEN):
-        raise InvalidInput("amount_precision", _("An amount has at most two decimals (fen)."), field=field)
-    return amount.quantize(FEN)
-
-
 def text(value, field: str, *, limit: int, required: bool = False, message=None) -> str:
-    result = (value or "").strip()
-    if required and not result:
-        raise InvalidInput("required", message or _("This field is required."), field=field)
-    if len(result) > limit:
-        raise InvalidInput("too_long", _("At most %(n)s characters.") % {"n": f"{limit:,}"}, field=field)
-    return result
+    """Kept only for the outcome-notice service, which moves to civic on its own; everything else calls
+    civic.text.clean_text directly."""
+    return clean_text(value, field=field, limit=limit, required=required, message=message)
 
 
+MAX_PHOTOS = 6
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plan or a receipt outside these years is a typing mistake
 
 
@@ -76,3 +60,72 @@ def day(value, field: str, *, required: bool = True) -> date | None:
             field=field,
         )
     return parsed
+
+
+def locked_project(project) -> MicroProject:
+    return (
+        MicroProject.objects.select_for_update(of=("self",))
+        .select_related("area", "implementer", "proposal")
+        .get(pk=project.pk)
+    )
+
+
+def project_story(project: MicroProject, verb: str, *, actor=None, params=None) -> None:
+    """One line on the project's public story, and the same line on its proposal's (the story continues)."""
+    params = {"title": project.title, **(params or {})}
+    for subject in (project, project.proposal) if project.proposal_id else (project,):
+        timeline_record(
+            subject=subject,
+            verb=verb,
+            params=params,
+            url=project.get_absolute_url(),
+            actor=actor,
+            organisation=project.implementer,
+            area=project.area,
+        )
+
+
+def project_move(project: MicroProject, target: str, *, actor, verb: str, reason: str = "", params=None, fields=()):
+    """One arrow of the state table: PROJECT_STATES guards, saves and audits; the story line follows."""
+    PROJECT_STATES.move(
+        project, target, actor=actor, area=project.area, fields=fields, after={"reason": reason} if reason else None
+    )
+    project_story(project, verb, actor=actor, params=params)
+
+
+def project_photos(project, files, *, report=None, inspection=None) -> list[ProjectPhoto]:
+    cleaned = accept_uploads(files, field="photos", kinds=(IMAGE,), max_files=MAX_PHOTOS)
+    return [
+        ProjectPhoto.objects.create(project=project, report=report, inspection=inspection, image=clean.file)
+        for clean in cleaned
+    ]
+
+
+def clean_milestones(milestones, start, end) -> list[tuple[str, object, bool]]:
+    clean = []
+    for index, row in enumerate(milestones or []):
+        title = clean_text(row.get("title"), field=f"milestones.{index}.title", limit=120)
+        if not title and not row.get("due_on"):
+            continue
+        if not title:
+            raise InvalidInput("required", _("Name each milestone."), field=f"milestones.{index}.title")
+        due = day(row.get("due_on"), f"milestones.{index}.due_on")
+        if not start <= due <= end:
+            raise InvalidInput(
+                "milestone_outside_plan",
+                _("A milestone falls between the planned start and end."),
+                field=f"milestones.{index}.due_on",
+            )
+        clean.append((title, due, bool(row.get("is_midpoint"))))
+    if sum(1 for *_x, midpoint in clean if midpoint) > 1:
+        raise InvalidInput("one_midpoint", _("Only one milestone can be the mid-point."), field="milestones")
+    if len(clean) > 20:
+        raise InvalidInput("too_many_milestones", _("At most 20 milestones."), field="milestones")
+    return clean
+
+
+def officials_of(project):
+    from civic.models import User
+
+    paths = [*project.area.ancestor_codes, project.area.code]
+    return User.objects.filter(is_active=True, area_roles__role="official", area_roles__area__code__in=paths).distinct()

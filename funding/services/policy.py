@@ -1,7 +1,7 @@
 """Funding services: one function per action, each in one transaction, each audited."""
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,10 +9,13 @@ from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
 from civic.models import Area
+from civic.money import parse_amount
 from civic.services import audit_record, require_perm, timeline_record
+from civic.text import clean_text
 
 from .. import subsidy
 from ..models import SubsidyPolicy, percent
+from .common import number
 
 SHARE_FIELDS = (
     "share",
@@ -27,23 +30,11 @@ DAY_FIELDS = ("rating_days", "notice_days", "objection_days", "answer_days")
 ADVANCE_FIELDS = ("advance_start", "advance_midpoint", "advance_completion")
 
 
-def _decimal(value, field: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput("not_a_number", _("Enter a number."), field=field) from None
-    if not number.is_finite():
-        raise InvalidInput("not_a_number", _("Enter a number."), field=field)
-    return number
-
-
 def _clean_policy(data: dict) -> dict:
     """Check every figure of a policy; the first broken one is named with its field."""
     clean: dict = {}
     for field in SHARE_FIELDS:
-        value = _decimal(data.get(field), field)
+        value = number(data.get(field), field)
         if value is None:
             if field == "share":
                 raise InvalidInput("required", _("The share of cost subsidised is required."), field=field)
@@ -55,16 +46,8 @@ def _clean_policy(data: dict) -> dict:
             raise InvalidInput("share_precision", _("A share has at most two decimals in per cent."), field=field)
         clean[field] = value
     for field in MONEY_FIELDS:
-        value = _decimal(data.get(field), field)
-        if value is not None:
-            if value < 0:
-                raise InvalidInput("amount_negative", _("An amount cannot be negative."), field=field)
-            if value >= Decimal("1e12"):  # checked first: quantizing a huge number would overflow
-                raise InvalidInput("amount_too_large", _("This amount is too large."), field=field)
-            if value != value.quantize(subsidy.FEN):
-                raise InvalidInput("amount_precision", _("An amount has at most two decimals (fen)."), field=field)
-        clean[field] = value
-    score = _decimal(data.get("min_acceptance_score"), "min_acceptance_score") or Decimal(0)
+        clean[field] = parse_amount(data.get(field), field=field)
+    score = number(data.get("min_acceptance_score"), "min_acceptance_score") or Decimal(0)
     if not Decimal(0) <= score <= Decimal(100) or score != score.quantize(subsidy.FEN):
         raise InvalidInput(
             "score_range",
@@ -105,9 +88,7 @@ def _clean_policy(data: dict) -> dict:
             _("The cap per project cannot be above the cap per area and year."),
             field="cap_per_project",
         )
-    clean["note"] = (data.get("note") or "").strip()
-    if len(clean["note"]) > 2000:
-        raise InvalidInput("too_long", _("At most 2,000 characters."), field="note")
+    clean["note"] = clean_text(data.get("note"), field="note", limit=2000)
     return clean
 
 
@@ -140,7 +121,7 @@ def policy_publish(*, actor, area: Area, data: dict, effective_from=None) -> Sub
         subject=area,
         verb="subsidy.policy_published",
         params={"version": policy.version, "share": percent(policy.share)},
-        url=f"/areas/{area.code}/subsidy-policy/",
+        url=policy.get_absolute_url(),
         actor=actor,
         area=area,
     )

@@ -5,8 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.translation import gettext as _
 
+from civic.money import format_yuan
+
 from ..models import AdvanceCondition, AwardStage, AwardStatus
-from .funding import yuan
 
 register = template.Library()
 
@@ -19,7 +20,8 @@ def _number(value) -> Decimal:
 
 
 def _money(value) -> str:
-    return yuan(_number(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """A figure of a stored step (text) as an amount: unreadable text reads as zero."""
+    return format_yuan(_number(value))
 
 
 def _percent(share) -> str:

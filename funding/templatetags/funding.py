@@ -16,13 +16,3 @@ def percent(share):
 def advance_schedule(policy):
     """[(condition label, cumulative share)] for the policy's advances, in order."""
     return [(AdvanceCondition(condition).label, share) for condition, share in policy.advances]
-
-
-@register.filter
-def yuan(amount):
-    """An amount in yuan as people read it: ¥100,000.00, and −¥60.00 for a negative one."""
-    if amount is None:
-        return ""
-    if amount < 0:
-        return f"−¥{-amount:,.2f}"
-    return f"¥{amount:,.2f}"

@@ -2,24 +2,36 @@
 views behind each form (each calls one service), and the officials' funding desk."""
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civic.errors import DomainError, InvalidInput, NotAllowed
+from civic.errors import NotAllowed
+from civic.forms import submit
+from civic.money import format_yuan
 from civic.selectors import areas_for_roles
 
-from .. import services, subsidy
+from .. import services
+from ..forms.awards import (
+    AdvanceForm,
+    AwardComputeForm,
+    AwardRecomputeForm,
+    LedgerReverseForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    RecoveryForm,
+)
 from ..models import (
-    AdvanceCondition,
     AwardObjection,
     AwardStage,
     AwardStatus,
@@ -31,10 +43,10 @@ from ..models import (
     ProjectState,
     SubsidyAward,
 )
+from ..selectors import awards as award_selectors
 from ..selectors import projects as project_selectors
-from ..selectors.policy import policy_in_force
-from ..services.awards import CONDITION_ORDER, CORRECTABLE, STOPPED
-from ..templatetags.funding import yuan
+from ..selectors.awards import STOPPED
+from ..services.awards import CORRECTABLE
 
 ZERO = Decimal("0.00")
 PAYMENT_KINDS = (
@@ -44,15 +56,6 @@ PAYMENT_KINDS = (
     EntryKind.RECOVERY_DUE,
     EntryKind.RECOVERY,
 )
-COMPUTABLE = {
-    AwardStage.PROVISIONAL: (
-        ProjectState.PLANNED,
-        ProjectState.IN_PROGRESS,
-        ProjectState.COMPLETED,
-        ProjectState.ACCEPTED,
-    ),
-    AwardStage.SETTLEMENT: (ProjectState.ACCEPTED,),
-}
 DESK_ROWS = 50
 
 
@@ -86,59 +89,6 @@ def _balances(entries) -> dict:
     }
 
 
-def _advances_payable(award, met: set, already_paid: Decimal) -> list[dict]:
-    """The policy's advance schedule for an approved provisional award: each point, whether it is reached,
-    and what paying it now would pay (the cumulative share up to that point, less what was paid)."""
-    rows = []
-    for condition, share in award.policy.advances:
-        upto = set(CONDITION_ORDER[: CONDITION_ORDER.index(condition) + 1]) & met
-        due = subsidy.advance_due(
-            provisional=award.amount,
-            policy=award.policy.as_policy(),
-            conditions_met=upto,
-            already_paid=already_paid,
-        ).amount
-        rows.append(
-            {
-                "condition": condition,
-                "label": AdvanceCondition(condition).label,
-                "share": share,
-                "met": condition in met,
-                "due": due if condition in met else ZERO,
-            }
-        )
-    return rows
-
-
-def _live_stages(awards) -> set:
-    """The stages with an award under notice or approved (at most one award each)."""
-    return {a.stage for a in awards if a.status in (AwardStatus.NOTICE, AwardStatus.APPROVED)}
-
-
-def _computable_stages(project, awards) -> list[dict]:
-    """The stages an official may compute now, judged as the service will (it checks again): one live
-    award per stage, no provisional award once the project is being settled, and no settlement while the
-    provisional award is still under notice."""
-    live = _live_stages(awards)
-    if AwardStage.SETTLEMENT in live:
-        live.add(AwardStage.PROVISIONAL)
-    if any(a.stage == AwardStage.PROVISIONAL and a.status == AwardStatus.NOTICE for a in awards):
-        live.add(AwardStage.SETTLEMENT)
-    stages = []
-    candidates = [s for s in AwardStage if s not in live and project.state in COMPUTABLE[s]]
-    if not candidates or policy_in_force(project.area) is None:
-        return stages
-    for stage in candidates:
-        if stage == AwardStage.SETTLEMENT:
-            _opens, closes = project_selectors.rating_window(project)
-            if closes is None or timezone.now() < closes:
-                continue
-            if project_selectors.latest_accepted_inspection(project) is None:
-                continue
-        stages.append({"stage": stage.value, "label": stage.label})
-    return stages
-
-
 def award_context(request, project) -> dict:
     """The context of the awards section (`funding/awards/_project_awards.html`) of a project page.
 
@@ -147,7 +97,7 @@ def award_context(request, project) -> dict:
     (no advance once the project is being settled).
     """
     user = request.user
-    signed_in = bool(getattr(user, "is_authenticated", False) and user.is_active)
+    signed_in = user.has_perm("funding.object_to_award")
     can_award = signed_in and user.has_perm("funding.award", project)
     can_correct = signed_in and user.has_perm("funding.manage_project", project)
     now = timezone.now()
@@ -165,7 +115,9 @@ def award_context(request, project) -> dict:
     any_approved_provisional = any(
         a.stage == AwardStage.PROVISIONAL and a.status == AwardStatus.APPROVED for a in awards
     )
-    settling = AwardStage.SETTLEMENT in _live_stages(awards)  # its payout counts the advances paid until then
+    settling = AwardStage.SETTLEMENT in award_selectors.live_stages(
+        awards
+    )  # its payout counts the advances paid until then
     advancing = can_award and any_approved_provisional and not settling
     met = project_selectors.conditions_met(project) if advancing else set()
     for award in awards:
@@ -192,7 +144,7 @@ def award_context(request, project) -> dict:
         }
         if can_award and not stopped and award.status == AwardStatus.APPROVED:
             if award.stage == AwardStage.PROVISIONAL and not settling:
-                actions["advances"] = _advances_payable(award, met, balances["advances"])
+                actions["advances"] = award_selectors.advance_schedule(award, met, balances["advances"])
             if award.stage == AwardStage.SETTLEMENT:
                 actions["settlement_due"] = max(ZERO, award.payout - balances["settlement"])
         if can_award and award.stage == AwardStage.SETTLEMENT and award.status == AwardStatus.APPROVED:
@@ -214,7 +166,7 @@ def award_context(request, project) -> dict:
         "award_can_act": can_award,
         "award_can_correct": can_correct,
         "award_can_object": signed_in,
-        "award_compute_stages": _computable_stages(project, awards) if can_award and not stopped else [],
+        "award_compute_stages": award_selectors.computable_stages(project, awards) if can_award and not stopped else [],
         "award_next": f"{project.get_absolute_url()}#awards",
     }
 
@@ -238,27 +190,34 @@ def award_detail(request, pk):
 def _target(request, project) -> str:
     """Where to go after a form: back to the award page it came from, else the project's awards."""
     wanted = request.POST.get("next", "")
-    if (
-        wanted.startswith("/awards/")
-        and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
-        and "\\" not in wanted
-    ):
-        return wanted
+    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) and "\\" not in wanted:
+        try:
+            match = resolve(urlsplit(wanted).path)
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name == "award-detail":
+            return wanted
     return f"{project.get_absolute_url()}#awards"
 
 
-def _act(request, project, action, success):
-    """Run one service call; a refusal becomes an error message (nothing written), a permission refusal a 403."""
+def _act(request, project, form, action, success):
+    """One award form: parsed by `form`, handed to one service by `action` (civic.forms.submit). A refusal
+    becomes an error message (nothing written); a permission refusal of the service a 403."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.POST.get("next") or f"{project.get_absolute_url()}#awards")
-    try:
-        result = action()
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
-    except DomainError as error:
-        messages.error(request, str(error.message))
+        return redirect_to_login(_target(request, project))
+
+    def allowed(data):
+        try:
+            return action(data)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error.message)) from None
+
+    if done := submit(form, allowed):
+        messages.success(request, success(done.value))
     else:
-        messages.success(request, success(result) if callable(success) else success)
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return redirect(_target(request, project))
 
 
@@ -276,16 +235,16 @@ def _award(pk):
 def award_compute(request, pk):
     project = get_object_or_404(MicroProject.objects.select_related("area"), pk=pk)
     _guard(request, "funding.award", project, _("Only an official of this area can compute awards."))
-    stage = request.POST.get("stage", "")
     return _act(
         request,
         project,
-        lambda: services.award_compute(actor=request.user, project=project, stage=stage),
+        AwardComputeForm(request.POST),
+        lambda data: services.award_compute(actor=request.user, project=project, stage=data["stage"]),
         lambda award: (
             _("The %(stage)s of %(amount)s is under public notice until %(date)s.")
             % {
                 "stage": award.get_stage_display(),
-                "amount": yuan(award.amount),
+                "amount": format_yuan(award.amount),
                 "date": timezone.localtime(award.notice_until).strftime("%Y-%m-%d"),
             }
         ),
@@ -299,10 +258,11 @@ def award_approve(request, pk):
     return _act(
         request,
         award.project,
-        lambda: services.award_approve(actor=request.user, award=award),
+        forms.Form(request.POST),
+        lambda data: services.award_approve(actor=request.user, award=award),
         lambda done: (
             _("The %(stage)s of %(amount)s is approved.")
-            % {"stage": done.get_stage_display(), "amount": yuan(done.amount)}
+            % {"stage": done.get_stage_display(), "amount": format_yuan(done.amount)}
         ),
     )
 
@@ -311,18 +271,16 @@ def award_approve(request, pk):
 def award_recompute(request, pk):
     award = _award(pk)
     _guard(request, "funding.award", award.project, _("Only an official of this area can recompute awards."))
-    cancel = request.POST.get("cancel") in ("1", "on", "true", "yes")
     return _act(
         request,
         award.project,
-        lambda: services.award_recompute(
-            actor=request.user, award=award, reason=request.POST.get("reason", ""), cancel=cancel
-        ),
+        AwardRecomputeForm(request.POST),
+        lambda data: services.award_recompute(actor=request.user, award=award, **data),
         lambda fresh: (
             _("The award is cancelled.")
             if fresh is None
             else _("The award is recomputed: %(amount)s, under public notice until %(date)s.")
-            % {"amount": yuan(fresh.amount), "date": timezone.localtime(fresh.notice_until).strftime("%Y-%m-%d")}
+            % {"amount": format_yuan(fresh.amount), "date": timezone.localtime(fresh.notice_until).strftime("%Y-%m-%d")}
         ),
     )
 
@@ -333,19 +291,12 @@ def objection_file(request, pk):
     return _act(
         request,
         award.project,
-        lambda: services.objection_file(user=request.user, award=award, text=request.POST.get("text", "")),
+        ObjectionForm(request.POST),
+        lambda data: services.objection_file(user=request.user, award=award, text=data["text"]),
         lambda objection: (
             _("Your objection is filed; the answer is due by %(date)s.") % {"date": objection.answer_due.isoformat()}
         ),
     )
-
-
-def _upheld(value) -> bool:
-    if value == "upheld":
-        return True
-    if value == "rejected":
-        return False
-    raise InvalidInput("outcome_required", _("Choose whether the objection is upheld or rejected."), field="upheld")
 
 
 @require_POST
@@ -353,22 +304,11 @@ def objection_answer(request, pk):
     objection = get_object_or_404(AwardObjection.objects.select_related("award__project__area"), pk=pk)
     project = objection.award.project
     _guard(request, "funding.award", project, _("Only an official of this area can answer objections."))
-
-    def answer():
-        upheld = _upheld(request.POST.get("upheld"))
-        corrected = request.POST.get("corrected_base", "").strip() if upheld else ""
-        return services.objection_answer(
-            actor=request.user,
-            objection=objection,
-            upheld=upheld,
-            answer=request.POST.get("answer", ""),
-            corrected_base=corrected or None,
-        )
-
     return _act(
         request,
         project,
-        answer,
+        ObjectionAnswerForm(request.POST),
+        lambda data: services.objection_answer(actor=request.user, objection=objection, **data),
         lambda done: (
             _("The objection is upheld and answered.")
             if done.status == ObjectionStatus.UPHELD
@@ -384,8 +324,9 @@ def advance_pay(request, pk):
     return _act(
         request,
         award.project,
-        lambda: services.advance_pay(actor=request.user, award=award, condition=request.POST.get("condition", "")),
-        lambda entry: _("An advance of %(amount)s is paid.") % {"amount": yuan(entry.amount)},
+        AdvanceForm(request.POST),
+        lambda data: services.advance_pay(actor=request.user, award=award, condition=data["condition"]),
+        lambda entry: _("An advance of %(amount)s is paid.") % {"amount": format_yuan(entry.amount)},
     )
 
 
@@ -396,8 +337,9 @@ def settlement_pay(request, pk):
     return _act(
         request,
         award.project,
-        lambda: services.settlement_pay(actor=request.user, award=award),
-        lambda entry: _("The settlement of %(amount)s is paid.") % {"amount": yuan(entry.amount)},
+        forms.Form(request.POST),
+        lambda data: services.settlement_pay(actor=request.user, award=award),
+        lambda entry: _("The settlement of %(amount)s is paid.") % {"amount": format_yuan(entry.amount)},
     )
 
 
@@ -408,13 +350,9 @@ def recovery_record(request, pk):
     return _act(
         request,
         award.project,
-        lambda: services.recovery_record(
-            actor=request.user,
-            award=award,
-            amount=request.POST.get("amount", ""),
-            reference=request.POST.get("reference", ""),
-        ),
-        lambda entry: _("A recovery of %(amount)s is recorded.") % {"amount": yuan(entry.amount)},
+        RecoveryForm(request.POST),
+        lambda data: services.recovery_record(actor=request.user, award=award, **data),
+        lambda entry: _("A recovery of %(amount)s is recorded.") % {"amount": format_yuan(entry.amount)},
     )
 
 
@@ -425,8 +363,11 @@ def ledger_reverse(request, pk):
     return _act(
         request,
         entry.project,
-        lambda: services.ledger_correct(actor=request.user, entry=entry, reason=request.POST.get("reason", "")),
-        lambda reversal: _("The entry is reversed by a new entry of %(amount)s.") % {"amount": yuan(reversal.amount)},
+        LedgerReverseForm(request.POST),
+        lambda data: services.ledger_correct(actor=request.user, entry=entry, reason=data["reason"]),
+        lambda reversal: (
+            _("The entry is reversed by a new entry of %(amount)s.") % {"amount": format_yuan(reversal.amount)}
+        ),
     )
 
 
@@ -493,7 +434,7 @@ def _payments_due(scope) -> list[dict]:
                 met.add("completion")
             payable = [
                 row
-                for row in _advances_payable(award, met, sums.get("advances") or ZERO)
+                for row in award_selectors.advance_schedule(award, met, sums.get("advances") or ZERO)
                 if row["met"] and row["due"] > 0
             ]
             if payable:

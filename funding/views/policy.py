@@ -2,8 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from civic.errors import DomainError
-from civic.forms import apply_domain_error
+from civic.forms import submit
 from civic.models import Area
 
 from .. import selectors, services
@@ -20,16 +19,15 @@ def subsidy_policy(request, code):
         form = SubsidyPolicyForm(
             request.POST if request.method == "POST" else None, initial=SubsidyPolicyForm.initial_from(in_force)
         )
-        if form.is_bound and form.is_valid():
-            try:
-                policy = services.policy_publish(actor=request.user, area=area, data=form.policy_data())
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(
-                    request, _("Version %(version)s of the subsidy policy is in force.") % {"version": policy.version}
-                )
-                return redirect("subsidy-policy", code=area.code)
+
+        def publish(data):
+            return services.policy_publish(actor=request.user, area=area, data=form.policy_data())
+
+        if request.method == "POST" and (done := submit(form, publish)):
+            messages.success(
+                request, _("Version %(version)s of the subsidy policy is in force.") % {"version": done.value.version}
+            )
+            return redirect(done.value)
     elif request.method == "POST":
         services.require_perm(request.user, "funding.set_policy", area)
     return render(

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
+import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -12,17 +13,19 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civic.errors import DomainError, NotAllowed
+from civic.forms import Submission, submit
 from civic.models import Area
-from civic.selectors import areas_for_roles, is_eligible, organisation_list, timeline_for
+from civic.selectors import areas_for_roles, organisation_list, timeline_for
 from proposals.models import PledgeKind, Proposal
 
 from .. import services
-from ..forms_projects import (
+from ..forms import (
     BudgetLineFormSet,
     ChecklistFormSet,
     CommitmentForm,
@@ -35,10 +38,10 @@ from ..forms_projects import (
     RatingForm,
     ReasonForm,
     ReceiptForm,
-    apply_error,
+    apply_row_error,
     rows_data,
 )
-from ..models import PROJECT_TRANSITIONS, MicroProject, ProjectState
+from ..models import PROJECT_STATES, MicroProject, ProjectState
 from ..selectors import projects as project_selectors
 from .awards import award_context
 
@@ -81,9 +84,7 @@ def project_list(request, code=None):
     for project in page.object_list:
         project.state_class = _state_class(project.state)
         project.is_late = bool(project.overdue_milestones) and project.state in ACTIVE
-    can_create = request.user.is_authenticated and (
-        request.user.is_superuser or areas_for_roles(request.user, {"official"}).exists()
-    )
+    can_create = request.user.has_perm("funding.view_project_desk")
     return render(
         request,
         "funding/projects/list.html",
@@ -103,7 +104,7 @@ def project_list(request, code=None):
 
 def _official_areas(user):
     areas = areas_for_roles(user, {"official"}).order_by("path")
-    if not user.is_superuser and not areas.exists():
+    if not user.has_perm("funding.view_project_desk"):
         raise NotAllowed("not_official", _("Only officials create projects."))
     return areas
 
@@ -117,13 +118,10 @@ def _creation_forms(request, *, area, initial=None, lines_initial=None):
 
 
 def _try_create(request, form, lines, milestones, *, area, proposal=None):
-    """Call the service when the rows are well-formed; returns (project, errors above the rows)."""
-    valid = [form.is_valid(), lines.is_valid(), milestones.is_valid()]
-    if not all(valid):
-        return None, {}
-    data = form.cleaned_data
-    try:
-        project = services.project_create(
+    """Create the project from the form and its rows; returns (project or None, errors above the rows)."""
+
+    def create(data):
+        return services.project_create(
             actor=request.user,
             area=area,
             proposal=proposal,
@@ -136,10 +134,12 @@ def _try_create(request, form, lines, milestones, *, area, proposal=None):
             budget_lines=rows_data(lines, ("item", "amount")),
             milestones=rows_data(milestones, ("title", "due_on", "is_midpoint")),
         )
-    except DomainError as error:
-        return None, apply_error(error, form, {"budget_lines": lines, "milestones": milestones})
-    messages.success(request, _("The project “%(title)s” is created.") % {"title": project.title})
-    return project, {}
+
+    done, _status, row_errors = _submit_with_rows(form, {"budget_lines": lines, "milestones": milestones}, create)
+    if not done:
+        return None, row_errors
+    messages.success(request, _("The project “%(title)s” is created.") % {"title": done.value.title})
+    return done.value, {}
 
 
 def project_desk(request):
@@ -266,7 +266,7 @@ def _action_forms(project, perms, today):
     """Fresh forms for the actions this person may take on this project now (the services judge again;
     suspend and cancel are offered where the state table allows them, as the services check)."""
     state = project.state
-    moves = PROJECT_TRANSITIONS[state]
+    moves = PROJECT_STATES.targets(state)
     shown = {}
     if perms["report"]:
         if state == ProjectState.IN_PROGRESS:
@@ -306,10 +306,9 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         milestone.overdue = active and milestone.is_overdue(today)
     reports = list(project.reports.all())
     inspections = list(project.inspections.all())
-    opens, closes = project_selectors.rating_window(project)
-    rating_open = opens is not None and opens <= now < closes
-    mine = project_selectors.my_rating(project, user)
-    eligible = rating_open and is_eligible(user, project.area)
+    rating = project_selectors.rating_status(project, user, now)
+    period, mine = rating["window"], rating["rating"]
+    eligible = period["open"] and rules.has_perm("funding.rate_project", user, project)  # as the service asks
     satisfaction = project_selectors.satisfaction(project)
     for level in satisfaction["levels"]:
         level["share"] = _share(level["share"])
@@ -323,7 +322,7 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "inspect": user.has_perm("funding.inspect", project),
     }
     shown = _action_forms(project, perms, today)
-    if eligible and (mine is None or mine.changed_at is None):
+    if eligible and rating["can_change"]:
         shown["rating"] = RatingForm(initial={"level": mine.level, "comment": mine.comment} if mine else None)
     shown.update(bound or {})
     context = {
@@ -338,10 +337,10 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "spend_to_date": reports[0].spend_to_date if reports else None,
         "inspections": inspections,
         "satisfaction": satisfaction,
-        "rating_opens": opens,
-        "rating_closes": closes,
-        "rating_open": rating_open,
-        "rating_before": opens is not None and now < opens,
+        "rating_opens": period["opens"],
+        "rating_closes": period["closes"],
+        "rating_open": period["open"],
+        "rating_before": period["before"],
         "my_rating": mine,
         "eligible": eligible,
         "project_perms": perms,
@@ -361,28 +360,56 @@ def project_detail(request, pk):
 # --- the action forms: each posts here, calls one service, and comes back to the page ------------------------
 
 
+class _ShownOnRows(Exception):
+    """A refusal already shown on a row of a list (or the list's rows did not parse): nothing to add."""
+
+
+def _submit_with_rows(form, rowsets: dict, action, aliases: dict | None = None):
+    """civic.forms.submit for a form that comes with lists of rows (budget lines, milestones, checklist):
+    the service runs only when the form and every row parse; its refusal is shown on the row or list it
+    names, else on the form. Returns (submission, status, errors to show above a list)."""
+    aliases = {"files": "photos", **(aliases or {})}
+    refusal = {"status": 400, "rows": {}}
+
+    def checked(data):
+        if not all(rows.is_valid() for rows in rowsets.values()):
+            raise _ShownOnRows
+        try:
+            return action(data)
+        except DomainError as error:
+            refusal["status"] = error.status
+            error.field = aliases.get(error.field, error.field)
+            shown = apply_row_error(error, rowsets)
+            if shown is not None:
+                refusal["rows"] = shown
+                raise _ShownOnRows from error
+            raise  # submit shows it on the form
+
+    try:
+        done = submit(form, checked)
+    except _ShownOnRows:
+        done = Submission(False)
+    for rows in rowsets.values():
+        rows.is_valid()  # the rows' own errors are shown too when the form itself did not parse
+    return done, refusal["status"], refusal["rows"]
+
+
 def _act(request, pk, name, perm, run, *, build=None, rowsets=None, aliases=None, success, message=None):
-    """POST only; the form is checked, the service called; a refusal is shown on the form, nothing written."""
+    """POST only; the form (and its rows) are parsed and the service called through civic.forms.submit;
+    a refusal is shown on the form or the row it names, with its status (400, 409), nothing written."""
     if request.method != "POST":
         return redirect("project-detail", pk=pk)
     if not request.user.is_authenticated:
-        return redirect_to_login(f"/projects/{pk}/")
+        return redirect_to_login(reverse("project-detail", args=[pk]))
     project = get_object_or_404(MicroProject.objects.select_related("area", "implementer", "proposal"), pk=pk)
     if perm:
         services.require_perm(request.user, perm, project, message)
     form = build(request, project) if build else forms.Form(request.POST)
     sets = rowsets(request) if rowsets else {}
-    row_errors = {}
-    status = 400
-    if all([form.is_valid(), *(s.is_valid() for s in sets.values())]):
-        try:
-            run(project, form.cleaned_data, sets)
-        except DomainError as error:
-            row_errors = apply_error(error, form, sets, aliases={"files": "photos", **(aliases or {})})
-            status = error.status
-        else:
-            messages.success(request, success)
-            return redirect(project)
+    done, status, row_errors = _submit_with_rows(form, sets, lambda data: run(project, data, sets), aliases)
+    if done:
+        messages.success(request, success)
+        return redirect(project)
     bound = {name: form, **({"checklist": sets["checklist"]} if "checklist" in sets else {})}
     project = _get_project(pk)
     context = _detail_context(request, project, bound=bound, open_form=name, row_errors=row_errors)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from civic.api.fields import AmountField, money_out
 from civic.api.serializers import AreaBriefSerializer, PersonSerializer
 
 from ..models import AnswerStatus, Category, Channel, Comment, CoSponsor, OfficialAnswer, PledgeKind, Proposal, Stance
@@ -48,6 +49,7 @@ class ProposalListSerializer(serializers.ModelSerializer):
 
 class ProposalDetailSerializer(ProposalListSerializer):
     author = PersonSerializer(read_only=True)
+    estimated_cost = money_out(allow_null=True)
     body_html = serializers.CharField(read_only=True)
 
     class Meta(ProposalListSerializer.Meta):
@@ -73,9 +75,7 @@ class ProposalWriteSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
     area = serializers.CharField(help_text="Area code")
     location = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    estimated_cost = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
-    )
+    estimated_cost = AmountField(required=False, allow_null=True)
     organisation = serializers.IntegerField(required=False, allow_null=True, help_text="Act for this organisation")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     on_behalf_of = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -122,6 +122,7 @@ class CommentWriteSerializer(serializers.Serializer):
 
 class CoSponsorSerializer(serializers.ModelSerializer):
     person = PersonSerializer(source="user", read_only=True)
+    pledge_amount = money_out(allow_null=True)
     organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
 
     class Meta:
@@ -132,7 +133,7 @@ class CoSponsorSerializer(serializers.ModelSerializer):
 class CoSponsorWriteSerializer(serializers.Serializer):
     organisation = serializers.IntegerField(required=False, allow_null=True)
     pledge_kind = serializers.ChoiceField(choices=PledgeKind.choices, default=PledgeKind.NONE)
-    pledge_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    pledge_amount = AmountField(required=False, allow_null=True)
     pledge_description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
