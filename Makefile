@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev lint fmt messages translations migrate seed clean
+.PHONY: run test typecheck setup setup-dev lint fmt messages translations migrate seed clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,17 @@ run: seed
 	@echo ""
 	DJANGO_DEBUG=1 $(VENV)/bin/uvicorn civic.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
-## Lint and run the whole suite.
+## Lint, type-check and run the whole suite.
 test: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Type-check the pure engines and every services and selectors module (the list is in pyproject.toml).
+typecheck: setup-dev
+	$(VENV)/bin/mypy
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,11 @@ class CivicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .appendonly import install_protection
         from .registry import register_civic
 
         register_civic()
+        # every append-only table gets its database triggers after every migrate (see civic.appendonly)
+        post_migrate.connect(install_protection, sender=self, dispatch_uid="civic.appendonly.install_protection")

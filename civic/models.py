@@ -467,8 +467,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
-    """A record written once and never changed: the ORM refuses updates and deletes, one row or many; the
-    tables that matter also carry a PostgreSQL trigger that refuses them (CI connects as a superuser)."""
+    """A record written once and never changed: the ORM refuses updates and deletes, one row or many, and
+    the database refuses them too. Inheriting is all a model does: after every migrate, civic.appendonly
+    gives each concrete subclass's table triggers (PostgreSQL and SQLite) that refuse UPDATE and DELETE."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -485,8 +486,7 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEntry(AppendOnlyModel):
-    """Append-only record of a sensitive action. The ORM refuses updates and deletes; on PostgreSQL a
-    trigger refuses them too (see migration 0002)."""
+    """Append-only record of a sensitive action (see AppendOnlyModel)."""
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -166,7 +166,9 @@ def mes(
         # a lower bound of ρ: every supporter pays the same share (budgets only fall, so ρ only rises)
         heapq.heappush(heap, (Fraction(1, sum(weights[g] for g in members)), p))
         fresh_round[p] = -1
-    selected, reasons, rounds = [], {}, 0
+    selected: list[str] = []
+    reasons: dict[str, tuple[str, dict]] = {}
+    rounds = 0
     while heap:
         rho, p = heap[0]
         if fresh_round[p] != rounds:

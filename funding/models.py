@@ -555,7 +555,7 @@ class LedgerEntry(AppendOnlyModel):
     Σ award = the approved award; Σ advance + Σ settlement = paid out; Σ recovery_due − Σ recovery = still
     owed back. Per (area, year) of the policy's own area: Σ award = what counts against the area-year cap.
 
-    The ORM refuses updates and deletes; on PostgreSQL a trigger refuses them too (migration 0003).
+    The ORM refuses updates and deletes; a database trigger refuses them too (see AppendOnlyModel).
     """
 
     project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="ledger")

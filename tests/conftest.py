@@ -50,6 +50,34 @@ def _own_cache_namespace():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_empty_append_only_tables():
+    """SQLite has no TRUNCATE: Django empties a test database (TransactionTestCase, the browser tests'
+    file database) with DELETE, which the append-only triggers refuse. While Django's flush runs, and on
+    the flushing connection only, the temp table civic.appendonly.FLUSH_BYPASS_TABLE lets it through.
+    This hook exists in the test suite alone; PostgreSQL's flush uses TRUNCATE and needs none."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from civic.appendonly import FLUSH_BYPASS_TABLE
+
+    DatabaseOperations = DatabaseWrapper.ops_class
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {FLUSH_BYPASS_TABLE} (flushing INTEGER)")
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{FLUSH_BYPASS_TABLE}")
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached figures start empty in every test."""

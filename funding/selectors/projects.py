@@ -1,5 +1,6 @@
 """Reading micro-projects: lists, the money picture, milestones, ratings; a fixed number of queries each."""
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
@@ -124,7 +125,7 @@ def rating_window(project: MicroProject):
         return None, None
     policy = policy_in_force(project.area, project.accepted_at)
     days = policy.rating_days if policy else DEFAULT_RATING_DAYS
-    return project.accepted_at, project.accepted_at + timezone.timedelta(days=days)
+    return project.accepted_at, project.accepted_at + timedelta(days=days)
 
 
 def rating_period(project: MicroProject, now=None) -> dict:

@@ -2,6 +2,7 @@
 approved under the area-year cap (with the area's row locked), advanced and settled; every movement of
 money is an append-only ledger entry."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -149,8 +150,8 @@ def _notice(*, actor, project, stage, base_override=None, reason: str = "") -> S
         steps=_jsonable(figures["steps"]),
         computed_by=actor,
         computed_at=now,
-        notice_until=now + timezone.timedelta(days=policy.notice_days),
-        objections_until=now + timezone.timedelta(days=policy.objection_days),
+        notice_until=now + timedelta(days=policy.notice_days),
+        objections_until=now + timedelta(days=policy.objection_days),
         charge_area=policy.area,
         status_reason=reason,
     )

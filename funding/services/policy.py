@@ -1,5 +1,6 @@
 """Funding services: one function per action, each in one transaction, each audited."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -100,7 +101,7 @@ def policy_publish(*, actor, area: Area, data: dict, effective_from=None) -> Sub
     clean = _clean_policy(data)
     now = timezone.now()
     effective_from = effective_from or now
-    if effective_from < now - timezone.timedelta(minutes=1):
+    if effective_from < now - timedelta(minutes=1):
         raise InvalidInput(
             "effective_in_past", _("A policy cannot come into force in the past."), field="effective_from"
         )

@@ -1,5 +1,6 @@
 """Micro-projects: creation (from an adopted proposal or directly) and the moves of the state machine."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -87,7 +88,7 @@ def project_create(
     planned_end,
     location: str = "",
     proposal: Proposal | None = None,
-    milestones: list[dict] = (),
+    milestones: Sequence[dict] = (),
     carry_pledges: bool = True,
 ) -> MicroProject:
     """Create a micro-project; from an adopted proposal its pledges become commitments."""

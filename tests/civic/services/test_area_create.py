@@ -65,3 +65,9 @@ def test_duplicate_code_is_a_conflict(tree):
 def test_incomplete_or_bad_codes_are_refused(tree, code, name):
     with pytest.raises(InvalidInput):
         area_create(code=code, name=name, level="district", parent=tree["city"])
+
+
+def test_a_duplicate_area_code_is_a_conflict(world):
+    with pytest.raises(Conflict) as refused:
+        area_create(code="7701", name="重复区", level="district", parent=world["city"])
+    assert refused.value.code == "area_code_taken"

@@ -55,3 +55,11 @@ def test_an_organisation_must_serve_an_area():
         organisation_create(name="甲", kind="enterprise", credit_code=valid_credit_code(3))
     assert raised.value.code == "organisation_areas_missing"
     assert not Organisation.objects.exists()
+
+
+def test_a_duplicate_credit_code_is_a_conflict(world):
+    code = valid_credit_code(902, "91")
+    organisation_create(name="甲公司", kind="enterprise", credit_code=code, areas=[world["C1"]])
+    with pytest.raises(Conflict) as refused:
+        organisation_create(name="乙公司", kind="enterprise", credit_code=code, areas=[world["C1"]])
+    assert refused.value.code == "credit_code_taken" and Organisation.objects.filter(credit_code=code).count() == 1

@@ -1,7 +1,7 @@
 import pytest
 
 from civic import services
-from civic.errors import Conflict, InvalidInput, NotAllowed
+from civic.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from civic.models import AreaRole, AuditEntry, Notification
 from civic.selectors import timeline_for_area
 from tests.world import fresh
@@ -49,3 +49,10 @@ def test_revoking_needs_a_reason_and_takes_the_power_away(world):
     assert not fresh(world["organiser_here"]).has_perm("civic.view_verification_queue")
     entry = AuditEntry.objects.get(action="role.revoked")
     assert entry.after == {"reason": "调岗"} and entry.before["role"] == "organiser"
+
+
+def test_a_role_taken_back_twice_is_not_found_the_second_time(world):
+    role = AreaRole.objects.get(user=world["organiser_here"], role="organiser")
+    services.area_role_revoke(actor=fresh(world["official_here"]), area_role=role, reason="调岗")
+    with pytest.raises(NotFound):
+        services.area_role_revoke(actor=fresh(world["official_here"]), area_role=role, reason="调岗")

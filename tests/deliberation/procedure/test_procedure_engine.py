@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deliberation import procedure
 from deliberation.procedure import (
     COMMANDS,
     PRESETS,
@@ -332,3 +333,17 @@ def test_the_state_survives_storage(sequence):
         except ProcedureError:
             continue
         assert state_from_json(__import__("json").loads(__import__("json").dumps(state_to_json(state)))) == state
+
+
+def test_malformed_commands_are_refused_by_the_engine_not_crashing_it(monkeypatch):
+    rules = procedure.rules_from_preset("nantang", {})
+    state = procedure.State(members=frozenset({"1"}), chair="1")
+    for command in ({}, {"type": ["check_in"]}, {"type": {"x": 1}}):
+        with pytest.raises(procedure.ProcedureError) as refused:
+            procedure.apply(rules, state, {**command, "actor": "1"})
+        assert refused.value.code == "unknown_command"
+    # malformed arguments are refused by deliberation.commands before the engine; a handler that still
+    # trips over its input is a bug and must surface as one, not pass for a user's mistake
+    monkeypatch.setitem(procedure.engine._HANDLERS, "check_in", lambda rules, state, actor, now, c: int(c["seconds"]))
+    with pytest.raises(ValueError):
+        procedure.apply(rules, state, {"type": "check_in", "actor": "1", "seconds": "x"})
