@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.public_name
 
     def get_absolute_url(self) -> str:
-        return reverse("person-detail", kwargs={"pk": self.pk})
+        return reverse("civic:person-detail", kwargs={"pk": self.pk})
 
     @property
     def public_name(self) -> str:
@@ -123,7 +123,7 @@ class Area(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("area-detail", kwargs={"code": self.code})
+        return reverse("civic:area-detail", kwargs={"code": self.code})
 
     def contains(self, other: "Area") -> bool:
         """True if `other` is this area or lies anywhere under it."""
@@ -179,7 +179,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organisation-detail", kwargs={"pk": self.pk})
+        return reverse("civic:organisation-detail", kwargs={"pk": self.pk})
 
     @property
     def is_confirmed(self) -> bool:
@@ -388,7 +388,7 @@ class ModerationCase(models.Model):
         return f"{self.content_type.name} #{self.object_id} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("moderation-case", kwargs={"pk": self.pk})
+        return reverse("civic:moderation-case", kwargs={"pk": self.pk})
 
     @property
     def needs_review(self) -> bool:
@@ -616,4 +616,4 @@ class OutcomeNotice(AppendOnlyModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("notice-detail", args=[self.pk])
+        return reverse("civic:notice-detail", args=[self.pk])

@@ -130,7 +130,7 @@ def register_civic() -> None:
                 else None
             ),
             excerpt=lambda o: f"{o.name}: {o.description}"[:300],
-            url=lambda o: reverse("organisation-detail", args=[o.pk]),
+            url=lambda o: reverse("civic:organisation-detail", args=[o.pk]),
         ),
     )
     moderated(
@@ -139,6 +139,6 @@ def register_civic() -> None:
             area=lambda u: None,
             author=lambda u: u,
             excerpt=lambda u: f"{u.display_name}: {u.bio}"[:300],
-            url=lambda u: reverse("person-detail", args=[u.pk]),
+            url=lambda u: reverse("civic:person-detail", args=[u.pk]),
         ),
     )

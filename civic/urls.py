@@ -5,12 +5,19 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from civic.api import urls as civic_api
+from deliberation.api import urls as deliberation_api
+from funding.api import urls as funding_api
+from proposals.api import urls as proposals_api
+from scorecard.api import urls as scorecard_api
+
 from . import views
 
 admin.site.site_header = _("Co-governance platform administration")
 admin.site.site_title = _("Administration")
 
-urlpatterns = [
+# The civic core's own pages (namespace "civic"); the site's routes follow.
+civic_patterns = [
     path("", views.home, name="home"),
     path("areas/", views.area_list, name="area-list"),
     path("areas/<str:code>/", views.area_detail, name="area-detail"),
@@ -45,6 +52,26 @@ urlpatterns = [
     path("areas/<str:code>/notices/new/", views.notice_new, name="notice-new"),
     path("areas/<str:code>/notices/feed.atom", views.notice_feed, name="notice-feed"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+]
+
+# Every app's API under /api/ in one namespace "api" (names like "api:proposal-list").
+api_patterns = [
+    *civic_api.urlpatterns,
+    *proposals_api.urlpatterns,
+    *deliberation_api.urlpatterns,
+    *funding_api.urlpatterns,
+    *scorecard_api.urlpatterns,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI (served from our own static files) sets one inline style; allowed on this page only.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+]
+
+urlpatterns = [
+    path("", include((civic_patterns, "civic"))),
     path("proposals/", include("proposals.urls")),
     path("", include("deliberation.urls")),
     path("", include("funding.urls")),
@@ -52,18 +79,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include("civic.api.urls")),
-    path("api/", include("proposals.api.urls")),
-    path("api/", include("deliberation.api.urls")),
-    path("api/", include("funding.api.urls")),
-    path("api/", include("scorecard.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # Swagger UI (served from our own static files) sets one inline style; allowed on this page only.
-    path(
-        "api/docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
-        name="api-docs",
-    ),
+    path("api/", include((api_patterns, "api"))),
 ]
 
 if settings.DEBUG:

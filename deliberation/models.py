@@ -85,7 +85,7 @@ class BallotBox(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("ballot-detail", args=[self.pk])
+        return reverse("deliberation:ballot-detail", args=[self.pk])
 
     def phase(self, now=None) -> str:
         """draft, upcoming, open, closed (waiting for the count) or tallied — judged from the clock."""

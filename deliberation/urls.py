@@ -2,6 +2,8 @@ from django.urls import path
 
 from .views import ballots, sessions
 
+app_name = "deliberation"
+
 urlpatterns = [
     path("ballots/", ballots.ballot_list, name="ballot-list"),
     path("ballots/new/", ballots.ballot_new, name="ballot-new"),

@@ -101,7 +101,7 @@ class SubsidyPolicy(models.Model):
         return f"{self.area} · v{self.version}"
 
     def get_absolute_url(self):
-        return reverse("subsidy-policy", kwargs={"code": self.area.code})
+        return reverse("funding:subsidy-policy", kwargs={"code": self.area.code})
 
     @property
     def advances(self) -> list[tuple[str, Decimal]]:
@@ -220,7 +220,7 @@ class MicroProject(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("project-detail", args=[self.pk])
+        return reverse("funding:project-detail", args=[self.pk])
 
 
 class BudgetLine(models.Model):

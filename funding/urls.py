@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "funding"
+
 urlpatterns = [
     path("areas/<str:code>/subsidy-policy/", views.subsidy_policy, name="subsidy-policy"),
     path("areas/<str:code>/ledger/", views.area_ledger, name="area-ledger"),

@@ -125,7 +125,7 @@ class Proposal(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("proposal-detail", args=[self.pk])
+        return reverse("proposals:proposal-detail", args=[self.pk])
 
 
 class ProposalRevision(models.Model):

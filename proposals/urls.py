@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "proposals"
+
 urlpatterns = [
     path("", views.proposal_list, name="proposal-list"),
     path("new/", views.proposal_new, name="proposal-new"),

@@ -345,7 +345,7 @@ def categories(request):
         form, lambda data: services.category_save(actor=request.user, category=editing, **data)
     ):
         messages.success(request, _("Saved."))
-        return redirect("proposal-categories")
+        return redirect("proposals:proposal-categories")
     return render(
         request, "proposals/categories.html", {"form": form, "editing": editing, "categories": Category.objects.all()}
     )
@@ -386,5 +386,5 @@ def area_rules(request, code):
         form, lambda data: services.area_policy_set(actor=request.user, area=area, **data)
     ):
         messages.success(request, _("Saved. New proposals in %(area)s follow these rules.") % {"area": area.name})
-        return redirect("area-detail", code=area.code)
+        return redirect("civic:area-detail", code=area.code)
     return render(request, "proposals/area_rules.html", {"area": area, "form": form, "current": current})

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "scorecard"
+
 urlpatterns = [
     path("open-data/", views.opendata_index, name="opendata-city"),
     path("open-data/<slug:dataset>.csv", views.opendata_download, {"fmt": "csv"}, name="opendata-city-csv"),

@@ -47,7 +47,7 @@ def _send_notification_mail(notification_id: int) -> None:
             {
                 "body": notification.body.strip(),
                 "link": _site_link(notification.url),
-                "preferences": _site_link(reverse("notification-preferences")),
+                "preferences": _site_link(reverse("civic:notification-preferences")),
             },
         )
         send_mail(f"[{settings.SITE_NAME}] {notification.title}", body.strip(), None, [recipient.email])
@@ -149,7 +149,7 @@ def send_digests(*, now=None) -> int:
                     "civic/email/digest.txt",
                     {
                         "items": [{"title": n.title, "link": _site_link(n.url)} for n in claimed],
-                        "preferences": _site_link(reverse("notification-preferences")),
+                        "preferences": _site_link(reverse("civic:notification-preferences")),
                     },
                 )
                 send_mail(f"[{settings.SITE_NAME}] {subject}", body.strip(), None, [recipient.email])

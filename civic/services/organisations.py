@@ -220,7 +220,7 @@ def organisation_request_join(*, user, organisation, message: str = "") -> Organ
             title=gettext_lazy("%(person)s asks to join %(organisation)s"),
             params={"person": user.public_name, "organisation": organisation.name},
             body=request.message,
-            url=reverse("organisation-members", kwargs={"pk": organisation.pk}),
+            url=reverse("civic:organisation-members", kwargs={"pk": organisation.pk}),
         )
     return request
 
@@ -252,7 +252,7 @@ def organisation_invite(*, actor, organisation, email: str, role: str = Membersh
         kind="organisation.request",
         title=gettext_lazy("%(organisation)s invites you to join as %(role)s"),
         params={"organisation": organisation.name, "role": MembershipRole(role).label},
-        url=reverse("me"),
+        url=reverse("civic:me"),
     )
     return request
 

@@ -81,7 +81,7 @@ def verification_request(*, user, cell: Area, address: str, proof=None) -> Resid
             kind="verification.requested",
             title=gettext_lazy("%(person)s asks to be verified in %(cell)s"),
             params={"person": user.public_name, "cell": f"{cell.parent.name if cell.parent else ''}{cell.name}"},
-            url=reverse("verification-queue"),
+            url=reverse("civic:verification-queue"),
         )
     return verification
 
@@ -123,7 +123,7 @@ def verification_approve(*, verification, actor) -> ResidencyVerification:
             "cell": verification.cell.name,
             "area": verification.cell.parent.name if verification.cell.parent else verification.cell.name,
         },
-        url=reverse("me"),
+        url=reverse("civic:me"),
     )
     return verification
 
@@ -143,7 +143,7 @@ def _verification_ended(verification, actor, before: str, title) -> None:
         kind="verification.decided",
         title=title,
         body=verification.reason,
-        url=reverse("me"),
+        url=reverse("civic:me"),
     )
 
 

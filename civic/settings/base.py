@@ -155,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "civic:home"
 
 # django-allauth: e-mail + password, verified e-mail required, rate limits on (they use the cache).
 ACCOUNT_LOGIN_METHODS = {"email"}

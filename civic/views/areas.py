@@ -75,7 +75,7 @@ def area_roles(request, code):
         ),
     ):
         messages.success(request, _("%(person)s now holds the role.") % {"person": done.value.user.public_name})
-        return redirect("area-roles", code=area.code)
+        return redirect("civic:area-roles", code=area.code)
     return render(
         request,
         "civic/area_roles.html",
@@ -102,4 +102,4 @@ def area_role_revoke(request, pk):
         messages.success(request, _("The role was taken back."))
     else:
         messages.error(request, _("Please give a reason."))
-    return redirect("area-roles", code=area_role.area.code)
+    return redirect("civic:area-roles", code=area_role.area.code)

@@ -68,7 +68,7 @@ def moderation_case(request, pk):
         ),
     ):
         messages.success(request, _("Decision recorded; the author has been told."))
-        return redirect("moderation-queue")
+        return redirect("civic:moderation-queue")
     obj = case.content_object
     adapter = moderation_adapter(type(obj)) if obj is not None else None
     return render(

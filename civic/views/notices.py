@@ -197,7 +197,7 @@ class AreaNoticesFeed(Feed):
         return _("Decisions published by the officials of %(area)s and the areas under it.") % {"area": area.name}
 
     def link(self, area):
-        return reverse("notice-list", args=[area.code])
+        return reverse("civic:notice-list", args=[area.code])
 
     def items(self, area):
         return selectors.notices_for_area(area)[:FEED_ITEMS]

@@ -28,7 +28,7 @@ def notification_list(request):
         done = submit(form, lambda data: services.notification_mark_read(user=request.user, ids=data["id"] or None))
         refuse_unless(done, form)
         messages.success(request, _("%(count)s marked as read.") % {"count": done.value})
-        return redirect("notifications")
+        return redirect("civic:notifications")
     page = Paginator(selectors.notifications_for(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "civic/notifications.html", {"page": page})
 
@@ -39,7 +39,7 @@ def notification_open(request, pk):
     services.notification_mark_read(user=request.user, ids=[notification.pk])
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
-    return redirect("home" if notification.url else "notifications")
+    return redirect("civic:home" if notification.url else "notifications")
 
 
 @login_required
@@ -53,5 +53,5 @@ def notification_preferences(request):
         ),
     ):
         messages.success(request, _("Your choices are saved."))
-        return redirect("notification-preferences")
+        return redirect("civic:notification-preferences")
     return render(request, "civic/notification_preferences.html", {"form": form})

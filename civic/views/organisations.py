@@ -104,7 +104,7 @@ def organisation_members(request, pk):
     form = InviteForm(request.POST if request.method == "POST" else None)
     if submit(form, lambda data: services.organisation_invite(actor=request.user, organisation=organisation, **data)):
         messages.success(request, _("The invitation is sent."))
-        return redirect("organisation-members", pk=organisation.pk)
+        return redirect("civic:organisation-members", pk=organisation.pk)
     return render(
         request,
         "civic/organisation_members.html",
@@ -160,7 +160,7 @@ def organisation_request_decide(request, pk):
 
     refuse_unless(submit(form, answer), form, InvalidInput("action_unknown", _("Unknown action.")))
     messages.success(request, _("Done."))
-    return back(request, reverse("me"))
+    return back(request, reverse("civic:me"))
 
 
 @login_required

@@ -51,7 +51,7 @@ def me_edit(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and submit(form, lambda data: services.profile_update(user=user, **data)):
         messages.success(request, _("Your profile is saved."))
-        return redirect("me")
+        return redirect("civic:me")
     return render(request, "civic/me_edit.html", {"form": form})
 
 
@@ -66,10 +66,10 @@ def me_deactivate(request):
             raise done.error
         if not done:
             messages.error(request, _("Tick the box to confirm that you want to close your account."))
-            return redirect("me-deactivate")
+            return redirect("civic:me-deactivate")
         logout(request)
         messages.success(request, _("Your account is closed and your personal data removed."))
-        return redirect("home")
+        return redirect("civic:home")
     return render(request, "civic/me_deactivate.html")
 
 

@@ -40,7 +40,7 @@ def verification_request(request):
             ),
         ):
             messages.success(request, _("Your request is sent. The organisers of your community will review it."))
-            return redirect("me")
+            return redirect("civic:me")
         return render(
             request,
             "civic/verification_request.html",
@@ -63,7 +63,7 @@ def verification_withdraw(request, pk):
         submit(form, lambda data: services.verification_withdraw(verification=verification, user=request.user)), form
     )
     messages.success(request, _("Your verification is withdrawn."))
-    return redirect("me")
+    return redirect("civic:me")
 
 
 @login_required
@@ -104,7 +104,7 @@ def verification_decide(request, pk):
         messages.error(request, _("Unknown action."))
     else:
         messages.error(request, _("Please give a reason."))
-    return back(request, reverse("verification-queue"))
+    return back(request, reverse("civic:verification-queue"))
 
 
 @login_required

@@ -239,5 +239,5 @@ def session_decisions(path: str, pk=None, unpublished=True):
             summary=_("%(count)s decision(s) taken; see the minutes.") % {"count": session.decisions},
             decided_at=session.closed_at,
             area_path=session.council.area.path,
-            source_url=reverse("session-minutes", args=[session.pk]),
+            source_url=reverse("deliberation:session-minutes", args=[session.pk]),
         )

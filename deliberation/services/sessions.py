@@ -119,7 +119,7 @@ def session_schedule(
                 "title": session.title,
             },
             body=place,
-            url=reverse("session-live", args=[session.pk]),
+            url=reverse("deliberation:session-live", args=[session.pk]),
         )
     return session
 
@@ -262,7 +262,7 @@ def minutes_publish(*, actor: User, session: Session, summary: str) -> Minutes:
         subject=session,
         verb="session.minutes",
         params={"title": session.title},
-        url=reverse("session-minutes", args=[session.pk]),
+        url=reverse("deliberation:session-minutes", args=[session.pk]),
         actor=actor,
         area=session.council.area,
     )

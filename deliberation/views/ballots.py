@@ -177,7 +177,7 @@ def ballot_new(request):
     if request.method == "POST" and (
         done := submit(form, lambda data: services.box_create(actor=request.user, area=area, **data))
     ):
-        return redirect("ballot-manage", pk=done.value.pk)
+        return redirect("deliberation:ballot-manage", pk=done.value.pk)
     return render(request, "deliberation/new.html", {"form": form, "area": area})
 
 
@@ -197,16 +197,16 @@ def ballot_manage(request, pk):
     actor = request.user
     if submit(option_form, lambda data: services.option_add(actor=actor, box=box, **data)):
         messages.success(request, _("Option added."))
-        return redirect("ballot-manage", pk=box.pk)
+        return redirect("deliberation:ballot-manage", pk=box.pk)
     if submit(schedule_form, lambda data: services.box_schedule(actor=actor, box=box, **data)):
         messages.success(request, _("The vote is announced."))
         return redirect(box.get_absolute_url())
     if submit(paper_form, lambda data: services.paper_batch_enter(actor=actor, box=box, **data)):
         messages.success(request, _("The paper ballots are entered."))
-        return redirect("ballot-manage", pk=box.pk)
+        return redirect("deliberation:ballot-manage", pk=box.pk)
     if submit(close_form, lambda data: services.box_close_now(actor=actor, box=box)):
         messages.success(request, _("The vote is closed and counted."))
-        return redirect("ballot-results", pk=box.pk)
+        return redirect("deliberation:ballot-results", pk=box.pk)
     for error in close_form.non_field_errors():
         messages.error(request, error)
     return render(
@@ -231,4 +231,4 @@ def ballot_tally(request, pk):
     and a refusal takes the site's one error path (403, 409)."""
     box = _box(request, pk)
     services.box_tally(box=box, actor=request.user)
-    return redirect("ballot-results", pk=box.pk)
+    return redirect("deliberation:ballot-results", pk=box.pk)

@@ -131,7 +131,7 @@ def session_minutes(request, pk):
     form = MinutesForm(request.POST if request.method == "POST" and may_publish else None)
     if submit(form, lambda data: services.minutes_publish(actor=request.user, session=session, **data)):
         messages.success(request, _("The minutes are published."))
-        return redirect("session-minutes", pk=session.pk)
+        return redirect("deliberation:session-minutes", pk=session.pk)
     return render(
         request,
         "deliberation/minutes.html",
@@ -158,7 +158,7 @@ def council_new(request):
         ),
     )
     if done:
-        return redirect("council-detail", pk=done.value.pk)
+        return redirect("deliberation:council-detail", pk=done.value.pk)
     return render(
         request,
         "deliberation/council_new.html",
@@ -204,14 +204,14 @@ def council_detail(request, pk):
             seated = submit(form, lambda data: _seat(request.user, council, data))
             if seated:
                 messages.success(request, _("%(person)s has a seat now.") % {"person": seated.value.user.public_name})
-                return redirect("council-detail", pk=council.pk)
+                return redirect("deliberation:council-detail", pk=council.pk)
         elif which == "session":
             form = SessionForm(request.POST, proposal_ids=[p.pk for p in qualified])
             scheduled = submit(form, lambda data: _schedule(request.user, council, qualified, data))
             if scheduled:
-                return redirect("session-live", pk=scheduled.value.pk)
+                return redirect("deliberation:session-live", pk=scheduled.value.pk)
         else:
-            return redirect("council-detail", pk=council.pk)
+            return redirect("deliberation:council-detail", pk=council.pk)
         error = _first_error(form)
     return render(
         request,

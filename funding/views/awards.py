@@ -178,7 +178,7 @@ def award_detail(request, pk):
     context = award_context(request, project)
     context["award"] = next(a for a in context["awards"] if a.pk == award.pk)
     context["award_payments"] = [e for e in context["award_payments"] if e.award_id == award.pk]
-    context["award_next"] = reverse("award-detail", args=[award.pk])
+    context["award_next"] = reverse("funding:award-detail", args=[award.pk])
     context["award_compute_stages"] = []
     context["project"] = project
     return render(request, "funding/awards/detail.html", context)
@@ -483,7 +483,7 @@ def funding_desk(request):
     adopted = list(project_selectors.adopted_without_project(user)[:DESK_ROWS])
     for proposal in adopted:
         try:
-            proposal.new_project_url = reverse("project-new-from-proposal", args=[proposal.pk])
+            proposal.new_project_url = reverse("funding:project-new-from-proposal", args=[proposal.pk])
         except NoReverseMatch:  # the project pages are not installed
             proposal.new_project_url = ""
     return render(

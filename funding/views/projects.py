@@ -148,7 +148,7 @@ def project_desk(request):
         return redirect_to_login(request.get_full_path())
     proposal_id = request.GET.get("proposal", "")
     if proposal_id.isdigit():
-        return redirect("project-new-from-proposal", proposal_id=int(proposal_id))
+        return redirect("funding:project-new-from-proposal", proposal_id=int(proposal_id))
     areas = _official_areas(request.user)
     code = request.GET.get("area", "")
     area = areas.filter(code=code).first() if code else None
@@ -398,9 +398,9 @@ def _act(request, pk, name, perm, run, *, build=None, rowsets=None, aliases=None
     """POST only; the form (and its rows) are parsed and the service called through civic.forms.submit;
     a refusal is shown on the form or the row it names, with its status (400, 409), nothing written."""
     if request.method != "POST":
-        return redirect("project-detail", pk=pk)
+        return redirect("funding:project-detail", pk=pk)
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("project-detail", args=[pk]))
+        return redirect_to_login(reverse("funding:project-detail", args=[pk]))
     project = get_object_or_404(MicroProject.objects.select_related("area", "implementer", "proposal"), pk=pk)
     if perm:
         services.require_perm(request.user, perm, project, message)

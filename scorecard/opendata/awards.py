@@ -64,7 +64,7 @@ AWARDS = Dataset(
             "url",
             _("Its page, with how it was computed."),
             "https://example.org/awards/31/",
-            **link("award-detail"),
+            **link("funding:award-detail"),
         ),
     ),
     records=lambda area: within(SubsidyAward.objects.all(), "project__area_path", area).order_by("computed_at", "id"),

@@ -46,7 +46,7 @@ def budget_only(column: str, otherwise=None) -> dict:
 
 
 def _pb_url(o, context):
-    return page_url(context, "ballot-export", o["box_id"]) if o["box__kind"] == BoxKind.BUDGET else ""
+    return page_url(context, "deliberation:ballot-export", o["box_id"]) if o["box__kind"] == BoxKind.BUDGET else ""
 
 
 BALLOTS = Dataset(

@@ -214,7 +214,7 @@ def page_url(context: dict, route: str, *args) -> str:
 
 
 def link(route: str, key: str = "id") -> dict:
-    """Where the full address of the record's page comes from: `**link("proposal-detail")` reverses the
+    """Where the full address of the record's page comes from: `**link("proposals:proposal-detail")` reverses the
     route with the record's `key`."""
     return {"source": lambda record, context: page_url(context, route, lookup(record, key)), "reads": (key,)}
 

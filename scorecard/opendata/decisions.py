@@ -45,7 +45,7 @@ def _agenda_position(r, context):
 def _minutes_url(r, context):
     if not r["session__minutes__published_at"]:
         return ""
-    return page_url(context, "session-minutes", r["session_id"])
+    return page_url(context, "deliberation:session-minutes", r["session_id"])
 
 
 DECISIONS = Dataset(

@@ -50,7 +50,7 @@ NOTICES = Dataset(
         Field("corrects_id", "integer", _("Notice this one corrects, if any."), ""),
         Field("source_url", "text", _("Address of the decision on this platform."), "/awards/31/"),
         Field("text", "text", _("Text of the notice."), "经验收合格……", "body"),
-        Field("url", "url", _("Its page."), "https://example.org/notices/77/", **link("notice-detail")),
+        Field("url", "url", _("Its page."), "https://example.org/notices/77/", **link("civic:notice-detail")),
     ),
     records=_notices,
     shape="only",

@@ -93,7 +93,7 @@ PROJECTS = Dataset(
             _average_rating,
             reads=("ratings_sum", "ratings_count"),
         ),
-        Field("url", "url", _("Its page."), "https://example.org/projects/56/", **link("project-detail")),
+        Field("url", "url", _("Its page."), "https://example.org/projects/56/", **link("funding:project-detail")),
     ),
     records=_projects,
 )

@@ -92,7 +92,7 @@ PROPOSALS = Dataset(
             _("When it was closed (decided, withdrawn, declined or done)."),
             "2026-05-12T11:00:00+08:00",
         ),
-        Field("url", "url", _("Its page."), "https://example.org/proposals/1024/", **link("proposal-detail")),
+        Field("url", "url", _("Its page."), "https://example.org/proposals/1024/", **link("proposals:proposal-detail")),
     ),
     records=lambda area: within(public_proposals(), "area_path", area).order_by("published_at", "id"),
 )

@@ -88,15 +88,15 @@ def _figure_index(card: dict) -> dict:
 def _area_links(area: Area | None, *, include_self: bool = False):
     """The breadcrumb up the area tree, as (name, scorecard url): the whole city, then each ancestor's
     scorecard (and the area's own, on a page below it)."""
-    crumbs = [(_("Scorecard of the whole city"), reverse("scorecard-city"))]
+    crumbs = [(_("Scorecard of the whole city"), reverse("scorecard:scorecard-city"))]
     if area is not None:
         chain = [*area_ancestors(area), area] if include_self else area_ancestors(area)
-        crumbs += [(a.name, reverse("scorecard-area", args=[a.code])) for a in chain]
+        crumbs += [(a.name, reverse("scorecard:scorecard-area", args=[a.code])) for a in chain]
     return crumbs
 
 
 def _open_data_url(area: Area | None) -> str:
-    return reverse("opendata", args=[area.code]) if area is not None else reverse("opendata-city")
+    return reverse("scorecard:opendata", args=[area.code]) if area is not None else reverse("scorecard:opendata-city")
 
 
 def _dashboard(request, area: Area | None):
@@ -121,12 +121,12 @@ def _dashboard(request, area: Area | None):
             "children": children,
             "compare": compare,
             "multiples": [index[key] for key in SMALL_MULTIPLES if key in index],
-            "crumbs": _area_links(area) if area else [(_("Areas"), reverse("area-list"))],
+            "crumbs": _area_links(area) if area else [(_("Areas"), reverse("civic:area-list"))],
             "current": None if area else _("Scorecard of the whole city"),
             "report_url": (
-                reverse("scorecard-report-area", args=[area.code, report_year])
+                reverse("scorecard:scorecard-report-area", args=[area.code, report_year])
                 if area
-                else reverse("scorecard-report-city", args=[report_year])
+                else reverse("scorecard:scorecard-report-city", args=[report_year])
             ),
             "report_year": report_year,
             "open_data_url": _open_data_url(area),
@@ -187,7 +187,9 @@ def _report(request, area: Area | None, year: int):
             "card": report,
             "crumbs": _area_links(area, include_self=True),
             "current": _("Yearly report %(year)s") % {"year": year},
-            "dashboard_url": (reverse("scorecard-area", args=[area.code]) if area else reverse("scorecard-city"))
+            "dashboard_url": (
+                reverse("scorecard:scorecard-area", args=[area.code]) if area else reverse("scorecard:scorecard-city")
+            )
             + f"?period=year&year={year}",
             "generated": timezone.localtime(),
         },

@@ -79,14 +79,14 @@ def opendata_download(request, dataset, fmt, code=None):
 def download_urls(dataset: opendata.Dataset, area: Area | None) -> dict:
     if area is None:
         return {
-            "csv": reverse("opendata-city-csv", args=[dataset.name]),
-            "json": reverse("opendata-city-json", args=[dataset.name]),
-            "api": reverse("api-opendata-city-rows", args=[dataset.name]),
+            "csv": reverse("scorecard:opendata-city-csv", args=[dataset.name]),
+            "json": reverse("scorecard:opendata-city-json", args=[dataset.name]),
+            "api": reverse("api:opendata-city-rows", args=[dataset.name]),
         }
     return {
-        "csv": reverse("opendata-csv", args=[area.code, dataset.name]),
-        "json": reverse("opendata-json", args=[area.code, dataset.name]),
-        "api": reverse("api-opendata-rows", args=[area.code, dataset.name]),
+        "csv": reverse("scorecard:opendata-csv", args=[area.code, dataset.name]),
+        "json": reverse("scorecard:opendata-json", args=[area.code, dataset.name]),
+        "api": reverse("api:opendata-rows", args=[area.code, dataset.name]),
     }
 
 
@@ -104,7 +104,7 @@ def opendata_index(request, code=None):
             "area": area,
             "datasets": datasets,
             "budgets": list(opendata.budget_ballots(area)[:50]),
-            "catalogue_url": reverse("api-opendata", args=[area.code]) if area else reverse("api-opendata-city"),
+            "catalogue_url": reverse("api:opendata", args=[area.code]) if area else reverse("api:opendata-city"),
             "children": list(area.children.order_by("code")) if area else list(Area.objects.filter(parent=None)),
         },
     )

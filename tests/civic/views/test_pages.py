@@ -37,10 +37,10 @@ def test_header_shows_account_actions(client, user):
 
 
 def test_area_pages_show_the_tree(client, tree):
-    html = client.get(reverse("area-list")).content.decode()
+    html = client.get(reverse("civic:area-list")).content.decode()
     assert tree["city"].name in html
     community = tree["cells"][0].parent
-    html = client.get(reverse("area-detail", args=[community.code])).content.decode()
+    html = client.get(reverse("civic:area-detail", args=[community.code])).content.decode()
     for ancestor in (tree["city"], tree["district"], tree["subdistrict"]):
         assert f'href="/areas/{ancestor.code}/"' in html
     assert "网格1" in html and "网格2" in html
@@ -58,11 +58,11 @@ def _add_community(sub, n):
         area_create(code=f"{community.code}{g}", name=f"格{g}", level=AreaLevel.GRID, parent=community)
 
 
-@pytest.mark.parametrize("url_name", ["home", "area-list", "area-detail"])
+@pytest.mark.parametrize("url_name", ["civic:home", "civic:area-list", "civic:area-detail"])
 def test_page_queries_do_not_grow_with_areas(client, url_name, django_assert_max_num_queries):
     tree = make_area_tree()
     sub = tree["subdistrict"]
-    url = reverse(url_name, args=[sub.code]) if url_name == "area-detail" else reverse(url_name)
+    url = reverse(url_name, args=[sub.code]) if url_name == "civic:area-detail" else reverse(url_name)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -21,7 +21,7 @@ def session(world):
 def _post(api_client, session, body):
     # json.dumps, not the test client's renderer: the renderer would refuse NaN and lone surrogates itself
     return api_client.post(
-        reverse("api-session-commands", args=[session.pk]), data=json.dumps(body), content_type="application/json"
+        reverse("api:session-commands", args=[session.pk]), data=json.dumps(body), content_type="application/json"
     )
 
 

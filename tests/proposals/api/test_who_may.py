@@ -34,9 +34,9 @@ def test_someone_else_may_not_edit_a_comment(api_client, make_proposal, pworld):
 def test_the_edit_page_is_the_authors(client, make_proposal, pworld):
     p = make_proposal()
     client.force_login(pworld["resident_elsewhere"])
-    assert client.get(reverse("proposal-edit", args=[p.pk])).status_code == 403
+    assert client.get(reverse("proposals:proposal-edit", args=[p.pk])).status_code == 403
     client.force_login(pworld["resident"])
-    assert client.get(reverse("proposal-edit", args=[p.pk])).status_code == 200
+    assert client.get(reverse("proposals:proposal-edit", args=[p.pk])).status_code == 200
 
 
 def test_an_administrator_does_not_write_in_the_authors_name(client, make_proposal, pworld):
@@ -47,5 +47,5 @@ def test_an_administrator_does_not_write_in_the_authors_name(client, make_propos
         services.proposal_update(actor=fresh(pworld["admin"]), proposal=p, title="改过的标题", body=p.body)
     client.force_login(pworld["admin"])
     page = client.get(p.get_absolute_url()).content.decode()
-    assert reverse("proposal-action", args=[p.pk, "withdraw"]) not in page
-    assert reverse("proposal-edit", args=[p.pk]) not in page
+    assert reverse("proposals:proposal-action", args=[p.pk, "withdraw"]) not in page
+    assert reverse("proposals:proposal-edit", args=[p.pk]) not in page

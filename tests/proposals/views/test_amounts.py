@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def _post(client, pworld, cost):
     client.force_login(pworld["resident"])
     return client.post(
-        reverse("proposal-new"),
+        reverse("proposals:proposal-new"),
         {
             "title": "楼道灯长期不亮",
             "body": "3 栋楼道灯坏了两个月。",

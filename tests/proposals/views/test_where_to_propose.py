@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_an_organisation_is_offered_and_may_use_an_area_above_the_one_it_serves(client, pworld):
     Organisation.objects.filter(pk=pworld.organisation.pk).update(confirmed_at=timezone.now())
     client.force_login(pworld["representative"])
-    form = client.get(reverse("proposal-new")).content.decode()
+    form = client.get(reverse("proposals:proposal-new")).content.decode()
     assert f'value="{pworld["S1"].pk}"' in form and f'value="{pworld["D2"].pk}"' not in form
     response = client.post(
-        reverse("proposal-new"),
+        reverse("proposals:proposal-new"),
         {
             "title": "街道路灯统一改造",
             "body": "一街道的主干道路灯老化，建议统一改造。",
@@ -32,10 +32,10 @@ def test_an_organisation_is_offered_and_may_use_an_area_above_the_one_it_serves(
 
 def test_a_resident_is_not_offered_the_cell_beside_their_own(client, pworld):
     client.force_login(pworld["resident"])
-    form = client.get(reverse("proposal-new")).content.decode()
+    form = client.get(reverse("proposals:proposal-new")).content.decode()
     assert f'value="{pworld["S1"].pk}"' in form and f'value="{pworld["c1b"].pk}"' not in form
     response = client.post(
-        reverse("proposal-new"),
+        reverse("proposals:proposal-new"),
         {
             "title": "隔壁网格的路灯",
             "body": "隔壁网格的路灯坏了很久。",
