@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from civic.models import Area, AreaRoleKind
-from civic.selectors import Decision, areas_for_roles, effective_verification, notice_names, organisations_represented
+from civic.selectors import Decision, areas_for_roles, decision_rows, effective_verification, organisations_represented
 
 from . import lifecycle
 from .models import AreaPolicy, Comment, CoSponsor, Endorsement, Follow, OfficialAnswer, Proposal, ProposalState
@@ -278,10 +278,7 @@ def answer_decisions(path: str, pk=None, unpublished=True):
     """Official answers to proposals of the area at `path` and below, as decisions to publish as notices
     (see civic.registry.NoticeKind)."""
     rows = OfficialAnswer.objects.filter(proposal__area_path__startswith=path).select_related("proposal")
-    if pk is not None:
-        rows = rows.filter(pk=pk)
-    if unpublished:
-        rows = rows.filter(~notice_names("answer"))
+    rows = decision_rows(rows, "answer", pk=pk, unpublished=unpublished)
     for answer in rows.order_by():
         proposal = answer.proposal
         yield Decision(

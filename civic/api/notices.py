@@ -137,11 +137,6 @@ class AreaNoticeListView(generics.ListAPIView):
     def post(self, request, code):
         area = get_object_or_404(Area, code=code)
         data = validated(OutcomeNoticeInputSerializer, request)
-        corrects = None
-        if data.get("corrects"):
-            corrects = OutcomeNotice.objects.filter(pk=data["corrects"]).first()
-            if corrects is None:
-                raise InvalidInput("corrects_unknown", _("There is no notice with that number."), field="corrects")
         notice = services.notice_publish(
             actor=request.user,
             area=area,
@@ -151,7 +146,7 @@ class AreaNoticeListView(generics.ListAPIView):
             source_url=data["source_url"],
             source_key=data["source_key"],
             decided_at=data["decided_at"],
-            corrects=corrects,
+            corrects=data.get("corrects"),
         )
         notice = selectors.published_within_deadline([selectors.notice_detail(notice.pk)])[0]
         return Response(OutcomeNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)

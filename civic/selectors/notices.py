@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -24,6 +24,7 @@ __all__ = [
     "Decision",
     "NoticeTiming",
     "decision_for_key",
+    "decision_rows",
     "notice_detail",
     "notice_kinds",
     "notice_names",
@@ -100,6 +101,16 @@ def notice_names(kind: str) -> Exists:
     """True where a notice names this row as its source (`<kind>:<pk>`): for a stage's `decisions`."""
     key = Concat(Value(f"{kind}:"), Cast(OuterRef("pk"), CharField()), output_field=CharField())
     return Exists(OutcomeNotice.objects.filter(source_key=key))
+
+
+def decision_rows(rows: QuerySet, kind: str, *, pk=None, unpublished: bool = True) -> QuerySet:
+    """A stage's decisions of one kind, narrowed the one way every `decisions` source narrows them: to one
+    record (`pk`) and/or to those no notice names yet (`unpublished`)."""
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    if unpublished:
+        rows = rows.filter(~notice_names(kind))
+    return rows
 
 
 def notice_kinds() -> list[str]:

@@ -70,14 +70,14 @@ def notice_publish(
     source_url: str = "",
     source_key: str = "",
     decided_at,
-    corrects: OutcomeNotice | None = None,
+    corrects: OutcomeNotice | int | None = None,
 ) -> OutcomeNotice:
     """Publish a notice of a decision taken in `area` (or below).
 
     When `source_key` names a decision on the platform ("answer:12", "award:3", …: the kinds the stages
     registered), it must lie in the area and be of the notice's kind, and its own record says when it was
-    taken. A correction is a new notice that names the one it corrects (same area); the corrected notice
-    stays as it was.
+    taken. A correction is a new notice that names the one it corrects (a notice or its number; same area);
+    the corrected notice stays as it was.
     """
     require_perm(
         actor, "civic.publish_notice", area, _("Only an official of this area or above can publish its notices.")
@@ -101,6 +101,11 @@ def notice_publish(
             raise InvalidInput("source_unknown", _("No such decision was taken in this area."), field="source_key")
         decided_at = decision.decided_at
         source_url = source_url or decision.source_url
+    if isinstance(corrects, int):  # a notice's number as a page or a client sent it
+        number = corrects
+        corrects = OutcomeNotice.objects.filter(pk=number).first()
+        if corrects is None:
+            raise InvalidInput("corrects_unknown", _("There is no notice with that number."), field="corrects")
     if corrects is not None and corrects.area_id != area.pk:
         raise InvalidInput(
             "corrects_other_area",

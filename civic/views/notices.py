@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import selectors, services
-from ..errors import DomainError, InvalidInput
+from ..errors import DomainError
 from ..forms import submit
 from ..models import Area, OutcomeNotice
 from ..registry import NOTICE_OTHER, notice_kind_choices
@@ -129,8 +129,6 @@ def notice_new(request, code):
     )
 
     def publish(data):
-        if data["corrects"] and corrected is None:
-            raise InvalidInput("corrects_unknown", _("The notice to correct was not found in this area."))
         try:
             return services.notice_publish(
                 actor=request.user,
@@ -141,7 +139,7 @@ def notice_new(request, code):
                 source_url=data["source_url"],
                 source_key=data["source_key"],
                 decided_at=data["decided_at"],
-                corrects=corrected,
+                corrects=data["corrects"],
             )
         except DomainError as error:
             if error.field in HIDDEN_FIELDS:  # shown above the form: a hidden field shows no error

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from civic.errors import InvalidInput
 from civic.models import AreaRoleKind
 from civic.money import format_yuan
-from civic.selectors import Decision, covered_by, eligible_people, notice_names
+from civic.selectors import Decision, covered_by, decision_rows, eligible_people
 
 from .. import counting, pabulib
 from ..models import Ballot, BallotBox, BoxKind, BoxState
@@ -224,10 +224,7 @@ def ballot_decisions(path: str, pk=None, unpublished=True):
     rows = BallotBox.objects.filter(area_path__startswith=path, state=BoxState.TALLIED).only(
         "pk", "title", "area_path", "tallied_at", "closes_at", "created_at", "turnout"
     )
-    if pk is not None:
-        rows = rows.filter(pk=pk)
-    if unpublished:
-        rows = rows.filter(~notice_names("ballot"))
+    rows = decision_rows(rows, "ballot", pk=pk, unpublished=unpublished)
     for box in rows.order_by():
         yield Decision(
             kind="ballot",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from civic.selectors import Decision, notice_names
+from civic.selectors import Decision, decision_rows
 from civic.validators import as_pks
 
 from .. import procedure
@@ -227,10 +227,7 @@ def session_decisions(path: str, pk=None, unpublished=True):
         )
         .filter(decisions__gt=0)
     )
-    if pk is not None:
-        rows = rows.filter(pk=pk)
-    if unpublished:
-        rows = rows.filter(~notice_names("session"))
+    rows = decision_rows(rows, "session", pk=pk, unpublished=unpublished)
     for session in rows.order_by():
         yield Decision(
             kind="session",

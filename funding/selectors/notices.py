@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from civic.money import format_yuan
-from civic.selectors import Decision, notice_names
+from civic.selectors import Decision, decision_rows
 
 from ..models import EntryKind, LedgerEntry, SubsidyAward, SubsidyPolicy
 
@@ -33,10 +33,7 @@ def notice_deadlines(codes, now) -> list[tuple[str, int]]:
 def award_decisions(path: str, pk=None, unpublished=True):
     """Awards computed for projects in the area at `path` and below (see civic.registry.NoticeKind)."""
     rows = SubsidyAward.objects.filter(project__area_path__startswith=path).select_related("project")
-    if pk is not None:
-        rows = rows.filter(pk=pk)
-    if unpublished:
-        rows = rows.filter(~notice_names("award"))
+    rows = decision_rows(rows, "award", pk=pk, unpublished=unpublished)
     for award in rows.order_by():
         project = award.project
         yield Decision(
@@ -66,10 +63,7 @@ def payment_decisions(path: str, pk=None, unpublished=True):
     rows = LedgerEntry.objects.filter(kind__in=PAYMENT_KINDS, project__area_path__startswith=path).select_related(
         "project"
     )
-    if pk is not None:
-        rows = rows.filter(pk=pk)
-    if unpublished:
-        rows = rows.filter(~notice_names("payment"))
+    rows = decision_rows(rows, "payment", pk=pk, unpublished=unpublished)
     for entry in rows.order_by():
         project = entry.project
         yield Decision(
