@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from civic import selectors, services
+from civic.api.parsers import JSONParser
 from civic.api.utils import validated
 from civic.errors import InvalidInput, NotAllowed, NotFound
 from civic.models import (
@@ -207,7 +208,7 @@ class MyVerificationsView(APIView):
     """Your residency verifications; ask for a new one (multipart, with an optional proof file)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # the API's JSON parser, with its limits
 
     @extend_schema(responses=s.VerificationSerializer(many=True))
     def get(self, request):

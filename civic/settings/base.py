@@ -240,6 +240,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies over 1 MiB or nested deeper than 32 levels are refused (civic.api.parsers);
+    # multipart uploads keep their own per-file limit (UPLOAD_MAX_BYTES, civic.uploads)
+    "DEFAULT_PARSER_CLASSES": [
+        "civic.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "civic.api.exceptions.exception_handler",
