@@ -19,6 +19,11 @@ from civic.models import (
     TimelineEntry,
     User,
 )
+from civic.services.moderation import REASON_MAX as MODERATION_REASON_MAX
+from civic.services.moderation import REPORT_TEXT_MAX
+from civic.services.organisations import ORGANISATION_DESCRIPTION_MAX, ORGANISATION_NAME_MAX, REQUEST_MESSAGE_MAX
+from civic.services.people import BIO_MAX, DISPLAY_NAME_MAX, PHONE_MAX
+from civic.services.verification import ADDRESS_MAX, REASON_MAX  # the same 500 as a role's revocation
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -39,7 +44,9 @@ class PublicProfileSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    display_name = serializers.CharField(max_length=60)
+    display_name = serializers.CharField(max_length=DISPLAY_NAME_MAX)
+    phone = serializers.CharField(max_length=PHONE_MAX, required=False, allow_blank=True)
+    bio = serializers.CharField(max_length=BIO_MAX, required=False, allow_blank=True)
     preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
     class Meta:
@@ -103,12 +110,12 @@ class VerificationSerializer(serializers.ModelSerializer):
 
 class VerificationRequestSerializer(serializers.Serializer):
     cell = serializers.CharField(help_text="Code of the grid cell you live in")
-    address = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=ADDRESS_MAX)
     proof = serializers.FileField(required=False, help_text="JPEG, PNG or PDF, up to 5 MB")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=REASON_MAX)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -132,11 +139,19 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=ORGANISATION_NAME_MAX)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices, required=False)
     credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=ORGANISATION_DESCRIPTION_MAX, required=False, allow_blank=True)
     areas = serializers.ListField(child=serializers.CharField(), help_text="Codes of the areas served")
+
+
+class OrganisationUpdateSerializer(serializers.Serializer):
+    """A PATCH of an organisation: any of these; what is not sent stays as it is."""
+
+    name = serializers.CharField(max_length=ORGANISATION_NAME_MAX)
+    description = serializers.CharField(max_length=ORGANISATION_DESCRIPTION_MAX, allow_blank=True)
+    areas = serializers.ListField(child=serializers.CharField(), min_length=1, help_text="Codes of the areas served")
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -157,7 +172,7 @@ class OrganisationRequestSerializer(serializers.ModelSerializer):
 
 
 class JoinRequestSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    message = serializers.CharField(max_length=REQUEST_MESSAGE_MAX, required=False, allow_blank=True)
 
 
 class InviteSerializer(serializers.Serializer):
@@ -191,7 +206,7 @@ class ReportSerializer(serializers.Serializer):
     content_type = serializers.CharField(help_text="What is reported, e.g. civic.organisation or civic.user")
     object_id = serializers.IntegerField()
     reason = serializers.ChoiceField(choices=ReportReason.choices)
-    text = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    text = serializers.CharField(max_length=REPORT_TEXT_MAX, required=False, allow_blank=True)
 
 
 class ModerationCaseSerializer(serializers.ModelSerializer):
@@ -221,7 +236,7 @@ class ModerationCaseSerializer(serializers.ModelSerializer):
 
 class ModerationDecisionSerializer(serializers.Serializer):
     hide = serializers.BooleanField()
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=MODERATION_REASON_MAX)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

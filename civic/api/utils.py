@@ -1,5 +1,22 @@
-def validated(serializer_class, request) -> dict:
-    """Parse a request body with a serializer; a bad body is a 400 with the fields named."""
-    serializer = serializer_class(data=request.data)
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+
+def validated(serializer_class, request, partial: bool = False) -> dict:
+    """Parse a request body with a serializer; a bad body is a 400 with the fields named.
+
+    Call it after the permission check, so a stranger learns "not allowed" and nothing about the fields.
+    `partial=True` (a PATCH): only the fields sent are checked and returned, no defaults are filled in,
+    and a field the serializer does not know is refused (400, code `unknown_field`, each one named) rather
+    than silently dropped, so a misspelt field cannot look like a successful change."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    if partial and isinstance(request.data, Mapping):
+        unknown = sorted(set(request.data) - set(serializer.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [serializers.ErrorDetail(str(_("Unknown field.")), code="unknown_field")] for name in unknown}
+            )
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -183,8 +183,10 @@ class AreaRolesView(APIView):
     @extend_schema(request=s.RoleGrantSerializer, responses={201: s.AreaRoleSerializer})
     def post(self, request, code):
         area = get_object_or_404(Area, code=code)
+        services.require_perm(
+            request.user, "civic.grant_role", area, _("Only an official of this area or above can assign roles here.")
+        )
         data = validated(s.RoleGrantSerializer, request)
-        services.require_perm(request.user, "civic.grant_role", area)
         person = selectors.active_person_by_email(data["email"])
         role = services.area_role_grant(actor=request.user, user=person, area=area, role=data["role"])
         return Response(s.AreaRoleSerializer(role).data, status=status.HTTP_201_CREATED)
@@ -196,6 +198,12 @@ class AreaRoleRevokeView(APIView):
     @extend_schema(request=s.ReasonSerializer, responses={204: None}, summary="Take a role back")
     def post(self, request, pk):
         area_role = get_object_or_404(AreaRole, pk=pk)
+        services.require_perm(
+            request.user,
+            "civic.grant_role",
+            area_role.area,
+            _("Only an official of this area or above can change roles here."),
+        )
         data = validated(s.ReasonSerializer, request)
         services.area_role_revoke(actor=request.user, area_role=area_role, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -257,6 +265,12 @@ class VerificationActionView(APIView):
         elif self.action_name == "withdraw":
             verification = services.verification_withdraw(verification=verification, user=request.user)
         else:
+            services.require_perm(
+                request.user,
+                "civic.decide_verification",
+                verification,
+                _("Only organisers and officials of this area can decide."),
+            )
             reason = validated(s.ReasonSerializer, request)["reason"]
             service = services.verification_reject if self.action_name == "reject" else services.verification_revoke
             verification = service(verification=verification, actor=request.user, reason=reason)
@@ -314,16 +328,22 @@ class OrganisationDetailView(APIView):
     def get(self, request, pk):
         return Response(s.OrganisationSerializer(self._get(pk)).data)
 
-    @extend_schema(request=s.OrganisationWriteSerializer, responses=s.OrganisationSerializer)
+    @extend_schema(request=s.OrganisationUpdateSerializer, responses=s.OrganisationSerializer)
     def patch(self, request, pk):
         organisation = self._get(pk)
-        data = validated(s.OrganisationWriteSerializer, request)
+        services.require_perm(
+            request.user,
+            "civic.manage_organisation",
+            organisation,
+            _("Only the organisation's representatives can edit it."),
+        )
+        data = validated(s.OrganisationUpdateSerializer, request, partial=True)
         services.organisation_update(
             actor=request.user,
             organisation=organisation,
-            name=data["name"],
+            name=data.get("name", organisation.name),
             description=data.get("description", organisation.description),
-            areas=[_area(code) for code in data["areas"]],
+            areas=[_area(code) for code in data["areas"]] if "areas" in data else list(organisation.areas.all()),
         )
         return Response(s.OrganisationSerializer(self._get(pk)).data)
 
@@ -381,6 +401,12 @@ class OrganisationRequestsView(APIView):
     )
     def post(self, request, pk):
         organisation = get_object_or_404(Organisation, pk=pk)
+        services.require_perm(
+            request.user,
+            "civic.manage_organisation",
+            organisation,
+            _("Only the organisation's representatives can invite."),
+        )
         data = validated(s.InviteSerializer, request)
         invitation = services.organisation_invite(
             actor=request.user, organisation=organisation, email=data["email"], role=data["role"]
@@ -474,6 +500,7 @@ class ModerationDecideView(APIView):
     @extend_schema(request=s.ModerationDecisionSerializer, responses=s.ModerationCaseSerializer)
     def post(self, request, pk):
         case = get_object_or_404(ModerationCase, pk=pk)
+        services.require_perm(request.user, "civic.decide_case", case, _("Only a moderator of this area can decide."))
         data = validated(s.ModerationDecisionSerializer, request)
         case = services.moderation_decide(actor=request.user, case=case, hide=data["hide"], reason=data["reason"])
         return Response(s.ModerationCaseSerializer(case).data)

@@ -5,6 +5,16 @@ from civic.api.serializers import AreaBriefSerializer, PersonSerializer
 
 from ..models import AnswerStatus, Category, Channel, Comment, CoSponsor, OfficialAnswer, PledgeKind, Proposal, Stance
 from ..selectors import effective_state, is_overdue
+from ..services import (
+    ANSWER_MAX,
+    BODY_MAX,
+    COMMENT_MAX,
+    LOCATION_MAX,
+    ON_BEHALF_OF_MAX,
+    PLEDGE_DESCRIPTION_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+)
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -70,25 +80,27 @@ class ProposalDetailSerializer(ProposalListSerializer):
 
 
 class ProposalWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=80)
-    body = serializers.CharField(max_length=10000, help_text="Markdown")
+    title = serializers.CharField(max_length=TITLE_MAX)
+    body = serializers.CharField(max_length=BODY_MAX, help_text="Markdown")
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
     area = serializers.CharField(help_text="Area code")
-    location = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    location = serializers.CharField(max_length=LOCATION_MAX, required=False, allow_blank=True, default="")
     estimated_cost = AmountField(required=False, allow_null=True)
     organisation = serializers.IntegerField(required=False, allow_null=True, help_text="Act for this organisation")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
-    on_behalf_of = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_MAX, required=False, allow_blank=True, default="")
     publish = serializers.BooleanField(default=False, help_text="Publish at once instead of saving a draft")
 
 
 class ProposalUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=80)
-    body = serializers.CharField(max_length=10000)
+    """A PATCH of a proposal: the title, the text or both; what is not sent stays as it is."""
+
+    title = serializers.CharField(max_length=TITLE_MAX)
+    body = serializers.CharField(max_length=BODY_MAX)
 
 
 class ProposalReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -101,7 +113,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 class AnswerWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AnswerStatus.choices)
-    reason = serializers.CharField(max_length=3000)
+    reason = serializers.CharField(max_length=ANSWER_MAX)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -114,10 +126,17 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentWriteSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=3000)
+    body = serializers.CharField(max_length=COMMENT_MAX)
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.NEUTRAL)
     parent = serializers.IntegerField(required=False, allow_null=True)
     organisation = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CommentUpdateSerializer(serializers.Serializer):
+    """A PATCH of your comment: the text, the stance or both (a reply stays where it is)."""
+
+    body = serializers.CharField(max_length=COMMENT_MAX)
+    stance = serializers.ChoiceField(choices=Stance.choices)
 
 
 class CoSponsorSerializer(serializers.ModelSerializer):
@@ -134,7 +153,9 @@ class CoSponsorWriteSerializer(serializers.Serializer):
     organisation = serializers.IntegerField(required=False, allow_null=True)
     pledge_kind = serializers.ChoiceField(choices=PledgeKind.choices, default=PledgeKind.NONE)
     pledge_amount = AmountField(required=False, allow_null=True)
-    pledge_description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    pledge_description = serializers.CharField(
+        max_length=PLEDGE_DESCRIPTION_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class EndorsementStateSerializer(serializers.Serializer):

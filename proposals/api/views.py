@@ -7,12 +7,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civic.api.utils import validated
-from civic.errors import InvalidInput, NotFound
+from civic.errors import InvalidInput, NotAllowed, NotFound
 from civic.models import Area, Organisation
+from civic.services import require_perm
 from civic.validators import as_pk
 
 from .. import selectors, services
 from ..models import Category, Comment, ProposalState
+from ..predicates import authors_may
 from . import serializers as s
 
 
@@ -32,6 +34,12 @@ def _visible(request, pk):
     if not selectors.may_see(proposal, request.user):
         raise NotFound("not_found", _("Not found."))
     return proposal
+
+
+def _authors_only(request, perm: str, obj, message: str) -> None:
+    """The service's author-only check, asked before the body is read: a stranger gets 403, not field errors."""
+    if not authors_may(request.user, perm, obj):
+        raise NotAllowed("not_allowed", message)
 
 
 class CategoryListView(generics.ListAPIView):
@@ -112,9 +120,14 @@ class ProposalDetailView(APIView):
         summary="Edit (a draft fully; after publication only small corrections)",
     )
     def patch(self, request, pk):
-        data = validated(s.ProposalUpdateSerializer, request)
+        proposal = _visible(request, pk)
+        _authors_only(request, "proposals.edit_proposal", proposal, _("Only the author can edit a proposal."))
+        data = validated(s.ProposalUpdateSerializer, request, partial=True)
         proposal = services.proposal_update(
-            actor=request.user, proposal=_visible(request, pk), title=data["title"], body=data["body"]
+            actor=request.user,
+            proposal=proposal,
+            title=data.get("title", proposal.title),
+            body=data.get("body", proposal.body),
         )
         return Response(s.ProposalDetailSerializer(proposal).data)
 
@@ -128,6 +141,16 @@ class ProposalTransitionView(APIView):
     @extend_schema(request=s.ProposalReasonSerializer, responses=s.ProposalDetailSerializer)
     def post(self, request, pk):
         proposal = _visible(request, pk)
+        if self.action_name == "publish":
+            _authors_only(request, "proposals.publish_proposal", proposal, _("Only the author can publish a proposal."))
+        elif self.action_name == "withdraw":
+            _authors_only(
+                request, "proposals.withdraw_proposal", proposal, _("Only the author can withdraw a proposal.")
+            )
+        else:
+            require_perm(
+                request.user, "proposals.answer", proposal, _("Only an official of this area can decline a proposal.")
+            )
         reason = validated(s.ProposalReasonSerializer, request).get("reason", "")
         if self.action_name == "publish":
             proposal = services.proposal_publish(actor=request.user, proposal=proposal)
@@ -204,7 +227,7 @@ class CommentDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=s.CommentWriteSerializer,
+        request=s.CommentUpdateSerializer,
         responses=s.CommentSerializer,
         summary="Edit your comment (within the edit window)",
     )
@@ -212,9 +235,14 @@ class CommentDetailView(APIView):
         comment = Comment.objects.filter(pk=pk).first()
         if comment is None:
             raise NotFound("not_found", _("Not found."))
-        data = validated(s.CommentWriteSerializer, request)
-        stance = data["stance"] if "stance" in request.data else None  # a PATCH without a stance keeps it
-        comment = services.comment_edit(actor=request.user, comment=comment, body=data["body"], stance=stance)
+        _authors_only(request, "proposals.edit_comment", comment, _("Only the author can edit a comment."))
+        data = validated(s.CommentUpdateSerializer, request, partial=True)
+        comment = services.comment_edit(
+            actor=request.user,
+            comment=comment,
+            body=data.get("body", comment.body),
+            stance=data.get("stance"),  # a PATCH without a stance keeps it
+        )
         return Response(s.CommentSerializer(comment).data)
 
 
@@ -232,9 +260,11 @@ class AnswerView(APIView):
         summary="Answer as an official of the area",
     )
     def post(self, request, pk):
+        proposal = _visible(request, pk)
+        require_perm(request.user, "proposals.answer", proposal, _("Only an official of this area can answer."))
         data = validated(s.AnswerWriteSerializer, request)
         answer = services.proposal_answer(
-            official=request.user, proposal=_visible(request, pk), status=data["status"], reason=data["reason"]
+            official=request.user, proposal=proposal, status=data["status"], reason=data["reason"]
         )
         return Response(s.AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
