@@ -6,12 +6,14 @@ objections: anyone signed in) and refused with a stable `code`.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civic.api.utils import validated
+from civic.services import require_perm
 
 from .. import services
 from ..models import AwardObjection, LedgerEntry, SubsidyAward
@@ -43,6 +45,7 @@ class AwardComputeView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        require_perm(request.user, "funding.award", project, _("Only an official of this area can compute awards."))
         data = validated(s.AwardComputeSerializer, request)
         award = services.award_compute(actor=request.user, project=project, stage=data["stage"])
         return _award_data(award, code=status.HTTP_201_CREATED)
@@ -81,6 +84,9 @@ class AwardRecomputeView(APIView):
     )
     def post(self, request, pk):
         award = _award(pk)
+        require_perm(
+            request.user, "funding.award", award.project, _("Only an official of this area can recompute awards.")
+        )
         data = validated(s.AwardRecomputeSerializer, request)
         replacement = services.award_recompute(
             actor=request.user, award=award, reason=data["reason"], cancel=data["cancel"]
@@ -115,7 +121,13 @@ class ObjectionAnswerView(APIView):
         summary="Answer an objection (officials); upheld, the award is computed again or cancelled",
     )
     def post(self, request, pk):
-        objection = get_object_or_404(AwardObjection, pk=pk)
+        objection = get_object_or_404(AwardObjection.objects.select_related("award__project"), pk=pk)
+        require_perm(
+            request.user,
+            "funding.award",
+            objection.award.project,
+            _("Only an official of this area can answer objections."),
+        )
         data = validated(s.ObjectionAnswerSerializer, request)
         objection = services.objection_answer(
             actor=request.user,
@@ -138,6 +150,7 @@ class AdvancePayView(APIView):
     )
     def post(self, request, pk):
         award = _award(pk)
+        require_perm(request.user, "funding.award", award.project, _("Only an official of this area can pay awards."))
         data = validated(s.AdvanceInputSerializer, request)
         return _payment(services.advance_pay(actor=request.user, award=award, condition=data["condition"]))
 
@@ -164,6 +177,9 @@ class RecoveryCreateView(APIView):
     )
     def post(self, request, pk):
         award = _award(pk)
+        require_perm(
+            request.user, "funding.award", award.project, _("Only an official of this area can record recoveries.")
+        )
         data = validated(s.RecoveryInputSerializer, request)
         entry = services.recovery_record(
             actor=request.user, award=award, amount=data["amount"], reference=data["reference"]
@@ -180,6 +196,12 @@ class LedgerReverseView(APIView):
         summary="Reverse a mistaken receipt or payment with an entry of the opposite amount (officials)",
     )
     def post(self, request, pk):
-        entry = get_object_or_404(LedgerEntry, pk=pk)
+        entry = get_object_or_404(LedgerEntry.objects.select_related("project__area"), pk=pk)
+        require_perm(
+            request.user,
+            "funding.manage_project",
+            entry.project,
+            _("Only an official of this area can correct the ledger."),
+        )
         data = validated(s.LedgerReverseSerializer, request)
         return _payment(services.ledger_correct(actor=request.user, entry=entry, reason=data["reason"]))

@@ -17,6 +17,7 @@ from civic.api.utils import validated
 from civic.errors import InvalidInput, NotAllowed
 from civic.models import Area, Organisation
 from civic.selectors import timeline_for
+from civic.services import require_perm
 from proposals.api.serializers import ProposalListSerializer
 from proposals.models import Proposal
 
@@ -209,6 +210,11 @@ class ProjectReasonView(APIView):
     @extend_schema(request=s.ProjectReasonSerializer, responses=s.ProjectListSerializer)
     def post(self, request, pk):
         project = project_or_404(pk)
+        message = {
+            "suspend": _("Only an official of this area can suspend a project."),
+            "cancel": _("Only an official of this area can cancel a project."),
+        }[self.action_name]
+        require_perm(request.user, "funding.manage_project", project, message)
         reason = validated(s.ProjectReasonSerializer, request)["reason"]
         action = {"suspend": services.project_suspend, "cancel": services.project_cancel}[self.action_name]
         return Response(_brief(action(actor=request.user, project=project, reason=reason)))
@@ -226,6 +232,7 @@ class ProjectCompleteView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        require_perm(request.user, "funding.report_progress", project, _("Only the implementer can report completion."))
         data = validated(s.CompletionSerializer, request)
         project = services.project_report_completion(
             actor=request.user, project=project, report=data["report"], files=data["photos"]
@@ -246,6 +253,9 @@ class CommitmentCreateView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        require_perm(
+            request.user, "funding.manage_project", project, _("Only an official of this area can record co-funding.")
+        )
         data = validated(s.CommitmentInputSerializer, request)
         commitment = services.commitment_add(
             actor=request.user,
@@ -268,7 +278,13 @@ class ReceiptCreateView(APIView):
         summary="Record money (or goods) that arrived for a commitment (officials of the area)",
     )
     def post(self, request, pk):
-        commitment = get_object_or_404(Commitment, pk=pk)
+        commitment = get_object_or_404(Commitment.objects.select_related("project__area"), pk=pk)
+        require_perm(
+            request.user,
+            "funding.manage_project",
+            commitment.project,
+            _("Only an official of this area can record receipts."),
+        )
         data = validated(s.ReceiptInputSerializer, request)
         receipt = services.receipt_record(
             actor=request.user,
@@ -290,6 +306,12 @@ class MilestoneCreateView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        require_perm(
+            request.user,
+            "funding.report_progress",
+            project,
+            _("Only the implementer or an official can plan milestones."),
+        )
         data = validated(s.MilestoneAddSerializer, request)
         milestone = services.milestone_add(
             actor=request.user,
@@ -311,6 +333,7 @@ class ProgressReportCreateView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        require_perm(request.user, "funding.report_progress", project, _("Only the implementer can report progress."))
         data = validated(s.ProgressReportInputSerializer, request)
         milestone = None
         if data.get("milestone"):

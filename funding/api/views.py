@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
@@ -6,6 +7,7 @@ from rest_framework.views import APIView
 
 from civic.api.utils import validated
 from civic.models import Area
+from civic.services import require_perm
 
 from .. import selectors, services
 from . import serializers as s
@@ -40,6 +42,12 @@ class SubsidyPolicyView(APIView):
     )
     def post(self, request, code):
         area = get_object_or_404(Area, code=code)
+        require_perm(
+            request.user,
+            "funding.set_policy",
+            area,
+            _("Only an official of this area or above can set its subsidy policy."),
+        )
         data = validated(s.SubsidyPolicyInputSerializer, request)
         effective_from = data.pop("effective_from", None)
         policy = services.policy_publish(actor=request.user, area=area, data=data, effective_from=effective_from)
