@@ -65,7 +65,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # the city has none
     child_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -211,7 +211,7 @@ class ReportSerializer(serializers.Serializer):
 
 class ModerationCaseSerializer(serializers.ModelSerializer):
     content_type = serializers.SerializerMethodField()
-    area = AreaBriefSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ModerationCase
@@ -257,9 +257,9 @@ class PreferencesSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = PersonSerializer(read_only=True)
-    acting_for = serializers.PrimaryKeyRelatedField(read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    actor = PersonSerializer(read_only=True, allow_null=True)  # the system (tick) acts without a person
+    acting_for = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEntry

@@ -26,7 +26,7 @@ class CategorySerializer(serializers.ModelSerializer):
 class ProposalListSerializer(serializers.ModelSerializer):
     area = AreaBriefSerializer(read_only=True)
     category = serializers.CharField(source="category.name", read_only=True)
-    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation = serializers.CharField(source="organisation.name", read_only=True, allow_null=True, default=None)
     state = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
 
@@ -118,7 +118,7 @@ class AnswerWriteSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
-    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation = serializers.CharField(source="organisation.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Comment
@@ -142,7 +142,7 @@ class CommentUpdateSerializer(serializers.Serializer):
 class CoSponsorSerializer(serializers.ModelSerializer):
     person = PersonSerializer(source="user", read_only=True)
     pledge_amount = money_out(allow_null=True)
-    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation = serializers.CharField(source="organisation.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = CoSponsor

@@ -156,7 +156,7 @@ class CoFundingSerializer(serializers.Serializer):
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
-    milestone_title = serializers.CharField(source="milestone.title", read_only=True, default=None)
+    milestone_title = serializers.CharField(source="milestone.title", read_only=True, allow_null=True, default=None)
     spend_to_date = money_out()
     photos = PhotoSerializer(many=True, read_only=True)
 
