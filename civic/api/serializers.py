@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from civic.models import (
@@ -19,6 +20,7 @@ from civic.models import (
     TimelineEntry,
     User,
 )
+from civic.registry import NOTIFICATION_KINDS
 from civic.services.moderation import REASON_MAX as MODERATION_REASON_MAX
 from civic.services.moderation import REPORT_TEXT_MAX
 from civic.services.organisations import ORGANISATION_DESCRIPTION_MAX, ORGANISATION_NAME_MAX, REQUEST_MESSAGE_MAX
@@ -249,11 +251,40 @@ class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Omit to mark all")
 
 
+class NotificationPreferencesField(serializers.DictField):
+    """Kind of notification → delivery. Only the kinds the apps registered are known: another key is
+    refused, naming it (a misspelt kind must not look like a saved choice)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices=DeliveryChoice.choices), **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        unknown = sorted(set(value) - set(NOTIFICATION_KINDS))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown kind of notification: %(kinds)s.") % {"kinds": ", ".join(unknown)},
+                code="notification_kind_unknown",
+            )
+        return value
+
+
+class NotificationPreferencesFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema lists the registered kinds (known only once the apps are ready) and no others."""
+
+    target_class = NotificationPreferencesField
+
+    def map_serializer_field(self, auto_schema, direction):
+        delivery = {"type": "string", "enum": list(DeliveryChoice.values)}
+        return {
+            "type": "object",
+            "properties": dict.fromkeys(NOTIFICATION_KINDS, delivery),
+            "additionalProperties": False,
+        }
+
+
 class PreferencesSerializer(serializers.Serializer):
-    preferences = serializers.DictField(
-        child=serializers.ChoiceField(choices=DeliveryChoice.choices),
-        help_text="Kind of notification → immediate, daily or off",
-    )
+    preferences = NotificationPreferencesField(help_text="Kind of notification → immediate, daily or off")
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
