@@ -32,7 +32,15 @@ from ..models import (
 from ..selectors import awards as award_selectors
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
-from .common import locked_project, project_story
+from .common import (
+    AWARD_REASON_MAX,
+    LEDGER_REASON_MAX,
+    OBJECTION_ANSWER_MAX,
+    OBJECTION_TEXT_MAX,
+    REFERENCE_MAX,
+    locked_project,
+    project_story,
+)
 from .ledger import ledger_post
 
 STOPPED = award_selectors.STOPPED
@@ -192,7 +200,7 @@ def award_recompute(*, actor, award, reason: str, cancel: bool = False) -> Subsi
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can recompute awards."))
     reason = clean_text(
-        reason, field="reason", limit=1000, required=True, message=_("Say why the award is recomputed.")
+        reason, field="reason", limit=AWARD_REASON_MAX, required=True, message=_("Say why the award is recomputed.")
     )
     if award.status != AwardStatus.NOTICE:
         raise Conflict("award_not_pending", _("Only an award under public notice can be recomputed."))
@@ -223,7 +231,9 @@ def objection_file(*, user, award, text: str) -> AwardObjection:
     if not user.has_perm("funding.object_to_award", award):
         raise NotAllowed("login_required", _("Sign in to file an objection."))
     award = SubsidyAward.objects.select_for_update(of=("self",)).select_related("policy", "project").get(pk=award.pk)
-    body = clean_text(text, field="text", limit=3000, required=True, message=_("Say what is wrong with this award."))
+    body = clean_text(
+        text, field="text", limit=OBJECTION_TEXT_MAX, required=True, message=_("Say what is wrong with this award.")
+    )
     if award.status != AwardStatus.NOTICE or timezone.now() >= award.objections_until:
         raise Conflict("objections_closed", _("Objections to this award are closed."))
     if AwardObjection.objects.filter(award=award, author=user, status=ObjectionStatus.OPEN).exists():
@@ -256,7 +266,11 @@ def objection_answer(*, actor, objection, upheld: bool, answer: str, corrected_b
     project = locked_project(award.project)
     require_perm(actor, "funding.award", project, _("Only an official of this area can answer objections."))
     answer = clean_text(
-        answer, field="answer", limit=3000, required=True, message=_("Write the answer to the objection.")
+        answer,
+        field="answer",
+        limit=OBJECTION_ANSWER_MAX,
+        required=True,
+        message=_("Write the answer to the objection."),
     )
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict("objection_answered", _("This objection has already been answered."))
@@ -454,7 +468,7 @@ def recovery_record(*, actor, award, amount, reference: str = "") -> LedgerEntry
         amount=amount,
         actor=actor,
         award=award,
-        memo=clean_text(reference, field="reference", limit=120),
+        memo=clean_text(reference, field="reference", limit=REFERENCE_MAX),
         audit=("award.recovered", award, {"amount": str(amount)}),
         story="award.recovered",
         story_params={"amount": format_yuan(amount)},
@@ -470,7 +484,9 @@ def ledger_correct(*, actor, entry, reason: str) -> LedgerEntry:
     entry = LedgerEntry.objects.select_for_update(of=("self",)).select_related("project__area").get(pk=entry.pk)
     project = locked_project(entry.project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can correct the ledger."))
-    reason = clean_text(reason, field="reason", limit=300, required=True, message=_("Say why the entry is reversed."))
+    reason = clean_text(
+        reason, field="reason", limit=LEDGER_REASON_MAX, required=True, message=_("Say why the entry is reversed.")
+    )
     if entry.kind not in CORRECTABLE:
         raise Conflict(
             "not_correctable",

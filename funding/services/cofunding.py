@@ -11,7 +11,7 @@ from civic.text import clean_text
 
 from ..models import Commitment, EntryKind, FundingSource, Receipt
 from ..models import ProjectState as S
-from .common import day, locked_project
+from .common import COMMITMENT_DESCRIPTION_MAX, FUNDER_MAX, REFERENCE_MAX, day, locked_project
 from .ledger import ledger_post
 
 
@@ -28,12 +28,12 @@ def commitment_add(
     funder = clean_text(
         funder or (organisation.name if organisation else ""),
         field="funder",
-        limit=120,
+        limit=FUNDER_MAX,
         required=True,
         message=_("Name who pays."),
     )
     amount = parse_amount(amount, field="amount", required=True, positive=True)
-    description = clean_text(description, field="description", limit=200)
+    description = clean_text(description, field="description", limit=COMMITMENT_DESCRIPTION_MAX)
     if source == FundingSource.IN_KIND and not description:
         raise InvalidInput("required", _("Describe what is given in kind."), field="description")
     commitment = Commitment.objects.create(
@@ -71,7 +71,7 @@ def receipt_record(*, actor, commitment, amount, received_on=None, reference: st
     received_on = day(received_on, "received_on", required=False) or timezone.localdate()
     if received_on > timezone.localdate():
         raise InvalidInput("date_in_future", _("A receipt cannot be dated in the future."), field="received_on")
-    reference = clean_text(reference, field="reference", limit=120)
+    reference = clean_text(reference, field="reference", limit=REFERENCE_MAX)
     if amount > commitment.outstanding:
         raise InvalidInput(
             "receipt_above_commitment",

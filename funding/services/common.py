@@ -37,6 +37,29 @@ def text(value, field: str, *, limit: int, required: bool = False, message=None)
 
 
 MAX_PHOTOS = 6
+
+# The longest text each funding service takes (civic.text.clean_text refuses longer); the API's serializers
+# declare the same limits from here, so the schema and docs/api.md show them.
+PROJECT_TITLE_MAX = 80
+SCOPE_MAX = 5000
+LOCATION_MAX = 120
+ITEM_MAX = 120  # a budget line's or a checklist row's item
+MILESTONE_TITLE_MAX = 120
+PROJECT_REASON_MAX = 1000  # suspending or cancelling a project
+REPORT_MAX = 5000  # the completion report
+PROGRESS_TEXT_MAX = 5000
+FUNDER_MAX = 120
+COMMITMENT_DESCRIPTION_MAX = 200
+REFERENCE_MAX = 120  # of a receipt or a recovery
+INVOICES_MAX = 500
+REMARKS_MAX = 3000
+DEFECTS_MAX = 3000
+RATING_COMMENT_MAX = 500
+POLICY_NOTE_MAX = 2000
+AWARD_REASON_MAX = 1000  # recomputing or cancelling an award
+OBJECTION_TEXT_MAX = 3000
+OBJECTION_ANSWER_MAX = 3000
+LEDGER_REASON_MAX = 300
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plan or a receipt outside these years is a typing mistake
 
 
@@ -104,7 +127,7 @@ def project_photos(project, files, *, report=None, inspection=None) -> list[Proj
 def clean_milestones(milestones, start, end) -> list[tuple[str, object, bool]]:
     clean = []
     for index, row in enumerate(milestones or []):
-        title = clean_text(row.get("title"), field=f"milestones.{index}.title", limit=120)
+        title = clean_text(row.get("title"), field=f"milestones.{index}.title", limit=MILESTONE_TITLE_MAX)
         if not title and not row.get("due_on"):
             continue
         if not title:

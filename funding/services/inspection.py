@@ -13,7 +13,16 @@ from civic.text import clean_text
 from ..models import Inspection, InspectionResult
 from ..models import ProjectState as S
 from ..predicates import works_for_implementer
-from .common import locked_project, number, project_move, project_photos
+from .common import (
+    DEFECTS_MAX,
+    INVOICES_MAX,
+    ITEM_MAX,
+    REMARKS_MAX,
+    locked_project,
+    number,
+    project_move,
+    project_photos,
+)
 
 MAX_CHECKLIST = 50
 
@@ -38,7 +47,7 @@ def _points(value, field: str, *, positive: bool = False) -> Decimal:
 def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
     clean, total, most = [], Decimal(0), Decimal(0)
     for index, row in enumerate(rows or []):
-        item = clean_text(row.get("item"), field=f"checklist.{index}.item", limit=120)
+        item = clean_text(row.get("item"), field=f"checklist.{index}.item", limit=ITEM_MAX)
         if not item and row.get("score") in (None, ""):
             continue
         if not item:
@@ -92,7 +101,7 @@ def inspection_record(
         raise InvalidInput("result_invalid", _("Choose accepted or rework."), field="result")
     items, score = _clean_checklist(checklist)
     cost = parse_amount(verified_cost, field="verified_cost", required=result == InspectionResult.ACCEPTED)
-    defects = clean_text(defects, field="defects", limit=3000)
+    defects = clean_text(defects, field="defects", limit=DEFECTS_MAX)
     if result == InspectionResult.REWORK and not defects:
         raise InvalidInput("defects_required", _("List the defects to put right."), field="defects")
     inspection = Inspection.objects.create(
@@ -101,8 +110,8 @@ def inspection_record(
         checklist=items,
         score=score,
         verified_cost=cost if cost is not None else Decimal("0.00"),
-        invoices=clean_text(invoices, field="invoices", limit=500),
-        remarks=clean_text(remarks, field="remarks", limit=3000),
+        invoices=clean_text(invoices, field="invoices", limit=INVOICES_MAX),
+        remarks=clean_text(remarks, field="remarks", limit=REMARKS_MAX),
         defects=defects,
         result=result,
     )

@@ -15,7 +15,7 @@ from civic.text import clean_text
 
 from .. import subsidy
 from ..models import SubsidyPolicy, percent
-from .common import number
+from .common import POLICY_NOTE_MAX, number
 
 SHARE_FIELDS = (
     "share",
@@ -88,7 +88,7 @@ def _clean_policy(data: dict) -> dict:
             _("The cap per project cannot be above the cap per area and year."),
             field="cap_per_project",
         )
-    clean["note"] = clean_text(data.get("note"), field="note", limit=2000)
+    clean["note"] = clean_text(data.get("note"), field="note", limit=POLICY_NOTE_MAX)
     return clean
 
 

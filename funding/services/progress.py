@@ -12,7 +12,15 @@ from civic.text import clean_text
 
 from ..models import Milestone, ProgressReport
 from ..models import ProjectState as S
-from .common import clean_milestones, day, locked_project, officials_of, project_photos, project_story
+from .common import (
+    PROGRESS_TEXT_MAX,
+    clean_milestones,
+    day,
+    locked_project,
+    officials_of,
+    project_photos,
+    project_story,
+)
 
 
 @transaction.atomic
@@ -53,7 +61,7 @@ def progress_report(
     require_perm(actor, "funding.report_progress", project, _("Only the implementer can report progress."))
     if project.state != S.IN_PROGRESS:
         raise Conflict("not_in_progress", _("Progress is reported while the work is in progress."))
-    body = clean_text(text, field="text", limit=5000, required=True, message=_("Describe what was done."))
+    body = clean_text(text, field="text", limit=PROGRESS_TEXT_MAX, required=True, message=_("Describe what was done."))
     spent = parse_amount(spend_to_date, field="spend_to_date", required=True)
     reported_on = day(reported_on, "reported_on", required=False) or timezone.localdate()
     if reported_on > timezone.localdate():

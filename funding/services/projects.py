@@ -30,7 +30,21 @@ from ..models import (
     SubsidyAward,
 )
 from ..models import ProjectState as S
-from .common import clean_milestones, day, locked_project, officials_of, project_move, project_photos, project_story
+from .common import (
+    ITEM_MAX,
+    LOCATION_MAX,
+    PROJECT_REASON_MAX,
+    PROJECT_TITLE_MAX,
+    REPORT_MAX,
+    SCOPE_MAX,
+    clean_milestones,
+    day,
+    locked_project,
+    officials_of,
+    project_move,
+    project_photos,
+    project_story,
+)
 from .ledger import ledger_post
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -39,7 +53,7 @@ from .ledger import ledger_post
 def _clean_lines(lines) -> list[tuple[str, Decimal]]:
     clean = []
     for index, line in enumerate(lines or []):
-        item = clean_text(line.get("item"), field=f"budget_lines.{index}.item", limit=120)
+        item = clean_text(line.get("item"), field=f"budget_lines.{index}.item", limit=ITEM_MAX)
         amount_raw = line.get("amount")
         if not item and amount_raw in (None, ""):
             continue
@@ -104,9 +118,11 @@ def project_create(
     require_perm(
         actor, "funding.create_project", area, _("Only an official of this area or above can create projects.")
     )
-    title = clean_text(title, field="title", limit=80, required=True, message=_("Give the project a title."))
-    scope = clean_text(scope, field="scope", limit=5000, required=True, message=_("Describe the scope of work."))
-    location = clean_text(location, field="location", limit=120)
+    title = clean_text(
+        title, field="title", limit=PROJECT_TITLE_MAX, required=True, message=_("Give the project a title.")
+    )
+    scope = clean_text(scope, field="scope", limit=SCOPE_MAX, required=True, message=_("Describe the scope of work."))
+    location = clean_text(location, field="location", limit=LOCATION_MAX)
     if implementer is None:
         raise InvalidInput("required", _("Choose the implementer."), field="implementer")
     if implementer.is_hidden:
@@ -193,7 +209,7 @@ def project_report_completion(*, actor, project, report: str, files=()) -> Micro
     """The implementer says the work is done, with evidence; an official then inspects it."""
     project = locked_project(project)
     require_perm(actor, "funding.report_progress", project, _("Only the implementer can report completion."))
-    report = clean_text(report, field="report", limit=5000, required=True, message=_("Describe what was built."))
+    report = clean_text(report, field="report", limit=REPORT_MAX, required=True, message=_("Describe what was built."))
     if project.state != S.IN_PROGRESS:
         raise Conflict("not_in_progress", _("Only a project in progress can be reported complete."))
     project.completion_report = report
@@ -221,7 +237,7 @@ def project_suspend(*, actor, project, reason: str) -> MicroProject:
     project = locked_project(project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can suspend a project."))
     reason = clean_text(
-        reason, field="reason", limit=1000, required=True, message=_("Say why the project is suspended.")
+        reason, field="reason", limit=PROJECT_REASON_MAX, required=True, message=_("Say why the project is suspended.")
     )
     if project.state == S.SUSPENDED:
         raise Conflict("already_suspended", _("The project is already suspended."))
@@ -264,7 +280,7 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
     project = locked_project(project)
     require_perm(actor, "funding.manage_project", project, _("Only an official of this area can cancel a project."))
     reason = clean_text(
-        reason, field="reason", limit=1000, required=True, message=_("Say why the project is cancelled.")
+        reason, field="reason", limit=PROJECT_REASON_MAX, required=True, message=_("Say why the project is cancelled.")
     )
     if project.ledger.filter(kind__in=[EntryKind.ADVANCE, EntryKind.SETTLEMENT]).exists():
         raise Conflict(

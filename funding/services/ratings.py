@@ -10,6 +10,7 @@ from civic.text import clean_text
 
 from ..models import MicroProject, SatisfactionLevel, SatisfactionRating
 from ..selectors.projects import rating_period
+from .common import RATING_COMMENT_MAX
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRat
         level = 0
     if level not in SatisfactionLevel.values:
         raise InvalidInput("level_invalid", _("Choose one of the five levels."), field="level")
-    comment = clean_text(comment, field="comment", limit=500)
+    comment = clean_text(comment, field="comment", limit=RATING_COMMENT_MAX)
     existing = SatisfactionRating.objects.select_for_update().filter(project=project, user=user).first()
     if existing is not None:
         if existing.changed_at is not None:

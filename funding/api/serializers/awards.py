@@ -7,6 +7,13 @@ from civic.api.fields import AmountField, money_out
 from civic.api.serializers import PersonSerializer
 
 from ...models import AdvanceCondition, AwardObjection, AwardStage, LedgerEntry, SubsidyAward
+from ...services.common import (
+    AWARD_REASON_MAX,
+    LEDGER_REASON_MAX,
+    OBJECTION_ANSWER_MAX,
+    OBJECTION_TEXT_MAX,
+    REFERENCE_MAX,
+)
 
 # --- output ------------------------------------------------------------------------------------------------
 
@@ -116,17 +123,17 @@ class AwardComputeSerializer(serializers.Serializer):
 
 
 class AwardRecomputeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=AWARD_REASON_MAX, allow_blank=True)
     cancel = serializers.BooleanField(default=False, help_text="Cancel the award instead of computing it again.")
 
 
 class ObjectionInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=6000, allow_blank=True)
+    text = serializers.CharField(max_length=OBJECTION_TEXT_MAX, allow_blank=True)
 
 
 class ObjectionAnswerSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
-    answer = serializers.CharField(max_length=6000, allow_blank=True)
+    answer = serializers.CharField(max_length=OBJECTION_ANSWER_MAX, allow_blank=True)
     corrected_base = AmountField(
         required=False,
         allow_null=True,
@@ -141,8 +148,8 @@ class AdvanceInputSerializer(serializers.Serializer):
 
 class RecoveryInputSerializer(serializers.Serializer):
     amount = AmountField(positive=True)
-    reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reference = serializers.CharField(max_length=REFERENCE_MAX, required=False, allow_blank=True, default="")
 
 
 class LedgerReverseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=600, allow_blank=True)
+    reason = serializers.CharField(max_length=LEDGER_REASON_MAX, allow_blank=True)

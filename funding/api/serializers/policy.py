@@ -5,6 +5,7 @@ from rest_framework import serializers
 from civic.api.fields import AmountField
 
 from ...models import SubsidyPolicy
+from ...services.common import POLICY_NOTE_MAX
 
 
 class SubsidyPolicySerializer(serializers.ModelSerializer):
@@ -61,7 +62,7 @@ class SubsidyPolicyInputSerializer(serializers.Serializer):
     advance_start = _share(required=False, allow_null=True)
     advance_midpoint = _share(required=False, allow_null=True)
     advance_completion = _share(required=False, allow_null=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=POLICY_NOTE_MAX, required=False, allow_blank=True)
     effective_from = serializers.DateTimeField(required=False)
 
 

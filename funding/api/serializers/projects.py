@@ -24,6 +24,23 @@ from ...models import (
     Receipt,
     SatisfactionRating,
 )
+from ...services.common import (
+    COMMITMENT_DESCRIPTION_MAX,
+    DEFECTS_MAX,
+    FUNDER_MAX,
+    INVOICES_MAX,
+    ITEM_MAX,
+    LOCATION_MAX,
+    MILESTONE_TITLE_MAX,
+    PROGRESS_TEXT_MAX,
+    PROJECT_REASON_MAX,
+    PROJECT_TITLE_MAX,
+    RATING_COMMENT_MAX,
+    REFERENCE_MAX,
+    REMARKS_MAX,
+    REPORT_MAX,
+    SCOPE_MAX,
+)
 from .awards import AwardSerializer, PaymentSerializer
 
 # --- fields ------------------------------------------------------------------------------------------------
@@ -308,12 +325,12 @@ class MyRatingSerializer(serializers.Serializer):
 
 
 class BudgetLineInputSerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=200, allow_blank=True)
+    item = serializers.CharField(max_length=ITEM_MAX, allow_blank=True)
     amount = AmountField(required=False, allow_null=True)
 
 
 class MilestoneInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, allow_blank=True)
+    title = serializers.CharField(max_length=MILESTONE_TITLE_MAX, allow_blank=True)
     due_on = serializers.DateField()
     is_midpoint = serializers.BooleanField(default=False)
 
@@ -323,9 +340,9 @@ class ProjectCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=1, help_text="An adopted proposal: the project takes its area."
     )
     area = serializers.CharField(required=False, allow_blank=True, help_text="Area code (without a proposal).")
-    title = serializers.CharField(max_length=200, allow_blank=True)
-    scope = serializers.CharField(max_length=10000, allow_blank=True)
-    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=PROJECT_TITLE_MAX, allow_blank=True)
+    scope = serializers.CharField(max_length=SCOPE_MAX, allow_blank=True)
+    location = serializers.CharField(max_length=LOCATION_MAX, required=False, allow_blank=True, default="")
     implementer = serializers.IntegerField(min_value=1, help_text="The implementing organisation's id.")
     budget_lines = BudgetLineInputSerializer(many=True)
     planned_start = serializers.DateField()
@@ -337,7 +354,7 @@ class ProjectCreateSerializer(serializers.Serializer):
 
 
 class ProjectReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=PROJECT_REASON_MAX, allow_blank=True)
 
 
 class PhotosField(serializers.ListField):
@@ -352,22 +369,24 @@ class PhotosField(serializers.ListField):
 
 
 class CompletionSerializer(serializers.Serializer):
-    report = serializers.CharField(max_length=10000, allow_blank=True)
+    report = serializers.CharField(max_length=REPORT_MAX, allow_blank=True)
     photos = PhotosField()
 
 
 class CommitmentInputSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=FundingSource.choices)
-    funder = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    funder = serializers.CharField(max_length=FUNDER_MAX, required=False, allow_blank=True, default="")
     organisation = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     amount = AmountField(positive=True)
-    description = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=COMMITMENT_DESCRIPTION_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class ReceiptInputSerializer(serializers.Serializer):
     amount = AmountField(positive=True)
     received_on = serializers.DateField(required=False, allow_null=True)
-    reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reference = serializers.CharField(max_length=REFERENCE_MAX, required=False, allow_blank=True, default="")
 
 
 class MilestoneAddSerializer(MilestoneInputSerializer):
@@ -375,7 +394,7 @@ class MilestoneAddSerializer(MilestoneInputSerializer):
 
 
 class ProgressReportInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=10000, allow_blank=True)
+    text = serializers.CharField(max_length=PROGRESS_TEXT_MAX, allow_blank=True)
     spend_to_date = AmountField()
     reported_on = serializers.DateField(required=False, allow_null=True)
     milestone = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="Marks it reached.")
@@ -383,7 +402,7 @@ class ProgressReportInputSerializer(serializers.Serializer):
 
 
 class ChecklistInputSerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=200, allow_blank=True)
+    item = serializers.CharField(max_length=ITEM_MAX, allow_blank=True)
     score = serializers.CharField(max_length=20, allow_blank=True)
     max = serializers.CharField(max_length=20, required=False, allow_blank=True, default="10")
 
@@ -394,9 +413,9 @@ class InspectionInputSerializer(serializers.Serializer):
     )
     verified_cost = AmountField(required=False, allow_null=True, default=None)
     result = serializers.ChoiceField(choices=InspectionResult.choices)
-    invoices = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    remarks = serializers.CharField(max_length=6000, required=False, allow_blank=True, default="")
-    defects = serializers.CharField(max_length=6000, required=False, allow_blank=True, default="")
+    invoices = serializers.CharField(max_length=INVOICES_MAX, required=False, allow_blank=True, default="")
+    remarks = serializers.CharField(max_length=REMARKS_MAX, required=False, allow_blank=True, default="")
+    defects = serializers.CharField(max_length=DEFECTS_MAX, required=False, allow_blank=True, default="")
     photos = PhotosField()
 
     def validate_checklist(self, value):
@@ -411,7 +430,7 @@ class RatingInputSerializer(serializers.Serializer):
         max_value=5,
         help_text="5 very satisfied, 4 satisfied, 3 fairly, 2 dissatisfied, 1 very dissatisfied",
     )
-    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=RATING_COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 STATES = list(ProjectState.values)
