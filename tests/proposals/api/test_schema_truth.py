@@ -21,3 +21,17 @@ def test_comments_without_organisation_match_the_schema(api_client, make_proposa
     services.comment_add(author=pworld["member"], proposal=proposal, body="支持这个建议", stance="for")
     url = f"/api/proposals/{proposal.pk}/comments/"
     assert assert_answer_matches_schema(api_client, url, "/api/proposals/{id}/comments/")[0]["organisation"] is None
+
+
+def test_the_schema_declares_the_services_text_limits(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    expected = {
+        ("ProposalWriteRequest", "title"): services.TITLE_MAX,
+        ("ProposalWriteRequest", "body"): services.BODY_MAX,
+        ("PatchedProposalUpdateRequest", "title"): services.TITLE_MAX,
+        ("CommentWriteRequest", "body"): services.COMMENT_MAX,
+        ("AnswerWriteRequest", "reason"): services.ANSWER_MAX,
+        ("CoSponsorWriteRequest", "pledge_description"): services.PLEDGE_DESCRIPTION_MAX,
+    }
+    declared = {key: schema[key[0]]["properties"][key[1]].get("maxLength") for key in expected}
+    assert declared == expected
