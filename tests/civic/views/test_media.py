@@ -155,3 +155,10 @@ def test_media_serves_no_other_folder_even_when_a_file_is_there(client, settings
             assert client.get(f"/media/{name}").status_code == 404
     finally:
         default_storage.delete(name)
+
+
+def test_the_admin_links_the_proof_through_the_checked_page_not_a_storage_url(client, w, proof):
+    client.force_login(w["admin"])
+    page = client.get(reverse("admin:civic_residencyverification_change", args=[proof.pk])).content.decode()
+    assert reverse("civic:verification-proof", args=[proof.pk]) in page
+    assert proof.proof.name not in page and "/media/" not in page
