@@ -126,3 +126,15 @@ def test_a_file_over_the_limit_is_refused_before_parsing(settings):
 
 def test_a_photo_only_field_refuses_a_pdf():
     assert refused(one_page_pdf(), "a.pdf", kinds=(IMAGE,)) == "upload_type"
+
+
+def test_the_proof_form_states_the_limit_the_policy_applies(settings):
+    from django.utils import translation
+
+    from civic.forms import VerificationForm
+
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    with translation.override("en"):
+        assert "up to 10 MB" in str(VerificationForm().fields["proof"].help_text)
+    with translation.override("zh-hans"):
+        assert "不超过 10 MB" in str(VerificationForm().fields["proof"].help_text)
