@@ -197,3 +197,102 @@ async def test_the_notifications_socket_opens_without_the_layer_and_says_so():
     await ws.send_to(text_data="sync")
     assert await ws.receive_json_from() == {"event": "sync", "unread": 0, "live": False}
     await ws.disconnect()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _OwnRedis:
+    """A redis-server of this test's own, on a free port, that the test stops and starts again (never the
+    machine's shared one)."""
+
+    def __init__(self):
+        import shutil
+
+        self.binary = shutil.which("redis-server")
+        self.port = _free_port()
+        self.process = None
+
+    def start(self):
+        import subprocess
+        import time
+
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if not _nothing_listens(self.port):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(5)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(settings):
+    server = _OwnRedis()
+    if server.binary is None:
+        pytest.skip("redis-server is not installed")
+    server.start()
+    settings.CACHES, settings.CHANNEL_LAYERS = redis_services(f"redis://127.0.0.1:{server.port}/0", "test-own")
+    yield server
+    server.stop()
+
+
+async def _receive_until(ws, kind: str, tries: int = 20) -> dict:
+    for _ in range(tries):
+        message = await ws.receive_json_from(timeout=2)
+        if message.get("type") == kind:
+            return message
+    raise AssertionError(f"no {kind} message")
+
+
+async def test_an_event_published_while_redis_was_down_is_fetched_by_sequence_number(own_redis, caplog):
+    session, members = await database_sync_to_async(_session_setup)()
+    ws = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/sessions/{session.pk}/")
+    ws.scope["user"] = members[1]
+    assert (await ws.connect())[0]
+    await ws.send_json_to({"type": "hello", "last_seq": 0})
+    assert (await ws.receive_json_from())["events"] == []
+
+    own_redis.stop()
+    events = await database_sync_to_async(deliberation_services.session_command)(
+        user=members[0], session=session, command={"type": "check_in"}
+    )
+    assert [e["seq"] for e in events] == [1] and _published_and_failed(caplog)
+    assert await ws.receive_nothing(timeout=0.5)  # the broadcast is lost ...
+
+    own_redis.start()
+    await ws.send_json_to({"type": "hello", "last_seq": 0})  # ... but not the event: the record has it
+    caught_up = await ws.receive_json_from()
+    assert [e["seq"] for e in caught_up["events"]] == [1]
+
+    # Once Redis is back, broadcasts reach the socket again without reconnecting it (the layer's receiver
+    # resubscribes within a few seconds; probe until it has).
+    from channels.layers import get_channel_layer
+
+    from deliberation.services import session_group
+
+    layer = get_channel_layer()
+    for _ in range(40):
+        await layer.group_send(session_group(session.pk), {"type": "session.events", "events": [], "state": None})
+        if not await ws.receive_nothing(timeout=0.5):
+            assert (await ws.receive_json_from())["events"] == []
+            break
+    else:
+        raise AssertionError("broadcasts did not come back with Redis")
+    await database_sync_to_async(deliberation_services.session_command)(
+        user=members[2], session=session, command={"type": "check_in"}
+    )
+    live = await _receive_until(ws, "events")
+    assert [e["seq"] for e in live["events"]] == [2]
+    await ws.disconnect()
