@@ -1,5 +1,7 @@
 """Notifications: inbox, e-mail per the recipient's preferences, digests."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -19,6 +21,8 @@ from ..models import (
 )
 from ..registry import NOTIFICATION_KINDS
 
+logger = logging.getLogger(__name__)
+
 User = get_user_model()
 
 
@@ -34,6 +38,15 @@ def _site_link(url: str) -> str:
     if not url:
         return ""
     return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
+def _mail_after_commit(notification_id: int) -> None:
+    """After commit the action has happened: a mail server that refuses is logged, never an error for the
+    person who acted. The notification stays in the inbox, with `emailed_at` empty."""
+    try:
+        _send_notification_mail(notification_id)
+    except Exception:
+        logger.warning("Could not e-mail notification %s", notification_id, exc_info=True)
 
 
 def _send_notification_mail(notification_id: int) -> None:
@@ -81,7 +94,7 @@ def notify(*, recipient, kind: str, title, body="", url: str = "", params: dict 
             delivery=delivery,
         )
     if delivery == DeliveryChoice.IMMEDIATE:
-        transaction.on_commit(lambda: _send_notification_mail(notification.pk))
+        transaction.on_commit(lambda: _mail_after_commit(notification.pk))
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
     events.publish_to_user(
         recipient.pk,

@@ -122,22 +122,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    CACHES = {
+
+def redis_services(url: str, prefix: str) -> tuple[dict, dict]:
+    """CACHES and CHANNEL_LAYERS on the Redis at `url` (the tests point these at a dead one).
+
+    Redis is a cache and a message bus, never a single point of failure (docs/deploy.md, "While Redis is
+    down"): the cache falls back to this process's memory (civic.cache), a failed publish is logged, not
+    raised (civic.events), and a socket opens without live events (civic.consumers). Short timeouts, so an
+    unreachable host costs half a second, not a hung request."""
+    caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "civic"),
+            "BACKEND": "civic.cache.FailSafeRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Pub/sub layer: group broadcast without the classic layer's silent per-channel drops.
-    CHANNEL_LAYERS = {
+    layers = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("DJANGO_CACHE_PREFIX", "civic")},
+            "CONFIG": {"hosts": [{"address": url, "socket_connect_timeout": 1}], "prefix": prefix},
         }
     }
+    return caches, layers
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES, CHANNEL_LAYERS = redis_services(REDIS_URL, os.environ.get("DJANGO_CACHE_PREFIX", "civic"))
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -220,6 +233,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database, never only in Redis: a Redis outage must not sign everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_HTTPONLY = False  # the pages' own scripts read it for fetch() calls
 
 # Content Security Policy: nothing from other hosts; no inline scripts.

@@ -66,8 +66,9 @@ class LiveServer:
             p.unlink()
 
 
-def start_server(database_url: str, mail_dir: Path, log_path: Path):
-    """uvicorn with the ASGI app on a free port, on the test database; returns (process, url, log)."""
+def start_server(database_url: str, mail_dir: Path, log_path: Path, **extra_env: str):
+    """uvicorn with the ASGI app on a free port, on the test database; returns (process, url, log).
+    `extra_env` adds or replaces environment variables (e.g. REDIS_URL at a dead port)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_ENV"}}
     env.update(
@@ -77,6 +78,7 @@ def start_server(database_url: str, mail_dir: Path, log_path: Path):
         DJANGO_ALLOW_ASYNC_UNSAFE="",
         PYTHONUNBUFFERED="1",
     )
+    env.update(extra_env)
     log = open(log_path, "w+")  # noqa: SIM115 (lives as long as the server)
     process = subprocess.Popen(
         [

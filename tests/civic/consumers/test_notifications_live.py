@@ -27,7 +27,7 @@ async def test_a_person_receives_their_own_notifications_live():
     other = await database_sync_to_async(UserFactory)()
     mine, connected, _ = await _connect(person)
     assert connected
-    assert await mine.receive_json_from() == {"event": "hello", "unread": 0}
+    assert await mine.receive_json_from() == {"event": "hello", "unread": 0, "live": True}
     theirs, _, _ = await _connect(other)
     await theirs.receive_json_from()
 
