@@ -1,8 +1,12 @@
 """One lockout for every way in: the sign-in form, the API token and the admin login share allauth's
 login-failure counter, keyed on the account and on the client address (civic.net.client_ip)."""
 
+from itertools import count
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
@@ -10,6 +14,25 @@ pytestmark = pytest.mark.django_db
 
 TOKEN = "/api/auth/token/"
 ATTEMPTS = 5  # ACCOUNT_RATE_LIMITS["login_failed"]: 5 failures per account in 5 minutes
+_addresses = count(1)
+
+
+@pytest.fixture
+def address():
+    """A client address of this test's own: a shared Redis keeps one run's per-address counters between
+    tests (conftest clears only the in-memory cache)."""
+    n = next(_addresses)
+    return f"198.18.{n // 250}.{n % 250 + 1}"
+
+
+@pytest.fixture
+def client(address):
+    return Client(REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def api_client(address):
+    return APIClient(REMOTE_ADDR=address)
 
 
 def _form_codes(response) -> list[str]:
