@@ -148,11 +148,16 @@ class VerificationForm(forms.Form):
     proof = forms.FileField(
         label=_("Proof of residence (optional)"),
         required=False,
-        help_text=_(
-            "A photo (JPEG or PNG) or PDF of a lease, property certificate or utility bill, up to 5 MB. Kept private."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is the upload policy's (civic.uploads), said in the language of this request.
+        self.fields["proof"].help_text = _(
+            "A photo (JPEG or PNG) or PDF of a lease, property certificate or utility bill, up to %(mb)s MB. "
+            "Kept private."
+        ) % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
 
 
 class ReasonForm(forms.Form):

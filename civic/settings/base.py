@@ -200,6 +200,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# Stored files go out through Django views (civic.media): public folders through /media/, the rest through
+# views that check permission. With DJANGO_MEDIA_ACCEL=1 a view answers with an X-Accel-Redirect to nginx's
+# internal location MEDIA_ACCEL_PREFIX + "media/" (MEDIA_ROOT) or + "private/" (PRIVATE_MEDIA_ROOT).
+MEDIA_ACCEL = env_bool("DJANGO_MEDIA_ACCEL")
+MEDIA_ACCEL_PREFIX = "/_protected/"
+PUBLIC_MEDIA_FOLDERS = ("projects/",)  # project photos; proposal attachments follow their proposal's visibility
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STORAGES = {
