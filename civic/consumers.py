@@ -98,6 +98,9 @@ class NotificationConsumer(DegradableConsumer, AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
+            # Accept, then close: a close before the handshake reaches the client as HTTP 403 and the
+            # code is lost; the client must see 4401 (docs/api.md).
+            await self.accept()
             await self.close(code=4401)
             return
         await self.join_group(events.user_group(user.pk))

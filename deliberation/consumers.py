@@ -33,6 +33,9 @@ class SessionConsumer(DegradableConsumer, AsyncJsonWebsocketConsumer):
         self.session_id = int(self.scope["url_route"]["kwargs"]["pk"])
         allowed = await database_sync_to_async(self._may_watch)()
         if not allowed:
+            # Accept, then close: a close before the handshake reaches the client as HTTP 403 and the
+            # code is lost; the client must see 4403 (docs/live-protocol.md).
+            await self.accept()
             await self.close(code=4403)
             return
         await self.join_group(services.session_group(self.session_id))

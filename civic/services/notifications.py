@@ -19,6 +19,7 @@ from ..models import (
     Notification,
     NotificationPreference,
 )
+from ..net import site_url
 from ..registry import NOTIFICATION_KINDS
 
 logger = logging.getLogger(__name__)
@@ -31,13 +32,6 @@ def notification_delivery(*, user, kind: str) -> str:
     if pref:
         return pref
     return NOTIFICATION_KINDS.get(kind, (None, DeliveryChoice.IMMEDIATE))[1]
-
-
-def _site_link(url: str) -> str:
-    """A link for an e-mail: a path on the platform made absolute with the one configured SITE_URL."""
-    if not url:
-        return ""
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
 
 
 def _mail_after_commit(notification_id: int) -> None:
@@ -59,8 +53,8 @@ def _send_notification_mail(notification_id: int) -> None:
             "civic/email/notification.txt",
             {
                 "body": notification.body.strip(),
-                "link": _site_link(notification.url),
-                "preferences": _site_link(reverse("civic:notification-preferences")),
+                "link": site_url(notification.url),
+                "preferences": site_url(reverse("civic:notification-preferences")),
             },
         )
         send_mail(f"[{settings.SITE_NAME}] {notification.title}", body.strip(), None, [recipient.email])
@@ -161,8 +155,8 @@ def send_digests(*, now=None) -> int:
                 body = render_to_string(
                     "civic/email/digest.txt",
                     {
-                        "items": [{"title": n.title, "link": _site_link(n.url)} for n in claimed],
-                        "preferences": _site_link(reverse("civic:notification-preferences")),
+                        "items": [{"title": n.title, "link": site_url(n.url)} for n in claimed],
+                        "preferences": site_url(reverse("civic:notification-preferences")),
                     },
                 )
                 send_mail(f"[{settings.SITE_NAME}] {subject}", body.strip(), None, [recipient.email])

@@ -181,7 +181,19 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_FORMS = {"signup": "civic.forms.SignupForm"}
-# Rate limits: allauth's defaults (login failures, signups, confirmation and reset e-mails) stay on.
+ACCOUNT_ADAPTER = "civic.accounts.AccountAdapter"
+# Rate limits: allauth's defaults (signups, confirmation and reset e-mails) stay on. Failed sign-ins: at
+# most 10 a minute from one address and 5 in 5 minutes on one account; past either, that address or
+# account is locked until the window passes. The sign-in form, the API token and the admin login share
+# this one counter (civic.accounts.authenticate).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("CIVIC_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+}
+
+# The client's address: how many proxies of ours stand in front and append to X-Forwarded-For (nginx: 1).
+# 0 means the socket address is the client and X-Forwarded-For is ignored (civic.net.client_ip).
+CIVIC_TRUSTED_PROXIES = int(os.environ.get("CIVIC_TRUSTED_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = CIVIC_TRUSTED_PROXIES  # what allauth would read if asked directly
 
 # Internationalisation: Simplified Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -264,10 +276,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "civic.api.exceptions.exception_handler",
+    # Keyed on civic.net.client_ip; NUM_PROXIES says the same to any stock DRF throttle.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "civic.api.throttling.AnonRateThrottle",
+        "civic.api.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": CIVIC_TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("DJANGO_API_ANON_RATE", "600/minute"),
         "user": os.environ.get("DJANGO_API_USER_RATE", "1200/minute"),

@@ -75,6 +75,8 @@ def start_server(database_url: str, mail_dir: Path, log_path: Path, **extra_env:
         DATABASE_URL=database_url,
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         DJANGO_EMAIL_FILE_PATH=str(mail_dir),
+        # links in e-mails start with the configured public address, as in a deployment
+        DJANGO_SITE_URL=f"http://127.0.0.1:{port}",
         DJANGO_ALLOW_ASYNC_UNSAFE="",
         PYTHONUNBUFFERED="1",
     )
