@@ -4,10 +4,12 @@ stored column uses these, so an amount is read, checked and written the same eve
 
 What `parse_amount` accepts: digits with an optional decimal point and at most two decimals; a comma only
 as a thousands separator in the right places ("12,500.50", not "12,5" or "1,2,3"); full-width digits and
-punctuation as typed by a Chinese input method ("１２，５００．５０"); an optional leading ¥/￥ and a
-trailing 元. What it refuses, each with its own code and a translated message: anything else (NaN,
-infinities, exponents, spaces inside), more than two decimals, a negative amount unless the caller allows
-it, zero where the caller needs a positive amount, and amounts at or above the column's limit.
+punctuation as typed by a Chinese input method ("１２，５００．５０"); an optional leading ¥/￥ (after the
+sign, if any) and a trailing 元, nowhere else ("1元2" is refused, not read as 12); a JSON number as the
+decimal it was written as (0.1 is 0.10). What it refuses, each with its own code and a translated
+message: anything else (NaN, infinities, exponents, spaces inside, digits of other scripts), more than two
+decimals, a negative amount unless the caller allows it, zero where the caller needs a positive amount, and
+amounts at or above the column's limit.
 """
 
 from __future__ import annotations
@@ -28,18 +30,23 @@ DECIMAL_PLACES = 2
 LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)  # first amount that no longer fits the column
 SUM_DIGITS = 20  # sums and balances read out of the database (many amounts added up)
 
-_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
-_SIGNS = {"¥": "", "￥": "", "元": "", "−": "-", "﹣": "-", "－": "-"}
+# Digits are ASCII after NFKC (full-width ones become ASCII); digits of other scripts ("١٢") are refused,
+# and the signs of the currency are read only at their ends: "¥12", "12元", never "1元2".
+_AMOUNT = re.compile(
+    r"(?P<sign>[+-]?)[ ]*(?:¥[ ]*)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?:[ ]*元)?"
+)
+_MINUS = {"−": "-", "﹣": "-"}  # NFKC makes "－" a hyphen-minus and "￥" a "¥", but not these
 
 
 def _normalise(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).strip()  # full-width digits, comma and point become ASCII
-    for sign, replacement in _SIGNS.items():
+    for sign, replacement in _MINUS.items():
         text = text.replace(sign, replacement)
-    text = text.strip()
-    if text.startswith(("-", "+")):  # "- 12" and "-¥12" read as the sign followed by the number
-        text = text[0] + text[1:].strip()
     return text
+
+
+def _invalid(field: str) -> InvalidInput:
+    return InvalidInput("amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12,000.50."), field=field)
 
 
 def parse_amount(
@@ -58,16 +65,17 @@ def parse_amount(
             raise InvalidInput("required", _("Enter an amount."), field=field)
         return None
     if isinstance(value, bool):
-        raise InvalidInput("amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12,000.50."), field=field)
-    if isinstance(value, Decimal | int):
-        amount = Decimal(value)
+        raise _invalid(field)
+    if isinstance(value, Decimal | int | float):
+        # A float (a JSON number) is read as the decimal it was written as: 0.1 is 0.10, 1e16 is too large.
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if not amount.is_finite():
-            raise InvalidInput("amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12,000.50."), field=field)
+            raise _invalid(field)
     else:
         text = _normalise(str(value))
-        match = _AMOUNT.match(text)
+        match = _AMOUNT.fullmatch(text)
         if match is None:
-            raise InvalidInput("amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12,000.50."), field=field)
+            raise _invalid(field)
         digits = match["int"].replace(",", "")
         frac = match["frac"] or ""
         if len(digits) > MAX_DIGITS + 4:  # far too long to be an amount; refuse before building a Decimal
@@ -75,9 +83,7 @@ def parse_amount(
         try:
             amount = Decimal(f"{match['sign']}{digits}.{frac or '0'}")
         except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-            raise InvalidInput(
-                "amount_invalid", _("Enter an amount in yuan, e.g. 12000 or 12,000.50."), field=field
-            ) from None
+            raise _invalid(field) from None
     if amount < 0 and not allow_negative:
         raise InvalidInput("amount_negative", _("An amount cannot be negative."), field=field)
     if positive and amount <= 0:
@@ -86,14 +92,20 @@ def parse_amount(
         raise InvalidInput("amount_too_large", _("This amount is too large."), field=field)
     if amount != amount.quantize(FEN):
         raise InvalidInput("amount_precision", _("An amount has at most two decimals (fen)."), field=field)
-    return amount.quantize(FEN)
+    return _unsigned_zero(amount.quantize(FEN))
+
+
+def _unsigned_zero(amount: Decimal) -> Decimal:
+    """-0.00 is 0.00: a signed zero would be stored as such and shown as "¥-0.00"."""
+    return amount.copy_abs() if amount.is_zero() else amount
 
 
 def as_amount(value) -> Decimal:
-    """A stored or computed amount (Decimal, int, None for an empty sum) rounded to the fen."""
+    """A stored or computed amount (Decimal, int, None for an empty sum) rounded half up to the fen."""
     if value is None:
         return Decimal("0.00")
-    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # 2.675 as written, not 2.67499…
+    return _unsigned_zero(exact.quantize(FEN, rounding=ROUND_HALF_UP))
 
 
 def format_yuan(amount, *, empty: str = "—") -> str:

@@ -1,8 +1,9 @@
 """State machines, one way: a table of the moves each state allows, checked before every transition.
 
 Each stage declares its table once next to its `TextChoices` (models) and moves a record with
-`StateMachine.move`, which refuses a move the table does not list (409 `transition_not_allowed`),
-writes the new state and the audit row; the caller adds what is particular (timeline, notices).
+`StateMachine.move`, which refuses a move the table does not list (409 `transition_not_allowed`) or a
+record whose state changed since it was read (409 `state_changed`), writes the new state and the audit
+row; the caller adds what is particular (timeline, notices).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .errors import Conflict
 
@@ -22,6 +23,11 @@ class StateMachine:
         missing = set(states.values) - set(table)
         if missing:
             raise ValueError(f"no moves declared for {sorted(missing)}")
+        # A misspelt state in the table would be a move that is silently never allowed.
+        unknown = {str(s) for s in table} - set(states.values)
+        unknown |= {str(t) for targets in table.values() for t in targets} - set(states.values)
+        if unknown:
+            raise ValueError(f"unknown states in the table: {sorted(unknown)}")
         self.states = states
         self.table: dict[str, frozenset[str]] = {state: frozenset(targets) for state, targets in table.items()}
         self.noun = noun  # used in audit actions: "<noun>.<target>"
@@ -37,11 +43,14 @@ class StateMachine:
     def final(self, state: str) -> bool:
         return not self.targets(state)
 
+    def _label(self, state: str) -> str:
+        return str(self.states(state).label) if state in self.states.values else str(state)
+
     def check(self, current: str, target: str) -> None:
         if not self.can(current, target):
             raise Conflict(
                 "transition_not_allowed",
-                str(self.refusal) % {"current": self.states(current).label, "target": self.states(target).label},
+                str(self.refusal) % {"current": self._label(current), "target": self._label(target)},
             )
 
     def move(self, obj, target: str, *, actor, area=None, acting_for=None, fields=(), after=None) -> str:
@@ -50,6 +59,10 @@ class StateMachine:
 
         before = obj.state
         self.check(before, target)
+        # The state is written only where the row still has the state this move was judged from: a record
+        # moved by someone else since it was read (a caller that did not lock it) is refused, not overwritten.
+        if not type(obj)._default_manager.filter(pk=obj.pk, state=before).update(state=target):
+            raise Conflict("state_changed", gettext("This changed in the meantime. Reload the page and try again."))
         obj.state = target
         obj.save(update_fields=["state", *fields])
         audit_record(

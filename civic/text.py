@@ -1,9 +1,10 @@
 """Text as people type it, one way: every service cleans the texts it stores with `clean_text`.
 
-It strips the ends, turns Windows line ends into plain ones, folds every run of white space into one
-space for a single-line text (a name, a title), and refuses what no person types and what breaks
-storage or screens: NUL and other control characters, lone surrogates (invalid UTF-16 halves that
-PostgreSQL and JSON encoders reject), and texts longer than the field's documented maximum.
+It strips the ends (white space, and the zero-width characters a paste brings along), turns Windows line
+ends into plain ones, folds every run of white space into one space for a single-line text (a name, a
+title), and refuses what no person types and what breaks storage or screens: NUL and other control
+characters, lone surrogates (invalid UTF-16 halves that PostgreSQL and JSON encoders reject), and texts
+longer than the field's documented maximum.
 """
 
 from __future__ import annotations
@@ -16,6 +17,23 @@ from .errors import InvalidInput
 
 # C0 and C1 control characters except tab and line feed; plus lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+# The invisible format characters a paste brings along (zero-width space and joiners, word joiner,
+# byte-order mark): trimmed at the ends with the white space, so that a text of them alone is no text.
+# Inside a text they stay (a joiner binds an emoji sequence).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _trim(text: str) -> str:
+    """The text without white space or invisible characters at its ends, in one pass (a regular
+    expression anchored at the end would take quadratic time on long runs of spaces)."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or text[start] in _INVISIBLE):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
+        end -= 1
+    return text[start:end]
 
 
 def has_forbidden_characters(text: str) -> bool:
@@ -43,7 +61,7 @@ def clean_text(
         raise InvalidInput(
             "text_invalid", _("The text contains characters that cannot be stored (control characters)."), field=field
         )
-    text = " ".join(text.split()) if single_line else text.strip()
+    text = _trim(" ".join(text.split()) if single_line else text)
     if required and not text:
         raise InvalidInput("required", message or _("This field is required."), field=field)
     if len(text) > limit:

@@ -12,7 +12,10 @@ from proposals.api import urls as proposals_api
 from scorecard.api import urls as scorecard_api
 
 from . import views
+from .forms import AdminLoginForm
 
+# The admin signs in through the same check and lockout as the sign-in form and the API token.
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("Co-governance platform administration")
 admin.site.site_title = _("Administration")
 

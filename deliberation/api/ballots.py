@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civic.api.fields import money_out
+from civic.api.utils import validated
 from civic.errors import Conflict, NotFound
 
 from .. import selectors, services
@@ -76,7 +77,17 @@ class ReceiptSerializer(serializers.Serializer):
 
 
 class ReceiptCheckSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.CharField(max_length=40)
+
+
+class ReceiptStatusSerializer(serializers.Serializer):
+    """What a receipt proves: the ballot is in this box, and whether the box is counted. Never the choices,
+    so a receipt cannot prove to anyone how its voter voted."""
+
+    box = serializers.IntegerField(source="box.pk", help_text="The ballot box holding the ballot")
+    title = serializers.CharField(source="box.title", help_text="The ballot box's title")
+    counted = serializers.BooleanField(help_text="True once the box is counted and its results published")
+    closed = serializers.BooleanField(help_text="True once the vote has closed (counted or waiting for the count)")
 
 
 class BoxListView(generics.ListAPIView):
@@ -134,15 +145,11 @@ class ReceiptCheckView(APIView):
 
     @extend_schema(
         request=ReceiptCheckSerializer,
-        responses={200: dict},
-        summary="Check that the ballot with this receipt is in the box",
+        responses={200: ReceiptStatusSerializer},
+        summary="Check that the ballot with this receipt is in the box, and whether it is counted (never its choices)",
     )
     def post(self, request):
-        data = ReceiptCheckSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ballot = selectors.receipt_check(data.validated_data["code"])
-        if ballot is None:
+        receipt = selectors.receipt_check(validated(ReceiptCheckSerializer, request)["code"])
+        if receipt is None:
             raise NotFound("receipt_unknown", _("No ballot has this receipt code. Check the code for typing mistakes."))
-        return Response(
-            {"box": ballot.box_id, "counted": ballot.box.state == BoxState.TALLIED, "choices": ballot.choices}
-        )
+        return Response(ReceiptStatusSerializer(receipt).data)

@@ -1,7 +1,8 @@
 """Reads of ballot boxes: which boxes a person may see, the check of a ballot's choices, the count of a box,
-a receipt's ballot and the open-data export. Nothing here writes."""
+what a receipt proves (never a ballot's choices) and the open-data export. Nothing here writes."""
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -18,6 +19,7 @@ from .. import counting, pabulib
 from ..models import Ballot, BallotBox, BoxKind, BoxState
 
 __all__ = [
+    "ReceiptStatus",
     "ballot_choices_check",
     "ballot_decisions",
     "box_for",
@@ -57,8 +59,27 @@ def receipt_hash(code: str) -> str:
     return hashlib.sha256(f"civic-receipt:{normalised}".encode()).hexdigest()
 
 
-def receipt_check(code: str) -> Ballot | None:
-    return Ballot.objects.select_related("box").filter(receipt_hash=receipt_hash(code)).first()
+@dataclass(frozen=True)
+class ReceiptStatus:
+    """What a receipt proves: the ballot is in this box, and whether the box has been counted. Never what
+    the ballot chose: a receipt that showed it would let a voter prove their vote to someone buying or
+    forcing it. The voter sees their choice once, on the confirmation page before casting."""
+
+    box: BallotBox
+    counted: bool
+    closed: bool
+
+
+def receipt_check(code: str) -> ReceiptStatus | None:
+    """The status of the ballot with this receipt code, or None. Reads the box, not the ballot, so no
+    choice is even loaded."""
+    if not "".join(ch for ch in (code or "") if ch.isalnum()):
+        return None
+    box = BallotBox.objects.filter(ballots__receipt_hash=receipt_hash(code)).first()
+    if box is None:
+        return None
+    phase = box.phase()
+    return ReceiptStatus(box=box, counted=phase == "tallied", closed=phase in ("closed", "tallied"))
 
 
 def ballot_choices_check(box: BallotBox, choices: list[str]) -> list[str]:
@@ -201,7 +222,9 @@ def pb_export(box: BallotBox) -> str:
         projects[o.project_id] = row
     votes = [
         (str(i), list(c))
-        for i, c in enumerate(Ballot.objects.filter(box=box).values_list("choices", flat=True), start=1)
+        # Ordered by the random key: the table's own order is the order of casting, which could be matched
+        # against the times in the participation records.
+        for i, c in enumerate(Ballot.objects.filter(box=box).order_by("id").values_list("choices", flat=True), start=1)
     ]
     return pabulib.write(pabulib.Election(meta, projects, votes))
 

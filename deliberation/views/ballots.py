@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from civic.forms import submit
 from civic.money import format_yuan
@@ -146,10 +146,14 @@ def explain(row: dict) -> str:
         return template
 
 
+@require_http_methods(["GET", "POST"])
 def receipt_check(request):
-    code = (request.GET.get("code") or "").strip()
-    ballot = selectors.receipt_check(code) if code else None
-    return render(request, "deliberation/receipt_check.html", {"code": code, "ballot": ballot, "checked": bool(code)})
+    """Posted, not asked in the address: a code in a URL ends up in server logs and the browser's history,
+    and whoever holds it may change a secret ballot. Shows the box and whether it is counted, never the
+    choices (see `selectors.ReceiptStatus`)."""
+    code = (request.POST.get("code") or "").strip()[:40] if request.method == "POST" else ""
+    status = selectors.receipt_check(code) if code else None
+    return render(request, "deliberation/receipt_check.html", {"status": status, "checked": bool(code)})
 
 
 def export_pb(request, pk):

@@ -43,5 +43,13 @@ def test_vote_through_the_api(api_client, world, pb):
     assert over.status_code == 400 and over.json()["code"] == "over_budget"
     api_client.force_authenticate(None)
     checked = api_client.post("/api/ballots/receipt/", {"code": first.json()["receipt"]}, format="json").json()
-    assert checked == {"box": pb.pk, "counted": False, "choices": ["2"]}
+    # A receipt proves the ballot is in the box, never what it chose (that could prove a vote to a buyer).
+    assert checked == {"box": pb.pk, "title": pb.title, "counted": False, "closed": False}
     assert api_client.post("/api/ballots/receipt/", {"code": "NOPE"}, format="json").status_code == 404
+
+
+def test_the_documented_receipt_answer_has_no_choices(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    answer = schema["paths"]["/api/ballots/receipt/"]["post"]["responses"]["200"]["content"]["application/json"]
+    name = answer["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][name]["properties"]) == {"box", "title", "counted", "closed"}

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -40,9 +41,20 @@ def test_review_confirm_cast_and_receipt_on_the_page(client, world, pb):
     assert not Ballot.objects.exists()  # nothing is cast before the confirmation
     cast = client.post(pb.get_absolute_url(), {"step": "cast", "choice": ["1", "3"]}).content.decode()
     assert "您的选票已投出" in cast
+    # The receipt sentence is one whole translated sentence, ending with a Chinese full stop.
+    assert "截止前还可以用它修改选票。" in cast or "是否已计入。" in cast
+    assert not re.search(r"[\u3400-\u9fff，]\.", cast)
     code = cast.split("data-receipt>")[1].split("<")[0]
-    check = client.get("/ballots/receipt/", {"code": code}).content.decode()
+    client.logout()  # anyone holding the code may check it
+    check = client.post("/ballots/receipt/", {"code": code}).content.decode()
     assert "这张选票在“一街道微项目预算”的票箱中" in check and "投票截止后将计入结果" in check
+    # The receipt never shows what was chosen: it could otherwise prove a vote to a buyer or a coercer.
+    assert "所选" not in check and "甲项目" not in check and "丙项目" not in check
+    assert "不会显示您投了什么" in check
+    # A code in the address is not checked: it would end up in server logs and the browser's history.
+    in_url = client.get("/ballots/receipt/", {"code": code}).content.decode()
+    assert "这张选票在“" not in in_url and "投票截止后将计入结果" not in in_url
+    assert client.post("/ballots/receipt/", {"code": "NOPE"}).content.decode().count("没有与此回执码对应的选票") == 1
 
 
 def test_results_stay_hidden_until_the_close(client, api_client, world, pb):
