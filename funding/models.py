@@ -509,6 +509,7 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("objection status", "awaiting an answer")
     UPHELD = "upheld", pgettext_lazy("objection status", "upheld")
     REJECTED = "rejected", pgettext_lazy("objection status", "rejected")
+    CLOSED = "closed", pgettext_lazy("objection status", "closed with the cancelled award")
 
 
 class AwardObjection(models.Model):
@@ -523,6 +524,16 @@ class AwardObjection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Filed on an award that an upheld objection replaced: carried to the award that replaced it, to be
+    # answered there (approval waits for it), with the award it was filed on kept here.
+    carried_from = models.ForeignKey(
+        SubsidyAward,
+        verbose_name=_("filed on the earlier computation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("objection")

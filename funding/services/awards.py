@@ -32,7 +32,7 @@ from ..models import (
 from ..selectors import awards as award_selectors
 from ..selectors import projects as project_selectors
 from ..selectors.policy import policy_in_force
-from .common import locked_project, project_story
+from .common import locked_project, objections_follow, project_story
 from .ledger import ledger_post
 
 STOPPED = award_selectors.STOPPED
@@ -269,8 +269,10 @@ def objection_answer(*, actor, objection, upheld: bool, answer: str, corrected_b
         award.status_reason = answer
         award.save(update_fields=["status", "status_reason"])
         if base is not None:
-            _notice(actor=actor, project=project, stage=award.stage, base_override=base, reason=answer)
+            successor = _notice(actor=actor, project=project, stage=award.stage, base_override=base, reason=answer)
+            objections_follow(award, actor=actor, reason=answer, successor=successor)
         else:
+            objections_follow(award, actor=actor, reason=answer)
             project_story(project, "award.cancelled", actor=actor, params={"reason": answer})
     audit_record(
         actor=actor,

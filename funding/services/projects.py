@@ -30,7 +30,16 @@ from ..models import (
     SubsidyAward,
 )
 from ..models import ProjectState as S
-from .common import clean_milestones, day, locked_project, officials_of, project_move, project_photos, project_story
+from .common import (
+    clean_milestones,
+    day,
+    locked_project,
+    objections_follow,
+    officials_of,
+    project_move,
+    project_photos,
+    project_story,
+)
 from .ledger import ledger_post
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -287,6 +296,7 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
         before = award.status
         award.status, award.status_reason = AwardStatus.CANCELLED, reason
         award.save(update_fields=["status", "status_reason"])
+        objections_follow(award, actor=actor, reason=reason)
         audit_record(
             actor=actor,
             action="award.cancelled",
