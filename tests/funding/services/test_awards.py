@@ -428,3 +428,23 @@ def test_open_objections_are_closed_when_the_project_is_cancelled(fworld, projec
     services.project_cancel(actor=fworld["official_here"], project=project, reason="方案调整")
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.CLOSED and "方案调整" in objection.answer
+
+
+def test_award_and_payment_notices_carry_the_ledger_chain_head_at_publication(fworld, project):
+    from civic.services import notice_publish
+    from funding.models import ledger_head
+
+    w = fworld
+    award = approved_provisional(w, project)
+    head = ledger_head()
+    notice = notice_publish(
+        actor=w["official_here"],
+        area=project.area,
+        kind="award",
+        title="预拨奖补公示",
+        body="拟奖补 ¥36,000.00。",
+        source_key=f"award:{award.pk}",
+        decided_at=timezone.now(),
+    )
+    assert notice.body.startswith("拟奖补 ¥36,000.00。") and head in notice.body and head[:12] in notice.body
+    assert LedgerEntry.objects.latest("id").entry_hash == head
