@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
@@ -112,10 +113,20 @@ class ResidencyVerificationAdmin(admin.ModelAdmin):
     list_display = ["user", "cell", "status", "created_at", "decided_by", "expires_at"]
     list_filter = ["status"]
     raw_id_fields = ["user", "cell", "decided_by"]
-    readonly_fields = ["status", "decided_by", "decided_at", "expires_at", "ended_at"]
+    # The proof is private: it opens through the page that checks permission, never a storage URL.
+    exclude = ["proof"]
+    readonly_fields = ["status", "decided_by", "decided_at", "expires_at", "ended_at", "proof_link"]
 
     def has_add_permission(self, request):
         return False  # requests come from residents; decisions go through the review page
+
+    @admin.display(description=_("proof of residence"))
+    def proof_link(self, obj):
+        if not obj.proof:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("civic:verification-proof", args=[obj.pk]), _("Open the proof")
+        )
 
 
 @admin.register(ModerationCase)

@@ -3,8 +3,8 @@
 Services raise a DomainError with a stable machine code and a translated message; the API exception
 handler, the HTML middleware and the WebSocket consumers' error replies all take the status from
 `http_status` (docs/api.md, "Errors"): bad input 400, not allowed 403, not found 404, conflict with the
-current state 409. Nothing is half-written, because every service runs in one transaction that the error
-rolls back.
+current state 409, too many failed attempts for now 429. Nothing is half-written, because every service
+runs in one transaction that the error rolls back.
 
 Most errors carry their status in their class. The pure engines (the rules of order) raise a bare code;
 `CODE_STATUS` is the one table that says which of their codes mean "not allowed" or "bad input" (every
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 
-BAD_INPUT, NOT_ALLOWED, NOT_FOUND, CONFLICT = 400, 403, 404, 409
+BAD_INPUT, NOT_ALLOWED, NOT_FOUND, CONFLICT, TOO_MANY = 400, 403, 404, 409, 429
 
 
 class DomainError(Exception):
@@ -45,6 +45,12 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = CONFLICT
+
+
+class TooManyAttempts(DomainError):
+    """Refused for now, whatever was sent: too many recent failures (the sign-in lockout)."""
+
+    status = TOO_MANY
 
 
 # The codes of the rules-of-order engine (deliberation.procedure) that are not a conflict with the state.

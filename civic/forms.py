@@ -5,9 +5,11 @@ from typing import Any
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .errors import DomainError
+from . import accounts
+from .errors import DomainError, TooManyAttempts
 from .models import Area, AreaLevel, AreaRoleKind, DeliveryChoice, MembershipRole, OrganisationKind, ReportReason
 from .money import parse_amount
 from .validators import as_pks
@@ -34,6 +36,24 @@ class SignupForm(AllauthSignupForm):
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
         return user
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login through the one sign-in check (civic.accounts.authenticate), so its failures count
+    toward the lockout the sign-in form and the API token share, and a locked account stays out."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = accounts.authenticate(self.request, email=email, password=password)
+            except TooManyAttempts as error:
+                raise forms.ValidationError(str(error.message), code=error.code) from error
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -128,11 +148,16 @@ class VerificationForm(forms.Form):
     proof = forms.FileField(
         label=_("Proof of residence (optional)"),
         required=False,
-        help_text=_(
-            "A photo (JPEG or PNG) or PDF of a lease, property certificate or utility bill, up to 5 MB. Kept private."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is the upload policy's (civic.uploads), said in the language of this request.
+        self.fields["proof"].help_text = _(
+            "A photo (JPEG or PNG) or PDF of a lease, property certificate or utility bill, up to %(mb)s MB. "
+            "Kept private."
+        ) % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
 
 
 class ReasonForm(forms.Form):

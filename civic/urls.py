@@ -12,7 +12,10 @@ from proposals.api import urls as proposals_api
 from scorecard.api import urls as scorecard_api
 
 from . import views
+from .forms import AdminLoginForm
 
+# The admin signs in through the same check and lockout as the sign-in form and the API token.
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("Co-governance platform administration")
 admin.site.site_title = _("Administration")
 
@@ -52,6 +55,8 @@ civic_patterns = [
     path("areas/<str:code>/notices/new/", views.notice_new, name="notice-new"),
     path("areas/<str:code>/notices/feed.atom", views.notice_feed, name="notice-feed"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    # Public uploads (project photos), in every environment; other files have views that check permission.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media_public, name="media"),
 ]
 
 # Every app's API under /api/ in one namespace "api" (names like "api:proposal-list").
@@ -81,8 +86,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,6 +2,7 @@
 working days (调休). Published years come from `chinese-calendar`; CalendarDay rows correct them; a
 year nobody has published yet counts Monday to Friday."""
 
+import time
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -15,8 +16,23 @@ def _published(day: date) -> bool | None:
         return None
 
 
+# The version in the cache tells every process to reload at once after a correction. A bump that never
+# reached a process (Redis was down: each process then counts in its own memory, and Redis still holds the
+# old version when it returns) would keep that process on old corrections for good; the reload period
+# bounds that to ten minutes, at one small query per process per period.
+RELOAD_SECONDS = 600
+
+
+def _period() -> int:
+    return int(time.time() // RELOAD_SECONDS)
+
+
+def _current() -> dict[date, bool]:
+    return _corrections(_version(), _period())
+
+
 @lru_cache(maxsize=16)
-def _corrections(version: int) -> dict[date, bool]:
+def _corrections(version: int, period: int) -> dict[date, bool]:
     from .models import CalendarDay
 
     return dict(CalendarDay.objects.values_list("date", "is_workday"))
@@ -39,7 +55,7 @@ def bump_calendar() -> None:
 
 
 def is_workday(day: date, corrections: dict[date, bool] | None = None) -> bool:
-    corrections = _corrections(_version()) if corrections is None else corrections
+    corrections = _current() if corrections is None else corrections
     if day in corrections:
         return corrections[day]
     published = _published(day)
@@ -48,7 +64,7 @@ def is_workday(day: date, corrections: dict[date, bool] | None = None) -> bool:
 
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (the start day itself is not counted)."""
-    corrections = _corrections(_version())
+    corrections = _current()
     current, left = start, days
     while left > 0:
         current += timedelta(days=1)
@@ -59,7 +75,7 @@ def add_working_days(start: date, days: int) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (0 if `end` is not after `start`)."""
-    corrections = _corrections(_version())
+    corrections = _current()
     count, current = 0, start
     while current < end:
         current += timedelta(days=1)

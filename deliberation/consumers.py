@@ -4,6 +4,10 @@ A client connects to ws/sessions/<id>/, sends {"type": "hello", "last_seq": N} a
 events it missed or a snapshot; then events as they happen, each with the session's sequence number.
 Commands go the same way ({"type": "command", "command": {...}, "expected_seq": N}); the server owns
 the clock: a speech carries its start time and limit, and the page draws the countdown.
+
+When the channel layer cannot be reached (Redis down) the socket is still accepted and serves the record
+(civic.consumers.DegradableConsumer): the client is told {"type": "status", "live": false}, asks with
+`hello` for what it missed, and reconnects until live events flow again.
 """
 
 import json
@@ -13,7 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from civic.consumers import error_reply
+from civic.consumers import DegradableConsumer, error_reply
 from civic.errors import DomainError, InvalidInput, NotAllowed
 
 from . import commands, selectors, services
@@ -24,16 +28,20 @@ def _malformed() -> InvalidInput:
     return InvalidInput("command_invalid", _("This command is not valid."))
 
 
-class SessionConsumer(AsyncJsonWebsocketConsumer):
+class SessionConsumer(DegradableConsumer, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.session_id = int(self.scope["url_route"]["kwargs"]["pk"])
         allowed = await database_sync_to_async(self._may_watch)()
         if not allowed:
+            # Accept, then close: a close before the handshake reaches the client as HTTP 403 and the
+            # code is lost; the client must see 4403 (docs/live-protocol.md).
+            await self.accept()
             await self.close(code=4403)
             return
-        self.group = services.session_group(self.session_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join_group(services.session_group(self.session_id))
         await self.accept()
+        if not self.live:
+            await self.send_json({"type": "status", "live": False})
 
     def _may_watch(self) -> bool:
         session = Session.objects.select_related("council__area").filter(pk=self.session_id).first()
@@ -43,8 +51,7 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
         return self.scope.get("user") or AnonymousUser()
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_group()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # A message that is not JSON gets an error reply; the connection stays open.
@@ -58,6 +65,8 @@ class SessionConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "hello":
+            if not self.live and self.channel_layer is not None and await self.join_group(self.group):
+                await self.send_json({"type": "status", "live": True})
             last = content.get("last_seq")
             missed = await database_sync_to_async(self._missed)(last) if isinstance(last, int) else None
             if missed is None:

@@ -164,6 +164,9 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("proposals:proposal-attachment", args=[self.proposal_id, self.pk])
+
 
 class Endorsement(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="endorsements")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("categories/", views.categories, name="proposal-categories"),
     path("rules/<str:code>/", views.area_rules, name="proposal-area-rules"),
     path("<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("<int:pk>/files/<int:attachment_pk>/", views.attachment_file, name="proposal-attachment"),
     path("<int:pk>/edit/", views.proposal_edit, name="proposal-edit"),
     path("<int:pk>/<str:action>/", views.proposal_action, name="proposal-action"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),

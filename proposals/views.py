@@ -7,10 +7,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from civic.errors import NotAllowed
 from civic.forms import submit
+from civic.media import PRIVATE_CACHE, file_response
 from civic.models import Area, Organisation
 from civic.selectors import organisations_represented, timeline_for
 from civic.validators import as_pk
@@ -27,7 +28,7 @@ from .forms import (
     ProposalForm,
     WithdrawForm,
 )
-from .models import Category, Comment, Proposal, ProposalState
+from .models import Attachment, Category, Comment, Proposal, ProposalState
 from .predicates import authors_may
 
 
@@ -206,6 +207,21 @@ def _detail_context(request, proposal, **forms) -> dict:
 def proposal_detail(request, pk):
     proposal = _visible(request, pk)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+@require_safe
+def attachment_file(request, pk, attachment_pk):
+    """An attachment, to whoever may see its proposal: typed by its verified kind, documents as downloads."""
+    proposal = _visible(request, pk)
+    attachment = get_object_or_404(Attachment, proposal=proposal, pk=attachment_pk)
+    return file_response(
+        attachment.file.storage,
+        attachment.file.name,
+        kind=attachment.kind,
+        display_name=attachment.name,
+        private=False,
+        cache=PRIVATE_CACHE,  # the proposal may be withdrawn or hidden later
+    )
 
 
 def _done(request, proposal, message):

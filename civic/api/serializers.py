@@ -104,7 +104,9 @@ class VerificationSerializer(serializers.ModelSerializer):
 class VerificationRequestSerializer(serializers.Serializer):
     cell = serializers.CharField(help_text="Code of the grid cell you live in")
     address = serializers.CharField(max_length=200)
-    proof = serializers.FileField(required=False, help_text="JPEG, PNG or PDF, up to 5 MB")
+    proof = serializers.FileField(
+        required=False, help_text="JPEG, PNG or PDF, up to settings.UPLOAD_MAX_BYTES (10 MiB); checked by parsing"
+    )
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """The civic core's API: parse, call a service or selector, serialize. Nothing else."""
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
@@ -11,10 +11,10 @@ from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from civic import selectors, services
+from civic import accounts, selectors, services
+from civic.api.throttling import ScopedRateThrottle
 from civic.api.utils import validated
 from civic.errors import InvalidInput, NotAllowed, NotFound
 from civic.models import (
@@ -49,7 +49,10 @@ def _area(code: str) -> Area:
 
 
 class TokenView(APIView):
-    """Exchange an e-mail address and password for an API token, or revoke the current one."""
+    """Exchange an e-mail address and password for an API token, or revoke the current one.
+
+    Signs in through civic.accounts.authenticate, so a failure here counts toward the same lockout as the
+    sign-in form and the admin login, and a locked account gets 429 `too_many_login_attempts`."""
 
     permission_classes = [permissions.AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -58,7 +61,7 @@ class TokenView(APIView):
     @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer}, summary="Obtain a token")
     def post(self, request):
         data = validated(s.TokenRequestSerializer, request)
-        user = authenticate(request, email=data["email"], password=data["password"])
+        user = accounts.authenticate(request._request, email=data["email"], password=data["password"])
         if user is None:
             raise InvalidInput("credentials_invalid", _("The e-mail address or the password is not correct."))
         if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():

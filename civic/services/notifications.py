@@ -1,5 +1,7 @@
 """Notifications: inbox, e-mail per the recipient's preferences, digests."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -17,7 +19,10 @@ from ..models import (
     Notification,
     NotificationPreference,
 )
+from ..net import site_url
 from ..registry import NOTIFICATION_KINDS
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
@@ -29,11 +34,13 @@ def notification_delivery(*, user, kind: str) -> str:
     return NOTIFICATION_KINDS.get(kind, (None, DeliveryChoice.IMMEDIATE))[1]
 
 
-def _site_link(url: str) -> str:
-    """A link for an e-mail: a path on the platform made absolute with the one configured SITE_URL."""
-    if not url:
-        return ""
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+def _mail_after_commit(notification_id: int) -> None:
+    """After commit the action has happened: a mail server that refuses is logged, never an error for the
+    person who acted. The notification stays in the inbox, with `emailed_at` empty."""
+    try:
+        _send_notification_mail(notification_id)
+    except Exception:
+        logger.warning("Could not e-mail notification %s", notification_id, exc_info=True)
 
 
 def _send_notification_mail(notification_id: int) -> None:
@@ -46,8 +53,8 @@ def _send_notification_mail(notification_id: int) -> None:
             "civic/email/notification.txt",
             {
                 "body": notification.body.strip(),
-                "link": _site_link(notification.url),
-                "preferences": _site_link(reverse("civic:notification-preferences")),
+                "link": site_url(notification.url),
+                "preferences": site_url(reverse("civic:notification-preferences")),
             },
         )
         send_mail(f"[{settings.SITE_NAME}] {notification.title}", body.strip(), None, [recipient.email])
@@ -81,7 +88,7 @@ def notify(*, recipient, kind: str, title, body="", url: str = "", params: dict 
             delivery=delivery,
         )
     if delivery == DeliveryChoice.IMMEDIATE:
-        transaction.on_commit(lambda: _send_notification_mail(notification.pk))
+        transaction.on_commit(lambda: _mail_after_commit(notification.pk))
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
     events.publish_to_user(
         recipient.pk,
@@ -148,8 +155,8 @@ def send_digests(*, now=None) -> int:
                 body = render_to_string(
                     "civic/email/digest.txt",
                     {
-                        "items": [{"title": n.title, "link": _site_link(n.url)} for n in claimed],
-                        "preferences": _site_link(reverse("civic:notification-preferences")),
+                        "items": [{"title": n.title, "link": site_url(n.url)} for n in claimed],
+                        "preferences": site_url(reverse("civic:notification-preferences")),
                     },
                 )
                 send_mail(f"[{settings.SITE_NAME}] {subject}", body.strip(), None, [recipient.email])

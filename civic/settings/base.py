@@ -122,22 +122,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    CACHES = {
+
+def redis_services(url: str, prefix: str) -> tuple[dict, dict]:
+    """CACHES and CHANNEL_LAYERS on the Redis at `url` (the tests point these at a dead one).
+
+    Redis is a cache and a message bus, never a single point of failure (docs/deploy.md, "While Redis is
+    down"): the cache falls back to this process's memory (civic.cache), a failed publish is logged, not
+    raised (civic.events), and a socket opens without live events (civic.consumers). Short timeouts, so an
+    unreachable host costs half a second, not a hung request."""
+    caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "civic"),
+            "BACKEND": "civic.cache.FailSafeRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Pub/sub layer: group broadcast without the classic layer's silent per-channel drops.
-    CHANNEL_LAYERS = {
+    layers = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("DJANGO_CACHE_PREFIX", "civic")},
+            "CONFIG": {"hosts": [{"address": url, "socket_connect_timeout": 1}], "prefix": prefix},
         }
     }
+    return caches, layers
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES, CHANNEL_LAYERS = redis_services(REDIS_URL, os.environ.get("DJANGO_CACHE_PREFIX", "civic"))
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -168,7 +181,19 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_FORMS = {"signup": "civic.forms.SignupForm"}
-# Rate limits: allauth's defaults (login failures, signups, confirmation and reset e-mails) stay on.
+ACCOUNT_ADAPTER = "civic.accounts.AccountAdapter"
+# Rate limits: allauth's defaults (signups, confirmation and reset e-mails) stay on. Failed sign-ins: at
+# most 10 a minute from one address and 5 in 5 minutes on one account; past either, that address or
+# account is locked until the window passes. The sign-in form, the API token and the admin login share
+# this one counter (civic.accounts.authenticate).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("CIVIC_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+}
+
+# The client's address: how many proxies of ours stand in front and append to X-Forwarded-For (nginx: 1).
+# 0 means the socket address is the client and X-Forwarded-For is ignored (civic.net.client_ip).
+CIVIC_TRUSTED_PROXIES = int(os.environ.get("CIVIC_TRUSTED_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = CIVIC_TRUSTED_PROXIES  # what allauth would read if asked directly
 
 # Internationalisation: Simplified Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -188,6 +213,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# Stored files go out through Django views (civic.media): public folders through /media/, the rest through
+# views that check permission. With DJANGO_MEDIA_ACCEL=1 a view answers with an X-Accel-Redirect to nginx's
+# internal location MEDIA_ACCEL_PREFIX + "media/" (MEDIA_ROOT) or + "private/" (PRIVATE_MEDIA_ROOT).
+MEDIA_ACCEL = env_bool("DJANGO_MEDIA_ACCEL")
+MEDIA_ACCEL_PREFIX = "/_protected/"
+PUBLIC_MEDIA_FOLDERS = ("projects/",)  # project photos; proposal attachments follow their proposal's visibility
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STORAGES = {
@@ -214,6 +245,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database, never only in Redis: a Redis outage must not sign everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_HTTPONLY = False  # the pages' own scripts read it for fetch() calls
 
 # Content Security Policy: nothing from other hosts; no inline scripts.
@@ -243,10 +276,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "civic.api.exceptions.exception_handler",
+    # Keyed on civic.net.client_ip; NUM_PROXIES says the same to any stock DRF throttle.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "civic.api.throttling.AnonRateThrottle",
+        "civic.api.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": CIVIC_TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("DJANGO_API_ANON_RATE", "600/minute"),
         "user": os.environ.get("DJANGO_API_USER_RATE", "1200/minute"),

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import DATABASES
 
-_REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+_REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL", "DATABASE_URL", "REDIS_URL"]
 _missing = [name for name in _REQUIRED if not os.environ.get(name, "").strip()]
 if _missing:
     raise ImproperlyConfigured("DJANGO_ENV=production needs these environment variables: " + ", ".join(_missing))

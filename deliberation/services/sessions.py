@@ -5,7 +5,6 @@ import time
 from functools import partial
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civic.errors import Conflict, InvalidInput, error_for_code
+from civic.events import group_send
 from civic.models import User
 from civic.selectors import is_eligible
 from civic.services import audit_record, require_perm, timeline_record
@@ -226,18 +226,17 @@ def _audit(*, user: User, session: Session, events: list[procedure.Event]) -> No
 def _publish(session_id: int, numbered: list[procedure.Event]) -> None:
     """After commit: the events to every screen of the session. The public view is computed once per
     command and travels with the events, so a thousand watching screens need no query of their own;
-    members fetch only their own buttons."""
-    layer = get_channel_layer()
-    if layer is None or not numbered:
+    members fetch only their own buttons. The command is recorded already: if the channel layer cannot
+    be reached (Redis down) this is logged by civic.events.group_send, and the screens catch up from the
+    record by sequence number (docs/live-protocol.md, "Reconnecting")."""
+    if not numbered or get_channel_layer() is None:
         return
     from django.contrib.auth.models import AnonymousUser
 
     from ..selectors import session_snapshot
 
     public = session_snapshot(Session.objects.select_related("council").get(pk=session_id), AnonymousUser())
-    async_to_sync(layer.group_send)(
-        session_group(session_id), {"type": "session.events", "events": numbered, "state": public}
-    )
+    group_send(session_group(session_id), {"type": "session.events", "events": numbered, "state": public})
 
 
 @transaction.atomic

@@ -101,6 +101,10 @@
   function askSnapshot() { clearTimeout(pending); pending = setTimeout(function () { send({ type: "snapshot" }); }, 30); }
 
   function onEvents(events, state) {
+    if (!events.length && !state) return;  // an answer to a heartbeat: nothing was missed
+    // A gap in the sequence numbers (events published while the bus was down, or lost on the way): ask
+    // for everything after the last one applied; the record answers in order.
+    if (events.length && events[0].seq > lastSeq + 1) { send({ type: "hello", last_seq: lastSeq }); return; }
     var log = $("[data-log]");
     events.forEach(function (e) {
       if (e.seq <= lastSeq) return;
@@ -128,19 +132,40 @@
     }
   }
 
+  // Connection state: "reconnecting…" while the socket is closed or the server says its live events are
+  // down (Redis unreachable, {"type": "status", "live": false}); meanwhile the page asks the record for
+  // what it missed and reconnects now and then until live events flow again. A heartbeat `hello` every
+  // 30 s also catches events published while the bus was down when no later event reveals the gap.
+  var degraded = null, heartbeat = null;
+  function showConn(on) { var c = $("[data-conn]"); if (c) { c.hidden = !on; if (on) c.textContent = label("reconnecting"); } }
+  function stopTimers() { clearInterval(degraded); degraded = null; clearInterval(heartbeat); heartbeat = null; }
+  function onStatus(live) {
+    clearInterval(degraded); degraded = null;
+    showConn(!live);
+    if (live) return;
+    var polls = 0;
+    degraded = setInterval(function () {
+      polls += 1;
+      if (polls >= 6 && socket) { socket.close(); return; }  // about every 30 s: try for live events again
+      send({ type: "hello", last_seq: lastSeq });
+    }, 5000);
+  }
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + root.getAttribute("data-ws"));
     socket.onopen = function () {
       retry = 500;
-      var c = $("[data-conn]"); if (c) c.hidden = true;
+      showConn(false);
       send({ type: "hello", last_seq: lastSeq });
       outbox.splice(0).forEach(send);
+      heartbeat = setInterval(function () { send({ type: "hello", last_seq: lastSeq }); }, 30000);
     };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
       if (data.type === "snapshot") { snap = data.state; lastSeq = Math.max(lastSeq, snap.seq); offset = snap.server_now - Date.now() / 1000; render(); }
       else if (data.type === "events") onEvents(data.events, data.state);
+      else if (data.type === "status") onStatus(data.live);
       else if (data.type === "error") {
         var err = $("[data-error]"); if (err) { err.hidden = false; err.textContent = data.message; }
         askSnapshot();
@@ -150,9 +175,11 @@
       }
     };
     socket.onclose = function (event) {
+      stopTimers();
       if (event.code === 4403) return;
-      var c = $("[data-conn]"); if (c) { c.hidden = false; c.textContent = label("reconnecting"); }
-      setTimeout(connect, retry); retry = Math.min(retry * 2, 10000);
+      showConn(true);
+      // Backoff with jitter, so a thousand screens do not all come back in the same instant.
+      setTimeout(connect, retry * (0.75 + Math.random() / 2)); retry = Math.min(retry * 2, 10000);
     };
   }
 

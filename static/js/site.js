@@ -18,18 +18,22 @@
 })();
 
 // Live notifications: the unread count in the header follows the server, and a new notification
-// appears as a short message at the bottom of the page (announced to screen readers).
+// appears as a short message at the bottom of the page (announced to screen readers). While the socket is
+// closed, or the server says live events are down (Redis unreachable: `live` false), the header says
+// "reconnecting…", the page asks for the count every 15 s and reconnects with backoff until live again.
 (function () {
   "use strict";
   var path = document.body.getAttribute("data-live-notifications");
   if (!path || !("WebSocket" in window)) return;
   var counter = document.querySelector("[data-unread-count]");
-  var retry = 1000;
+  var status = document.querySelector("[data-live-status]");
+  var retry = 1000, poll = null;
   function setCount(n) {
     if (!counter) return;
     counter.textContent = n;
     counter.hidden = !n;
   }
+  function setLive(live) { if (status) status.hidden = live; }
   function toast(title, url) {
     var box = document.createElement("div");
     box.className = "toast";
@@ -50,10 +54,24 @@
       try { data = JSON.parse(message.data); } catch (e) { return; }
       if (typeof data.unread === "number") setCount(data.unread);
       if (data.event === "notification.new") toast(data.title, data.url);
+      if (data.event === "hello") {
+        setLive(data.live !== false);
+        clearInterval(poll); poll = null;
+        if (data.live === false) {
+          var polls = 0;
+          poll = setInterval(function () {
+            polls += 1;
+            if (polls >= 4) { socket.close(); return; }  // about every minute: try for live events again
+            socket.send("sync");
+          }, 15000);
+        }
+      }
     };
     socket.onclose = function (event) {
+      clearInterval(poll); poll = null;
       if (event.code === 4401) return;  // not signed in: do not retry
-      setTimeout(connect, retry);
+      setLive(false);
+      setTimeout(connect, retry * (0.75 + Math.random() / 2));
       retry = Math.min(retry * 2, 30000);
     };
   }

@@ -22,13 +22,15 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "gongzhi.example.cn",
     "DATABASE_URL": "postgres://civic@127.0.0.1:5432/civic",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "DJANGO_SITE_URL": "https://gongzhi.example.cn",
 }
 
 
 def test_production_refuses_to_start_without_its_variables():
     result = _manage("check", env_extra={"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "k" * 60})
     assert result.returncode != 0
-    for name in ("DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+    # without DJANGO_SITE_URL every e-mailed link would point at http://127.0.0.1:8000
+    for name in ("DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_SITE_URL"):
         assert name in result.stderr
     assert "DJANGO_SECRET_KEY" not in result.stderr.split("needs these environment variables:")[-1]
 

@@ -2,8 +2,12 @@ from datetime import date
 
 import pytest
 
+from civic import workdays
 from civic.models import CalendarDay
 from civic.workdays import add_working_days, bump_calendar, is_workday, working_days_between
+
+# The corrections are read from the database (once per calendar version and reload period).
+pytestmark = pytest.mark.django_db
 
 
 def test_published_holidays_and_make_up_days_count():
@@ -25,7 +29,6 @@ def test_fifteen_working_days_across_national_day():
     assert working_days_between(date(2026, 9, 25), date(2026, 9, 25)) == 0
 
 
-@pytest.mark.django_db
 def test_officials_corrections_override_the_published_calendar():
     CalendarDay.objects.create(date=date(2026, 12, 7), is_workday=False, note="本市临时假日")
     bump_calendar()
@@ -34,3 +37,13 @@ def test_officials_corrections_override_the_published_calendar():
     CalendarDay.objects.all().delete()
     bump_calendar()
     assert add_working_days(date(2026, 12, 4), 1) == date(2026, 12, 7)
+
+
+def test_a_correction_whose_bump_was_lost_is_read_within_the_reload_period(monkeypatch):
+    # Redis down: the bump stayed in the admin's process; this process still has the old version.
+    monkeypatch.setattr(workdays, "_period", lambda: 1)
+    assert is_workday(date(2026, 12, 7))
+    CalendarDay.objects.create(date=date(2026, 12, 7), is_workday=False, note="本市临时假日")
+    assert is_workday(date(2026, 12, 7))  # within the period: the old corrections, as before
+    monkeypatch.setattr(workdays, "_period", lambda: 2)
+    assert not is_workday(date(2026, 12, 7))

@@ -66,17 +66,21 @@ class LiveServer:
             p.unlink()
 
 
-def start_server(database_url: str, mail_dir: Path, log_path: Path):
-    """uvicorn with the ASGI app on a free port, on the test database; returns (process, url, log)."""
+def start_server(database_url: str, mail_dir: Path, log_path: Path, **extra_env: str):
+    """uvicorn with the ASGI app on a free port, on the test database; returns (process, url, log).
+    `extra_env` adds or replaces environment variables (e.g. REDIS_URL at a dead port)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_ENV"}}
     env.update(
         DATABASE_URL=database_url,
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         DJANGO_EMAIL_FILE_PATH=str(mail_dir),
+        # links in e-mails start with the configured public address, as in a deployment
+        DJANGO_SITE_URL=f"http://127.0.0.1:{port}",
         DJANGO_ALLOW_ASYNC_UNSAFE="",
         PYTHONUNBUFFERED="1",
     )
+    env.update(extra_env)
     log = open(log_path, "w+")  # noqa: SIM115 (lives as long as the server)
     process = subprocess.Popen(
         [

@@ -124,6 +124,10 @@ def test_an_adopted_proposal_is_built_inspected_rated_and_paid(live_asgi, browse
     implementer.locator("#form-progress input[name=photos]").set_input_files(photo(tmp_path))
     implementer.locator("#form-progress button[type=submit]").click()
     assert implementer.locator("img[src*='projects/']").count() >= 1
+    # the photo really loads, as in production (no DEBUG, no /media/ location in nginx)
+    shown = implementer.locator("img[src*='projects/']").first
+    shown.scroll_into_view_if_needed()
+    implementer.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown.element_handle())
 
     # the official pays the start and mid-point advances; a second payment of the same one is refused
     official.goto(f"/projects/{project.pk}/")

@@ -22,6 +22,20 @@ def test_immediate_notifications_are_emailed_in_the_recipients_language(django_c
     assert Notification.objects.get().emailed_at is not None
 
 
+def test_a_mail_server_that_refuses_does_not_fail_the_committed_action(django_capture_on_commit_callbacks, monkeypatch):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPConnectError(421, "down")
+
+    monkeypatch.setattr("civic.services.notifications.send_mail", refuse)
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipient=person, kind="verification.decided", title="你好")
+    notification = Notification.objects.get()
+    assert notification.emailed_at is None and unread_count(person) == 1
+
+
 def test_daily_notifications_wait_for_the_digest(django_capture_on_commit_callbacks):
     person = UserFactory()
     services.notification_preference_set(user=person, kind="role.changed", delivery="daily")

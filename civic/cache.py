@@ -1,0 +1,92 @@
+"""The cache backend when REDIS_URL is set: Redis, and this process's memory while Redis cannot be reached.
+
+The cache holds nothing that is not also elsewhere (the database is the record), but two things read it on
+every request: DRF's throttles and allauth's rate limits. Django's RedisCache raises when Redis is down,
+which turned every API call and the login page into a 500. This backend catches the connection failure,
+logs it once per outage, and answers from a per-process local-memory cache instead: rate limits keep
+working, counted per process rather than across the site, and a cached figure is recomputed. Redis is
+tried again after a short pause (RETRY_SECONDS), so a dead Redis costs one refused connection per pause per
+process, not one per call. See docs/deploy.md, "While Redis is down".
+"""
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+# Django builds a cache instance per thread; the outage and the fallback are the process's.
+_lock = threading.Lock()
+_down_until: dict[str, float] = {}
+
+
+def _fail_safe(name: str):
+    def method(self: "FailSafeRedisCache", *args: Any, **kwargs: Any) -> Any:
+        if self._is_down():
+            return getattr(self._fallback, name)(*args, **kwargs)
+        try:
+            result = getattr(RedisCache, name)(self, *args, **kwargs)
+        except REDIS_DOWN as error:
+            self._went_down(error)
+            return getattr(self._fallback, name)(*args, **kwargs)
+        self._came_back()
+        return result
+
+    method.__name__ = name
+    return method
+
+
+class FailSafeRedisCache(RedisCache):
+    """RedisCache that never fails a request because Redis is down (see the module's note)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._key = f"{server}|{params.get('KEY_PREFIX', '')}"
+        self._fallback = LocMemCache(
+            f"civic.cache.fallback:{self._key}",
+            {
+                "TIMEOUT": params.get("TIMEOUT", 300),
+                "KEY_PREFIX": params.get("KEY_PREFIX", ""),
+                "VERSION": params.get("VERSION", 1),
+                "OPTIONS": {"MAX_ENTRIES": 10000},
+            },
+        )
+
+    def _is_down(self) -> bool:
+        until = _down_until.get(self._key)
+        return until is not None and time.monotonic() < until
+
+    def _went_down(self, error: BaseException) -> None:
+        with _lock:
+            first = self._key not in _down_until
+            _down_until[self._key] = time.monotonic() + RETRY_SECONDS
+        if first:
+            logger.warning("Redis cache unreachable (%s); serving from this process's memory until it returns", error)
+
+    def _came_back(self) -> None:
+        if self._key in _down_until:
+            with _lock:
+                back = _down_until.pop(self._key, None) is not None
+            if back:
+                logger.warning("Redis cache reachable again")
+
+    add = _fail_safe("add")
+    get = _fail_safe("get")
+    set = _fail_safe("set")
+    touch = _fail_safe("touch")
+    delete = _fail_safe("delete")
+    get_many = _fail_safe("get_many")
+    has_key = _fail_safe("has_key")
+    incr = _fail_safe("incr")
+    set_many = _fail_safe("set_many")
+    delete_many = _fail_safe("delete_many")
+    clear = _fail_safe("clear")
