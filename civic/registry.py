@@ -70,11 +70,14 @@ NOTICE_OTHER = "other"  # the civic core's own kind: a notice about no decision 
 class NoticeKind:
     """What a notice can be about. `decisions(path, pk=None, unpublished=True)` yields the stage's decisions
     of this kind (`civic.selectors.Decision`) in the area at `path` and below: only the one with that `pk`
-    when given, only those no notice names yet when `unpublished`. A kind without it has no source key."""
+    when given, only those no notice names yet when `unpublished`. A kind without it has no source key.
+    `stamp()`, when given, returns a line that publication appends to every notice of this kind, computed
+    at that moment (funding: the head of the ledger's hash chain, so copies people keep can be compared)."""
 
     key: str
     label: Promise
     decisions: Callable[..., Iterable] | None = None
+    stamp: Callable[[], str] | None = None
 
 
 NOTICE_KINDS: dict[str, NoticeKind] = {}
@@ -82,8 +85,13 @@ NOTICE_KINDS: dict[str, NoticeKind] = {}
 NOTICE_DEADLINES: list[Callable[[set[str], object], list[tuple[str, int]]]] = []
 
 
-def notice_kind(key: str, label: Promise, decisions: Callable[..., Iterable] | None = None) -> None:
-    NOTICE_KINDS[key] = NoticeKind(key, label, decisions)
+def notice_kind(
+    key: str,
+    label: Promise,
+    decisions: Callable[..., Iterable] | None = None,
+    stamp: Callable[[], str] | None = None,
+) -> None:
+    NOTICE_KINDS[key] = NoticeKind(key, label, decisions, stamp)
 
 
 def notice_deadlines(rules: Callable[[set[str], object], list[tuple[str, int]]]) -> None:

@@ -1,9 +1,13 @@
 """Reconciliation of the ledger: does every sum agree with the awards, commitments and caps it stands for?
 
 `check_ledger()` reads with a fixed number of aggregate queries (about ten, whatever the number of
-projects or entries) and returns the problems found, each naming the ledger entries concerned. It writes
-nothing. `manage.py ledger_check` prints them for the people who keep the books; the messages are in
-English because they are an operator's report, not a page.
+projects or entries) and returns the problems found, each naming the ledger entries concerned. It also
+walks the hash chain (funding.chain) once, in the order of the ids: every entry's hash must recompute
+from what is stored, and every `prev_hash` must be the hash of the entry before it (the first: GENESIS).
+A changed amount breaks the first; a removed or inserted entry the second. A chain rewritten as a whole
+is consistent with itself: only its head, compared with the heads published earlier, shows it, so the
+report carries the head. It writes nothing. `manage.py ledger_check` prints them for the people who keep
+the books; the messages are in English because they are an operator's report, not a page.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.db.models import Count, F, Q, Sum
 
 from civic.money import as_amount
 
+from . import chain
 from .models import AwardStage, AwardStatus, Commitment, EntryKind, LedgerEntry, SubsidyAward
 from .selectors.ledger import ZERO, kind_sums
 
@@ -37,6 +42,7 @@ class Problem:
 class Report:
     problems: list[Problem] = field(default_factory=list)
     entries_checked: int = 0
+    head: str = chain.GENESIS  # the hash of the newest entry
 
     @property
     def consistent(self) -> bool:
@@ -102,7 +108,61 @@ def run_checks() -> Report:
     problems += _check_reversals()
     problems += _check_receipt_links()
     problems += _check_award_links()
-    return Report(problems=problems, entries_checked=sum(row["entries"] for row in projects.values()))
+    chain_problems, head = check_chain()
+    return Report(
+        problems=chain_problems + problems,
+        entries_checked=sum(row["entries"] for row in projects.values()),
+        head=head,
+    )
+
+
+CHAIN_FIELDS = (
+    "kind",
+    "amount",
+    "project_id",
+    "area_id",
+    "year",
+    "award_id",
+    "commitment_id",
+    "condition",
+    "reverses_id",
+    "memo",
+    "created_by_id",
+    "created_at",
+)
+
+
+def check_chain() -> tuple[list[Problem], str]:
+    """(the broken links of the hash chain, the head's stored hash), reading the entries once in id order."""
+    altered: list[int] = []
+    unlinked: list[tuple[int, int | None]] = []
+    previous, previous_id = chain.GENESIS, None
+    rows = LedgerEntry.objects.order_by("id").values_list("id", "prev_hash", "entry_hash", *CHAIN_FIELDS)
+    for pk, prev_hash, stored, *values in rows.iterator(chunk_size=2000):
+        content = {name.removesuffix("_id"): value for name, value in zip(CHAIN_FIELDS, values, strict=True)}
+        if chain.entry_hash(**content, prev_hash=prev_hash) != stored:
+            altered.append(pk)
+        if prev_hash != previous:
+            unlinked.append((pk, previous_id))
+        previous, previous_id = stored, pk
+    problems = [
+        Problem(
+            "chain_entry_altered",
+            f"Entry {pk}: its stored hash does not match its content; it was changed after it was written.",
+            (pk,),
+        )
+        for pk in altered
+    ]
+    for pk, before in unlinked:
+        where = f"entry {before}" if before is not None else "the start of the ledger"
+        problems.append(
+            Problem(
+                "chain_link_broken",
+                f"Entry {pk} does not follow {where}: an entry before it was removed, inserted or rewritten.",
+                tuple(pk_ for pk_ in (before, pk) if pk_ is not None),
+            )
+        )
+    return problems, previous
 
 
 def _award_entry_sums() -> dict[int | None, Decimal]:

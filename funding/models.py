@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from civic.models import AppendOnlyModel, Area
 from civic.money import amount_field
 from civic.states import StateMachine
 
-from . import subsidy
+from . import chain, subsidy
 
 
 def percent(share: Decimal | None) -> str:
@@ -509,6 +509,7 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("objection status", "awaiting an answer")
     UPHELD = "upheld", pgettext_lazy("objection status", "upheld")
     REJECTED = "rejected", pgettext_lazy("objection status", "rejected")
+    CLOSED = "closed", pgettext_lazy("objection status", "closed with the cancelled award")
 
 
 class AwardObjection(models.Model):
@@ -523,6 +524,16 @@ class AwardObjection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Filed on an award that an upheld objection replaced: carried to the award that replaced it, to be
+    # answered there (approval waits for it), with the award it was filed on kept here.
+    carried_from = models.ForeignKey(
+        SubsidyAward,
+        verbose_name=_("filed on the earlier computation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("objection")
@@ -570,6 +581,9 @@ class LedgerEntry(AppendOnlyModel):
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    # The hash chain (funding.chain): the hash of the entry before this one, and this entry's own hash.
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -579,6 +593,62 @@ class LedgerEntry(AppendOnlyModel):
             models.Index(fields=["project", "kind"], name="funding_ledger_project"),
             models.Index(fields=["area", "year", "kind"], name="funding_ledger_area_year"),
         ]
+        constraints = [
+            # One successor per entry: two postings that both extend the same head cannot both be written.
+            models.UniqueConstraint(fields=["prev_hash"], name="funding_ledger_chain_prev_unique"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d} {self.kind} {self.amount}"
+
+    def hashed_fields(self) -> dict:
+        """This entry's content as `funding.chain.entry_hash` takes it."""
+        return {
+            "kind": self.kind,
+            "amount": self.amount,
+            "project": self.project_id,
+            "area": self.area_id,
+            "year": self.year,
+            "award": self.award_id,
+            "commitment": self.commitment_id,
+            "condition": self.condition,
+            "reverses": self.reverses_id,
+            "memo": self.memo,
+            "created_by": self.created_by_id,
+            "created_at": self.created_at,
+            "prev_hash": self.prev_hash,
+        }
+
+    def save(self, *args, **kwargs):
+        """A new entry joins the end of the chain: with the chain held (one writer at a time), its
+        `prev_hash` is the head's hash and its `entry_hash` is computed from what is stored. Whatever
+        hashes a caller set are replaced. (Changes are refused by AppendOnlyModel.)"""
+        if self.pk is not None:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            _hold_chain(using)
+            head = LedgerEntry.objects.using(using).order_by("-id").values_list("entry_hash", flat=True).first()
+            self.prev_hash = head or chain.GENESIS
+            self.created_at = self.created_at or timezone.now()
+            self.entry_hash = chain.entry_hash(**self.hashed_fields())
+            super().save(*args, **kwargs)
+
+
+# A fixed key for PostgreSQL's transaction-level advisory lock on the ledger chain. A row lock on the head
+# entry would not do: a second writer waiting on it reads the old head once it gets it, and an empty chain
+# has no row to lock. SQLite lets one writer at a time anyway.
+LEDGER_CHAIN_LOCK = 0x1ED6E5
+
+
+def _hold_chain(using: str) -> None:
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_CHAIN_LOCK])
+
+
+def ledger_head(using: str | None = None) -> str:
+    """The hash of the newest ledger entry: what notices and exports publish (GENESIS for an empty ledger)."""
+    manager = LedgerEntry.objects.using(using) if using else LedgerEntry.objects
+    return manager.order_by("-id").values_list("entry_hash", flat=True).first() or chain.GENESIS

@@ -6,7 +6,7 @@ from civic.registry import notice_deadlines, notice_kind, notification_kind, tic
 
 
 def register() -> None:
-    from .selectors.notices import award_decisions, payment_decisions
+    from .selectors.notices import award_decisions, ledger_stamp, payment_decisions
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.progress import notify_overdue_milestones
 
@@ -38,6 +38,6 @@ def register() -> None:
     timeline_verb("award.recovered", _("%(amount)s recovered from the implementer"))
     timeline_verb("subsidy.policy_published", _("Subsidy policy version %(version)s: %(share)s %% of the cost"))
 
-    notice_kind("award", _("award under public notice"), award_decisions)
-    notice_kind("payment", _("payment"), payment_decisions)
+    notice_kind("award", _("award under public notice"), award_decisions, ledger_stamp)
+    notice_kind("payment", _("payment"), payment_decisions, ledger_stamp)
     notice_deadlines(policy_notice_deadlines)

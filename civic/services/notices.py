@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import Conflict, InvalidInput
 from ..models import Area, OutcomeNotice
+from ..registry import NOTICE_KINDS
 from ..selectors import decision_for_key, notice_kinds, source_key_kind
 from ..text import clean_text
 from .audit import audit_record, timeline_record
@@ -132,6 +133,9 @@ def notice_publish(
                 % {"title": earlier.title},
                 field="source_key",
             )
+    stamp = NOTICE_KINDS[kind].stamp
+    if stamp is not None:  # computed under the area lock, at the moment of publication
+        body = f"{body}\n\n{stamp()}"
     notice = OutcomeNotice.objects.create(
         area=area,
         area_path=area.path,

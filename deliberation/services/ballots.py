@@ -332,17 +332,18 @@ def box_tally(*, box, actor=None) -> BallotBox:
     A person counting needs `deliberation.manage_box`; the tick counts without one (actor None)."""
     if actor is not None:
         require_perm(actor, "deliberation.manage_box", BallotBox.objects.select_related("area").get(pk=box.pk).area)
-    return _tally(box=box, actor=actor)
+    return _tally(box=box, actor=actor)[0]
 
 
-def _tally(*, box, actor) -> BallotBox:
+def _tally(*, box, actor) -> tuple[BallotBox, bool]:
+    """(the box, whether this call counted it): a box another process counted first is returned as found."""
     from proposals.models import ProposalState
     from proposals.services import proposal_decide
 
     with transaction.atomic():
         box = _locked(box)
         if box.state == BoxState.TALLIED:
-            return box
+            return box, False
         if box.phase() != "closed":
             raise Conflict("box_not_closed", _("Results are counted only after the vote has closed."))
         if box.kind == BoxKind.QUESTION:
@@ -375,16 +376,16 @@ def _tally(*, box, actor) -> BallotBox:
                     actor=actor,
                     how=_("(community vote “%(title)s”)") % {"title": box.title},
                 )
-    return box
+    return box, True
 
 
 def tally_closed_boxes() -> int:
-    """The tick's job: count every box that has closed. Safe on two machines at once (row lock, idempotent)."""
+    """The tick's job: count every box that has closed. Safe on two machines at once (row lock, idempotent).
+    Returns how many boxes this call counted: a box another process counted meanwhile is not one of them."""
     due = BallotBox.objects.filter(state=BoxState.SCHEDULED, closes_at__lte=timezone.now()).values_list("pk", flat=True)
     done = 0
     for pk in list(due):
-        box = box_tally(box=BallotBox(pk=pk))
-        done += box.state == BoxState.TALLIED
+        done += _tally(box=BallotBox(pk=pk), actor=None)[1]
     return done
 
 
@@ -453,4 +454,4 @@ def pb_import(*, data: bytes, area, actor=None, progress=None) -> BallotBox:
             area=area,
             after={"ballots": total, "projects": len(election.projects)},
         )
-    return _tally(box=box, actor=actor)  # whoever may import may publish the file's count
+    return _tally(box=box, actor=actor)[0]  # whoever may import may publish the file's count

@@ -4,6 +4,7 @@ from .ledger import (  # noqa: F401
     area_charges,
     area_year_balances,
     area_year_balances_many,
+    chain_head,
     entries_for_export,
     ledger_entries,
     ledger_years,

@@ -262,12 +262,23 @@ EXPORT_FIELDS = [
     "condition",
     "reverses_id",
     "memo",
+    "prev_hash",
+    "entry_hash",
 ]
 
 
-def entries_for_export(project: MicroProject | int | None = None, area: Area | None = None, year: int | None = None):
-    """The rows of a CSV or JSON export, oldest first, as plain tuples for streaming (no running total)."""
+def entries_for_export(
+    project: MicroProject | int | None = None,
+    area: Area | None = None,
+    year: int | None = None,
+    up_to: int | None = None,
+):
+    """The rows of a CSV or JSON export, oldest first, as plain tuples for streaming (no running total);
+    `up_to`: only the entries up to this id (the chain head the export names), so that an export streamed
+    while money is booked stays the snapshot its head describes."""
     entries = LedgerEntry.objects.all()
+    if up_to is not None:
+        entries = entries.filter(pk__lte=up_to)
     if project is not None:
         entries = entries.filter(project_id=getattr(project, "pk", project))
     if area is not None:
@@ -286,12 +297,22 @@ def entries_for_export(project: MicroProject | int | None = None, area: Area | N
         "condition",
         "reverses_id",
         "memo",
+        "prev_hash",
+        "entry_hash",
     )
+
+
+def chain_head() -> tuple[int | None, str]:
+    """(id, hash) of the newest ledger entry, the head of the hash chain; (None, GENESIS) when empty."""
+    from ..chain import GENESIS
+
+    row = LedgerEntry.objects.order_by("-id").values_list("id", "entry_hash").first()
+    return row if row else (None, GENESIS)
 
 
 def export_row(row) -> dict:
     """One entry of an export: plain strings and numbers, amounts as strings with two decimals."""
-    pk, recorded_at, project_id, title, area_code, year, kind, amount, condition, reverses_id, memo = row
+    (pk, recorded_at, project_id, title, area_code, year, kind, amount, condition, reverses_id, memo, prev, own) = row
     return {
         "id": pk,
         "recorded_at": timezone.localtime(recorded_at).isoformat(),
@@ -304,4 +325,6 @@ def export_row(row) -> dict:
         "condition": condition,
         "reverses_id": reverses_id,
         "memo": memo,
+        "prev_hash": prev,
+        "entry_hash": own,
     }

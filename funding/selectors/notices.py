@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from civic.money import format_yuan
 from civic.selectors import Decision, decision_rows
 
-from ..models import EntryKind, LedgerEntry, SubsidyAward, SubsidyPolicy
+from .. import chain
+from ..models import EntryKind, LedgerEntry, SubsidyAward, SubsidyPolicy, ledger_head
 
 PAYMENT_KINDS = (EntryKind.ADVANCE, EntryKind.SETTLEMENT)
 
@@ -28,6 +29,15 @@ def notice_deadlines(codes, now) -> list[tuple[str, int]]:
     )
     # The deepest area wins, then the latest start, then the highest version (as policy_in_force).
     return [(path, days) for path, *_rank, days in sorted(rows, key=lambda r: (r[1], r[2], r[3]), reverse=True)]
+
+
+def ledger_stamp() -> str:
+    """The line every award and payment notice carries: the ledger chain's head when it was published."""
+    head = ledger_head()
+    return _("Ledger chain head at publication: %(short)s (in full: %(full)s)") % {
+        "short": chain.short(head),
+        "full": head,
+    }
 
 
 def award_decisions(path: str, pk=None, unpublished=True):

@@ -39,6 +39,7 @@ from .common import (
     OBJECTION_TEXT_MAX,
     REFERENCE_MAX,
     locked_project,
+    objections_follow,
     project_story,
 )
 from .ledger import ledger_post
@@ -283,8 +284,10 @@ def objection_answer(*, actor, objection, upheld: bool, answer: str, corrected_b
         award.status_reason = answer
         award.save(update_fields=["status", "status_reason"])
         if base is not None:
-            _notice(actor=actor, project=project, stage=award.stage, base_override=base, reason=answer)
+            successor = _notice(actor=actor, project=project, stage=award.stage, base_override=base, reason=answer)
+            objections_follow(award, actor=actor, reason=answer, successor=successor)
         else:
+            objections_follow(award, actor=actor, reason=answer)
             project_story(project, "award.cancelled", actor=actor, params={"reason": answer})
     audit_record(
         actor=actor,

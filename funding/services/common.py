@@ -6,15 +6,36 @@ through civic.money.parse_amount, texts through civic.text.clean_text."""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from civic.errors import InvalidInput
-from civic.services import timeline_record
+from civic.services import audit_record, timeline_record
 from civic.text import clean_text
 from civic.uploads import IMAGE, accept_uploads
 
-from ..models import PROJECT_STATES, MicroProject, ProjectPhoto
+from ..models import PROJECT_STATES, AwardObjection, MicroProject, ObjectionStatus, ProjectPhoto, SubsidyAward
+
+
+def objections_follow(award: SubsidyAward, *, actor, reason: str, successor: SubsidyAward | None = None) -> int:
+    """The open objections of an award that is no longer live: carried to the award that replaced it
+    (`successor`; answered there, and approval waits for them), or, the award being cancelled, closed with
+    the cancellation's reason as their answer. Never left open on a dead award. Returns how many."""
+    open_ = AwardObjection.objects.select_for_update().filter(award=award, status=ObjectionStatus.OPEN)
+    ids = list(open_.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    rows = AwardObjection.objects.filter(pk__in=ids)
+    if successor is not None:
+        rows.update(award=successor, carried_from=award)
+        action, after = "award.objections_carried", {"objections": ids, "to": successor.pk}
+    else:
+        answer = _("Closed: the award this objection was filed on was cancelled (%(reason)s).") % {"reason": reason}
+        rows.update(status=ObjectionStatus.CLOSED, answer=answer[:3000], answered_by=actor, answered_at=timezone.now())
+        action, after = "award.objections_closed", {"objections": ids, "reason": reason}
+    audit_record(actor=actor, action=action, obj=award, area=award.project.area, after=after)
+    return len(ids)
 
 
 def number(value, field: str) -> Decimal | None:

@@ -40,6 +40,7 @@ from .common import (
     clean_milestones,
     day,
     locked_project,
+    objections_follow,
     officials_of,
     project_move,
     project_photos,
@@ -303,6 +304,7 @@ def project_cancel(*, actor, project, reason: str) -> MicroProject:
         before = award.status
         award.status, award.status_reason = AwardStatus.CANCELLED, reason
         award.save(update_fields=["status", "status_reason"])
+        objections_follow(award, actor=actor, reason=reason)
         audit_record(
             actor=actor,
             action="award.cancelled",

@@ -17,6 +17,7 @@ from civic.exports import csv_lines, spreadsheet_text
 from civic.models import Area
 
 from .. import selectors
+from ..chain import short
 from ..models import AdvanceCondition, MicroProject
 from ..selectors.ledger import EXPORT_FIELDS, export_row
 
@@ -58,20 +59,27 @@ def _json_stream(rows):
     yield "]"
 
 
-def _export(rows, filename: str, fmt: str) -> StreamingHttpResponse:
+def _export(filters: dict, filename: str, fmt: str) -> StreamingHttpResponse:
+    """The export of the entries up to the chain head read first; the head is sent in the `X-Ledger-Head`
+    header (hash) and `X-Ledger-Head-Entry` (its id), and every row carries its own and its predecessor's
+    hash (docs/subsidy.md)."""
+    head_id, head = selectors.chain_head()
+    rows = selectors.entries_for_export(**filters, up_to=head_id or 0)
     if fmt == "csv":
         response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
     else:
         response = StreamingHttpResponse(_json_stream(rows), content_type="application/json; charset=utf-8")
     filename = re.sub(r"[^A-Za-z0-9_-]", "_", filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["X-Ledger-Head"] = head
+    response["X-Ledger-Head-Entry"] = str(head_id or "")
     return response
 
 
 def project_ledger_export(request, pk, fmt):
     """A project's ledger entries as CSV (UTF-8 with a BOM, for spreadsheets) or JSON."""
     project = get_object_or_404(MicroProject, pk=pk)
-    return _export(selectors.entries_for_export(project=project), f"ledger-project-{project.pk}", fmt)
+    return _export({"project": project}, f"ledger-project-{project.pk}", fmt)
 
 
 def area_ledger_export(request, code, fmt):
@@ -79,7 +87,7 @@ def area_ledger_export(request, code, fmt):
     area = get_object_or_404(Area, code=code)
     year = parse_year(request.GET.get("year"))
     name = f"ledger-{area.code}" + (f"-{year}" if year else "")
-    return _export(selectors.entries_for_export(area=area, year=year), name, fmt)
+    return _export({"area": area, "year": year}, name, fmt)
 
 
 def area_ledger(request, code):
@@ -88,6 +96,7 @@ def area_ledger(request, code):
     year = parse_year(request.GET.get("year"))
     page = Paginator(selectors.ledger_entries(area=area, year=year), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    head_id, head = selectors.chain_head()
     for entry in page.object_list:
         entry.condition_label = CONDITIONS.get(entry.condition, entry.condition)
     return render(
@@ -100,5 +109,8 @@ def area_ledger(request, code):
             "charges": selectors.area_charges(area, year),
             "page": page,
             "query": f"year={year}" if year else "",
+            "chain_head": head,
+            "chain_head_short": short(head),
+            "chain_head_entry": head_id or 0,
         },
     )

@@ -254,3 +254,23 @@ def test_a_paper_batch_checks_its_voters_in_a_fixed_number_of_queries(world, pb,
             actor=fresh(world["organiser_here"]), box=pb, label="三号", voters=[fresh(outsider)], ballots=[["1"]]
         )
     assert raised.value.code == "not_eligible" and raised.value.field is None
+
+
+def test_the_tick_counts_only_the_boxes_it_tallied_itself(world, pb, monkeypatch):
+    """Another machine's tick counts the box between this tick's list of due boxes and its row lock:
+    the box is counted once, and this tick does not claim it."""
+    from deliberation.services import ballots
+
+    close(pb)
+    original = ballots._tally
+
+    def other_machine_first(*, box, actor):
+        original(box=box, actor=None)  # the other process, a moment earlier
+        return original(box=box, actor=actor)
+
+    monkeypatch.setattr(ballots, "_tally", other_machine_first)
+    assert services.tally_closed_boxes() == 0
+    assert BallotBox.objects.get(pk=pb.pk).state == "tallied"
+    assert AuditEntry.objects.filter(action="ballot.tallied", object_id=str(pb.pk)).count() == 1
+    monkeypatch.undo()
+    assert services.tally_closed_boxes() == 0  # nothing left due

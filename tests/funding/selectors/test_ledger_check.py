@@ -1,5 +1,6 @@
 """The ledger reconciliation: a consistent ledger passes, each broken rule is reported with its rows."""
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import StringIO
@@ -11,6 +12,9 @@ from django.db.models import ProtectedError
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
+from civic.appendonly import trigger_names
+from funding import chain
+from funding.chain import GENESIS
 from funding.ledger_check import check_ledger, run_checks
 from funding.models import Commitment, LedgerEntry, MicroProject, SubsidyAward, SubsidyPolicy
 
@@ -188,12 +192,14 @@ def test_a_consistent_ledger_passes_and_the_command_says_how_many_entries_it_che
     assert check_ledger() == []
     status, output = run_command()
     assert status == 0
-    assert output.strip() == f"Ledger consistent: {LedgerEntry.objects.count()} entries checked"
+    head = LedgerEntry.objects.latest("id").entry_hash
+    count = LedgerEntry.objects.count()
+    assert output.splitlines() == [f"Ledger consistent: {count} entries checked", f"Chain head: {head}"]
     assert LedgerEntry.objects.count() == 19
 
 
 def test_an_empty_ledger_is_consistent(db):
-    assert run_command() == (0, "Ledger consistent: 0 entries checked\n")
+    assert run_command() == (0, f"Ledger consistent: 0 entries checked\nChain head: {GENESIS}\n")
 
 
 # --- each broken rule -------------------------------------------------------------------------------------
@@ -411,3 +417,86 @@ def test_the_database_refuses_to_change_ledger_entries(books):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
     assert LedgerEntry.objects.get(pk=entry.pk).amount == D("18000.00")
+
+
+# --- the hash chain ---------------------------------------------------------------------------------------
+
+
+def tamper(sql, params):
+    """Run `sql` as someone with database access would: the append-only triggers of the ledger dropped
+    first (inside the test's transaction, so they come back when it is rolled back)."""
+    with connection.cursor() as cursor:
+        for name in trigger_names(connection.vendor, "funding_ledgerentry"):
+            on = " ON funding_ledgerentry" if connection.vendor == "postgresql" else ""
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"{on}')
+        cursor.execute(sql, params)
+
+
+def test_every_entry_is_chained_to_the_one_before_it_from_the_genesis_value(books):
+    entries = list(LedgerEntry.objects.order_by("id"))
+    assert entries[0].prev_hash == GENESIS
+    for before, entry in itertools.pairwise(entries):
+        assert entry.prev_hash == before.entry_hash
+        assert entry.entry_hash == chain.entry_hash(**entry.hashed_fields())
+    assert run_checks().head == entries[-1].entry_hash
+
+
+@pytest.mark.parametrize("amount", ["1", "840000"], ids=["lowered", "raised"])
+def test_an_amount_changed_behind_the_ledgers_back_is_caught_by_the_chain(books, amount):
+    """A settlement lowered to ¥1 leaves every sum below its cap (the sums alone missed it); a raise too."""
+    entry = books.entries["a_settlement"]
+    tamper("UPDATE funding_ledgerentry SET amount = %s WHERE id = %s", [D(amount), entry.pk])
+    found = problem(check_ledger(), "chain_entry_altered")
+    assert found.ids == (entry.pk,)
+    status, output = run_command()
+    assert status == 1 and f"Entry {entry.pk}: its stored hash does not match" in output
+
+
+def test_a_removed_entry_is_caught_by_the_next_ones_link(books):
+    gone, after = books.entries["a_mistake"], books.entries["a_mistake_reversed"]
+    tamper("DELETE FROM funding_ledgerentry WHERE id = %s", [after.pk])
+    tamper("DELETE FROM funding_ledgerentry WHERE id = %s", [gone.pk])
+    found = problem(check_ledger(), "chain_link_broken")
+    assert after.pk + 1 in found.ids
+    assert codes(check_ledger()) == {"chain_link_broken"}  # the pair cancelled out: the sums saw nothing
+    assert run_command()[0] == 1
+
+
+def test_a_chain_rewritten_as_a_whole_holds_together_but_its_head_is_not_the_published_one(books):
+    published = run_checks().head
+    entry = books.entries["a_settlement"]
+    rows = list(LedgerEntry.objects.order_by("id"))
+    previous = GENESIS
+    for row in rows:  # someone with database access rewrites the amount and every hash after it
+        if row.pk == entry.pk:
+            row.amount = D("1.00")
+        row.prev_hash = previous
+        row.entry_hash = chain.entry_hash(**row.hashed_fields())
+        tamper(
+            "UPDATE funding_ledgerentry SET amount = %s, prev_hash = %s, entry_hash = %s WHERE id = %s",
+            [row.amount, "x" + str(row.pk), row.entry_hash, row.pk],  # unique prev_hash while rewriting
+        )
+        previous = row.entry_hash
+    for row in rows:
+        tamper("UPDATE funding_ledgerentry SET prev_hash = %s WHERE id = %s", [row.prev_hash, row.pk])
+    report = run_checks()
+    assert not [p for p in report.problems if p.code.startswith("chain_")]
+    assert report.head != published  # what people hold from notices and exports no longer matches
+
+
+def test_a_posting_joins_the_end_of_the_chain_whatever_hashes_the_caller_set(books):
+    head = run_checks().head
+    entry = books.entry(books.c, "commitment", "10", area=books.world["C1"], prev_hash=GENESIS, entry_hash="f" * 64)
+    assert entry.prev_hash == head and entry.entry_hash == chain.entry_hash(**entry.hashed_fields())
+    assert check_ledger() == []
+
+
+def test_two_entries_cannot_follow_the_same_one(books):
+    head = LedgerEntry.objects.latest("id")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        tamper(
+            "INSERT INTO funding_ledgerentry (project_id, area_id, year, kind, amount, condition, memo, "
+            "created_by_id, created_at, prev_hash, entry_hash) SELECT project_id, area_id, year, kind, amount, "
+            "condition, memo, created_by_id, created_at, prev_hash, %s FROM funding_ledgerentry WHERE id = %s",
+            ["e" * 64, head.pk],
+        )

@@ -151,3 +151,26 @@ def test_an_advance_and_the_settlement_at_once_agree_on_what_was_advanced(fworld
     end_notice(settlement)
     services.award_approve(actor=official, award=settlement)  # not stale: it counted what was advanced
     assert check_ledger() == []
+
+
+def test_postings_at_the_same_moment_extend_the_chain_one_after_the_other(fworld):
+    """Six postings at once: the chain is held while each links, so all are written, none forks it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from funding.ledger_check import check_chain
+    from funding.services.ledger import ledger_post
+
+    w = fworld
+    official = w["official_here"]
+    project = services.project_create(actor=official, area=w["C1"], implementer=w.organisation, **plan())
+    before = LedgerEntry.objects.count()
+    results = race(
+        [
+            lambda n=n: ledger_post(project=project, kind=EntryKind.COMMITMENT, amount=Decimal(n + 1), actor=official)
+            for n in range(6)
+        ]
+    )
+    assert all(isinstance(r, LedgerEntry) for r in results), results
+    assert LedgerEntry.objects.count() == before + 6
+    problems, head = check_chain()
+    assert problems == [] and head == LedgerEntry.objects.latest("id").entry_hash

@@ -383,3 +383,68 @@ def test_an_advance_the_settlement_counts_cannot_be_reversed(fworld, project):
         services.ledger_correct(actor=w["official_here"], entry=advance, reason="打错账户")
     assert error.value.code == "settlement_counts_it"
     assert not LedgerEntry.objects.filter(reverses=advance).exists()
+
+
+def test_open_objections_follow_an_award_recomputed_on_an_upheld_one(fworld, project):
+    """Two residents object; the first is upheld with a corrected figure: the second objection is carried
+    to the new award (never left open on the superseded one) and approval waits for its answer there."""
+    w = fworld
+    other = UserFactory()
+    verify(other, project.area)
+    award = services.award_compute(actor=w["official_here"], project=project, stage="provisional")
+    first = services.objection_file(user=w["resident"], award=award, text="线路检修偏高")
+    second = services.objection_file(user=other, award=award, text="材料费也偏高")
+    services.objection_answer(
+        actor=w["official_here"], objection=first, upheld=True, answer="按 10 万元核定。", corrected_base="100000"
+    )
+    fresh = SubsidyAward.objects.get(project=project, status=AwardStatus.NOTICE)
+    second.refresh_from_db()
+    assert second.award == fresh and second.carried_from == award and second.status == ObjectionStatus.OPEN
+    assert not award.objections.filter(status=ObjectionStatus.OPEN).exists()
+    end_notice(fresh)
+    with pytest.raises(Conflict) as error:
+        services.award_approve(actor=w["official_here"], award=fresh)
+    assert error.value.code == "objections_open"
+    services.objection_answer(actor=w["official_here"], objection=second, upheld=False, answer="材料费按市场价。")
+    assert services.award_approve(actor=w["official_here"], award=fresh).status == AwardStatus.APPROVED
+
+
+def test_open_objections_are_closed_with_a_cancelled_award_and_say_why(fworld, project):
+    w = fworld
+    other = UserFactory()
+    verify(other, project.area)
+    award = services.award_compute(actor=w["official_here"], project=project, stage="provisional")
+    first = services.objection_file(user=w["resident"], award=award, text="不该补")
+    second = services.objection_file(user=other, award=award, text="也不该补")
+    services.objection_answer(actor=w["official_here"], objection=first, upheld=True, answer="项目不符合条件。")
+    second.refresh_from_db()
+    assert second.status == ObjectionStatus.CLOSED and "项目不符合条件。" in second.answer
+    assert second.answered_by == w["official_here"] and second.answered_at is not None
+
+
+def test_open_objections_are_closed_when_the_project_is_cancelled(fworld, project):
+    award = services.award_compute(actor=fworld["official_here"], project=project, stage="provisional")
+    objection = services.objection_file(user=fworld["resident"], award=award, text="预算偏高")
+    services.project_cancel(actor=fworld["official_here"], project=project, reason="方案调整")
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.CLOSED and "方案调整" in objection.answer
+
+
+def test_award_and_payment_notices_carry_the_ledger_chain_head_at_publication(fworld, project):
+    from civic.services import notice_publish
+    from funding.models import ledger_head
+
+    w = fworld
+    award = approved_provisional(w, project)
+    head = ledger_head()
+    notice = notice_publish(
+        actor=w["official_here"],
+        area=project.area,
+        kind="award",
+        title="预拨奖补公示",
+        body="拟奖补 ¥36,000.00。",
+        source_key=f"award:{award.pk}",
+        decided_at=timezone.now(),
+    )
+    assert notice.body.startswith("拟奖补 ¥36,000.00。") and head in notice.body and head[:12] in notice.body
+    assert LedgerEntry.objects.latest("id").entry_hash == head

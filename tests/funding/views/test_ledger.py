@@ -26,6 +26,8 @@ HEADER = [
     "condition",
     "reverses_id",
     "memo",
+    "prev_hash",
+    "entry_hash",
 ]
 
 
@@ -330,3 +332,15 @@ def test_the_area_balances_api(api_client, books, django_assert_max_num_queries)
     }
     assert set(by_area) == {"7701"}  # the community has no policy of its own and nothing is charged to it
     assert api_client.get("/api/areas/nowhere/ledger/balances/").status_code == 404
+
+
+def test_exports_and_the_area_page_publish_the_chain_head(client, books):
+    head = LedgerEntry.objects.latest("id")
+    for url in ("/areas/7701/ledger.csv", f"/projects/{books.b.pk}/ledger.json"):
+        response = client.get(url)
+        assert response["X-Ledger-Head"] == head.entry_hash and response["X-Ledger-Head-Entry"] == str(head.pk)
+    rows = json.loads(body(client.get("/areas/77/ledger.json")))
+    assert rows[-1]["entry_hash"] == head.entry_hash  # the whole ledger: its last row is the head
+    assert [b["prev_hash"] for b in rows[1:]] == [a["entry_hash"] for a in rows[:-1]]
+    html = client.get("/areas/7701001001/ledger/").content.decode()
+    assert head.entry_hash in html and head.entry_hash[:12] in html
