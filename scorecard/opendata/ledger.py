@@ -37,6 +37,18 @@ LEDGER = Dataset(
         Field("condition", "text", _("For an advance: start, midpoint or completion."), "start"),
         Field("reverses_id", "integer", _("Entry this one corrects, if any."), ""),
         Field("memo", "text", _("Memo."), "开工预付"),
+        Field(
+            "prev_hash",
+            "text",
+            _("Hash of the entry before it in the ledger's chain (64 zeros for the first entry)."),
+            "9f2c…e41a",
+        ),
+        Field(
+            "entry_hash",
+            "text",
+            _("SHA-256 of this entry's content and prev_hash: recompute it to check the entry (docs/subsidy.md)."),
+            "4b7d…0c93",
+        ),
     ),
     records=lambda area: entries_for_export(area=area),
     shape="as_is",
