@@ -116,6 +116,7 @@ class VoteView(APIView):
     @extend_schema(request=VoteSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer})
     def post(self, request, pk):
         box = _visible_box(request, pk)
+        services.vote_allowed(user=request.user, box=box)  # who may, before the body is read
         data = VoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _ballot, code = services.vote_cast(

@@ -34,6 +34,7 @@ __all__ = [
     "paper_batch_enter",
     "pb_import",
     "tally_closed_boxes",
+    "vote_allowed",
     "vote_cast",
 ]
 
@@ -203,17 +204,23 @@ def box_close_now(*, actor, box) -> BallotBox:
 # --- voting ---------------------------------------------------------------------------------------
 
 
+def vote_allowed(*, user, box) -> None:
+    """Who may vote in this box, asked before anything the voter sent is read (pages, API, service).
+
+    Asked of the rule itself: Django's has_perm lets a superuser do anything, but an administrator is no
+    voter unless verified in the area. The refusal keeps its documented code `not_eligible`."""
+    if not rules.has_perm("deliberation.vote", user, box):
+        raise NotAllowed(
+            "not_eligible", _("Only residents verified in %(area)s can vote here.") % {"area": box.area.name}
+        )
+
+
 def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> tuple[Ballot, str | None]:
     """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once)."""
     box = BallotBox.objects.select_related("area").get(pk=box.pk)
     if box.phase() != "open":
         raise Conflict("box_not_open", _("This vote is not open."))
-    # Asked of the rule itself: Django's has_perm lets a superuser do anything, but an administrator is no
-    # voter unless verified in the area. The refusal keeps its documented code `not_eligible`.
-    if not rules.has_perm("deliberation.vote", user, box):
-        raise NotAllowed(
-            "not_eligible", _("Only residents verified in %(area)s can vote here.") % {"area": box.area.name}
-        )
+    vote_allowed(user=user, box=box)
     chosen = ballot_selectors.ballot_choices_check(box, choices)
     with transaction.atomic():
         # Re-checked under the box's row lock: a count that has locked the box first closes it to this

@@ -370,6 +370,7 @@ class InspectionCreateView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        services.inspection_allowed(actor=request.user, project=project)  # who may, before the body is read
         data = validated(s.InspectionInputSerializer, request)
         inspection = services.inspection_record(
             actor=request.user,
@@ -404,6 +405,7 @@ class RatingView(APIView):
     )
     def post(self, request, pk):
         project = project_or_404(pk)
+        services.rating_allowed(user=request.user, project=project)  # who may, before the body is read
         data = validated(s.RatingInputSerializer, request)
         rating = services.rating_submit(
             user=request.user, project=project, level=data["level"], comment=data["comment"]

@@ -17,7 +17,7 @@ from .awards import (  # noqa: F401
     settlement_pay,
 )
 from .cofunding import commitment_add, receipt_record  # noqa: F401
-from .inspection import inspection_record  # noqa: F401
+from .inspection import inspection_allowed, inspection_record  # noqa: F401
 from .policy import policy_publish  # noqa: F401
 from .progress import milestone_add, notify_overdue_milestones, progress_report  # noqa: F401
 from .projects import (  # noqa: F401
@@ -29,4 +29,4 @@ from .projects import (  # noqa: F401
     project_start,
     project_suspend,
 )
-from .ratings import rating_submit  # noqa: F401
+from .ratings import rating_allowed, rating_submit  # noqa: F401

@@ -75,6 +75,16 @@ def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
 
 
 @transaction.atomic
+def inspection_allowed(*, actor, project) -> None:
+    """Who may inspect this project, asked before anything the inspector sent is read (API and service)."""
+    if actor.has_perm("funding.manage_project", project) and works_for_implementer(actor, project):
+        # the permission refuses an official who belongs to the implementer: say why
+        raise NotAllowed(
+            "inspects_own_organisation", _("You cannot inspect a project of an organisation you belong to.")
+        )
+    require_perm(actor, "funding.inspect", project, _("Only an official of this area can inspect its projects."))
+
+
 def inspection_record(
     *,
     actor,
@@ -89,12 +99,7 @@ def inspection_record(
 ) -> Inspection:
     """The official's signed acceptance inspection: accepted, or back to work with the defects listed."""
     project = locked_project(project)
-    if actor.has_perm("funding.manage_project", project) and works_for_implementer(actor, project):
-        # the permission refuses an official who belongs to the implementer: say why
-        raise NotAllowed(
-            "inspects_own_organisation", _("You cannot inspect a project of an organisation you belong to.")
-        )
-    require_perm(actor, "funding.inspect", project, _("Only an official of this area can inspect its projects."))
+    inspection_allowed(actor=actor, project=project)
     if project.state != S.COMPLETED:
         raise Conflict("not_completed", _("A project is inspected after the implementer reports completion."))
     if result not in InspectionResult.values:

@@ -13,6 +13,12 @@ from ..selectors.projects import rating_period
 from .common import RATING_COMMENT_MAX
 
 
+def rating_allowed(*, user, project) -> None:
+    """Who may rate this project, asked before anything the rater sent is read (API and service)."""
+    if not rules.has_perm("funding.rate_project", user, project):  # the rule itself: no superuser bypass
+        raise NotAllowed("not_eligible", _("Only verified residents of this area can rate its projects."))
+
+
 @transaction.atomic
 def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRating:
     """An eligible resident rates an accepted project in the rating period; one rating, changed at most once."""
@@ -22,8 +28,7 @@ def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRat
         raise Conflict(
             "rating_closed", _("This project cannot be rated now: ratings open for a set period after acceptance.")
         )
-    if not rules.has_perm("funding.rate_project", user, project):  # the rule itself: no superuser bypass
-        raise NotAllowed("not_eligible", _("Only verified residents of this area can rate its projects."))
+    rating_allowed(user=user, project=project)
     try:
         level = int(level)
     except (TypeError, ValueError):

@@ -53,3 +53,9 @@ def test_the_documented_receipt_answer_has_no_choices(client):
     answer = schema["paths"]["/api/ballots/receipt/"]["post"]["responses"]["200"]["content"]["application/json"]
     name = answer["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][name]["properties"]) == {"box", "title", "counted", "closed"}
+
+
+def test_a_voter_from_elsewhere_with_a_bad_body_gets_403(api_client, world, pb):
+    api_client.force_authenticate(fresh(world["resident_elsewhere"]))
+    response = api_client.post(f"/api/ballots/{pb.pk}/vote/", {"choices": "not a list"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "not_eligible"

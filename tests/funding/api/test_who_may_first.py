@@ -43,3 +43,15 @@ def test_a_stranger_with_a_bad_receipt_gets_403(api_client, fworld, project):
     api_client.force_authenticate(fresh(fworld["resident"]))
     response = api_client.post(f"/api/commitments/{commitment.pk}/receipts/", {"amount": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_a_stranger_with_a_bad_inspection_gets_403(api_client, fworld, project):
+    api_client.force_authenticate(fresh(fworld["resident"]))
+    response = api_client.post(f"/api/projects/{project.pk}/inspections/", {"checklist": "x"}, format="json")
+    assert response.status_code == 403, response.json()
+
+
+def test_a_resident_of_elsewhere_with_a_bad_rating_gets_403(api_client, fworld, project):
+    api_client.force_authenticate(fresh(fworld["resident_elsewhere"]))
+    response = api_client.post(f"/api/projects/{project.pk}/rating/", {"level": ["x"]}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "not_eligible"
