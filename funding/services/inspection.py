@@ -74,7 +74,6 @@ def _clean_checklist(rows) -> tuple[list[dict], Decimal]:
     return clean, score
 
 
-@transaction.atomic
 def inspection_allowed(*, actor, project) -> None:
     """Who may inspect this project, asked before anything the inspector sent is read (API and service)."""
     if actor.has_perm("funding.manage_project", project) and works_for_implementer(actor, project):
@@ -85,6 +84,7 @@ def inspection_allowed(*, actor, project) -> None:
     require_perm(actor, "funding.inspect", project, _("Only an official of this area can inspect its projects."))
 
 
+@transaction.atomic
 def inspection_record(
     *,
     actor,
