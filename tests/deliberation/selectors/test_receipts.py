@@ -12,25 +12,9 @@ from deliberation import selectors, services
 from deliberation.models import Ballot, BallotBox
 from deliberation.selectors import ReceiptStatus
 from tests.factories import UserFactory
-from tests.world import fresh, verify
+from tests.world import verify
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pb(world):
-    box = services.box_create(
-        actor=fresh(world["organiser_here"]), area=world["S1"], kind="budget", title="一街道微项目预算", budget=100
-    )
-    for title, cost in [("甲项目", 60), ("乙项目", 50), ("丙项目", 30)]:
-        services.option_add(actor=fresh(world["organiser_here"]), box=box, title=title, cost=cost)
-    now = timezone.now()
-    return services.box_schedule(
-        actor=fresh(world["organiser_here"]),
-        box=box,
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(days=7),
-    )
 
 
 def voter(world):
