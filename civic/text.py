@@ -67,3 +67,13 @@ def clean_text(
     if len(text) > limit:
         raise InvalidInput("too_long", _("At most %(n)s characters.") % {"n": f"{limit:,}"}, field=field)
     return text
+
+
+def localized(chinese: str, english: str = "") -> str:
+    """A name officials enter in Chinese and optionally in English (a category, a unit), for the
+    reader's language: the English name on English pages where one was given, else the Chinese one."""
+    from django.utils.translation import get_language
+
+    if english and (get_language() or "").lower().startswith("en"):
+        return english
+    return chinese

@@ -118,3 +118,15 @@ def test_long_runs_of_white_space_are_cleaned_quickly():
     assert refusal(typed).code == "too_long"
     assert clean(typed, single_line=True) == "x \u200by z"
     assert time.perf_counter() - started < 1
+
+
+def test_localized_name_follows_the_page_language_and_falls_back_to_chinese():
+    from django.utils import translation
+
+    from civic.text import localized
+
+    with translation.override("en"):
+        assert localized("路灯照明", "Street lighting") == "Street lighting"
+        assert localized("路灯照明", "") == "路灯照明"
+    with translation.override("zh-hans"):
+        assert localized("路灯照明", "Street lighting") == "路灯照明"
