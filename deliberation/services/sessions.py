@@ -52,7 +52,7 @@ def council_rules_checked(*, preset: str, overrides: object) -> dict[str, Any]:
     if preset not in RulePreset.values:
         raise InvalidInput("preset_unknown", _("Choose one of the rule sets offered."), field="preset")
     try:
-        return procedure.check_overrides(overrides if overrides is not None else {})  # type: ignore[arg-type]
+        return procedure.check_overrides(overrides if overrides is not None else {})
     except procedure.RulesError as error:
         if "setting" in error.params:
             error.params["setting"] = str(SETTING_LABELS.get(error.params["setting"], error.params["setting"]))
