@@ -2,12 +2,20 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from deliberation import procedure
 from tests.deliberation.session_setup import make_council, make_session, run
 from tests.world import fresh
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after(settings):
+    """A page asked for in English leaves English active in this thread: give the next test the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deliberation.events import problems
 from deliberation.procedure import (
     COMMANDS,
     ChairMode,
@@ -288,6 +289,7 @@ def test_after_the_ruling_the_interrupted_speaker_resumes_with_the_time_left():
     }
     assert m.state.speech.started_at + m.state.speech.limit == 135.0 and m.state.interrupted is None
     assert m.state.spoken_count(motion, "c") == 1  # the interruption is not another speech
+    assert [problem for e in m.events for problem in problems(e)] == []  # every event as documented
     m.now = 200.0
     m.do("check_in", "e")  # the resumed speech ends at its limit
     assert m.events[-2]["reason"] == "time_up" and m.events[-2]["ended_at"] == 135.0
