@@ -575,8 +575,8 @@ def _cast_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -
         vote = replace(state.vote, casting=choice)
     else:
         vote = replace(state.vote, ballots=(*state.vote.ballots, (actor, choice)))
-    cast = len(vote.ballots) + (1 if vote.casting is not None else 0)
-    event: Event = {"type": "vote_cast", "motion": vote.motion, "count": cast}
+    # `count` is of the eligible members' ballots (cast out of `eligible`); a casting vote is not among them
+    event: Event = {"type": "vote_cast", "motion": vote.motion, "count": len(vote.ballots)}
     if not rules.secret_votes:
         event["member"], event["choice"] = actor, choice
     return replace(state, vote=vote), [event]

@@ -238,7 +238,8 @@ def test_a_casting_chair_votes_once_a_member_chair_votes_as_everyone_an_outside_
     m.motion()
     opened = m.do("open_vote", "chair")[-1]
     assert opened["eligible"] == 4
-    m.do("cast_vote", "chair", choice="yes")
+    cast = m.do("cast_vote", "chair", choice="yes")[-1]
+    assert cast == {"type": "vote_cast", "motion": 1, "count": 0, "member": "chair", "choice": "yes"}
     assert m.refuse("cast_vote", "chair", choice="no") == "already_voted"
 
     m = Meeting(rules(chair_mode=ChairMode.MEMBER)).open(["chair", "a", "b", "c", "d"])
