@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from civic.errors import DomainError
 from civic.models import Area
 
 from .models import BallotBox, BoxKind, BoxState, Council
@@ -83,37 +84,24 @@ class CouncilForm(forms.ModelForm):
         help_texts = {
             "overrides": _(
                 'Adjustments to the preset, e.g. {"speech_seconds": 180, "speeches_per_member": 3, '
-                '"quorum_kind": "share", "quorum_value": "2/3", "secret_votes": true}'
+                '"quorum_kind": "share", "quorum_value": "2/3", "secret_votes": true, "chair_mode": "outside", '
+                '"thresholds": {"main": "majority_present", "previous_question": "two_thirds_members"}}. '
+                "The chair: member, casting or outside. Thresholds: majority_cast, majority_present, "
+                "majority_members, two_thirds_cast, two_thirds_present, two_thirds_members."
             )
         }
 
-    def clean_overrides(self):
-        from .procedure import rules_from_preset
+    def clean(self):
+        """The same check as the council's settings page and the API (services.council_rules_checked)."""
+        from .services import council_rules_checked
 
-        overrides = self.cleaned_data.get("overrides") or {}
-        allowed = {
-            "speech_seconds",
-            "speeches_per_member",
-            "alternate_sides",
-            "first_time_first",
-            "seconds_required",
-            "amendment_depth",
-            "secret_votes",
-            "quorum_kind",
-            "quorum_value",
-        }
-        unknown = sorted(set(overrides) - allowed)
-        if unknown:
-            raise forms.ValidationError(_("Unknown settings: %(names)s") % {"names": ", ".join(unknown)})
-        if overrides.get("quorum_kind") not in (None, "number", "share", "majority"):
-            raise forms.ValidationError(_("quorum_kind is number, share or majority."))
-        try:
-            rules = rules_from_preset(self.cleaned_data.get("preset") or "nantang", overrides)
-        except (TypeError, ValueError, ZeroDivisionError) as error:
-            raise forms.ValidationError(str(error)) from error
-        if rules.speech_seconds <= 0 or rules.speeches_per_member <= 0 or rules.amendment_depth < 0:
-            raise forms.ValidationError(_("Times and limits must be positive."))
-        return overrides
+        cleaned = super().clean()
+        if "overrides" in cleaned and cleaned.get("preset"):
+            try:
+                cleaned["overrides"] = council_rules_checked(preset=cleaned["preset"], overrides=cleaned["overrides"])
+            except DomainError as error:
+                self.add_error("overrides", str(error))
+        return cleaned
 
 
 @admin.register(Council)

@@ -59,7 +59,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "yield_floor": {},
     "extend_time": {"seconds": Field(int)},
     "rule_on_point": {"upheld": Field(bool), "member": Field(str, MEMBER_LIMIT), "note": Field(str, NOTE_LIMIT, True)},
-    "open_vote": {},
+    "open_vote": {"motion": Field(int)},  # optional: the motion the chair means to put (the pending one)
     "cast_vote": {"choice": _WORD},
     "close_vote": {},
     "announce": {},

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from civic.forms import AmountField
 from civic.models import Area
 
-from .models import BoxKind, BudgetRule, Threshold
+from .models import BoxKind, BudgetRule, ChairMode, MotionKind, QuorumKind, RulePreset, Threshold, VoteThreshold
 
 
 class AreaPickForm(forms.Form):
@@ -138,6 +138,95 @@ class CouncilMemberForm(forms.Form):
     email = forms.CharField(label=_("E-mail address of the person"), max_length=254, required=False)
 
 
+class CouncilRulesForm(forms.Form):
+    """A council's rules of order: a preset and what the council changes in it. The engine's check
+    (services.council_rules_checked) judges the values; this form only reads what was typed."""
+
+    preset = forms.ChoiceField(label=_("Rules of procedure"), choices=RulePreset.choices)
+    chair_mode = forms.ChoiceField(label=_("The chair"), choices=ChairMode.choices, widget=forms.RadioSelect)
+    quorum_kind = forms.ChoiceField(label=_("Quorum"), choices=QuorumKind.choices)
+    quorum_value = forms.CharField(
+        label=_("Quorum: the share or number of members"),
+        required=False,
+        max_length=12,
+        help_text=_("For a share, a fraction such as 2/3; for a number, how many members; empty for a majority."),
+    )
+    speech_seconds = forms.IntegerField(label=_("Length of a speech, in seconds"))
+    speeches_per_member = forms.IntegerField(label=_("Speeches per member on one motion"))
+    amendment_depth = forms.IntegerField(label=_("Levels of amendment (0 to 2)"))
+    alternate_sides = forms.BooleanField(label=_("Speakers alternate between for and against"), required=False)
+    first_time_first = forms.BooleanField(
+        label=_("Members who have not spoken on a motion speak first"), required=False
+    )
+    seconds_required = forms.BooleanField(label=_("A motion needs a second before debate"), required=False)
+    secret_votes = forms.BooleanField(label=_("Votes are secret (no names in the record)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in MotionKind.choices:
+            self.fields[f"threshold_{kind}"] = forms.ChoiceField(
+                label=_("Threshold to adopt: %(kind)s") % {"kind": label}, choices=VoteThreshold.choices
+            )
+
+    @staticmethod
+    def initial_for(rules) -> dict:
+        """The form's values for a rule set (procedure.Rules)."""
+        value = rules.quorum_value
+        quorum = (
+            "" if rules.quorum_kind == "majority" else str(int(value)) if rules.quorum_kind == "number" else str(value)
+        )
+        return {
+            "chair_mode": str(rules.chair_mode),
+            "quorum_kind": rules.quorum_kind,
+            "quorum_value": quorum,
+            **{name: getattr(rules, name) for name in ("speech_seconds", "speeches_per_member", "amendment_depth")},
+            **{
+                name: getattr(rules, name)
+                for name in ("alternate_sides", "first_time_first", "seconds_required", "secret_votes")
+            },
+            **{f"threshold_{kind}": str(rules.threshold(kind)) for kind in MotionKind.values},
+        }
+
+    def overrides(self) -> dict:
+        """The settings as the engine reads them: every setting, so the council's choice is explicit."""
+        data = self.cleaned_data
+        chosen = {
+            name: data[name]
+            for name in (
+                "chair_mode",
+                "quorum_kind",
+                "speech_seconds",
+                "speeches_per_member",
+                "amendment_depth",
+                "alternate_sides",
+                "first_time_first",
+                "seconds_required",
+                "secret_votes",
+            )
+        }
+        if data["quorum_kind"] != "majority":
+            chosen["quorum_value"] = data["quorum_value"].strip()
+        chosen["thresholds"] = {kind: data[f"threshold_{kind}"] for kind in MotionKind.values}
+        return chosen
+
+
+class AgendaOrderForm(forms.Form):
+    """A place number for each agenda item; items with the same number keep their present order."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for number, item in enumerate(self.items, start=1):
+            self.fields[f"place_{item.pk}"] = forms.IntegerField(
+                label=item.title, min_value=1, max_value=999, initial=number
+            )
+
+    def order(self) -> list[int]:
+        """The items' ids in the order the numbers give."""
+        places = {item.pk: (self.cleaned_data[f"place_{item.pk}"], n) for n, item in enumerate(self.items)}
+        return sorted(places, key=places.__getitem__)
+
+
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False)
     starts_at = forms.DateTimeField(
@@ -153,6 +242,13 @@ class SessionForm(forms.Form):
     def __init__(self, *args, proposal_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = [(pk, pk) for pk in proposal_ids]
+        for pk in proposal_ids:
+            self.fields[f"place_{pk}"] = forms.IntegerField(required=False, min_value=1, max_value=999)
+
+    def proposal_order(self, picked: list) -> list:
+        """The chosen proposals in the order the organiser numbered them; unnumbered ones after, as listed."""
+        places = {p.pk: (self.cleaned_data.get(f"place_{p.pk}") or 1000, n) for n, p in enumerate(picked)}
+        return sorted(picked, key=lambda p: places[p.pk])
 
 
 class MinutesForm(forms.Form):

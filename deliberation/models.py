@@ -194,6 +194,45 @@ class RulePreset(models.TextChoices):
     ROBERTS = "roberts", _("Robert's Rules (10-minute speeches)")
 
 
+# How the rules of order (deliberation.procedure) name things, as people read them: on the council's
+# settings page, in the admin's help and in the minutes.
+class ChairMode(models.TextChoices):
+    MEMBER = "member", _("a full member: counts toward the quorum and votes")
+    CASTING = "casting", _("a member who votes only where the vote decides the result (Robert's Rules)")
+    OUTSIDE = "outside", _("not a member: does not count toward the quorum and does not vote")
+
+
+class VoteThreshold(models.TextChoices):
+    MAJORITY_CAST = "majority_cast", _("a majority of the votes cast (abstentions not counted)")
+    MAJORITY_PRESENT = "majority_present", _("a majority of the members present")
+    MAJORITY_MEMBERS = "majority_members", _("a majority of all the members")
+    TWO_THIRDS_CAST = "two_thirds_cast", _("two thirds of the votes cast (abstentions not counted)")
+    TWO_THIRDS_PRESENT = "two_thirds_present", _("two thirds of the members present")
+    TWO_THIRDS_MEMBERS = "two_thirds_members", _("two thirds of all the members")
+
+
+class MotionKind(models.TextChoices):
+    MAIN = "main", _("motion")
+    AMEND = "amend", _("amendment")
+    REFER = "refer", _("refer")
+    POSTPONE = "postpone", _("postpone")
+    PREVIOUS_QUESTION = "previous_question", _("close debate")
+    RECESS = "recess", _("recess")
+    ADJOURN = "adjourn", _("adjourn")
+
+
+class SpeechSide(models.TextChoices):
+    FOR = "for", _("for")
+    AGAINST = "against", _("against")
+    ORDER = "order", _("point of order")
+
+
+class QuorumKind(models.TextChoices):
+    MAJORITY = "majority", _("a majority of the members")
+    SHARE = "share", _("a share of the members (e.g. 2/3)")
+    NUMBER = "number", _("a number of members")
+
+
 class Council(models.Model):
     """A community council (议事会) of an area, with its members and its rule set."""
 
@@ -242,6 +281,9 @@ class Session(models.Model):
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     phase = models.CharField(_("state"), max_length=12, default="scheduled")
     state = models.JSONField(default=dict)
+    # The council's rules as they were when the session opened (procedure.rules_to_json); empty until
+    # then: a change of the council's rules applies to the sessions that open after it.
+    rules = models.JSONField(default=dict, blank=True)
     seq = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_live, name="session-live"),
     path("sessions/<int:pk>/screen/", sessions.session_screen, name="session-screen"),
     path("sessions/<int:pk>/minutes/", sessions.session_minutes, name="session-minutes"),
+    path("sessions/<int:pk>/agenda/", sessions.session_agenda, name="session-agenda"),
     path("councils/new/", sessions.council_new, name="council-new"),
     path("councils/<int:pk>/", sessions.council_detail, name="council-detail"),
+    path("councils/<int:pk>/rules/", sessions.council_rules, name="council-rules"),
 ]

@@ -10,12 +10,13 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from civic.errors import NotFound
+from civic.api.utils import validated
+from civic.errors import NotAllowed, NotFound
 from civic.validators import as_pk
 
-from .. import selectors, services
+from .. import procedure, selectors, services
 from ..commands import parse_expected_seq
-from ..models import Council, Session, SessionRecord
+from ..models import Council, RulePreset, Session, SessionRecord
 
 
 class CouncilSerializer(serializers.ModelSerializer):
@@ -37,7 +38,13 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def get_agenda(self, obj) -> list:
         return [
-            {"position": i.position, "title": i.title, "proposal": i.proposal_id, "planned_minutes": i.planned_minutes}
+            {
+                "id": i.pk,
+                "position": i.position,
+                "title": i.title,
+                "proposal": i.proposal_id,
+                "planned_minutes": i.planned_minutes,
+            }
             for i in obj.items.all()
         ]
 
@@ -124,3 +131,75 @@ class SessionCommandView(APIView):
             expected_seq=parse_expected_seq(body.get("expected_seq")),
         )
         return Response({"events": events})
+
+
+class CouncilRulesSerializer(serializers.Serializer):
+    preset = serializers.ChoiceField(choices=RulePreset.choices)
+    overrides = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=(
+            'What the council changes in the preset, e.g. {"chair_mode": "outside", "quorum_kind": "share", '
+            '"quorum_value": "2/3", "thresholds": {"main": "majority_present"}}; the settings: docs/rules-of-order.md'
+        ),
+    )
+
+
+def _council_rules(council: Council) -> dict:
+    rules = procedure.rules_from_preset(council.preset, council.overrides)
+    return {
+        "council": council.pk,
+        "preset": council.preset,
+        "overrides": council.overrides,
+        "rules": procedure.rules_to_json(rules),
+    }
+
+
+class CouncilRulesView(APIView):
+    """A council's rules of order: its preset, its adjustments, and the whole rule set they make. Its
+    organisers change them with PUT; each session keeps the rules it opened under."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        return Response(_council_rules(get_object_or_404(Council, pk=pk)))
+
+    @extend_schema(request=CouncilRulesSerializer, responses={200: dict}, summary="Change a council's rules of order")
+    def put(self, request, pk):
+        council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
+        if not request.user.has_perm("deliberation.manage_council", council.area):
+            raise NotAllowed(
+                "not_allowed", _("Only organisers and officials of this area can change the council's rules.")
+            )
+        data = validated(CouncilRulesSerializer, request)
+        council = services.council_rules_set(
+            actor=request.user, council=council, preset=data["preset"], overrides=data["overrides"]
+        )
+        return Response(_council_rules(council))
+
+
+class AgendaOrderSerializer(serializers.Serializer):
+    order = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every agenda item's id, in the order the council takes them up"
+    )
+
+
+class SessionAgendaView(APIView):
+    """A session's agenda in its order; its organisers reorder it with PUT before the session opens."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        session = _session_for(request, pk)
+        return Response({"session": session.pk, "agenda": SessionSerializer().get_agenda(session)})
+
+    @extend_schema(request=AgendaOrderSerializer, responses={200: dict}, summary="Set the order of a session's agenda")
+    def put(self, request, pk):
+        session = _session_for(request, pk)
+        if not request.user.has_perm("deliberation.manage_council", session.council.area):
+            raise NotAllowed("not_allowed", _("Only organisers and officials of this area can set the agenda."))
+        data = validated(AgendaOrderSerializer, request)
+        services.session_agenda_order(actor=request.user, session=session, order=list(data["order"]))
+        return Response({"session": session.pk, "agenda": SessionSerializer().get_agenda(session)})

@@ -5,7 +5,18 @@
 Callers use the package: `from deliberation import procedure; procedure.apply(rules, state, command)`.
 """
 
-from .engine import COMMANDS, Applied, Command, Event, apply, check_invariants, next_speaker, outcome
+from .engine import (
+    COMMANDS,
+    Applied,
+    Command,
+    Event,
+    apply,
+    check_invariants,
+    next_speaker,
+    outcome,
+    seat_chair,
+    waiting,
+)
 from .rules import (
     APPLIES_TO_PENDING,
     DEBATABLE,
@@ -13,17 +24,25 @@ from .rules import (
     MAJORITY_PRESENT,
     PRESETS,
     RANKS,
+    REVISION,
+    SETTINGS,
     TWO_THIRDS_CAST,
+    ChairMode,
     Choice,
     MotionKind,
     MotionStatus,
     Phase,
     ProcedureError,
     Rules,
+    RulesError,
     Side,
     Threshold,
+    check_overrides,
     gettext_noop,
+    passes,
+    rules_from_json,
     rules_from_preset,
+    rules_to_json,
 )
 from .state import Motion, Request, Speech, State, Vote, new_session, state_from_json, state_to_json
 
@@ -35,8 +54,11 @@ __all__ = [
     "MAJORITY_PRESENT",
     "PRESETS",
     "RANKS",
+    "REVISION",
+    "SETTINGS",
     "TWO_THIRDS_CAST",
     "Applied",
+    "ChairMode",
     "Choice",
     "Command",
     "Event",
@@ -47,6 +69,7 @@ __all__ = [
     "ProcedureError",
     "Request",
     "Rules",
+    "RulesError",
     "Side",
     "Speech",
     "State",
@@ -54,11 +77,17 @@ __all__ = [
     "Vote",
     "apply",
     "check_invariants",
+    "check_overrides",
     "gettext_noop",
     "new_session",
     "next_speaker",
     "outcome",
+    "passes",
+    "rules_from_json",
     "rules_from_preset",
+    "rules_to_json",
+    "seat_chair",
     "state_from_json",
     "state_to_json",
+    "waiting",
 ]

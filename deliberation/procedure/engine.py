@@ -17,23 +17,27 @@ What it enforces (product.md, "Democratic agenda rules"):
 - the speakers' queue: a point of order first, then members who have not yet spoken on this motion,
   then the side opposite to the last speaker, then order of request; a limit of speeches per member
   per motion and a time limit per speech, timed by the server with a hard stop;
-- thresholds computed exactly (fractions): majority of votes cast, two thirds of votes cast, or a
-  majority of members present; abstentions not counted; ties fail.
+- thresholds computed exactly (fractions), chosen per kind of motion: a majority or two thirds of the
+  votes cast, of the members present or of all the members; abstentions are not votes cast; ties fail;
+- the chair as the rules set say: a full member, a member who votes only where the vote decides the
+  result (a casting vote: it breaks or makes a tie), or not a member at all (not counted for quorum);
+- a point of order interrupts a speech; after the ruling the speaker resumes with the time left, and the
+  resumption is not another speech; a speaker's request waits with the motion it was made on, so a
+  failed vote on closing debate, referral or postponement returns to the debate below as it was.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any, NoReturn
 
 from .rules import (
     APPLIES_TO_PENDING,
     DEBATABLE,
-    MAJORITY_PRESENT,
     RANKS,
-    TWO_THIRDS_CAST,
+    ChairMode,
     Choice,
     MotionKind,
     MotionStatus,
@@ -42,6 +46,7 @@ from .rules import (
     Rules,
     Side,
     gettext_noop,
+    passes,
 )
 from .state import Motion, Request, Speech, State, Vote
 
@@ -84,6 +89,21 @@ def _need_member_present(state: State, actor: str) -> None:
         _err("not_checked_in", gettext_noop("Check in first."))
 
 
+def _scoped(rules: Rules) -> bool:
+    """Revision 2 on: requests wait with their motion, and a point of order suspends the speech."""
+    return rules.revision >= 2
+
+
+def waiting(rules: Rules, state: State) -> tuple[Request, ...]:
+    """The requests for the floor that count now: points of order, and the requests to speak on the
+    motion before the council (a request made on a motion below waits until that motion is back)."""
+    if not _scoped(rules):
+        return state.queue
+    top = state.pending_stated()
+    current = top.id if top is not None else None
+    return tuple(r for r in state.queue if r.side == Side.ORDER or r.motion is None or r.motion == current)
+
+
 def _quorum_ok(rules: Rules, state: State) -> bool:
     return len(state.present) >= rules.quorum(len(state.members))
 
@@ -112,14 +132,15 @@ def _end_speech(state: State, now: float, reason: str) -> Step:
 def next_speaker(rules: Rules, state: State) -> Request | None:
     """Who gets the floor next: a point of order; then members who have not spoken on this motion; among
     them the side opposite to the last speaker if anyone of it waits; then order of request."""
-    if not state.queue:
+    queue = waiting(rules, state)
+    if not queue:
         return None
-    orders = [r for r in state.queue if r.side == Side.ORDER]
+    orders = [r for r in queue if r.side == Side.ORDER]
     if orders:
         return min(orders, key=lambda r: r.seq)
     motion = state.pending_stated()
     motion_id = motion.id if motion else None
-    candidates = sorted(state.queue, key=lambda r: r.seq)
+    candidates = sorted(queue, key=lambda r: r.seq)
     if rules.first_time_first and motion_id is not None:
         fresh = [r for r in candidates if state.spoken_count(motion_id, r.member) == 0]
         if fresh:
@@ -133,19 +154,38 @@ def next_speaker(rules: Rules, state: State) -> Request | None:
     return candidates[0]
 
 
-def outcome(rules: Rules, kind: str, ballots: Mapping[str, str], present: int) -> tuple[bool, dict[str, Any]]:
-    """Apply the motion kind's threshold exactly. Abstentions are not counted; ties fail."""
-    yes = sum(1 for v in ballots.values() if v == "yes")
-    no = sum(1 for v in ballots.values() if v == "no")
-    abstain = sum(1 for v in ballots.values() if v == "abstain")
+def outcome(
+    rules: Rules,
+    kind: str,
+    ballots: Mapping[str, str],
+    present: int,
+    members: int | None = None,
+    casting: str | None = None,
+) -> tuple[bool, dict[str, Any]]:
+    """Apply the motion kind's threshold exactly (rules.passes). Abstentions are not counted; ties fail.
+    `present`: members present when the vote opened; `members`: all the members (default: present).
+    `casting`: the chair's casting vote, counted only when it changes the result."""
     threshold = rules.threshold(kind)
-    if threshold == MAJORITY_PRESENT:
-        adopted = Fraction(yes) > Fraction(present, 2)
-    elif threshold == TWO_THIRDS_CAST:
-        adopted = yes + no > 0 and Fraction(yes, yes + no) >= Fraction(2, 3)
-    else:
-        adopted = Fraction(yes) > Fraction(yes + no, 2)
-    return adopted, {"yes": yes, "no": no, "abstain": abstain, "present": present, "threshold": threshold}
+    total = present if members is None else members
+
+    def count(choices: list[str]) -> tuple[bool, dict[str, Any]]:
+        yes, no = choices.count("yes"), choices.count("no")
+        adopted = passes(threshold, yes=yes, no=no, present=present, members=total)
+        return adopted, {
+            "yes": yes,
+            "no": no,
+            "abstain": choices.count("abstain"),
+            "present": present,
+            "threshold": threshold,
+        }
+
+    choices = [str(v) for v in ballots.values()]
+    adopted, counts = count(choices)
+    if casting is not None:
+        decided, with_chair = count([*choices, str(casting)])
+        if decided != adopted:
+            return decided, with_chair
+    return adopted, counts
 
 
 # --- the engine -----------------------------------------------------------------------------------
@@ -165,10 +205,18 @@ def apply(rules: Rules, state: State, command: Command) -> Applied:
     return Applied(state=replace(state, seq=state.seq + len(events)), events=events)
 
 
+def seat_chair(rules: Rules, state: State) -> State:
+    """The members as the rules count them: with the chair, or without (ChairMode.OUTSIDE)."""
+    if rules.chair_mode == ChairMode.OUTSIDE:
+        return replace(state, members=state.members - {state.chair}, present=state.present - {state.chair})
+    return replace(state, members=state.members | {state.chair})
+
+
 def _open_session(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
     if state.phase != Phase.SCHEDULED:
         _err("already_open", gettext_noop("The session has already been opened."))
+    state = seat_chair(rules, state)
     if not _quorum_ok(rules, state):
         _err(
             "no_quorum",
@@ -186,6 +234,7 @@ def _record_not_held(rules: Rules, state: State, actor: str, now: float, c: Comm
     _need_chair(state, actor)
     if state.phase != Phase.SCHEDULED:
         _err("already_open", gettext_noop("The session has already been opened."))
+    state = seat_chair(rules, state)
     if _quorum_ok(rules, state):
         _err("has_quorum", gettext_noop("The session has a quorum: open it instead."))
     return replace(state, phase=Phase.NOT_HELD), [{"type": "session_not_held", "present": sorted(state.present)}]
@@ -214,7 +263,8 @@ def _check_out(rules: Rules, state: State, actor: str, now: float, c: Command) -
         state, events = _end_speech(state, now, "left")
     queue = tuple(r for r in state.queue if r.member != actor)
     present = state.present - {actor}
-    return replace(state, present=present, queue=queue), [
+    interrupted = state.interrupted if state.interrupted is None or state.interrupted.member != actor else None
+    return replace(state, present=present, queue=queue, interrupted=interrupted), [
         *events,
         {"type": "checked_out", "member": actor, "present": len(present)},
     ]
@@ -306,7 +356,11 @@ def _withdraw_motion(rules: Rules, state: State, actor: str, now: float, c: Comm
     events: list[Event] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "motion_withdrawn")
-    return replace(state, stack=state.stack[:-1], queue=tuple(r for r in state.queue if r.side == Side.ORDER)), [
+    if _scoped(rules):  # the requests made on the motion go with it; those on the motion below wait on
+        queue = tuple(r for r in state.queue if r.motion != top.id)
+    else:
+        queue = tuple(r for r in state.queue if r.side == Side.ORDER)
+    return replace(state, stack=state.stack[:-1], queue=queue, interrupted=None), [
         *events,
         {"type": "motion_withdrawn", "motion": top.id},
     ]
@@ -328,7 +382,7 @@ def _request_floor(rules: Rules, state: State, actor: str, now: float, c: Comman
         _err("debate_closed", gettext_noop("Debate on this motion has been closed."))
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    if any(r.member == actor and r.side != Side.ORDER for r in state.queue):
+    if any(r.member == actor and r.side != Side.ORDER for r in waiting(rules, state)):
         _err("already_waiting", gettext_noop("You are already waiting for the floor."))
     if state.speech and state.speech.member == actor:
         _err("already_speaking", gettext_noop("You have the floor."))
@@ -338,7 +392,7 @@ def _request_floor(rules: Rules, state: State, actor: str, now: float, c: Comman
             gettext_noop("You have spoken %(n)s times on this motion, the limit."),
             n=rules.speeches_per_member,
         )
-    request = Request(member=actor, side=side, seq=state.seq + 1)
+    request = Request(member=actor, side=side, seq=state.seq + 1, motion=motion.id if _scoped(rules) else None)
     return replace(state, queue=(*state.queue, request)), [{"type": "floor_requested", "member": actor, "side": side}]
 
 
@@ -370,7 +424,16 @@ def _grant_floor(rules: Rules, state: State, actor: str, now: float, c: Command)
     if state.speech is not None:
         if chosen.side != Side.ORDER:
             _err("floor_taken", gettext_noop("Someone has the floor."))
+        interrupted = state.speech
         state, events = _end_speech(state, now, "interrupted")  # a point of order interrupts
+        if _scoped(rules) and interrupted.side != Side.ORDER:  # the speaker resumes after the ruling
+            left = math.ceil(interrupted.started_at + interrupted.limit - now)
+            state = replace(state, interrupted=replace(interrupted, limit=max(1, left)))
+    elif chosen.side != Side.ORDER:
+        if state.vote is not None:
+            _err("vote_in_progress", gettext_noop("A vote is in progress."))
+        if state.interrupted is not None:
+            _err("ruling_pending", gettext_noop("Rule on the point of order first."))
     motion = state.pending_stated()
     motion_id = motion.id if motion and chosen.side != Side.ORDER else None
     limit = rules.speech_seconds if chosen.side != Side.ORDER else 60
@@ -419,14 +482,31 @@ def _extend_time(rules: Rules, state: State, actor: str, now: float, c: Command)
 
 def _rule_on_point(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
     _need_chair(state, actor)
-    if state.speech is None or state.speech.side != Side.ORDER:
+    heard = state.speech is not None and state.speech.side == Side.ORDER
+    if not heard and not (state.speech is None and state.interrupted is not None):
         _err("no_point_of_order", gettext_noop("No point of order is being heard."))
     upheld = bool(c.get("upheld"))
     state, events = _end_speech(state, now, "ruled")
-    return state, [
-        *events,
-        {"type": "ruling", "upheld": upheld, "member": c.get("member") or "", "note": str(c.get("note", ""))[:500]},
-    ]
+    events.append(
+        {"type": "ruling", "upheld": upheld, "member": c.get("member") or "", "note": str(c.get("note", ""))[:500]}
+    )
+    resumed = state.interrupted
+    if resumed is None:
+        return state, events
+    # the interrupted speaker resumes with the time left; it is the same speech, not another one
+    speech = replace(resumed, started_at=now)
+    events.append(
+        {
+            "type": "floor_granted",
+            "member": speech.member,
+            "side": speech.side,
+            "motion": speech.motion,
+            "started_at": now,
+            "limit": speech.limit,
+            "text": "",
+        }
+    )
+    return replace(state, speech=speech, interrupted=None), events
 
 
 def _open_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -> Step:
@@ -435,6 +515,13 @@ def _open_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -
     motion = state.pending_stated()
     if motion is None:
         _err("nothing_to_vote", gettext_noop("There is no stated motion to vote on."))
+    named = c.get("motion")
+    if named is not None and named != motion.id:
+        _err(
+            "not_pending_question",
+            gettext_noop("Only the immediately pending question (motion %(motion)s) can be put to the vote."),
+            motion=motion.id,
+        )
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
     if not _quorum_ok(rules, state):
@@ -447,7 +534,7 @@ def _open_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -
     if (
         motion.kind in DEBATABLE
         and motion.id not in state.debate_closed
-        and any(r.side != Side.ORDER for r in state.queue)
+        and any(r.side != Side.ORDER for r in waiting(rules, state))
     ):
         _err(
             "speakers_waiting",
@@ -456,8 +543,16 @@ def _open_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -
     events: list[Event] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "vote")
-    eligible = frozenset(state.present - {state.chair})
-    return replace(state, vote=Vote(motion=motion.id, eligible=eligible), queue=()), [
+    if rules.chair_mode == ChairMode.MEMBER:
+        eligible = frozenset(state.present)
+    else:
+        eligible = frozenset(state.present - {state.chair})
+    if _scoped(rules):  # members waiting to speak keep their places for when the debate goes on
+        present, queue = len(state.present & state.members), tuple(r for r in state.queue if r.side != Side.ORDER)
+    else:
+        present, queue = len(eligible), ()
+    vote = Vote(motion=motion.id, eligible=eligible, present=present)
+    return replace(state, vote=vote, queue=queue, interrupted=None), [
         *events,
         {"type": "vote_opened", "motion": motion.id, "kind": motion.kind, "eligible": len(eligible)},
     ]
@@ -467,15 +562,20 @@ def _cast_vote(rules: Rules, state: State, actor: str, now: float, c: Command) -
     _need_open(state)
     if state.vote is None:
         _err("no_vote", gettext_noop("No vote is open."))
-    if actor not in state.vote.eligible:
+    casting = actor == state.chair and rules.chair_mode == ChairMode.CASTING and actor in state.members
+    if actor not in state.vote.eligible and not casting:
         _err("not_eligible_to_vote", gettext_noop("Only members present when the vote opened can vote."))
-    if any(member == actor for member, _v in state.vote.ballots):
+    if any(member == actor for member, _v in state.vote.ballots) or (casting and state.vote.casting is not None):
         _err("already_voted", gettext_noop("You have already voted."))
     raw_choice = c.get("choice")
     if raw_choice not in _CHOICES:
         _err("choice_invalid", gettext_noop("Vote yes, no or abstain."))
     choice = Choice(raw_choice)
-    vote = replace(state.vote, ballots=(*state.vote.ballots, (actor, choice)))
+    if casting:  # the chair's vote is counted only where it decides the result (see outcome)
+        vote = replace(state.vote, casting=choice)
+    else:
+        vote = replace(state.vote, ballots=(*state.vote.ballots, (actor, choice)))
+    # `count` is of the eligible members' ballots (cast out of `eligible`); a casting vote is not among them
     event: Event = {"type": "vote_cast", "motion": vote.motion, "count": len(vote.ballots)}
     if not rules.secret_votes:
         event["member"], event["choice"] = actor, choice
@@ -488,7 +588,14 @@ def _close_vote(rules: Rules, state: State, actor: str, now: float, c: Command) 
         _err("no_vote", gettext_noop("No vote is open."))
     motion = next(m for m in state.stack if m.id == state.vote.motion)
     ballots = dict(state.vote.ballots)
-    adopted, counts = outcome(rules, motion.kind, ballots, len(state.vote.eligible))
+    adopted, counts = outcome(
+        rules,
+        motion.kind,
+        ballots,
+        state.vote.members_present,
+        members=len(state.members),
+        casting=state.vote.casting,
+    )
     result = (motion.id, adopted, tuple(sorted(counts.items())))
     return replace(state, vote=None, result=result), [
         {"type": "vote_closed", "motion": motion.id, "adopted": adopted, **counts}
@@ -519,9 +626,11 @@ def _announce(rules: Rules, state: State, actor: str, now: float, c: Command) ->
         below = stack[-1].id if stack else None
         events.append({"type": "debate_closed", "motion": below})
         closed = state.debate_closed | ({below} if below is not None else set())
-        state = replace(
-            state, queue=tuple(r for r in state.queue if r.side == Side.ORDER), debate_closed=frozenset(closed)
-        )
+        if _scoped(rules):
+            queue = tuple(r for r in state.queue if r.side == Side.ORDER or r.motion not in (below, None))
+        else:
+            queue = tuple(r for r in state.queue if r.side == Side.ORDER)
+        state = replace(state, queue=queue, debate_closed=frozenset(closed))
     elif adopted and motion.kind in ("refer", "postpone"):
         # the motion it applies to leaves the floor with it
         stack = tuple(m for m in stack if m.kind not in ("main", "amend"))
@@ -535,6 +644,9 @@ def _announce(rules: Rules, state: State, actor: str, now: float, c: Command) ->
         amended = stack[-1]
         stack = (*stack[:-1], replace(amended, text=motion.text))
         events.append({"type": "motion_amended", "motion": amended.id, "text": motion.text})
+    if _scoped(rules):  # requests on motions that are decided or set aside go with them
+        on_floor = {m.id for m in stack}
+        state = replace(state, queue=tuple(r for r in state.queue if r.motion is None or r.motion in on_floor))
     return replace(state, stack=stack, result=None, phase=phase), events
 
 
@@ -552,7 +664,7 @@ def _next_item(rules: Rules, state: State, actor: str, now: float, c: Command) -
         _err("motion_pending", gettext_noop("Another motion is pending: one main motion at a time."))
     if state.item is None or state.item + 1 >= len(state.items):
         _err("no_more_items", gettext_noop("This was the last agenda item."))
-    return replace(state, item=state.item + 1, queue=()), [
+    return replace(state, item=state.item + 1, queue=(), interrupted=None), [
         {"type": "item_opened", "item": state.item + 1, "title": state.items[state.item + 1]}
     ]
 
@@ -564,7 +676,9 @@ def _hand_over_chair(rules: Rules, state: State, actor: str, now: float, c: Comm
         _err("chair_target_invalid", gettext_noop("Hand the chair to another member who is present."))
     if state.vote is not None:
         _err("vote_in_progress", gettext_noop("A vote is in progress."))
-    return replace(state, chair=target, queue=tuple(r for r in state.queue if r.member != target)), [
+    interrupted = state.interrupted if state.interrupted is None or state.interrupted.member != target else None
+    queue = tuple(r for r in state.queue if r.member != target)
+    return replace(state, chair=target, queue=queue, interrupted=interrupted), [
         {"type": "chair_handed_over", "from": actor, "to": target}
     ]
 
@@ -578,7 +692,7 @@ def _close_session(rules: Rules, state: State, actor: str, now: float, c: Comman
     events: list[Event] = []
     if state.speech is not None:
         state, events = _end_speech(state, now, "session_closed")
-    return replace(state, phase=Phase.CLOSED, stack=(), queue=()), [
+    return replace(state, phase=Phase.CLOSED, stack=(), queue=(), interrupted=None), [
         *events,
         {"type": "session_closed", "reason": "chair"},
     ]
@@ -614,7 +728,8 @@ COMMANDS: tuple[str, ...] = tuple(_HANDLERS)
 def check_invariants(rules: Rules, state: State) -> None:
     """What must hold after any sequence of commands (the property-based tests call this)."""
     assert state.present <= state.members
-    assert state.chair in state.members
+    if rules.chair_mode != ChairMode.OUTSIDE:
+        assert state.chair in state.members or state.phase == Phase.SCHEDULED
     mains = [m for m in state.stack if m.kind == "main"]
     assert len(mains) <= 1, "one main motion at a time"
     if mains:
@@ -631,8 +746,11 @@ def check_invariants(rules: Rules, state: State) -> None:
         assert any(m.id == state.vote.motion for m in state.stack)
         voters = [member for member, _v in state.vote.ballots]
         assert len(voters) == len(set(voters)) and set(voters) <= state.vote.eligible
-        assert state.chair not in state.vote.eligible
-    assert len({r.member for r in state.queue if r.side != Side.ORDER}) == len(
-        [r for r in state.queue if r.side != Side.ORDER]
-    )
+        if rules.chair_mode != ChairMode.MEMBER:
+            assert state.chair not in state.vote.eligible
+    live = [r for r in waiting(rules, state) if r.side != Side.ORDER]
+    assert len({r.member for r in live}) == len(live), "one request per member for the debate at hand"
+    if state.interrupted is not None:
+        assert state.interrupted.member in state.present and state.interrupted.limit >= 1
+        assert state.speech is None or state.speech.side == Side.ORDER
     assert state.phase in tuple(Phase)

@@ -27,6 +27,7 @@ class Request:
     side: Side
     seq: int
     text: str = ""
+    motion: int | None = None  # the motion the member asks to speak on (None: a point of order, or an old record)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class Vote:
     motion: int
     eligible: frozenset[str]
     ballots: tuple[tuple[str, Choice], ...] = ()  # (member, yes/no/abstain)
+    present: int | None = None  # members present when it opened (None in old records: the eligible)
+    casting: Choice | None = None  # the chair's vote, counted only where it decides (chair_mode casting)
+
+    @property
+    def members_present(self) -> int:
+        return len(self.eligible) if self.present is None else self.present
 
 
 # The last closed vote, waiting to be announced: (motion id, adopted, sorted (name, count) pairs).
@@ -68,6 +75,8 @@ class State:
     next_id: int = 1
     seq: int = 0
     reached_quorum: bool = False
+    # A speech a point of order interrupted, waiting for the ruling: `limit` is the seconds it had left.
+    interrupted: Speech | None = None
 
     def spoken_count(self, motion: int, member: str) -> int:
         return next((n for m, who, n in self.spoken if m == motion and who == member), 0)
@@ -81,10 +90,13 @@ class State:
         return top if top is not None and top.status == MotionStatus.PENDING else None
 
 
-def new_session(*, members: Iterable[str], chair: str, items: Iterable[str] = ()) -> State:
+def new_session(
+    *, members: Iterable[str], chair: str, items: Iterable[str] = (), chair_is_member: bool = True
+) -> State:
+    """A scheduled session. The chair is one of the members unless the rules say the chair is not a
+    member (`chair_is_member` False: ChairMode.OUTSIDE), even if the chair also holds a seat."""
     everyone = frozenset(members)
-    if chair not in everyone:
-        everyone = everyone | {chair}
+    everyone = everyone | {chair} if chair_is_member else everyone - {chair}
     return State(members=everyone, chair=chair, items=tuple(items))
 
 
@@ -109,6 +121,8 @@ def state_to_json(state: State) -> dict[str, Any]:
             "motion": state.vote.motion,
             "eligible": sorted(state.vote.eligible),
             "ballots": [[member, str(choice)] for member, choice in state.vote.ballots],
+            "present": state.vote.present,
+            "casting": str(state.vote.casting) if state.vote.casting else None,
         }
         if state.vote
         else None,
@@ -117,6 +131,7 @@ def state_to_json(state: State) -> dict[str, Any]:
         "seq": state.seq,
         "reached_quorum": state.reached_quorum,
         "debate_closed": sorted(state.debate_closed),
+        "interrupted": _plain(asdict(state.interrupted)) if state.interrupted else None,
     }
 
 
@@ -155,6 +170,8 @@ def state_from_json(data: dict[str, Any]) -> State:
             motion=vote["motion"],
             eligible=frozenset(vote["eligible"]),
             ballots=tuple((member, Choice(choice)) for member, choice in vote["ballots"]),
+            present=vote.get("present"),
+            casting=Choice(vote["casting"]) if vote.get("casting") else None,
         )
         if vote
         else None,
@@ -163,4 +180,5 @@ def state_from_json(data: dict[str, Any]) -> State:
         seq=data["seq"],
         reached_quorum=data["reached_quorum"],
         debate_closed=frozenset(data.get("debate_closed", [])),
+        interrupted=_speech(data["interrupted"]) if data.get("interrupted") else None,
     )

@@ -13,7 +13,8 @@ from civic.selectors import Decision, decision_rows
 from civic.validators import as_pks
 
 from .. import procedure
-from ..models import Session, SessionRecord
+from ..models import MotionKind as MotionKindLabel
+from ..models import Session, SessionRecord, SpeechSide, VoteThreshold
 
 User = get_user_model()
 
@@ -65,6 +66,9 @@ def allowed_actions(rules, state, member: str | None, now: float) -> list[str]:
 
 
 def session_rules(session: Session) -> procedure.Rules:
+    """The rules a session runs under: frozen when it opened; until then its council's as they are now."""
+    if session.rules:
+        return procedure.rules_from_json(session.rules)
     return procedure.rules_from_preset(session.council.preset, session.council.overrides)
 
 
@@ -72,6 +76,8 @@ def session_snapshot(session: Session, viewer) -> dict:
     """Everything a screen shows, for this viewer, at this sequence number (one query for names)."""
     state = procedure.state_from_json(session.state)
     rules = session_rules(session)
+    if state.phase == procedure.Phase.SCHEDULED:  # the chair counted as the council's rules say now
+        state = procedure.seat_chair(rules, state)
     names = {str(pk): name for pk, name in _names(state.members | {state.chair})}
     me = str(viewer.pk) if getattr(viewer, "is_authenticated", False) else None
     role = "chair" if me == state.chair else "member" if me in state.members else "public"
@@ -112,7 +118,7 @@ def session_snapshot(session: Session, viewer) -> dict:
         ],
         "queue": [
             {"id": r.member, "name": names.get(r.member, r.member), "side": r.side}
-            for r in sorted(state.queue, key=lambda r: r.seq)
+            for r in sorted(procedure.waiting(rules, state), key=lambda r: r.seq)
         ],
         "next": (lambda r: {"name": names.get(r.member, r.member), "side": r.side} if r else None)(
             procedure.next_speaker(rules, state)
@@ -138,7 +144,12 @@ def session_replay(session: Session) -> procedure.State:
     rules = session_rules(session)
     titles = [item.title for item in session.items.order_by("position")]
     members = [str(pk) for pk in session.council.members.values_list("user_id", flat=True)]
-    state = procedure.new_session(members=members, chair=str(session.chair_id), items=titles)
+    state = procedure.new_session(
+        members=members,
+        chair=str(session.chair_id),
+        items=titles,
+        chair_is_member=rules.chair_mode != procedure.ChairMode.OUTSIDE,
+    )
     for record in session.records.filter(kind="command").order_by("seq", "id"):
         state = procedure.apply(rules, state, record.payload).state
     return state
@@ -160,47 +171,99 @@ def events_since(session: Session, last_seq: int, limit: int = 200) -> list[dict
     return [{**payload, "seq": seq} for seq, payload in rows]
 
 
+_MINUTES_EVENTS = frozenset(
+    {
+        "motion_made",
+        "seconded",
+        "speech_ended",
+        "vote_closed",
+        "result_announced",
+        "point_of_order",
+        "ruling",
+        "motion_withdrawn",
+        "motion_amended",
+        "debate_closed",
+    }
+)
+
+
+def _duration(seconds: int) -> str:
+    """A speech's length as people say it: 45 秒, 2 分 05 秒."""
+    if seconds < 60:
+        return _("%(seconds)s s") % {"seconds": seconds}
+    return _("%(minutes)s min %(seconds)s s") % {"minutes": seconds // 60, "seconds": f"{seconds % 60:02d}"}
+
+
+def _label(choices, code) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return str(code)
+
+
 def minutes(session: Session) -> dict:
-    """The minutes, generated from the record: attendance and quorum, each item, motions with mover and
-    seconder, amendments, speeches (speaker, side, duration), votes and results."""
+    """The minutes, generated from the record: attendance (each person once: who came, who left before the
+    end), quorum, each item, motions with their kind, mover and seconder, amendments, speeches (speaker,
+    side, real duration: a speech a point of order interrupted is one speech with both its parts), votes
+    with the threshold applied, and results."""
     records = list(
         SessionRecord.objects.filter(session=session, kind="event").order_by("seq").values_list("payload", flat=True)
     )
     state = procedure.state_from_json(session.state)
+    resumes = session_rules(session).revision >= 2  # a ruling resumes the interrupted speech (revision 2)
     names = {str(pk): name for pk, name in _names(state.members | {state.chair})}
     name = lambda m: names.get(str(m), str(m))  # noqa: E731
     items = [{"title": title, "entries": []} for title in state.items]
-    current, opened, attendance = 0 if items else None, None, []
+    current, opened = 0 if items else None, None
+    came: list[str] = []  # in order of first check-in, each once
+    here: set[str] = set()
+    interrupted: dict[str, dict] = {}  # member → the entry of their interrupted speech
+    resuming: set[str] = set()
+    previous = None
     for event in records:
         kind = event["type"]
         if kind == "checked_in":
-            attendance.append(name(event["member"]))
+            if event["member"] not in came:
+                came.append(event["member"])
+            here.add(event["member"])
+        elif kind == "checked_out":
+            here.discard(event["member"])
         elif kind == "session_opened":
             opened = {"present": [name(m) for m in event["present"]], "quorum": event["quorum"]}
         elif kind == "item_opened":
             current = event["item"]
-        elif current is not None and kind in (
-            "motion_made",
-            "seconded",
-            "speech_ended",
-            "vote_closed",
-            "result_announced",
-            "point_of_order",
-            "ruling",
-            "motion_withdrawn",
-            "motion_amended",
-            "debate_closed",
-        ):
+        elif kind == "floor_granted" and resumes and previous == "ruling" and event["member"] in interrupted:
+            resuming.add(event["member"])
+        elif current is not None and kind in _MINUTES_EVENTS:
             entry = dict(event)
             for key in ("mover", "member"):
                 if key in entry:
                     entry[key] = name(entry[key])
+            if "kind" in entry:
+                entry["kind_label"] = _label(MotionKindLabel, entry["kind"])
+            if "threshold" in entry:
+                entry["threshold_label"] = _label(VoteThreshold, entry["threshold"])
             if kind == "speech_ended":
-                entry["seconds"] = round(event["ended_at"] - event["started_at"])
+                seconds = round(event["ended_at"] - event["started_at"])
+                if event["member"] in resuming:  # the rest of an interrupted speech: one speech
+                    resuming.discard(event["member"])
+                    first = interrupted.pop(event["member"])
+                    first["seconds"] += seconds
+                    first["duration"] = _duration(first["seconds"])
+                    first["reason"], first["resumed"] = event["reason"], True
+                    previous = kind
+                    continue
+                entry["side_label"] = _label(SpeechSide, entry["side"])
+                entry["seconds"], entry["duration"] = seconds, _duration(seconds)
+                if event["reason"] == "interrupted":
+                    interrupted[event["member"]] = entry
             items[current]["entries"].append(entry)
+        previous = kind
     not_held = any(e["type"] == "session_not_held" for e in records)
     return {
-        "attendance": attendance,
+        "attendance": [{"name": name(m), "left": m not in here} for m in came],
+        "came": len(came),
+        "at_end": len(here),
         "opened": opened,
         "items": items,
         "not_held": not_held,

@@ -2,11 +2,13 @@
 recorded append-only and published after commit."""
 
 import time
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +22,66 @@ from civic.services import audit_record, require_perm, timeline_record
 
 from .. import commands, procedure
 from ..models import AgendaItem, Council, CouncilMember, Minutes, RulePreset, Session, SessionRecord
+from ..selectors.sessions import session_rules
 
 
 def session_group(session_id: int) -> str:
     return f"session.{session_id}"
+
+
+# The settings of a rule set as people read them (the refusals of procedure.check_overrides name them).
+SETTING_LABELS = {
+    "chair_mode": gettext_lazy("the chair"),
+    "quorum_kind": gettext_lazy("the kind of quorum"),
+    "quorum_value": gettext_lazy("the quorum"),
+    "speech_seconds": gettext_lazy("the length of a speech"),
+    "speeches_per_member": gettext_lazy("speeches per member on one motion"),
+    "alternate_sides": gettext_lazy("sides alternate"),
+    "first_time_first": gettext_lazy("first-time speakers first"),
+    "seconds_required": gettext_lazy("motions need a second"),
+    "amendment_depth": gettext_lazy("levels of amendment"),
+    "secret_votes": gettext_lazy("secret votes"),
+    "thresholds": gettext_lazy("thresholds"),
+}
+
+
+def council_rules_checked(*, preset: str, overrides: object) -> dict[str, Any]:
+    """A council's preset and adjustments, checked by the engine's rules (procedure.check_overrides): the
+    adjustments in their stored form, or InvalidInput `preset_unknown` / `rules_invalid` (translated, with
+    the setting to blame as its field). The admin, the settings page and the API all ask this."""
+    if preset not in RulePreset.values:
+        raise InvalidInput("preset_unknown", _("Choose one of the rule sets offered."), field="preset")
+    try:
+        return procedure.check_overrides(overrides if overrides is not None else {})
+    except procedure.RulesError as error:
+        if "setting" in error.params:
+            error.params["setting"] = str(SETTING_LABELS.get(error.params["setting"], error.params["setting"]))
+        raise InvalidInput(error.code, _translated(error), field=error.field) from error
+
+
+@transaction.atomic
+def council_rules_set(*, actor: User, council: Council, preset: str, overrides: object) -> Council:
+    """Change a council's rules of order. Sessions already opened keep the rules they opened under."""
+    council = Council.objects.select_for_update().select_related("area").get(pk=council.pk)
+    require_perm(
+        actor,
+        "deliberation.manage_council",
+        council.area,
+        _("Only organisers and officials of this area can change the council's rules."),
+    )
+    before = {"preset": council.preset, "overrides": council.overrides}
+    council.overrides = council_rules_checked(preset=preset, overrides=overrides)
+    council.preset = preset
+    council.save(update_fields=["preset", "overrides"])
+    audit_record(
+        actor=actor,
+        action="council.rules_changed",
+        obj=council,
+        area=council.area,
+        before=before,
+        after={"preset": council.preset, "overrides": council.overrides},
+    )
+    return council
 
 
 @transaction.atomic
@@ -37,9 +95,8 @@ def council_create(*, actor, area, name: str, preset: str = "nantang", overrides
     name = " ".join((name or "").split())
     if len(name) < 2:
         raise InvalidInput("name_missing", _("A council needs a name."), field="name")
-    if preset not in RulePreset.values:
-        raise InvalidInput("preset_unknown", _("Choose one of the rule sets offered."), field="preset")
-    council = Council.objects.create(area=area, name=name[:80], preset=preset, overrides=overrides or {})
+    overrides = council_rules_checked(preset=preset, overrides=overrides)
+    council = Council.objects.create(area=area, name=name[:80], preset=preset, overrides=overrides)
     audit_record(actor=actor, action="council.created", obj=council, area=area)
     return council
 
@@ -81,7 +138,13 @@ def session_schedule(
     if not items:
         raise InvalidInput("agenda_empty", _("A session needs at least one agenda item."))
     members = [str(pk) for pk in council.members.values_list("user_id", flat=True)]
-    state = procedure.new_session(members=members, chair=str(actor.pk), items=[t or p.title for t, p, _m in items])
+    outside = procedure.rules_from_preset(council.preset, council.overrides).chair_mode == procedure.ChairMode.OUTSIDE
+    state = procedure.new_session(
+        members=members,
+        chair=str(actor.pk),
+        items=[t or p.title for t, p, _m in items],
+        chair_is_member=not outside,
+    )
     session = Session.objects.create(
         council=council,
         title=" ".join((title or "").split())[:120] or council.name,
@@ -124,6 +187,42 @@ def session_schedule(
     return session
 
 
+def session_agenda_order(*, actor: User, session: Session, order: list[int]) -> list[AgendaItem]:
+    """Put the agenda in the order the organiser sets: `order` lists every item's id, first item first.
+    Only before the session opens; the live agenda (the engine's items) follows."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update(of=("self",)).select_related("council__area").get(pk=session.pk)
+        require_perm(
+            actor,
+            "deliberation.manage_council",
+            session.council.area,
+            _("Only organisers and officials of this area can set the agenda."),
+        )
+        if session.phase != procedure.Phase.SCHEDULED:
+            raise Conflict("agenda_fixed", _("The agenda can no longer be changed: the session has opened."))
+        items = {item.pk: item for item in session.items.all()}
+        if len(order) != len(set(order)) or set(order) != set(items):
+            raise InvalidInput(
+                "agenda_order_invalid", _("Give every item of this agenda its place, each once."), field="order"
+            )
+        # two steps, so that the unique position of each item holds after every statement
+        AgendaItem.objects.filter(session=session).update(position=F("position") + len(order))
+        for position, pk in enumerate(order):
+            AgendaItem.objects.filter(pk=pk).update(position=position)
+        state = procedure.state_from_json(session.state)
+        titles = tuple(items[pk].title for pk in order)
+        session.state = procedure.state_to_json(replace(state, items=titles))
+        session.save(update_fields=["state"])
+        audit_record(
+            actor=actor,
+            action="session.agenda_ordered",
+            obj=session,
+            area=session.council.area,
+            after={"order": list(order)},
+        )
+    return list(session.items.order_by("position"))
+
+
 def _translated(error: procedure.ProcedureError) -> str:
     message = _(error.message)
     try:
@@ -157,12 +256,20 @@ def session_command(
 
 
 def _apply(session: Session, payload: dict[str, Any]) -> procedure.Applied:
-    """The engine's answer; a refusal becomes the DomainError its code calls for (civic.errors)."""
-    rules = procedure.rules_from_preset(session.council.preset, session.council.overrides)
+    """The engine's answer under the session's rules (frozen when it opened; until then the council's);
+    a refusal becomes the DomainError its code calls for (civic.errors). The command that opens the
+    session, or records it as not held, freezes the rules it was judged by."""
+    rules = session_rules(session)
+    state = procedure.state_from_json(session.state)
+    if state.phase == procedure.Phase.SCHEDULED:  # the chair counted as the council's rules say now
+        state = procedure.seat_chair(rules, state)
     try:
-        return procedure.apply(rules, procedure.state_from_json(session.state), payload)
+        applied = procedure.apply(rules, state, payload)
     except procedure.ProcedureError as error:
         raise error_for_code(error.code, _translated(error)) from error
+    if not session.rules and any(e["type"] in ("session_opened", "session_not_held") for e in applied.events):
+        session.rules = procedure.rules_to_json(rules)
+    return applied
 
 
 def _record(session: Session, payload: dict[str, Any], applied: procedure.Applied) -> list[procedure.Event]:
@@ -176,7 +283,7 @@ def _record(session: Session, payload: dict[str, Any], applied: procedure.Applie
         records.append(SessionRecord(session=session, seq=seq, kind="event", payload=event))
     SessionRecord.objects.bulk_create(records)
     session.state, session.seq, session.phase = procedure.state_to_json(applied.state), seq, applied.state.phase
-    session.save(update_fields=["state", "seq", "phase"])
+    session.save(update_fields=["state", "seq", "phase", "rules"])
     return numbered
 
 

@@ -12,8 +12,8 @@ from civic.errors import InvalidInput, NotAllowed
 from civic.forms import submit
 from civic.models import Area
 
-from .. import selectors, services
-from ..forms import CouncilForm, CouncilMemberForm, MinutesForm, SessionForm
+from .. import procedure, selectors, services
+from ..forms import AgendaOrderForm, CouncilForm, CouncilMemberForm, CouncilRulesForm, MinutesForm, SessionForm
 from ..models import Council, CouncilMember, Minutes, RulePreset, Session
 
 User = get_user_model()
@@ -173,8 +173,8 @@ def _seat(actor, council, data) -> CouncilMember:
     return services.council_member_add(actor=actor, council=council, user=person)
 
 
-def _schedule(actor, council, qualified, data) -> Session:
-    picked = [p for p in qualified if p.pk in set(data["proposal"])]
+def _schedule(actor, council, qualified, form: SessionForm, data) -> Session:
+    picked = form.proposal_order([p for p in qualified if p.pk in set(data["proposal"])])
     lines = [line.strip() for line in data["free_items"].splitlines() if line.strip()]
     return services.session_schedule(
         actor=actor,
@@ -207,7 +207,7 @@ def council_detail(request, pk):
                 return redirect("deliberation:council-detail", pk=council.pk)
         elif which == "session":
             form = SessionForm(request.POST, proposal_ids=[p.pk for p in qualified])
-            scheduled = submit(form, lambda data: _schedule(request.user, council, qualified, data))
+            scheduled = submit(form, lambda data: _schedule(request.user, council, qualified, form, data))
             if scheduled:
                 return redirect("deliberation:session-live", pk=scheduled.value.pk)
         else:
@@ -224,4 +224,54 @@ def council_detail(request, pk):
             "qualified": qualified,
             "sessions": council.sessions.order_by("-starts_at")[:20],
         },
+    )
+
+
+@login_required
+def council_rules(request, pk):
+    """The council's rules of order, for its organisers: chosen here, frozen by each session as it opens."""
+    council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
+    if not request.user.has_perm("deliberation.manage_council", council.area):
+        raise NotAllowed("not_allowed", _("Only organisers and officials of this area can change the council's rules."))
+    rules = procedure.rules_from_preset(council.preset, council.overrides)
+    form = CouncilRulesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"preset": council.preset, **CouncilRulesForm.initial_for(rules)},
+    )
+    done = submit(
+        form,
+        lambda data: services.council_rules_set(
+            actor=request.user, council=council, preset=data["preset"], overrides=form.overrides()
+        ),
+    )
+    if done:
+        messages.success(request, _("The council's rules are saved. Sessions that open from now on follow them."))
+        return redirect("deliberation:council-detail", pk=council.pk)
+    return render(
+        request,
+        "deliberation/council_rules.html",
+        {"council": council, "form": form},
+        status=done.status if form.is_bound else 200,
+    )
+
+
+@login_required
+def session_agenda(request, pk):
+    """The order of a session's agenda, set by its organisers before the session opens."""
+    session = get_object_or_404(Session.objects.select_related("council__area"), pk=pk)
+    if not request.user.has_perm("deliberation.manage_council", session.council.area):
+        raise NotAllowed("not_allowed", _("Only organisers and officials of this area can set the agenda."))
+    items = list(session.items.order_by("position"))
+    form = AgendaOrderForm(request.POST if request.method == "POST" else None, items=items)
+    done = submit(
+        form, lambda data: services.session_agenda_order(actor=request.user, session=session, order=form.order())
+    )
+    if done:
+        messages.success(request, _("The agenda is in its new order."))
+        return redirect("deliberation:session-agenda", pk=session.pk)
+    return render(
+        request,
+        "deliberation/agenda.html",
+        {"session": session, "form": form, "fixed": session.phase != "scheduled", "error": _first_error(form)},
+        status=done.status if form.is_bound else 200,
     )

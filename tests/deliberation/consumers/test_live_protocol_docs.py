@@ -37,3 +37,22 @@ def test_every_command_is_documented_with_its_fields_and_nothing_else():
     assert set(documented) == set(commands.SCHEMA)
     for kind, fields in commands.SCHEMA.items():
         assert documented[kind] == set(fields), kind
+
+
+def test_the_threshold_field_lists_every_threshold_the_engine_knows():
+    from deliberation import procedure
+
+    for kind in ("vote_closed", "result_announced"):
+        row = next(line for line in _section("Events").splitlines() if line.startswith(f"| `{kind}` |"))
+        notes = row.strip().strip("|").split("|")[2]
+        assert set(procedure.Threshold) <= set(re.findall(r"\b[a-z_]+\b", notes)), kind
+
+
+def test_the_engines_conflict_codes_named_in_the_errors_section_are_409():
+    from civic.errors import status_for
+
+    errors = _section("Errors")
+    for code in ("not_pending_question", "ruling_pending", "speakers_waiting", "no_quorum"):
+        assert f"`{code}`" in errors and status_for(code) == 409
+    for code in ("chair_only", "not_a_member"):
+        assert f"`{code}`" in errors and status_for(code) == 403

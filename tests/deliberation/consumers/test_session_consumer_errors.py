@@ -8,7 +8,8 @@ from channels.testing import WebsocketCommunicator
 
 from deliberation.models import Session, SessionRecord
 from deliberation.routing import websocket_urlpatterns
-from tests.deliberation.session_setup import MALFORMED, make_council, make_session
+from tests.deliberation.session_setup import MALFORMED, make_council, make_session, run
+from tests.factories import UserFactory
 from tests.world import build_world, fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,3 +82,38 @@ async def test_an_anonymous_watcher_cannot_send_commands():
     assert reply["code"] == "not_authenticated" and reply["status"] == 403
     await _still_open(ws)
     await ws.disconnect()
+
+
+def _pending_amendment():
+    """An open session with a main motion and an amendment to it, the amendment before the council."""
+    session, chair, members = _setup()
+    for person in (chair, *members[:4]):
+        run(session, person, "check_in")
+    run(session, chair, "open_session")
+    run(session, members[0], "make_motion", kind="main", text="同意加装电梯")
+    run(session, members[1], "second")
+    run(session, members[2], "make_motion", kind="amend", text="同意加装电梯，费用分摊")
+    run(session, members[3], "second")
+    main = Session.objects.get(pk=session.pk).state["stack"][0]["id"]
+    return session, chair, main, UserFactory(display_name="旁听者")
+
+
+async def test_a_vote_on_a_motion_that_is_not_the_pending_question_is_a_409_conflict_and_strangers_403():
+    session, chair, main, stranger = await database_sync_to_async(_pending_amendment)()
+    ws = await _connect(session.pk, chair)
+    await ws.send_json_to({"type": "command", "command": {"type": "open_vote", "motion": main}})
+    reply = await ws.receive_json_from()
+    assert reply["code"] == "not_pending_question" and reply["status"] == 409
+    assert reply["message"] == f"只能将当前待决的问题（第 {main + 1} 号动议）付诸表决。"
+    await ws.send_json_to({"type": "command", "command": {"type": "open_vote", "motion": "1"}})
+    reply = await ws.receive_json_from()
+    assert reply["code"] == "command_invalid" and reply["status"] == 400 and reply["field"] == "motion"
+    await _still_open(ws)
+    await ws.disconnect()
+    ws = await _connect(session.pk, stranger)
+    await ws.send_json_to({"type": "command", "command": {"type": "check_in"}})
+    reply = await ws.receive_json_from()
+    assert reply["code"] == "not_a_member" and reply["status"] == 403
+    await ws.disconnect()
+    state = await database_sync_to_async(lambda: Session.objects.get(pk=session.pk).state)()
+    assert state["vote"] is None
