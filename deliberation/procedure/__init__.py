@@ -5,7 +5,18 @@
 Callers use the package: `from deliberation import procedure; procedure.apply(rules, state, command)`.
 """
 
-from .engine import COMMANDS, Applied, Command, Event, apply, check_invariants, next_speaker, outcome
+from .engine import (
+    COMMANDS,
+    Applied,
+    Command,
+    Event,
+    apply,
+    check_invariants,
+    next_speaker,
+    outcome,
+    speech_deadline,
+    time_up,
+)
 from .rules import (
     APPLIES_TO_PENDING,
     DEBATABLE,
@@ -59,6 +70,8 @@ __all__ = [
     "next_speaker",
     "outcome",
     "rules_from_preset",
+    "speech_deadline",
     "state_from_json",
     "state_to_json",
+    "time_up",
 ]
