@@ -3,7 +3,7 @@
 import time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -140,8 +140,17 @@ def session_replay(session: Session) -> procedure.State:
     members = [str(pk) for pk in session.council.members.values_list("user_id", flat=True)]
     state = procedure.new_session(members=members, chair=str(session.chair_id), items=titles)
     for record in session.records.filter(kind="command").order_by("seq", "id"):
-        state = procedure.apply(rules, state, record.payload).state
+        if record.payload["type"] == "time_up":  # the server's clock ended a speech at its limit
+            state = procedure.time_up(state, record.payload["now"]).state
+        else:
+            state = procedure.apply(rules, state, record.payload).state
     return state
+
+
+def next_speech_deadline() -> float | None:
+    """The earliest limit of a speech under way in any session (server time in seconds), or None."""
+    deadline = Session.objects.filter(speech_deadline__isnull=False).aggregate(first=Min("speech_deadline"))["first"]
+    return deadline.timestamp() if deadline is not None else None
 
 
 def _names(ids):
