@@ -213,7 +213,7 @@ def speeches_time_up(*, now: float | None = None) -> int:
     share the work without waiting on one another, and the time-up is applied under that row lock: a
     claimant that comes second finds it done. Recorded before it is published, so a time-up while the
     channel layer is down reaches the screens through `hello`."""
-    ended, claimed = 0, set()
+    ended, claimed = 0, set[int]()
     while True:
         with transaction.atomic():
             current = time.time() if now is None else now
