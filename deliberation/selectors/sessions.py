@@ -279,6 +279,7 @@ def session_decisions(path: str, pk=None, unpublished=True):
                 Max("records__created_at"),
                 "starts_at",
             ),
+            has_minutes=Exists(Minutes.objects.filter(session=OuterRef("pk"))),
         )
         .filter(decisions__gt=0)
     )
@@ -291,5 +292,9 @@ def session_decisions(path: str, pk=None, unpublished=True):
             summary=_("%(count)s decision(s) taken; see the minutes.") % {"count": session.decisions},
             decided_at=session.closed_at,
             area_path=session.council.area.path,
-            source_url=reverse("deliberation:session-minutes", args=[session.pk]),
+            # the minutes once they are published; until then the session's page, which says they are to come
+            source_url=reverse(
+                "deliberation:session-minutes" if session.has_minutes else "deliberation:session-live",
+                args=[session.pk],
+            ),
         )
