@@ -43,6 +43,16 @@ def _press(page, name):
     _actions(page).get_by_role("button", name=name, exact=True).click()
 
 
+# Notes on the page when the time-up notice appears (seconds, the browser's clock).
+NOTE_WHEN_TIME_IS_UP = """() => {
+  const notice = document.querySelector("[data-notice]");
+  window.timeUpShownAt = null;
+  new MutationObserver(() => {
+    if (!notice.hidden && window.timeUpShownAt === null) window.timeUpShownAt = Date.now() / 1000;
+  }).observe(notice, { attributes: true, childList: true, subtree: true });
+}"""
+
+
 def _watch(browser, live_asgi, url, width=1280):
     """The room's projector: nobody signed in, nothing pressed."""
     context = browser.new_context(viewport={"width": width, "height": 720}, base_url=live_asgi.url)
@@ -139,13 +149,18 @@ def test_a_council_session_runs_live_on_five_screens(browser, live_asgi, transac
     chair_page.locator("[data-speaker]", has_text="目前没有人在发言").wait_for()  # the chair's screen has caught up
 
     # the next speech runs out: nobody presses anything, every screen hears it from the server
+    everyone = [chair_page, *pages, projector]
+    for page in everyone:
+        page.evaluate(NOTE_WHEN_TIME_IS_UP)
     _press(chair_page, "请下一位发言")
     d.locator("[data-speaker]", has_text="陈晓东").wait_for()
     deadline = Session.objects.get(pk=session.pk).speech_deadline.timestamp()
-    for page in [chair_page, *pages, projector]:
+    for page in everyone:
         page.locator("[data-notice]", has_text="陈晓东的发言时间已到").wait_for(timeout=(SPEECH_SECONDS + 5) * 1000)
         page.locator("[data-speaker]", has_text="目前没有人在发言").wait_for(timeout=1000)
-    assert time.time() - deadline < 2
+    # when each screen showed it (the browser's clock is this machine's); a little slack over the second
+    # the two-process test holds the server to, for six browsers sharing a busy machine
+    assert all(page.evaluate("window.timeUpShownAt") - deadline < 1.5 for page in everyone)
     ended = Session.objects.get(pk=session.pk).records.filter(kind="event", payload__type="speech_ended")
     assert [e.payload["reason"] for e in ended.order_by("seq")] == ["yielded", "time_up"]
 
