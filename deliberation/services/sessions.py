@@ -215,15 +215,14 @@ def speeches_time_up(*, now: float | None = None) -> int:
     channel layer is down reaches the screens through `hello`."""
     ended, claimed = 0, set[int]()
     while True:
+        current = time.time() if now is None else now
+        due = Session.objects.filter(speech_deadline__lte=datetime.fromtimestamp(current, tz=UTC)).exclude(
+            pk__in=claimed
+        )
+        if not due.exists():  # the usual answer, found without a transaction or a lock
+            return ended
         with transaction.atomic():
-            current = time.time() if now is None else now
-            session = (
-                Session.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(speech_deadline__lte=datetime.fromtimestamp(current, tz=UTC))
-                .exclude(pk__in=claimed)
-                .order_by("speech_deadline")
-                .first()
-            )
+            session = due.select_for_update(skip_locked=True, of=("self",)).order_by("speech_deadline").first()
             if session is None:
                 return ended
             claimed.add(session.pk)
