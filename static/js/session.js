@@ -55,7 +55,8 @@
   var IRREVERSIBLE = { close_session: "close_session", record_not_held: "record_not_held", "make_motion:adjourn": "adjourn" };
   var NEEDS_TEXT = { "make_motion:main": "motion_text", "make_motion:amend": "motion_text", point_of_order: "point_text" };
   var shownActions = null, motionsOpen = false, stepFor = null;
-  var stepBox = $("[data-step]");
+  var stepBox = $("[data-step]"), stepOpener = null;
+  if (stepBox) stepBox.addEventListener("keydown", function (event) { if (event.key === "Escape") closeStep(); });
 
   function commandFor(name) {
     var parts = name.split(":"), command = { type: parts[0] };
@@ -69,7 +70,7 @@
     if (NEEDS_TEXT[name] || IRREVERSIBLE[name]) {
       var b = el("button", label(name), "button" + (cls ? " " + cls : ""));
       b.type = "button";
-      b.setAttribute("aria-expanded", "false");
+      b.setAttribute("aria-expanded", name === stepFor ? "true" : "false");
       b.addEventListener("click", function () { openStep(name, b); });
       return b;
     }
@@ -135,7 +136,7 @@
   function openStep(name, opener) {
     if (!stepBox) return;
     closeStep();
-    stepFor = name;
+    stepFor = name; stepOpener = opener;
     if (opener) opener.setAttribute("aria-expanded", "true");
     var command = commandFor(name), focus;
     if (NEEDS_TEXT[name]) {
@@ -161,7 +162,11 @@
     }
     var cancel = el("button", label("cancel"), "button");
     cancel.type = "button";
-    cancel.addEventListener("click", closeStep);
+    cancel.addEventListener("click", function () {
+      var back = stepOpener;
+      closeStep();
+      if (back && back.isConnected) back.focus();  // back to where the person was
+    });
     stepBox.appendChild(cancel);
     stepBox.hidden = false;
     focus.focus();
