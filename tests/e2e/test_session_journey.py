@@ -165,6 +165,11 @@ def test_a_council_session_runs_live_on_five_screens(browser, live_asgi, transac
     assert [e.payload["reason"] for e in ended.order_by("seq")] == ["yielded", "time_up"]
 
     _press(chair_page, "开始表决")
+    yes = _actions(a).get_by_role("button", name="赞成")
+    yes.wait_for()
+    assert "button-primary" in yes.get_attribute("class")  # voting is what the rules expect of a member now
+    assert Axe().run(a).violations_count == 0
+    screenshot(a, "session-member-vote-375")
     for page, choice in zip(pages, ["赞成", "赞成", "赞成", "反对"], strict=True):
         _press(page, choice)
     chair_page.locator("[data-vote]", has_text="4 / 4").wait_for()
