@@ -13,9 +13,10 @@ class DeliberationConfig(AppConfig):
         from civic.registry import demo_seeder, tick_job, timeline_verb
 
         from .demo import seed
-        from .services import tally_closed_boxes
+        from .services import speeches_time_up, tally_closed_boxes
 
         tick_job("deliberation.tally", tally_closed_boxes)
+        tick_job("deliberation.speeches", speeches_time_up)
         demo_seeder(seed)
         from civic.registry import notification_kind
 

@@ -8,9 +8,16 @@ the clock: a speech carries its start time and limit, and the page draws the cou
 When the channel layer cannot be reached (Redis down) the socket is still accepted and serves the record
 (civic.consumers.DegradableConsumer): the client is told {"type": "status", "live": false}, asks with
 `hello` for what it missed, and reconnects until live events flow again.
+
+The server also ends a speech at its limit without anyone pressing anything: while a process has session
+screens connected it runs one DeadlineLoop, which ends the speeches that are due in every session
+(services.speeches_time_up) and publishes their `speech_ended` like any command's events.
 """
 
+import asyncio
 import json
+import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -22,6 +29,52 @@ from civic.errors import DomainError, InvalidInput, NotAllowed
 
 from . import commands, selectors, services
 from .models import Session
+
+logger = logging.getLogger(__name__)
+
+
+class DeadlineLoop:
+    """The server's clock in one WebSocket server process: an asyncio task that sleeps until the next
+    speech's limit (or at most POLL seconds, to see deadlines set by other processes), then ends the
+    speeches that are due. Processes claim each due deadline with `select_for_update(skip_locked=True)`,
+    so with several of them every speech ends once, by whichever comes first; `manage.py tick` does the
+    same when no process runs. It starts with the first session screen of the process and stops after
+    the last one leaves, and keeps going when the database or the channel layer fails (logged)."""
+
+    POLL = 0.25  # seconds
+
+    def __init__(self) -> None:
+        self.screens = 0
+        self.task: asyncio.Task | None = None
+
+    def screen_joined(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.screens = 0  # a task of another event loop (a test's) is gone with it
+            self.task = loop.create_task(self.run())
+        self.screens += 1
+
+    def screen_left(self) -> None:
+        self.screens = max(0, self.screens - 1)
+
+    async def run(self) -> None:
+        while self.screens > 0:
+            try:
+                due = await database_sync_to_async(self.step)()
+            except Exception:
+                logger.warning("The deadline loop could not end the speeches that are due", exc_info=True)
+                due = None
+            wait = self.POLL if due is None else min(self.POLL, max(0.01, due - time.time()))
+            await asyncio.sleep(wait)
+
+    @staticmethod
+    def step() -> float | None:
+        """End the speeches that are due; the next deadline (server time in seconds), or None."""
+        services.speeches_time_up()
+        return selectors.next_speech_deadline()
+
+
+deadlines = DeadlineLoop()
 
 
 def _malformed() -> InvalidInput:
@@ -40,6 +93,8 @@ class SessionConsumer(DegradableConsumer, AsyncJsonWebsocketConsumer):
             return
         await self.join_group(services.session_group(self.session_id))
         await self.accept()
+        deadlines.screen_joined()
+        self.watching = True
         if not self.live:
             await self.send_json({"type": "status", "live": False})
 
@@ -51,6 +106,9 @@ class SessionConsumer(DegradableConsumer, AsyncJsonWebsocketConsumer):
         return self.scope.get("user") or AnonymousUser()
 
     async def disconnect(self, code):
+        if getattr(self, "watching", False):
+            self.watching = False
+            deadlines.screen_left()
         await self.leave_group()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):

@@ -285,12 +285,22 @@ class Session(models.Model):
     # then: a change of the council's rules applies to the sessions that open after it.
     rules = models.JSONField(default=dict, blank=True)
     seq = models.PositiveIntegerField(default=0)
+    # When the current speech reaches its limit (the engine's speech_deadline), kept with the state; the
+    # deadline loop of each WebSocket server process and `tick` end the speech then.
+    speech_deadline = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["-starts_at"]
+        indexes = [
+            models.Index(
+                fields=["speech_deadline"],
+                name="session_speech_deadline",
+                condition=Q(speech_deadline__isnull=False),
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -15,6 +15,8 @@ from .engine import (
     next_speaker,
     outcome,
     seat_chair,
+    speech_deadline,
+    time_up,
     waiting,
 )
 from .rules import (
@@ -87,7 +89,9 @@ __all__ = [
     "rules_from_preset",
     "rules_to_json",
     "seat_chair",
+    "speech_deadline",
     "state_from_json",
     "state_to_json",
+    "time_up",
     "waiting",
 ]

@@ -112,6 +112,21 @@ def _time_up(state: State, now: float) -> bool:
     return state.speech is not None and now >= state.speech.started_at + state.speech.limit
 
 
+def speech_deadline(state: State) -> float | None:
+    """When the current speech reaches its limit (server time in seconds), or None when nobody speaks."""
+    return state.speech.started_at + state.speech.limit if state.speech is not None else None
+
+
+def time_up(state: State, now: float) -> Applied:
+    """The server's clock: a speech past its limit ends at its limit (`speech_ended`, reason time_up).
+    Nothing happens when nobody speaks or the limit is still ahead, so a second claimant of the same
+    deadline, or one that comes after a command already ended the speech, finds it done."""
+    if not _time_up(state, now):
+        return Applied(state=state, events=[])
+    state, events = _end_speech(state, now, "time_up")
+    return Applied(state=replace(state, seq=state.seq + len(events)), events=events)
+
+
 def _end_speech(state: State, now: float, reason: str) -> Step:
     speech = state.speech
     if speech is None:
@@ -196,7 +211,11 @@ def apply(rules: Rules, state: State, command: Command) -> Applied:
     kind, actor, now = command.get("type"), str(command.get("actor", "")), float(command.get("now", 0))
     events: list[Event] = []
     if _time_up(state, now):  # a speech past its limit ends at its limit, whatever comes next
+        speaker = state.speech.member if state.speech else ""
         state, events = _end_speech(state, now, "time_up")
+        if kind == "yield_floor" and actor in (speaker, state.chair):
+            # the speaker (or the chair) ends a speech whose time is up: it ended at its limit
+            return Applied(state=replace(state, seq=state.seq + len(events)), events=events)
     handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
     if handler is None:
         _err("unknown_command", gettext_noop("Unknown command."))

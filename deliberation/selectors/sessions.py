@@ -3,7 +3,7 @@
 import time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -13,8 +13,8 @@ from civic.selectors import Decision, decision_rows
 from civic.validators import as_pks
 
 from .. import procedure
+from ..models import Minutes, Session, SessionRecord, SpeechSide, VoteThreshold
 from ..models import MotionKind as MotionKindLabel
-from ..models import Session, SessionRecord, SpeechSide, VoteThreshold
 
 User = get_user_model()
 
@@ -65,6 +65,50 @@ def allowed_actions(rules, state, member: str | None, now: float) -> list[str]:
     return allowed
 
 
+# What the rules expect next, in order of precedence: the first of these that is in order now is the
+# primary button of the person's page. Closing the session, adjourning and recording it as not held are
+# never expected of anyone: they cannot be undone, and the page asks for confirmation first. Moving to
+# the next agenda item is the chair's judgement (the state does not say whether this one is done).
+EXPECTED_OF_CHAIR = (
+    "check_in",
+    "open_session",
+    "resume",
+    "close_vote",
+    "announce",
+    "rule_on_point",
+    "grant_floor",
+    "open_vote",
+)
+EXPECTED_OF_MEMBER = ("check_in", "yield_floor", "cast_vote", "second")
+
+
+def expected_action(state: procedure.State, allowed: list[str], member: str | None) -> str | None:
+    """The action the rules expect of this person next (one of `allowed`), or None when nothing is."""
+    if member is None:
+        return None
+    for name in EXPECTED_OF_CHAIR if member == state.chair else EXPECTED_OF_MEMBER:
+        if name not in allowed:
+            continue
+        if name == "close_vote" and state.vote is not None and len(state.vote.ballots) < len(state.vote.eligible):
+            continue  # votes are still coming in
+        if name == "open_vote" and state.speech is not None:
+            continue  # someone is speaking: the vote comes after
+        if name == "cast_vote" and state.vote is not None and member in dict(state.vote.ballots):
+            continue
+        return name
+    return None
+
+
+def public_sessions():
+    """Sessions open to watch, latest first, each with `has_minutes` (whether its minutes are published)."""
+    return (
+        Session.objects.filter(public=True)
+        .select_related("council__area")
+        .annotate(has_minutes=Exists(Minutes.objects.filter(session=OuterRef("pk"))))
+        .order_by("-starts_at")
+    )
+
+
 def session_rules(session: Session) -> procedure.Rules:
     """The rules a session runs under: frozen when it opened; until then its council's as they are now."""
     if session.rules:
@@ -82,6 +126,7 @@ def session_snapshot(session: Session, viewer) -> dict:
     me = str(viewer.pk) if getattr(viewer, "is_authenticated", False) else None
     role = "chair" if me == state.chair else "member" if me in state.members else "public"
     now = time.time()
+    allowed = allowed_actions(rules, state, me, now) if role != "public" else []
     vote = None
     if state.vote:
         mine = dict(state.vote.ballots).get(me) if me else None
@@ -133,7 +178,8 @@ def session_snapshot(session: Session, viewer) -> dict:
         if state.speech
         else None,
         "vote": vote,
-        "allowed": allowed_actions(rules, state, me, now) if role != "public" else [],
+        "allowed": allowed,
+        "expected": expected_action(state, allowed, me),
         "rules": {"speech_seconds": rules.speech_seconds, "speeches_per_member": rules.speeches_per_member},
     }
 
@@ -151,8 +197,17 @@ def session_replay(session: Session) -> procedure.State:
         chair_is_member=rules.chair_mode != procedure.ChairMode.OUTSIDE,
     )
     for record in session.records.filter(kind="command").order_by("seq", "id"):
-        state = procedure.apply(rules, state, record.payload).state
+        if record.payload["type"] == "time_up":  # the server's clock ended a speech at its limit
+            state = procedure.time_up(state, record.payload["now"]).state
+        else:
+            state = procedure.apply(rules, state, record.payload).state
     return state
+
+
+def next_speech_deadline() -> float | None:
+    """The earliest limit of a speech under way in any session (server time in seconds), or None."""
+    deadline = Session.objects.filter(speech_deadline__isnull=False).aggregate(first=Min("speech_deadline"))["first"]
+    return deadline.timestamp() if deadline is not None else None
 
 
 def _names(ids):
@@ -287,6 +342,7 @@ def session_decisions(path: str, pk=None, unpublished=True):
                 Max("records__created_at"),
                 "starts_at",
             ),
+            has_minutes=Exists(Minutes.objects.filter(session=OuterRef("pk"))),
         )
         .filter(decisions__gt=0)
     )
@@ -299,5 +355,9 @@ def session_decisions(path: str, pk=None, unpublished=True):
             summary=_("%(count)s decision(s) taken; see the minutes.") % {"count": session.decisions},
             decided_at=session.closed_at,
             area_path=session.council.area.path,
-            source_url=reverse("deliberation:session-minutes", args=[session.pk]),
+            # the minutes once they are published; until then the session's page, which says they are to come
+            source_url=reverse(
+                "deliberation:session-minutes" if session.has_minutes else "deliberation:session-live",
+                args=[session.pk],
+            ),
         )

@@ -1,8 +1,10 @@
 """Councils and live sessions: commands applied by the rules-of-order engine under the session's row lock,
 recorded append-only and published after commit."""
 
+import math
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -283,7 +285,70 @@ def _record(session: Session, payload: dict[str, Any], applied: procedure.Applie
         records.append(SessionRecord(session=session, seq=seq, kind="event", payload=event))
     SessionRecord.objects.bulk_create(records)
     session.state, session.seq, session.phase = procedure.state_to_json(applied.state), seq, applied.state.phase
-    session.save(update_fields=["state", "seq", "phase", "rules"])
+    session.speech_deadline = speech_deadline_at(applied.state)
+    session.save(update_fields=["state", "seq", "phase", "rules", "speech_deadline"])
+    return numbered
+
+
+def speech_deadline_at(state: procedure.State) -> datetime | None:
+    """The engine's deadline of the current speech as the stored column (rounded up to the microsecond,
+    so a deadline the database finds due is due for the engine too)."""
+    deadline = procedure.speech_deadline(state)
+    if deadline is None:
+        return None
+    return datetime.fromtimestamp(math.ceil(deadline * 1_000_000) / 1_000_000, tz=UTC)
+
+
+# --- the server's clock -----------------------------------------------------------------------------
+# A speech ends at its limit without anyone pressing anything: each WebSocket server process runs a
+# deadline loop (deliberation.consumers.DeadlineLoop) that calls speeches_time_up, and `manage.py tick`
+# calls it as the backstop when no such process runs (docs/live-protocol.md, "Time").
+
+
+def speech_time_up(*, session: Session, now: float | None = None) -> list[procedure.Event]:
+    """End the session's speech if it is past its limit, under the session's row lock, and return the
+    numbered events (`speech_ended`, reason time_up); [] when there was nothing to end (a command, another
+    process or an earlier call did it already, or the limit is still ahead)."""
+    with transaction.atomic():
+        locked = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        return _time_up(locked, time.time() if now is None else now)
+
+
+def speeches_time_up(*, now: float | None = None) -> int:
+    """End every speech past its limit and return how many ended. Each due session is claimed with
+    `select_for_update(skip_locked=True)` in its own transaction, so processes running this at once
+    share the work without waiting on one another, and the time-up is applied under that row lock: a
+    claimant that comes second finds it done. Recorded before it is published, so a time-up while the
+    channel layer is down reaches the screens through `hello`."""
+    ended, claimed = 0, set[int]()
+    while True:
+        current = time.time() if now is None else now
+        due = Session.objects.filter(speech_deadline__lte=datetime.fromtimestamp(current, tz=UTC)).exclude(
+            pk__in=claimed
+        )
+        if not due.exists():  # the usual answer, found without a transaction or a lock
+            return ended
+        with transaction.atomic():
+            session = due.select_for_update(skip_locked=True, of=("self",)).order_by("speech_deadline").first()
+            if session is None:
+                return ended
+            claimed.add(session.pk)
+            if _time_up(session, current):
+                ended += 1
+
+
+def _time_up(session: Session, now: float) -> list[procedure.Event]:
+    """The engine's time-up step on a locked session: recorded as the server's own command (no actor),
+    numbered like any command's events and published after commit."""
+    applied = procedure.time_up(procedure.state_from_json(session.state), now)
+    if not applied.events:
+        deadline = speech_deadline_at(applied.state)
+        if session.speech_deadline != deadline:
+            session.speech_deadline = deadline
+            session.save(update_fields=["speech_deadline"])
+        return []
+    numbered = _record(session, {"type": "time_up", "actor": "", "now": now}, applied)
+    transaction.on_commit(partial(_publish, session.pk, numbered))
     return numbered
 
 

@@ -75,6 +75,22 @@ LABELS = {
     "reconnecting": gettext_lazy("Reconnecting…"),
     "quorum_line": gettext_lazy("{present} of {members} members present; quorum {quorum}"),
     "nobody": gettext_lazy("Nobody has the floor."),
+    "no_motion": gettext_lazy("No motion yet."),
+    "motions": gettext_lazy("Motions"),
+    "upheld": gettext_lazy("upheld"),
+    "not_upheld": gettext_lazy("not upheld"),
+    "cancel": gettext_lazy("Cancel"),
+    "confirm_close_session": gettext_lazy(
+        "Close the session now? This cannot be undone: no more motions, speeches or votes in this session."
+    ),
+    "confirmed_close_session": gettext_lazy("Yes, close the session"),
+    "confirm_record_not_held": gettext_lazy(
+        "Record this session as not held for lack of a quorum? This cannot be undone."
+    ),
+    "confirmed_record_not_held": gettext_lazy("Yes, record it as not held"),
+    "confirm_adjourn": gettext_lazy("Move to adjourn? If the council adopts the motion, the session ends."),
+    "confirmed_adjourn": gettext_lazy("Yes, move to adjourn"),
+    "time_up": gettext_lazy("Time is up for {name}."),
 }
 
 
@@ -90,7 +106,7 @@ def _session(request, pk) -> Session:
 
 
 def session_list(request):
-    sessions = Session.objects.filter(public=True).select_related("council__area").order_by("-starts_at")[:50]
+    sessions = selectors.public_sessions()[:50]
     councils = Council.objects.select_related("area").order_by("area__path")[:50]
     return render(request, "deliberation/sessions.html", {"sessions": sessions, "councils": councils})
 
@@ -107,6 +123,8 @@ def session_live(request, pk, screen=False):
             "snapshot": snapshot,
             "labels": _labels(),
             "items": session.items.select_related("proposal"),
+            "has_minutes": Minutes.objects.filter(session=session).exists(),
+            "may_publish": request.user.has_perm("deliberation.publish_minutes", session),
         },
     )
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from civic import selectors
+from deliberation.models import Minutes
 from tests.civic.notices import (
     MONDAY,
     at,
@@ -39,7 +40,12 @@ def test_every_kind_of_decision_waits_until_a_notice_names_it(world):
     assert by_kind["award"].decided_at == at(2024, 3, 4)
     assert by_kind["session"].decided_at == at(2024, 3, 4)
     assert by_kind["ballot"].source_url.startswith("/ballots/")
-    assert by_kind["session"].source_url.endswith("/minutes/")
+    session_id = int(by_kind["session"].source_key.split(":")[1])
+    assert by_kind["session"].source_url == f"/sessions/{session_id}/"  # no minutes yet: not a link to a 404
+    Minutes.objects.create(session_id=session_id, summary="通过装灯动议。", published_by=world["organiser_here"])
+    waiting = selectors.unpublished_decisions(world["D1"], now=at(2024, 3, 6))
+    by_kind = {d.kind: d for d in waiting}
+    assert by_kind["session"].source_url == f"/sessions/{session_id}/minutes/"
     assert all(d.area_code == world["C1"].code for d in waiting)
 
     publish(world, kind="award", source_key=by_kind["award"].source_key)

@@ -160,6 +160,49 @@ def test_speeches_are_limited_in_number_and_time():
     assert m.state.speech is None
 
 
+def test_the_server_ends_a_speech_at_its_limit_once():
+    m = Meeting().open()
+    m.main_motion()
+    m.do("request_floor", "c", side="for")
+    m.do("grant_floor", "chair")
+    assert procedure.speech_deadline(m.state) == 120.0
+    assert procedure.time_up(m.state, 119.9).events == []  # the limit is still ahead: nothing happens
+    m.do("extend_time", "chair", seconds=30)
+    assert procedure.speech_deadline(m.state) == 150.0
+    applied = procedure.time_up(m.state, 151.5)
+    (ended,) = applied.events
+    assert ended["type"] == "speech_ended" and ended["reason"] == "time_up" and ended["member"] == "c"
+    assert ended["ended_at"] == 150.0  # at its limit, not when the clock looked
+    assert applied.state.speech is None and applied.state.seq == m.state.seq + 1
+    assert procedure.speech_deadline(applied.state) is None
+    # a second claimant of the same deadline finds it done
+    again = procedure.time_up(applied.state, 152.0)
+    assert again.events == [] and again.state == applied.state
+    check_invariants(RULES, applied.state)
+
+
+@pytest.mark.parametrize("who", ["c", "chair"])
+def test_ending_a_speech_past_its_limit_records_the_time_up(who):
+    m = Meeting().open()
+    m.main_motion()
+    m.do("request_floor", "c", side="for")
+    m.do("grant_floor", "chair")
+    m.now = 130.0
+    (ended,) = m.do("yield_floor", who)  # not refused as "nobody speaking": the speech ended at its limit
+    assert ended["reason"] == "time_up" and ended["ended_at"] == 120.0
+    assert m.state.speech is None
+    assert m.refuse("yield_floor", who) == "nobody_speaking"
+
+
+def test_a_stranger_cannot_end_a_speech_past_its_limit():
+    m = Meeting().open()
+    m.main_motion()
+    m.do("request_floor", "c", side="for")
+    m.do("grant_floor", "chair")
+    m.now = 130.0
+    assert m.refuse("yield_floor", "d") == "nobody_speaking"
+
+
 def test_the_chair_stays_neutral_unless_the_chair_is_handed_over():
     m = Meeting().open()
     m.main_motion()
