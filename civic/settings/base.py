@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "proposals",
     "deliberation",
     "funding",
+    "consultations",
     "scorecard",
 ]
 
