@@ -491,7 +491,7 @@ class Opinion(models.Model):
 
 
 class OpinionSupport(models.Model):
-    """"同意此意见": one person's support of a public opinion."""
+    """ "同意此意见": one person's support of a public opinion."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -504,3 +504,22 @@ class OpinionSupport(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.opinion_id}"
+
+
+class AreaSubscription(models.Model):
+    """A person's wish to hear when a consultation opens (and when its result is out) in an area: the
+    area itself, the areas above it and the areas inside it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", verbose_name=_("area"))
+    area_path = models.CharField(max_length=400, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription to an area's consultations")
+        verbose_name_plural = _("subscriptions to areas' consultations")
+        constraints = [models.UniqueConstraint(fields=["user", "area"], name="cons_one_subscription_per_area")]
+        indexes = [models.Index(fields=["area_path"], name="cons_sub_path", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.area_id}"
