@@ -6,3 +6,14 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from civic.registry import demo_seeder, tick_job
+
+        from .demo import seed
+        from .registry import register
+        from .services import close_due_consultations
+
+        register()
+        tick_job("consultations.close", close_due_consultations)
+        demo_seeder(seed)
