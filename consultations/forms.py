@@ -212,3 +212,56 @@ class GroupForm(forms.Form):
     def __init__(self, *args, opinion_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opinions"].choices = [(pk, str(pk)) for pk in opinion_ids]
+
+
+class _CausesMixin:
+    """The adopted opinions a change of the final text may name."""
+
+    def set_causes(self, opinions) -> None:
+        self.fields["opinions"].choices = [  # type: ignore[attr-defined]
+            (o.pk, f"#{o.pk} {o.get_classification_display()}: {o.text[:60]}") for o in opinions
+        ]
+
+
+class FinalUnitForm(_CausesMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Wording in the final text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    opinions = forms.TypedMultipleChoiceField(
+        label=_("Opinions that caused the change"),
+        coerce=int,
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, causes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_causes(causes)
+
+
+class FinalAddForm(_CausesMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("What it is"), choices=UnitKind.choices, initial=UnitKind.ARTICLE)
+    number = forms.CharField(label=_("Number"), max_length=30, required=False)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    opinions = forms.TypedMultipleChoiceField(
+        label=_("Opinions that caused the change"),
+        coerce=int,
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, causes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_causes(causes)
+
+
+class ConcludeForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary for the legislature that sent the draft"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Needed when a legislature sent the draft; it is printed in the report sent upstream."),
+    )

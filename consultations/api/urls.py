@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import results as r
 from . import views as v
 
 urlpatterns = [
@@ -29,4 +30,19 @@ urlpatterns = [
     path("opinions/<int:pk>/answer/", v.OpinionAnswerView.as_view(), name="opinion-answer"),
     path("opinion-groups/<int:pk>/answer/", v.GroupAnswerView.as_view(), name="opinion-group-answer"),
     path("questions/<int:pk>/answers/", v.QuestionAnswerView.as_view(), name="question-answer"),
+]
+
+
+# the result: the final text, its publication, the comparison and the feedback report
+urlpatterns += [
+    path("consultations/<int:pk>/final/", r.FinalTextView.as_view(), name="consultation-final"),
+    path("consultations/<int:pk>/final/units/", r.FinalUnitListView.as_view(), name="consultation-final-units"),
+    path(
+        "consultations/<int:pk>/final/units/<int:unit_pk>/",
+        r.FinalUnitView.as_view(),
+        name="consultation-final-unit",
+    ),
+    path("consultations/<int:pk>/conclude/", r.ConcludeView.as_view(), name="consultation-conclude"),
+    path("consultations/<int:pk>/comparison/", r.ComparisonView.as_view(), name="consultation-comparison"),
+    path("consultations/<int:pk>/report/", r.ReportView.as_view(), name="consultation-report"),
 ]

@@ -3,3 +3,4 @@
 from .answers import *  # noqa: F403
 from .consultations import *  # noqa: F403
 from .opinions import *  # noqa: F403
+from .results import *  # noqa: F403

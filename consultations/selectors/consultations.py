@@ -13,7 +13,7 @@ from civic.models import Area, AreaRoleKind
 from civic.selectors import areas_for_roles
 from civic.services import holds_perm
 
-from .models import (
+from ..models import (
     PUBLIC_STATES,
     AreaSubscription,
     Classification,
