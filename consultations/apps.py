@@ -10,10 +10,11 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from civic.registry import demo_seeder, tick_job
 
-        from .demo import seed
+        from .demo import seed, seed_finished
         from .registry import register
         from .services import close_due_consultations
 
         register()
         tick_job("consultations.close", close_due_consultations)
         demo_seeder(seed)
+        demo_seeder(seed_finished)

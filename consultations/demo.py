@@ -97,3 +97,144 @@ def seed(people: dict, areas: dict) -> None:
             unit=unit or None,
             text=text,
         )
+
+
+FINISHED_TITLE = "东湖区背街小巷环境整治方案（征求意见稿）"
+
+FINISHED_TEXT = """# 东湖区背街小巷环境整治方案（征求意见稿）
+## 一、整治范围
+湖滨街道、新桥街道辖区内 32 条背街小巷，总长约 11.6 公里。
+## 二、整治内容
+- 路面修复：破损路面、人行道和无障碍通道一并修复。
+- 照明提升：补装路灯，夜间照度达到城市支路标准。
+- 立面整治：清理乱贴乱画，规范店招店牌。
+- 停车管理：施划停车泊位，非机动车集中停放。
+## 三、实施安排
+2027 年 3 月至 10 月分两批实施，先实施居民反映最集中的 12 条。
+## 四、资金保障
+区财政安排专项资金，街道、沿街单位和居民可按“以奖代补”方式参与。
+"""
+
+
+def seed_finished(people: dict, areas: dict) -> None:
+    """A finished consultation of 东湖区 on its 背街小巷 plan: opinions online and at a symposium, every
+    one answered, the final text changed where opinions were adopted, and the feedback report published."""
+    if Consultation.objects.filter(title=FINISHED_TITLE).exists():
+        return
+    from .models import TextUnit
+
+    official, organiser = people["official"], people["organiser"]
+    r1, r2, r3 = people["resident"], people["resident2"], people["resident3"]
+    donghu = areas["990102"]
+    now = timezone.now()
+    opened = now - timedelta(days=75)
+    closes = now - timedelta(days=45)
+    consultation = services.consultation_create(
+        actor=official,
+        area=donghu,
+        title=FINISHED_TITLE,
+        kind=ConsultationKind.PLAN,
+        background=(
+            "背街小巷是居民出行的“最后一公里”。区住建局会同湖滨、新桥两个街道排查了 32 条背街小巷的路面、"
+            "照明、立面和停车问题，起草了本整治方案，在实施前听取沿街居民和单位的意见。"
+        ),
+        participation=Participation.RESIDENTS,
+        opinions_public=True,
+        answer_working_days=15,
+        closes_at=closes,
+        drafters=[organiser],
+    )
+    services.consultation_import_text(
+        actor=official, consultation=consultation, source=FINISHED_TEXT, source_format="markdown"
+    )
+    services.consultation_publish(actor=official, consultation=consultation, now=opened)
+    units = {u.text[:4]: u for u in TextUnit.objects.filter(version__consultation=consultation)}
+    lighting = next(u for key, u in units.items() if key.startswith("照明提升"))
+    schedule = next(u for key, u in units.items() if key.startswith("2027"))
+    parking = next(u for key, u in units.items() if key.startswith("停车管理"))
+    lamp = services.opinion_submit(
+        author=r1,
+        consultation=consultation,
+        unit=lighting,
+        text="新桥路 17 弄晚上几乎一片漆黑，老人出门不敢走。补装路灯时请优先这条弄堂，并加装楼道口的感应灯。",
+        wording="照明提升：补装路灯和弄堂口感应灯，夜间照度达到城市支路标准，老人集中居住的弄堂优先。",
+        now=opened + timedelta(days=3),
+    )
+    services.opinion_support(user=r2, opinion=lamp, now=opened + timedelta(days=4))
+    order = services.opinion_submit(
+        author=r2,
+        consultation=consultation,
+        unit=schedule,
+        text="先实施的 12 条是怎么选出来的？建议公布名单和排序依据。",
+        now=opened + timedelta(days=6),
+    )
+    bikes = services.opinion_submit(
+        author=r3,
+        consultation=consultation,
+        unit=parking,
+        text="非机动车集中停放点要配充电设施，否则大家还是会拉线充电。",
+        as_resident=True,
+        now=opened + timedelta(days=9),
+    )
+    symposium = services.symposium_record(
+        staff=official,
+        consultation=consultation,
+        held_on=timezone.localdate(opened + timedelta(days=12)),
+        place="湖滨街道党群服务中心",
+        attendance=31,
+        note="沿街居民、商户和物业代表参加",
+        now=opened + timedelta(days=12),
+    )
+    shops = services.opinion_enter_offline(
+        staff=official,
+        consultation=consultation,
+        source=Source.SYMPOSIUM,
+        symposium=symposium,
+        text="施工期间请分段围挡，保证沿街小店正常营业。",
+        now=opened + timedelta(days=12),
+    )
+    outside = services.opinion_enter_offline(
+        staff=official,
+        consultation=consultation,
+        source=Source.SYMPOSIUM,
+        symposium=symposium,
+        text="小区内部的道路也很破，希望一起修。",
+        now=opened + timedelta(days=12),
+    )
+    services.consultation_close(consultation=consultation, now=closes)
+    answered = closes + timedelta(days=7)
+    for opinion, classification, reason in [
+        (lamp, "adopted", "采纳。照明提升条款已写明补装弄堂口感应灯，老人集中居住的弄堂优先，新桥路 17 弄列入第一批。"),
+        (
+            order,
+            "partly_adopted",
+            "部分采纳。第一批 12 条按居民反映次数排序，名单随本方案一并公布；排序依据写入实施安排。",
+        ),
+        (bikes, "already_provided", "已有规定。区里正在推进的电动自行车充电设施建设已覆盖这些停放点。"),
+        (shops, "adopted", "采纳。实施安排已写明分段围挡施工，保障沿街商户经营。"),
+        (outside, "out_of_scope", "不属于本方案范围。小区内部道路属于老旧小区改造，已转交区住建局纳入改造计划。"),
+    ]:
+        services.opinion_answer(
+            actor=official, opinion=opinion, classification=classification, reason=reason, now=answered
+        )
+    services.consultation_finish_answering(actor=official, consultation=consultation, now=answered)
+    services.final_prepare(actor=official, consultation=consultation)
+    final = {
+        u.replaces_id: u for u in TextUnit.objects.filter(version__consultation=consultation, version__kind="final")
+    }
+    services.final_unit_revise(
+        actor=official,
+        unit=final[lighting.pk],
+        text="照明提升：补装路灯和弄堂口感应灯，夜间照度达到城市支路标准，老人集中居住的弄堂优先。",
+        opinions=[lamp.pk],
+    )
+    services.final_unit_revise(
+        actor=official,
+        unit=final[schedule.pk],
+        text=(
+            "2027 年 3 月至 10 月分两批实施，先实施居民反映最集中的 12 条（按反映次数排序，名单随方案公布）；"
+            "分段围挡施工，保障沿街商户正常经营。"
+        ),
+        opinions=[order.pk, shops.pk],
+    )
+    services.consultation_conclude(actor=official, consultation=consultation, now=answered + timedelta(days=2))
