@@ -2,9 +2,10 @@
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from consultations import selectors, services
-from consultations.models import Opinion, TextUnit
+from consultations.models import Opinion, Source, TextUnit
 from tests.consultations.results_fixtures import answered_consultation
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +22,9 @@ def test_the_report_counts_by_hand(world, make_consultation):
     # two people online, fifteen at the symposium, one letter
     assert (report.online_authors, report.symposium_attendance, report.participants) == (2, 15, 18)
     assert [(str(label), n) for label, n in report.by_source] == [
-        ("online", 2),
-        ("symposium (座谈会)", 2),
-        ("letter", 1),
+        (str(Source.ONLINE.label), 2),
+        (str(Source.SYMPOSIUM.label), 2),
+        (str(Source.LETTER.label), 1),
     ]
     assert report.by_classification == {
         "adopted": 1,
@@ -41,7 +42,7 @@ def test_the_report_counts_by_hand(world, make_consultation):
     assert group_entries[0].text == "车位分配" and group_entries[0].reason == "车位分配另行制定办法。"
     per_unit = {label: (n, taken) for label, n, taken in report.by_unit}
     assert per_unit["第二条"] == (2, 0)
-    assert per_unit["the text as a whole"] == (1, 0)
+    assert per_unit[gettext("the text as a whole")] == (1, 0)
     assert sum(n for n, _ in per_unit.values()) == 5
 
 
