@@ -165,7 +165,7 @@ class OpinionForm(forms.Form):
 class SymposiumForm(forms.Form):
     held_on = forms.DateField(label=_("Date of the symposium"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=120)
-    attendance = forms.IntegerField(label=_("Attendance"), min_value=1, max_value=100000)
+    attendance = forms.IntegerField(label=_("Number attending"), min_value=1, max_value=100000)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
@@ -175,7 +175,7 @@ class OfflineOpinionForm(forms.Form):
     )
     symposium = forms.ChoiceField(label=_("Symposium"), required=False)
     received_on = forms.DateField(
-        label=_("Received on"), required=False, widget=DateInput(), help_text=_("For a letter, a call or a visit.")
+        label=_("Day it came in"), required=False, widget=DateInput(), help_text=_("For a letter, a call or a visit.")
     )
     submitter = forms.CharField(label=_("From (only if the person agreed to be named)"), max_length=60, required=False)
     unit = forms.ChoiceField(label=_("On which part"), required=False)

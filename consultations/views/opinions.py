@@ -78,6 +78,8 @@ def opinion_list(request, pk):
         group=group,
     )
     page = selectors.page_of(queryset, params.get("page"))
+    page.object_list = selectors.with_unit_labels(page.object_list, consultation)
+    unit_label = selectors.unit_labels(selectors.units(unit.version)).get(unit.pk, "") if unit else ""
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -87,6 +89,7 @@ def opinion_list(request, pk):
             "consultation": consultation,
             "page": page,
             "unit": unit,
+            "unit_label": unit_label,
             "query": query.urlencode(),
             "params": params,
             "sources": Source.choices,
@@ -100,10 +103,11 @@ def opinion_list(request, pk):
 def opinion_detail(request, pk, opinion_pk):
     consultation = selectors.consultation_for(request.user, pk)
     opinion = selectors.opinion_for(request.user, consultation, opinion_pk)
-    draft_text = ""
+    draft_text = unit_label = ""
     if opinion.unit_id:
         unit_list = selectors.units(selectors.version_of(consultation))
         draft_text = selectors.unit_full_text(opinion.unit, unit_list)
+        unit_label = selectors.unit_labels(unit_list).get(opinion.unit_id, "")
     supported = bool(request.user.is_authenticated and opinion.supports.filter(user=request.user).exists())
     return render(
         request,
@@ -113,6 +117,7 @@ def opinion_detail(request, pk, opinion_pk):
             "opinion": opinion,
             "author": selectors.author_label(opinion),
             "draft_text": draft_text,
+            "unit_label": unit_label,
             "diff": diff_html(draft_text, opinion.wording) if opinion.wording else "",
             "supported": supported,
             "may_support": holds_perm(request.user, "consultations.support", opinion, personal=True)
@@ -208,8 +213,9 @@ def offline_entry(request, pk):
             "symposiums": symposiums,
             "symposium_form": symposium_form,
             "opinion_form": opinion_form,
-            "entered": list(
-                selectors.opinions(request.user, consultation, order="newest").exclude(source=Source.ONLINE)[:20]
+            "entered": selectors.with_unit_labels(
+                selectors.opinions(request.user, consultation, order="newest").exclude(source=Source.ONLINE)[:20],
+                consultation,
             ),
         },
         status=status,
