@@ -89,31 +89,32 @@ def units(version: TextVersion | None, *, counted_for=None) -> list[TextUnit]:
             .values_list("unit", "n")
         )
         for unit in found:
-            unit.opinion_total = counts.get(unit.pk, 0)
+            vars(unit)["opinion_total"] = counts.get(unit.pk, 0)
     return found
 
 
 def unit_tree(unit_list: list[TextUnit]) -> list[TextUnit]:
     """The same units with `.kids` (the children in order) and `.depth_shown` set; the roots (no query)."""
-    by_id = {u.pk: u for u in unit_list}
-    for u in unit_list:
-        u.kids = []
-    roots = []
+    by_id: dict[int | None, TextUnit] = {u.pk: u for u in unit_list}
+    kids: dict[int | None, list[TextUnit]] = {u.pk: [] for u in unit_list}
+    depth: dict[int | None, int] = {}
+    roots: list[TextUnit] = []
     for u in unit_list:  # in document order: a parent comes before its children
         parent = by_id.get(u.parent_id)
-        u.depth_shown = parent.depth_shown + 1 if parent else 0
+        depth[u.pk] = depth[parent.pk] + 1 if parent else 0
         # the text shows a "comment" link on the units people usually comment on (any unit can be chosen)
-        u.shows_comment_link = u.kind in (UnitKind.ARTICLE, UnitKind.HEADING) or (
+        link = u.kind in (UnitKind.ARTICLE, UnitKind.HEADING) or (
             u.kind == UnitKind.PARAGRAPH and (parent is None or parent.kind != UnitKind.ARTICLE)
         )
-        (parent.kids if parent else roots).append(u)
+        vars(u).update(kids=kids[u.pk], depth_shown=depth[u.pk], shows_comment_link=link)
+        (kids[parent.pk] if parent else roots).append(u)
     return roots
 
 
 def unit_labels(unit_list: list[TextUnit]) -> dict[int, str]:
     """How each unit is cited, as Chinese law cites it: 第四条, 第四条第一款, 第三条第一款第（二）项, …; the
     parts of a plan by their heading (no query)."""
-    by_id = {u.pk: u for u in unit_list}
+    by_id: dict[int | None, TextUnit] = {u.pk: u for u in unit_list}
     paragraphs_seen: dict[int | None, int] = {}
     labels: dict[int, str] = {}
     for u in unit_list:  # parents come first
@@ -248,7 +249,7 @@ def opinion_for(user, consultation: Consultation, pk) -> Opinion:
 def author_label(opinion: Opinion) -> str:
     """The name an opinion is shown with: the organisation's, "居民" where the author chose it, the author's
     display name, or for an opinion entered by staff its source (and the name given, if any)."""
-    if opinion.organisation_id:
+    if opinion.organisation is not None:
         return opinion.organisation.name
     if opinion.source != Source.ONLINE:
         label = str(Source(opinion.source).label)
@@ -295,7 +296,7 @@ def questions(consultation: Consultation, user=None) -> list[Question]:
             Question.objects.filter(consultation=consultation, answers__respondent=user).values_list("pk", flat=True)
         )
         for question in found:
-            question.answered = question.pk in done
+            vars(question)["answered"] = question.pk in done
     return found
 
 
