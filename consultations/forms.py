@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    OFFLINE_SOURCES,
     OPINION_LIMIT,
     REASON_LIMIT,
     WORDING_LIMIT,
@@ -12,7 +13,6 @@ from .models import (
     ConsultationKind,
     Participation,
     QuestionKind,
-    Source,
     TextFormat,
     UnitKind,
 )
@@ -170,9 +170,7 @@ class SymposiumForm(forms.Form):
 
 
 class OfflineOpinionForm(forms.Form):
-    source = forms.ChoiceField(
-        label=_("Where it came from"), choices=[c for c in Source.choices if c[0] != Source.ONLINE]
-    )
+    source = forms.ChoiceField(label=_("Where it came from"), choices=OFFLINE_SOURCES)
     symposium = forms.ChoiceField(label=_("Symposium"), required=False)
     received_on = forms.DateField(
         label=_("Day it came in"), required=False, widget=DateInput(), help_text=_("For a letter, a call or a visit.")
