@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civic.errors import NotAllowed
+from civic.errors import NotFound
 from civic.forms import submit
 from civic.models import Area, AreaRoleKind
 from civic.selectors import areas_for_roles
@@ -254,7 +254,7 @@ def consultation_action(request, pk, action):
         return render(
             request, "consultations/detail.html", context, status=done.status if request.method == "POST" else 200
         )
-    raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    raise NotFound("not_found", _("Not found."))
 
 
 @login_required
