@@ -196,8 +196,11 @@ def test_list_and_subscription(client, world, open_consultation):
     elsewhere = client.get(reverse("consultations:consultation-list") + f"?area={world['D2'].code}")
     assert open_consultation.title not in elsewhere.content.decode()
     client.force_login(world["resident"])
+    offered = client.get(reverse("consultations:consultation-list")).content.decode()
+    assert reverse("consultations:area-subscription", args=[world["C1"].code]) in offered  # where they live
     response = client.post(reverse("consultations:area-subscription", args=[world["C1"].code]), {"subscribe": "1"})
     assert response.status_code == 302
+    assert 'name="subscribe" value="0"' in client.get(reverse("consultations:consultation-list")).content.decode()
 
 
 def test_opinion_list_pages_with_constant_queries(client, world, make_consultation, django_assert_max_num_queries):
