@@ -194,6 +194,17 @@ class OfflineOpinionForm(forms.Form):
         ]
 
 
+class QuestionAnswerForm(forms.Form):
+    """The answer to one question: the options ticked (their ids) or the text of an open answer."""
+
+    options = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    text = forms.CharField(max_length=OPINION_LIMIT, required=False)
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["options"].choices = [(o.pk, o.text) for o in question.options.all()]
+
+
 class AnswerForm(forms.Form):
     classification = forms.ChoiceField(label=_("Answer"), choices=Classification.choices, widget=forms.RadioSelect)
     reason = forms.CharField(

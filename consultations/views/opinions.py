@@ -14,7 +14,7 @@ from civic.services import holds_perm, require_perm
 from civic.validators import as_pk
 
 from .. import selectors, services
-from ..forms import OfflineOpinionForm, OpinionForm, SymposiumForm
+from ..forms import OfflineOpinionForm, OpinionForm, QuestionAnswerForm, SymposiumForm
 from ..models import Classification, OpinionGroup, Question, Source, Symposium, TextUnit
 from ..textdiff import diff_html
 from ._common import back, detail_context, organisations_for
@@ -229,7 +229,15 @@ def question_answer(request, pk, question_pk):
     question = Question.objects.filter(pk=question_pk, consultation=consultation).first()
     if question is None:
         raise NotFound("not_found", _("This question does not exist."))
-    options = [as_pk(v) for v in request.POST.getlist("options") if as_pk(v)]
-    services.question_answer(user=request.user, question=question, options=options, text=request.POST.get("text", ""))
-    messages.success(request, _("Thank you for your answer."))
-    return back(consultation, "questions")
+    form = QuestionAnswerForm(request.POST, question=question)
+    done = submit(
+        form,
+        lambda data: services.question_answer(
+            user=request.user, question=question, options=data["options"], text=data["text"]
+        ),
+    )
+    if done:
+        messages.success(request, _("Thank you for your answer."))
+        return back(consultation, "questions")
+    context = detail_context(request, consultation, question_form=form, question_failed=question.pk)
+    return render(request, "consultations/detail.html", context, status=done.status)

@@ -223,3 +223,24 @@ def test_opinion_list_pages_with_constant_queries(client, world, make_consultati
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(url + "?page=3&order=support")
     assert response.status_code == 200
+
+
+def test_questions_are_answered_once_on_the_page(client, world, make_consultation):
+    consultation = make_consultation(publish=False)
+    question = services.question_add(
+        actor=world["official_here"],
+        consultation=consultation,
+        kind="single",
+        text="是否赞成？",
+        options=["赞成", "反对"],
+    )
+    services.consultation_publish(actor=world["official_here"], consultation=consultation)
+    client.force_login(world["resident"])
+    url = reverse("consultations:question-answer", args=[consultation.pk, question.pk])
+    both = [o.pk for o in question.options.all()]
+    refused = client.post(url, {"options": both})
+    assert refused.status_code == 400
+    assert "Choose one option." in refused.content.decode() or "请选择一项。" in refused.content.decode()
+    assert client.post(url, {"options": both[:1]}).status_code == 302
+    assert client.post(url, {"options": both[:1]}).status_code == 409
+    assert question.answers.count() == 1
