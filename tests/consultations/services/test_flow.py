@@ -286,6 +286,7 @@ def test_answering_alone_and_in_groups_then_the_close_guard(world, open_consulta
 
 def test_named_drafter_answers(world, make_consultation):
     consultation = make_consultation(drafters=[world["member"]])
+    assert consultation.follows.filter(user=world["member"]).exists()  # told when the window closes
     opinion = services.opinion_submit(author=world["resident"], consultation=consultation, text="甲")
     close(consultation)
     services.opinion_answer(actor=world["member"], opinion=opinion, classification="out_of_scope", reason="不在范围")
