@@ -244,3 +244,14 @@ def test_questions_are_answered_once_on_the_page(client, world, make_consultatio
     assert client.post(url, {"options": both[:1]}).status_code == 302
     assert client.post(url, {"options": both[:1]}).status_code == 409
     assert question.answers.count() == 1
+
+
+def test_the_admin_lists_consultations_and_opinions_read_only(client, world, open_consultation):
+    services.opinion_submit(author=world["resident"], consultation=open_consultation, text="意见")
+    client.force_login(world["admin"])
+    for name in ("consultation", "opinion"):
+        assert client.get(reverse(f"admin:consultations_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:consultations_consultation_add")).status_code == 403
+    change = client.get(reverse("admin:consultations_consultation_change", args=[open_consultation.pk]))
+    assert change.status_code == 200
+    assert 'name="title"' not in change.content.decode()
