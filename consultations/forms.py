@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    OFFLINE_SOURCES,
     OPINION_LIMIT,
     REASON_LIMIT,
     WORDING_LIMIT,
@@ -12,7 +13,6 @@ from .models import (
     ConsultationKind,
     Participation,
     QuestionKind,
-    Source,
     TextFormat,
     UnitKind,
 )
@@ -165,17 +165,15 @@ class OpinionForm(forms.Form):
 class SymposiumForm(forms.Form):
     held_on = forms.DateField(label=_("Date of the symposium"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=120)
-    attendance = forms.IntegerField(label=_("Attendance"), min_value=1, max_value=100000)
+    attendance = forms.IntegerField(label=_("Number attending"), min_value=1, max_value=100000)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class OfflineOpinionForm(forms.Form):
-    source = forms.ChoiceField(
-        label=_("Where it came from"), choices=[c for c in Source.choices if c[0] != Source.ONLINE]
-    )
+    source = forms.ChoiceField(label=_("Where it came from"), choices=OFFLINE_SOURCES)
     symposium = forms.ChoiceField(label=_("Symposium"), required=False)
     received_on = forms.DateField(
-        label=_("Received on"), required=False, widget=DateInput(), help_text=_("For a letter, a call or a visit.")
+        label=_("Day it came in"), required=False, widget=DateInput(), help_text=_("For a letter, a call or a visit.")
     )
     submitter = forms.CharField(label=_("From (only if the person agreed to be named)"), max_length=60, required=False)
     unit = forms.ChoiceField(label=_("On which part"), required=False)
@@ -194,6 +192,17 @@ class OfflineOpinionForm(forms.Form):
             ("", "—"),
             *[(str(s.pk), f"{s.held_on:%Y-%m-%d} {s.place}") for s in symposiums],
         ]
+
+
+class QuestionAnswerForm(forms.Form):
+    """The answer to one question: the options ticked (their ids) or the text of an open answer."""
+
+    options = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    text = forms.CharField(max_length=OPINION_LIMIT, required=False)
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["options"].choices = [(o.pk, o.text) for o in question.options.all()]
 
 
 class AnswerForm(forms.Form):

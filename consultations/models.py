@@ -354,6 +354,10 @@ class Source(models.TextChoices):
     VISIT = "visit", _("visit")
 
 
+# What staff enter: every source but online.
+OFFLINE_SOURCES = [(value, label) for value, label in Source.choices if value != Source.ONLINE]
+
+
 class Classification(models.TextChoices):
     ADOPTED = "adopted", _("adopted")
     PARTLY_ADOPTED = "partly_adopted", _("partly adopted")

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from civic.api.serializers import AreaBriefSerializer
 
 from ..models import (
+    OFFLINE_SOURCES,
     OPINION_LIMIT,
     REASON_LIMIT,
     WORDING_LIMIT,
@@ -13,7 +14,6 @@ from ..models import (
     OpinionGroup,
     Participation,
     QuestionKind,
-    Source,
     Symposium,
     TextFormat,
     TextUnit,
@@ -160,7 +160,7 @@ class OpinionWriteSerializer(serializers.Serializer):
 
 
 class OfflineOpinionSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != Source.ONLINE])
+    source = serializers.ChoiceField(choices=OFFLINE_SOURCES)
     unit = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     text = serializers.CharField(max_length=OPINION_LIMIT * 2, trim_whitespace=False)
     wording = serializers.CharField(max_length=WORDING_LIMIT * 2, required=False, allow_blank=True, default="")

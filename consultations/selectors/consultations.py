@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civic.errors import NotFound
@@ -28,8 +29,10 @@ from ..models import (
     Symposium,
     TextUnit,
     TextVersion,
+    UnitKind,
     VersionKind,
 )
+from .textimport import chinese_numeral
 
 S = ConsultationState
 OPINIONS_PER_PAGE = 50
@@ -86,21 +89,71 @@ def units(version: TextVersion | None, *, counted_for=None) -> list[TextUnit]:
             .values_list("unit", "n")
         )
         for unit in found:
-            unit.opinion_total = counts.get(unit.pk, 0)
+            vars(unit)["opinion_total"] = counts.get(unit.pk, 0)
     return found
 
 
 def unit_tree(unit_list: list[TextUnit]) -> list[TextUnit]:
     """The same units with `.kids` (the children in order) and `.depth_shown` set; the roots (no query)."""
-    by_id = {u.pk: u for u in unit_list}
-    for u in unit_list:
-        u.kids = []
-    roots = []
+    by_id: dict[int | None, TextUnit] = {u.pk: u for u in unit_list}
+    kids: dict[int | None, list[TextUnit]] = {u.pk: [] for u in unit_list}
+    depth: dict[int | None, int] = {}
+    roots: list[TextUnit] = []
     for u in unit_list:  # in document order: a parent comes before its children
         parent = by_id.get(u.parent_id)
-        u.depth_shown = parent.depth_shown + 1 if parent else 0
-        (parent.kids if parent else roots).append(u)
+        depth[u.pk] = depth[parent.pk] + 1 if parent else 0
+        # the text shows a "comment" link on the units people usually comment on (any unit can be chosen)
+        link = u.kind in (UnitKind.ARTICLE, UnitKind.HEADING) or (
+            u.kind == UnitKind.PARAGRAPH and (parent is None or parent.kind != UnitKind.ARTICLE)
+        )
+        vars(u).update(kids=kids[u.pk], depth_shown=depth[u.pk], shows_comment_link=link)
+        (kids[parent.pk] if parent else roots).append(u)
     return roots
+
+
+def unit_labels(unit_list: list[TextUnit]) -> dict[int, str]:
+    """How each unit is cited, as Chinese law cites it: 第四条, 第四条第一款, 第三条第一款第（二）项, …; the
+    parts of a plan by their heading (no query)."""
+    by_id: dict[int | None, TextUnit] = {u.pk: u for u in unit_list}
+    paragraphs_seen: dict[int | None, int] = {}
+    labels: dict[int, str] = {}
+    for u in unit_list:  # parents come first
+        parent = by_id.get(u.parent_id)
+        above = labels.get(parent.pk, "") if parent else ""
+        if u.kind in (UnitKind.CHAPTER, UnitKind.SECTION, UnitKind.ARTICLE):
+            labels[u.pk] = u.number or u.text[:16]
+        elif u.kind == UnitKind.HEADING:
+            labels[u.pk] = u.text[:16]
+        elif u.kind == UnitKind.PARAGRAPH:
+            paragraphs_seen[u.parent_id] = paragraphs_seen.get(u.parent_id, 0) + 1
+            n = paragraphs_seen[u.parent_id]
+            if parent is not None and parent.kind == UnitKind.ARTICLE:
+                labels[u.pk] = _("%(article)s, paragraph %(n)s") % {"article": above, "n": _numeral(n)}
+            else:
+                labels[u.pk] = _("%(part)s, paragraph %(n)s") % {"part": above or _("preamble"), "n": n}
+        elif u.kind == UnitKind.ITEM:
+            labels[u.pk] = _("%(parent)s, item %(item)s") % {"parent": above, "item": u.number or u.text[:8]}
+        else:
+            labels[u.pk] = _("%(parent)s, sub-item %(item)s") % {
+                "parent": above,
+                "item": u.number.rstrip(".、") or u.text[:8],
+            }
+    return labels
+
+
+def _numeral(n: int) -> str:
+    """一, 二, … on Chinese pages (第一款), 1, 2, … on others."""
+    return chinese_numeral(n) if (get_language() or "").startswith("zh") else str(n)
+
+
+def with_unit_labels(opinion_list, consultation: Consultation) -> list:
+    """The opinions with `unit_label` set (one query for the units of the draft, whatever their number)."""
+    opinion_list = list(opinion_list)
+    if any(o.unit_id for o in opinion_list):
+        labels = unit_labels(units(version_of(consultation)))
+        for o in opinion_list:
+            o.unit_label = labels.get(o.unit_id, "") if o.unit_id else ""
+    return opinion_list
 
 
 def unit_full_text(unit: TextUnit, unit_list: list[TextUnit]) -> str:
@@ -196,7 +249,7 @@ def opinion_for(user, consultation: Consultation, pk) -> Opinion:
 def author_label(opinion: Opinion) -> str:
     """The name an opinion is shown with: the organisation's, "居民" where the author chose it, the author's
     display name, or for an opinion entered by staff its source (and the name given, if any)."""
-    if opinion.organisation_id:
+    if opinion.organisation is not None:
         return opinion.organisation.name
     if opinion.source != Source.ONLINE:
         label = str(Source(opinion.source).label)
@@ -243,7 +296,7 @@ def questions(consultation: Consultation, user=None) -> list[Question]:
             Question.objects.filter(consultation=consultation, answers__respondent=user).values_list("pk", flat=True)
         )
         for question in found:
-            question.answered = question.pk in done
+            vars(question)["answered"] = question.pk in done
     return found
 
 

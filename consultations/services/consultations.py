@@ -327,7 +327,8 @@ def consultation_publish(*, actor, consultation, now=None) -> Consultation:
         verb="consultation.opened",
         params={"closes": timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M")},
     )
-    follow(actor, consultation)
+    for drafter in [actor, *consultation.drafters.all()]:  # the drafters hear when the window closes
+        follow(drafter, consultation)
     closes = timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M")
     for person in subscribers(consultation):
         if person.pk == actor.pk:

@@ -43,7 +43,7 @@ def detail_context(request, consultation, **forms) -> dict:
         "progress": selectors.answer_progress(consultation),
         "sees_opinions": selectors.sees_all_opinions(user, consultation),
         "timeline": timeline_for(consultation),
-        "latest": list(selectors.opinions(user, consultation, order="newest")[:10]),
+        "latest": selectors.with_unit_labels(selectors.opinions(user, consultation, order="newest")[:10], consultation),
         "states": ConsultationState,
     }
     if is_open and may_comment:

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civic.errors import NotAllowed
+from civic.errors import NotFound
 from civic.forms import submit
 from civic.models import Area, AreaRoleKind
-from civic.selectors import areas_for_roles
+from civic.selectors import areas_for_roles, effective_verification
 from civic.services import require_perm
 
 from .. import selectors, services, textimport
@@ -40,6 +40,9 @@ def consultation_list(request):
         state = ""
     page = selectors.page_of(selectors.consultation_list(area=area, state=state or None), request.GET.get("page"), 20)
     subscribed = set(selectors.subscribed_areas(request.user).values_list("pk", flat=True))
+    # without an area chosen, a verified resident is offered the community they live in
+    verification = effective_verification(request.user) if request.user.is_authenticated else None
+    offered = area or (verification.cell.parent if verification else None)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -50,7 +53,8 @@ def consultation_list(request):
             "area": area,
             "state": state,
             "states": [(s, label) for s, label in ConsultationState.choices if s != ConsultationState.DRAFT],
-            "subscribed": area is not None and area.pk in subscribed,
+            "offered": offered,
+            "subscribed": offered is not None and offered.pk in subscribed,
             "query": query.urlencode(),
             "may_create": request.user.has_perm("consultations.create"),
         },
@@ -254,7 +258,7 @@ def consultation_action(request, pk, action):
         return render(
             request, "consultations/detail.html", context, status=done.status if request.method == "POST" else 200
         )
-    raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    raise NotFound("not_found", _("Not found."))
 
 
 @login_required

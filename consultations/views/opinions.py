@@ -14,7 +14,7 @@ from civic.services import holds_perm, require_perm
 from civic.validators import as_pk
 
 from .. import selectors, services
-from ..forms import OfflineOpinionForm, OpinionForm, SymposiumForm
+from ..forms import OfflineOpinionForm, OpinionForm, QuestionAnswerForm, SymposiumForm
 from ..models import Classification, OpinionGroup, Question, Source, Symposium, TextUnit
 from ..textdiff import diff_html
 from ._common import back, detail_context, organisations_for
@@ -78,6 +78,8 @@ def opinion_list(request, pk):
         group=group,
     )
     page = selectors.page_of(queryset, params.get("page"))
+    page.object_list = selectors.with_unit_labels(page.object_list, consultation)
+    unit_label = selectors.unit_labels(selectors.units(unit.version)).get(unit.pk, "") if unit else ""
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -87,6 +89,7 @@ def opinion_list(request, pk):
             "consultation": consultation,
             "page": page,
             "unit": unit,
+            "unit_label": unit_label,
             "query": query.urlencode(),
             "params": params,
             "sources": Source.choices,
@@ -100,10 +103,11 @@ def opinion_list(request, pk):
 def opinion_detail(request, pk, opinion_pk):
     consultation = selectors.consultation_for(request.user, pk)
     opinion = selectors.opinion_for(request.user, consultation, opinion_pk)
-    draft_text = ""
+    draft_text = unit_label = ""
     if opinion.unit_id:
         unit_list = selectors.units(selectors.version_of(consultation))
         draft_text = selectors.unit_full_text(opinion.unit, unit_list)
+        unit_label = selectors.unit_labels(unit_list).get(opinion.unit_id, "")
     supported = bool(request.user.is_authenticated and opinion.supports.filter(user=request.user).exists())
     return render(
         request,
@@ -113,6 +117,7 @@ def opinion_detail(request, pk, opinion_pk):
             "opinion": opinion,
             "author": selectors.author_label(opinion),
             "draft_text": draft_text,
+            "unit_label": unit_label,
             "diff": diff_html(draft_text, opinion.wording) if opinion.wording else "",
             "supported": supported,
             "may_support": holds_perm(request.user, "consultations.support", opinion, personal=True)
@@ -208,8 +213,9 @@ def offline_entry(request, pk):
             "symposiums": symposiums,
             "symposium_form": symposium_form,
             "opinion_form": opinion_form,
-            "entered": list(
-                selectors.opinions(request.user, consultation, order="newest").exclude(source=Source.ONLINE)[:20]
+            "entered": selectors.with_unit_labels(
+                selectors.opinions(request.user, consultation, order="newest").exclude(source=Source.ONLINE)[:20],
+                consultation,
             ),
         },
         status=status,
@@ -223,7 +229,15 @@ def question_answer(request, pk, question_pk):
     question = Question.objects.filter(pk=question_pk, consultation=consultation).first()
     if question is None:
         raise NotFound("not_found", _("This question does not exist."))
-    options = [as_pk(v) for v in request.POST.getlist("options") if as_pk(v)]
-    services.question_answer(user=request.user, question=question, options=options, text=request.POST.get("text", ""))
-    messages.success(request, _("Thank you for your answer."))
-    return back(consultation, "questions")
+    form = QuestionAnswerForm(request.POST, question=question)
+    done = submit(
+        form,
+        lambda data: services.question_answer(
+            user=request.user, question=question, options=data["options"], text=data["text"]
+        ),
+    )
+    if done:
+        messages.success(request, _("Thank you for your answer."))
+        return back(consultation, "questions")
+    context = detail_context(request, consultation, question_form=form, question_failed=question.pk)
+    return render(request, "consultations/detail.html", context, status=done.status)

@@ -196,8 +196,11 @@ def test_list_and_subscription(client, world, open_consultation):
     elsewhere = client.get(reverse("consultations:consultation-list") + f"?area={world['D2'].code}")
     assert open_consultation.title not in elsewhere.content.decode()
     client.force_login(world["resident"])
+    offered = client.get(reverse("consultations:consultation-list")).content.decode()
+    assert reverse("consultations:area-subscription", args=[world["C1"].code]) in offered  # where they live
     response = client.post(reverse("consultations:area-subscription", args=[world["C1"].code]), {"subscribe": "1"})
     assert response.status_code == 302
+    assert 'name="subscribe" value="0"' in client.get(reverse("consultations:consultation-list")).content.decode()
 
 
 def test_opinion_list_pages_with_constant_queries(client, world, make_consultation, django_assert_max_num_queries):
@@ -220,3 +223,35 @@ def test_opinion_list_pages_with_constant_queries(client, world, make_consultati
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(url + "?page=3&order=support")
     assert response.status_code == 200
+
+
+def test_questions_are_answered_once_on_the_page(client, world, make_consultation):
+    consultation = make_consultation(publish=False)
+    question = services.question_add(
+        actor=world["official_here"],
+        consultation=consultation,
+        kind="single",
+        text="是否赞成？",
+        options=["赞成", "反对"],
+    )
+    services.consultation_publish(actor=world["official_here"], consultation=consultation)
+    client.force_login(world["resident"])
+    url = reverse("consultations:question-answer", args=[consultation.pk, question.pk])
+    both = [o.pk for o in question.options.all()]
+    refused = client.post(url, {"options": both})
+    assert refused.status_code == 400
+    assert "Choose one option." in refused.content.decode() or "请选择一项。" in refused.content.decode()
+    assert client.post(url, {"options": both[:1]}).status_code == 302
+    assert client.post(url, {"options": both[:1]}).status_code == 409
+    assert question.answers.count() == 1
+
+
+def test_the_admin_lists_consultations_and_opinions_read_only(client, world, open_consultation):
+    services.opinion_submit(author=world["resident"], consultation=open_consultation, text="意见")
+    client.force_login(world["admin"])
+    for name in ("consultation", "opinion"):
+        assert client.get(reverse(f"admin:consultations_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:consultations_consultation_add")).status_code == 403
+    change = client.get(reverse("admin:consultations_consultation_change", args=[open_consultation.pk]))
+    assert change.status_code == 200
+    assert 'name="title"' not in change.content.decode()
