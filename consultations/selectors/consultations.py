@@ -32,7 +32,7 @@ from ..models import (
     UnitKind,
     VersionKind,
 )
-from .textimport import chinese_numeral
+from ..textimport import chinese_numeral
 
 S = ConsultationState
 OPINIONS_PER_PAGE = 50
