@@ -527,6 +527,8 @@ def test_no_records_give_no_value_for_shares_and_zero_counts(pworld):
     assert keys == [
         "median_answer_days", "answered_in_time_share", "overdue_now",
         "quorum_share", "minutes_share", "points_of_order_raised", "points_of_order_upheld",
+        "consultations_held", "consultation_participants", "consultation_opinions",
+        "consultation_adoption_rate", "consultation_answered_in_time_share",
         "participation_share", "online_share",
         "enterprise_social_proposal_share", "enterprise_social_cofunding_share", "organisations_taking_part",
         "satisfaction_rate", "average_score", "notices_on_time_share", "objections_on_time_share",
