@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "proposals",
     "deliberation",
     "funding",
+    "consultations",
     "scorecard",
 ]
 
@@ -316,6 +317,14 @@ SPECTACULAR_SETTINGS = {
         "OrganisationRequestKindEnum": "civic.models.OrganisationRequestKind",
         "AnswerStatusEnum": "proposals.models.AnswerStatus",
         "ProposalStateEnum": "proposals.models.ProposalState",
+        "ConsultationKindEnum": "consultations.models.ConsultationKind",
+        "ConsultationStateEnum": "consultations.models.ConsultationState",
+        "TextUnitKindEnum": "consultations.models.UnitKind",
+        "QuestionKindEnum": "consultations.models.QuestionKind",
+        "OpinionSourceEnum": "consultations.models.Source",
+        "OfflineSourceEnum": "consultations.models.OFFLINE_SOURCES",
+        "ProjectStateEnum": "funding.models.ProjectState",
+        "FundingSourceEnum": "funding.models.FundingSource",
     },
 }
 

@@ -17,6 +17,7 @@ from civic.models import Area
 from .answers import ANSWERS
 from .awards import AWARDS
 from .ballots import BALLOTS, budget_ballots
+from .consultations import CONSULTATION_OPINIONS, CONSULTATIONS
 from .core import CHUNK, TYPES, Dataset, Field, csv_cells, format_value, json_row, public_name
 from .decisions import DECISIONS
 from .ledger import LEDGER, ledger_fields_agree
@@ -29,6 +30,8 @@ __all__ = [
     "AWARDS",
     "BALLOTS",
     "CHUNK",
+    "CONSULTATIONS",
+    "CONSULTATION_OPINIONS",
     "DATASETS",
     "DECISIONS",
     "LEDGER",
@@ -52,7 +55,19 @@ __all__ = [
 
 # The registry: every dataset, in the order the page, the API and the documentation list them.
 DATASETS: dict[str, Dataset] = {
-    d.name: d for d in (PROPOSALS, ANSWERS, DECISIONS, BALLOTS, PROJECTS, AWARDS, LEDGER, NOTICES)
+    d.name: d
+    for d in (
+        PROPOSALS,
+        ANSWERS,
+        DECISIONS,
+        BALLOTS,
+        PROJECTS,
+        AWARDS,
+        LEDGER,
+        NOTICES,
+        CONSULTATIONS,
+        CONSULTATION_OPINIONS,
+    )
 }
 
 

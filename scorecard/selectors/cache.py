@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from civic.models import AuditEntry, CalendarDay, OutcomeNotice, ResidencyVerification, TimelineEntry
+from consultations.models import Consultation, Opinion, Symposium
 from deliberation.models import Minutes, Participation, Session, SessionRecord
 from funding.models import AwardObjection, Commitment, LedgerEntry, MicroProject, SatisfactionRating
 from proposals.models import CoSponsor, Endorsement, Proposal
@@ -36,6 +37,9 @@ _VERSIONED = [
     (LedgerEntry, "MAX(id)"),
     (OutcomeNotice, "MAX(id)"),
     (CalendarDay, "MAX(id)"),
+    (Consultation, "MAX(id)"),
+    (Opinion, "MAX(id)"),
+    (Symposium, "MAX(id)"),
 ]
 
 

@@ -107,6 +107,52 @@ FIGURES = {
         "count",
         _("Points of order that the chair ruled well taken, in the council sessions scheduled in the period."),
     ),
+    "consultations_held": (
+        "rule_based",
+        _("Consultations held (开门立法)"),
+        "count",
+        _(
+            "Drafts of rules and plans put out for public comment whose window opened in the period: draft "
+            "regulations sent to a legislative contact point, rules of residential communities, residents' "
+            "conventions, plans."
+        ),
+    ),
+    "consultation_participants": (
+        "rule_based",
+        _("People who gave their opinion"),
+        "count",
+        _(
+            "On the consultations opened in the period: the people and organisations who gave an opinion online "
+            "(each once), the people who attended the symposiums, and one person for each opinion received by "
+            "letter, on the hotline or in a visit."
+        ),
+    ),
+    "consultation_opinions": (
+        "rule_based",
+        _("Opinions received on consultations"),
+        "count",
+        _("Opinions on the consultations opened in the period, online and offline, hidden ones included."),
+    ),
+    "consultation_adoption_rate": (
+        "rule_based",
+        _("Opinions adopted"),
+        "share",
+        _(
+            "Opinions on the consultations opened in the period that have been answered, leaving out those "
+            "answered as outside the consultation: the share adopted or partly adopted. Opinions answered "
+            "together in a group count one by one."
+        ),
+    ),
+    "consultation_answered_in_time_share": (
+        "rule_based",
+        _("Opinions answered by the deadline"),
+        "share",
+        _(
+            "Opinions on the consultations opened in the period that have been answered or whose answer "
+            "deadline has passed: the share answered on or before the deadline (the working days after the "
+            "window closed that the consultation set)."
+        ),
+    ),
     "participation_share": (
         "digital",
         _("Verified residents taking part"),

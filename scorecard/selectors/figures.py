@@ -10,6 +10,7 @@ from civic.workdays import working_days_between
 from funding.models import FundingSource
 
 from ..period import Period
+from . import consultations as consultation_numbers
 from .common import ratio
 from .definitions import (
     ACTOR_KINDS,
@@ -72,6 +73,7 @@ def figures_of(n: dict) -> dict[str, dict]:
         ),
         _figure("points_of_order_raised", points.get("raised", 0), points.get("raised", 0), None),
         _figure("points_of_order_upheld", points.get("upheld", 0), points.get("upheld", 0), None),
+        *(_figure(*figure) for figure in consultation_numbers.figures(n["consultations"])),
         _figure("participation_share", ratio(n["took_part"], n["verified"]), n["took_part"], n["verified"]),
         _figure("online_share", ratio(p.get("online", 0), total), p.get("online", 0), total),
         _figure("enterprise_social_proposal_share", ratio(organised_proposals, total), organised_proposals, total),

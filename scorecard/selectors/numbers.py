@@ -19,6 +19,7 @@ from proposals import lifecycle
 from proposals.models import Channel, CoSponsor, Endorsement, Proposal
 
 from ..period import Period
+from . import consultations as consultation_numbers
 from .common import bucketed, by_bucket, in_period, start_of
 from .definitions import (
     ACTOR_KINDS,
@@ -44,6 +45,7 @@ def _empty() -> dict:
         "ratings": {},
         "notices": [0, 0],
         "objections": {},
+        "consultations": consultation_numbers.empty(),
     }
 
 
@@ -224,6 +226,8 @@ def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[s
             on_time=Count("pk", filter=Q(answered_on__lte=F("answer_due"))),
         ),
     )
+    # Consultations opened in the period, their opinions and symposiums (3 queries).
+    put("consultations", consultation_numbers.numbers(scope, buckets, period, today))
     return result
 
 

@@ -20,6 +20,7 @@ from tests.scorecard.opendata.world import (
     SECRET_PHONE,
     add_award_and_ledger,
     add_ballot,
+    add_consultation,
     add_project,
     add_proposal,
     add_session,
@@ -95,4 +96,9 @@ def odworld(pworld):
             decided_at=timezone.now() - timedelta(days=1),
             published_by=w["official_here"],
         )
+    # consultations: one here with an opinion, one elsewhere
+    add_consultation(w["D1"], w["official_here"], "一区背街小巷整治方案", opinions=[("路灯要补", w["resident"])])
+    add_consultation(
+        w["C2"], w["official_elsewhere"], "二社区居民公约", opinions=[("二社区：赞成", w["resident_elsewhere"])]
+    )
     return w

@@ -189,6 +189,7 @@ def add_many(w, n=30):
             decided_at=timezone.now(),
             published_by=w["official_here"],
         )
+        add_consultation(w["C1"], w["official_here"], f"批量征求意见 {i}", opinions=[(f"意见 {i}", author)])
 
 
 def download(client, url):
@@ -208,3 +209,26 @@ def download_csv(client, url):
 def download_json(client, url):
     response, text = download(client, url)
     return response, json.loads(text)
+
+
+def add_consultation(area, official, title, *, opinions=(), state="open"):
+    """A published consultation with online opinions by the given people (text, author)."""
+    from consultations.models import Consultation, Opinion
+
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        area=area,
+        area_path=area.path,
+        title=title,
+        kind="plan",
+        state=state,
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=10),
+        published_at=now - timedelta(days=3),
+        created_by=official,
+        opinion_count=len(opinions),
+    )
+    Opinion.objects.bulk_create(
+        Opinion(consultation=consultation, author=author, text=text) for text, author in opinions
+    )
+    return consultation

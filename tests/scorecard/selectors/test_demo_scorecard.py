@@ -36,7 +36,12 @@ def test_the_three_districts_have_figures_and_different_profiles():
     donghu, xicheng, gaoxin = (_figures(code, period) for code in (DONGHU, XICHENG, GAOXIN))
 
     for figures in (donghu, xicheng, gaoxin):
-        missing = [key for key, value in figures.items() if value is None]
+        # a district that held no consultation has no opinions to rate; every other figure has its numbers
+        missing = [
+            key
+            for key, value in figures.items()
+            if value is None and not (key.startswith("consultation_") and not figures["consultations_held"])
+        ]
         assert len(missing) <= 1, missing
 
     for key in (

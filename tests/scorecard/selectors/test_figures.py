@@ -527,6 +527,8 @@ def test_no_records_give_no_value_for_shares_and_zero_counts(pworld):
     assert keys == [
         "median_answer_days", "answered_in_time_share", "overdue_now",
         "quorum_share", "minutes_share", "points_of_order_raised", "points_of_order_upheld",
+        "consultations_held", "consultation_participants", "consultation_opinions",
+        "consultation_adoption_rate", "consultation_answered_in_time_share",
         "participation_share", "online_share",
         "enterprise_social_proposal_share", "enterprise_social_cofunding_share", "organisations_taking_part",
         "satisfaction_rate", "average_score", "notices_on_time_share", "objections_on_time_share",
@@ -595,13 +597,15 @@ def test_a_bounded_number_of_queries_that_does_not_grow_with_records(pworld, dja
     assert len(many) == len(few)
     assert figure(card, "online_share")["denominator"] == 14
     cache.clear()
-    with django_assert_max_num_queries(26):  # 24 today: the data version, 16 aggregates, 7 for the notices
+    with django_assert_max_num_queries(
+        29
+    ):  # 27 today: the data version, 16 aggregates, 7 for the notices, 3 for consultations
         scorecard(w["D1"], MARCH)
     # Cached: only the data version is read.
     with django_assert_max_num_queries(1):
         scorecard(w["D1"], MARCH)
     cache.clear()
-    with django_assert_max_num_queries(27):  # the same, and the list of children
+    with django_assert_max_num_queries(30):  # the same, and the list of children
         rows = compare_children(w["city"], MARCH)
     assert [row["area"] for row in rows] == [w["D1"], w["D2"]]
 

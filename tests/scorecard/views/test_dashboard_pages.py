@@ -19,7 +19,17 @@ pytestmark = pytest.mark.django_db
 
 FIGURE_KEYS = {
     "precise": ["median_answer_days", "answered_in_time_share", "overdue_now"],
-    "rule_based": ["quorum_share", "minutes_share", "points_of_order_raised", "points_of_order_upheld"],
+    "rule_based": [
+        "quorum_share",
+        "minutes_share",
+        "points_of_order_raised",
+        "points_of_order_upheld",
+        "consultations_held",
+        "consultation_participants",
+        "consultation_opinions",
+        "consultation_adoption_rate",
+        "consultation_answered_in_time_share",
+    ],
     "digital": ["participation_share", "online_share"],
     "shared": ["enterprise_social_proposal_share", "enterprise_social_cofunding_share", "organisations_taking_part"],
     "trust": ["satisfaction_rate", "average_score", "notices_on_time_share", "objections_on_time_share"],

@@ -1,0 +1,331 @@
+"""Reads of consultations: lists per area and person, the text with its opinion counts, the opinions a
+person may read (paged, with a constant number of queries), the answering progress."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from civic.errors import NotFound
+from civic.models import Area, AreaRoleKind
+from civic.selectors import areas_for_roles
+from civic.services import holds_perm
+
+from ..models import (
+    PUBLIC_STATES,
+    AreaSubscription,
+    Classification,
+    Consultation,
+    ConsultationState,
+    Follow,
+    Opinion,
+    OpinionGroup,
+    OpinionSupport,
+    Question,
+    Source,
+    Symposium,
+    TextUnit,
+    TextVersion,
+    UnitKind,
+    VersionKind,
+)
+from ..textimport import chinese_numeral
+
+S = ConsultationState
+OPINIONS_PER_PAGE = 50
+
+
+def consultation_list(*, area: Area | None = None, state: str | None = None) -> QuerySet[Consultation]:
+    """Published consultations, newest first; in `area` and below, in one `state` when given."""
+    queryset = Consultation.objects.filter(state__in=PUBLIC_STATES).select_related("area")
+    if area is not None:
+        queryset = queryset.filter(area_path__startswith=area.path)
+    if state:
+        queryset = queryset.filter(state=state)
+    return queryset.order_by("-opens_at", "-id")
+
+
+def consultations_managed(user) -> QuerySet[Consultation]:
+    """Every consultation `user` drafts (as an official of its area or named), drafts included."""
+    if not getattr(user, "is_authenticated", False):
+        return Consultation.objects.none()
+    areas = areas_for_roles(user, {AreaRoleKind.OFFICIAL})
+    condition = Q(drafters=user)
+    if user.is_superuser:
+        condition = Q()
+    else:
+        condition |= Q(area__in=areas.values("pk"))
+    return Consultation.objects.filter(condition).select_related("area").distinct().order_by("-created_at", "-id")
+
+
+def consultation_for(user, pk) -> Consultation:
+    """The consultation `user` may see, or NotFound (a draft is seen by its drafters only)."""
+    consultation = Consultation.objects.select_related("area", "created_by").filter(pk=pk).first()
+    if consultation is None or not holds_perm(user, "consultations.view", consultation):
+        raise NotFound("not_found", _("This consultation does not exist."))
+    return consultation
+
+
+def version_of(consultation: Consultation, kind: str = VersionKind.DRAFT) -> TextVersion | None:
+    return TextVersion.objects.filter(consultation=consultation, kind=kind).first()
+
+
+def units(version: TextVersion | None, *, counted_for=None) -> list[TextUnit]:
+    """The units of a version in order (one query); with `counted_for` (a person), each carries
+    `opinion_total`: the opinions on it that person may read."""
+    if version is None:
+        return []
+    found = list(TextUnit.objects.filter(version=version).order_by("position"))
+    if counted_for is not None:
+        counts = dict(
+            visible_opinions(counted_for, version.consultation)
+            .filter(unit__isnull=False)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("pk"))
+            .values_list("unit", "n")
+        )
+        for unit in found:
+            vars(unit)["opinion_total"] = counts.get(unit.pk, 0)
+    return found
+
+
+def unit_tree(unit_list: list[TextUnit]) -> list[TextUnit]:
+    """The same units with `.kids` (the children in order) and `.depth_shown` set; the roots (no query)."""
+    by_id: dict[int | None, TextUnit] = {u.pk: u for u in unit_list}
+    kids: dict[int | None, list[TextUnit]] = {u.pk: [] for u in unit_list}
+    depth: dict[int | None, int] = {}
+    roots: list[TextUnit] = []
+    for u in unit_list:  # in document order: a parent comes before its children
+        parent = by_id.get(u.parent_id)
+        depth[u.pk] = depth[parent.pk] + 1 if parent else 0
+        # the text shows a "comment" link on the units people usually comment on (any unit can be chosen)
+        link = u.kind in (UnitKind.ARTICLE, UnitKind.HEADING) or (
+            u.kind == UnitKind.PARAGRAPH and (parent is None or parent.kind != UnitKind.ARTICLE)
+        )
+        vars(u).update(kids=kids[u.pk], depth_shown=depth[u.pk], shows_comment_link=link)
+        (kids[parent.pk] if parent else roots).append(u)
+    return roots
+
+
+def unit_labels(unit_list: list[TextUnit]) -> dict[int, str]:
+    """How each unit is cited, as Chinese law cites it: 第四条, 第四条第一款, 第三条第一款第（二）项, …; the
+    parts of a plan by their heading (no query)."""
+    by_id: dict[int | None, TextUnit] = {u.pk: u for u in unit_list}
+    paragraphs_seen: dict[int | None, int] = {}
+    labels: dict[int, str] = {}
+    for u in unit_list:  # parents come first
+        parent = by_id.get(u.parent_id)
+        above = labels.get(parent.pk, "") if parent else ""
+        if u.kind in (UnitKind.CHAPTER, UnitKind.SECTION, UnitKind.ARTICLE):
+            labels[u.pk] = u.number or u.text[:16]
+        elif u.kind == UnitKind.HEADING:
+            labels[u.pk] = u.text[:16]
+        elif u.kind == UnitKind.PARAGRAPH:
+            paragraphs_seen[u.parent_id] = paragraphs_seen.get(u.parent_id, 0) + 1
+            n = paragraphs_seen[u.parent_id]
+            if parent is not None and parent.kind == UnitKind.ARTICLE:
+                labels[u.pk] = _("%(article)s, paragraph %(n)s") % {"article": above, "n": _numeral(n)}
+            else:
+                labels[u.pk] = _("%(part)s, paragraph %(n)s") % {"part": above or _("preamble"), "n": n}
+        elif u.kind == UnitKind.ITEM:
+            labels[u.pk] = _("%(parent)s, item %(item)s") % {"parent": above, "item": u.number or u.text[:8]}
+        else:
+            labels[u.pk] = _("%(parent)s, sub-item %(item)s") % {
+                "parent": above,
+                "item": u.number.rstrip(".、") or u.text[:8],
+            }
+    return labels
+
+
+def _numeral(n: int) -> str:
+    """一, 二, … on Chinese pages (第一款), 1, 2, … on others."""
+    return chinese_numeral(n) if (get_language() or "").startswith("zh") else str(n)
+
+
+def with_unit_labels(opinion_list, consultation: Consultation) -> list:
+    """The opinions with `unit_label` set (one query for the units of the draft, whatever their number)."""
+    opinion_list = list(opinion_list)
+    if any(o.unit_id for o in opinion_list):
+        labels = unit_labels(units(version_of(consultation)))
+        for o in opinion_list:
+            o.unit_label = labels.get(o.unit_id, "") if o.unit_id else ""
+    return opinion_list
+
+
+def unit_full_text(unit: TextUnit, unit_list: list[TextUnit]) -> str:
+    """The text of a unit with everything inside it (the draft a proposed wording is compared with)."""
+    children: dict[int | None, list[TextUnit]] = {}
+    for u in unit_list:
+        children.setdefault(u.parent_id, []).append(u)
+
+    def text(u: TextUnit) -> str:
+        parts = [u.text] if u.text else []
+        parts += [text(child) for child in children.get(u.pk, [])]
+        return "\n".join(p for p in parts if p)
+
+    return text(unit)
+
+
+def sees_all_opinions(user, consultation) -> bool:
+    return holds_perm(user, "consultations.read_opinions", consultation)
+
+
+def is_drafter(user, consultation) -> bool:
+    return holds_perm(user, "consultations.manage", consultation)
+
+
+def visible_opinions(user, consultation: Consultation) -> QuerySet[Opinion]:
+    """The opinions `user` may read: all of them for the drafters (hidden ones too, they are answered as
+    well); the public ones where the consultation shows them; always the person's own."""
+    queryset = Opinion.objects.filter(consultation=consultation)
+    if is_drafter(user, consultation):
+        return queryset
+    own = Q(author=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    if sees_all_opinions(user, consultation):
+        return queryset.filter(Q(is_hidden=False) | own)
+    return queryset.filter(own)
+
+
+def opinions(
+    user,
+    consultation: Consultation,
+    *,
+    unit: TextUnit | None = None,
+    whole: bool = False,
+    source: str = "",
+    answered: bool | None = None,
+    classification: str = "",
+    group: OpinionGroup | None = None,
+    order: str = "time",
+) -> QuerySet[Opinion]:
+    """The opinions `user` may read, filtered, with what a list shows (no query per row): the author,
+    organisation, unit, symposium, group and whether `user` supports it (`supported`)."""
+    queryset = visible_opinions(user, consultation).select_related(
+        "author", "organisation", "unit", "symposium", "group", "entered_by", "answered_by"
+    )
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    elif whole:
+        queryset = queryset.filter(unit__isnull=True)
+    if source in Source.values:
+        queryset = queryset.filter(source=source)
+    if answered is not None:
+        queryset = queryset.filter(answered_at__isnull=not answered)
+    if classification in Classification.values:
+        queryset = queryset.filter(classification=classification)
+    if group is not None:
+        queryset = queryset.filter(group=group)
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.annotate(supported=Exists(OpinionSupport.objects.filter(opinion=OuterRef("pk"), user=user)))
+    ordering = {
+        "time": ("created_at", "id"),
+        "newest": ("-created_at", "-id"),
+        "support": ("-support_count", "created_at", "id"),
+        "unit": ("unit__position", "created_at", "id"),
+    }.get(order, ("created_at", "id"))
+    return queryset.order_by(*ordering)
+
+
+def page_of(queryset: QuerySet, number, per_page: int = OPINIONS_PER_PAGE) -> Page:
+    """One page of a list: two queries (the count and the rows), whatever the list's length."""
+    return Paginator(queryset, per_page).get_page(number)
+
+
+def opinion_for(user, consultation: Consultation, pk) -> Opinion:
+    opinion = (
+        Opinion.objects.select_related("author", "organisation", "unit", "symposium", "group", "consultation__area")
+        .filter(consultation=consultation, pk=pk)
+        .first()
+    )
+    if opinion is None or not holds_perm(user, "consultations.view_opinion", opinion):
+        raise NotFound("not_found", _("This opinion does not exist."))
+    return opinion
+
+
+def author_label(opinion: Opinion) -> str:
+    """The name an opinion is shown with: the organisation's, "居民" where the author chose it, the author's
+    display name, or for an opinion entered by staff its source (and the name given, if any)."""
+    if opinion.organisation is not None:
+        return opinion.organisation.name
+    if opinion.source != Source.ONLINE:
+        label = str(Source(opinion.source).label)
+        return f"{label} · {opinion.submitter}" if opinion.submitter else label
+    if opinion.as_resident or opinion.author is None:
+        return _("Resident")
+    return opinion.author.public_name
+
+
+def answer_progress(consultation: Consultation) -> dict:
+    """The counts of the answering, in one query: total, answered, and per classification."""
+    row = Opinion.objects.filter(consultation=consultation).aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        **{c: Count("pk", filter=Q(classification=c)) for c in Classification.values},
+    )
+    row["unanswered"] = row["total"] - row["answered"]
+    row["by_classification"] = [(c, Classification(c).label, row[c]) for c in Classification.values]
+    return row
+
+
+def groups(consultation: Consultation) -> list[OpinionGroup]:
+    return list(
+        OpinionGroup.objects.filter(consultation=consultation)
+        .annotate(size=Count("opinions"))
+        .select_related("answered_by")
+        .order_by("created_at", "id")
+    )
+
+
+def symposiums(consultation: Consultation) -> list[Symposium]:
+    return list(
+        Symposium.objects.filter(consultation=consultation).annotate(size=Count("opinions")).order_by("held_on", "id")
+    )
+
+
+def questions(consultation: Consultation, user=None) -> list[Question]:
+    """The questions with their options (two queries) and, for a person, `answered` on each."""
+    found = list(
+        Question.objects.filter(consultation=consultation).prefetch_related("options").order_by("position", "id")
+    )
+    if getattr(user, "is_authenticated", False):
+        done = set(
+            Question.objects.filter(consultation=consultation, answers__respondent=user).values_list("pk", flat=True)
+        )
+        for question in found:
+            vars(question)["answered"] = question.pk in done
+    return found
+
+
+def question_results(question: Question) -> list[tuple[str, int]]:
+    return list(question.options.annotate(n=Count("answers")).values_list("text", "n").order_by("position"))
+
+
+def follows(user, consultation: Consultation) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Follow.objects.filter(consultation=consultation, user=user).exists()
+    )
+
+
+def subscribed_areas(user) -> QuerySet[Area]:
+    if not getattr(user, "is_authenticated", False):
+        return Area.objects.none()
+    return Area.objects.filter(pk__in=AreaSubscription.objects.filter(user=user).values("area")).order_by("path")
+
+
+def is_open_now(consultation: Consultation, now=None) -> bool:
+    return consultation.window_open(now or timezone.now())
+
+
+def waiting_for_answers(user) -> QuerySet[Consultation]:
+    """Closed consultations the person drafts, with their unanswered opinions counted (for a work list)."""
+    return (
+        consultations_managed(user)
+        .filter(state=S.CLOSED)
+        .annotate(unanswered=Count("opinions", filter=Q(opinions__answered_at__isnull=True)))
+        .order_by("answer_due", "id")
+    )

@@ -1,0 +1,274 @@
+"""Pages of a consultation: the list, the page with the text, drafting (settings, text import with preview
+and correction, questions), publication, extension, following and subscribing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civic.errors import NotFound
+from civic.forms import submit
+from civic.models import Area, AreaRoleKind
+from civic.selectors import areas_for_roles, effective_verification
+from civic.services import require_perm
+
+from .. import selectors, services, textimport
+from ..forms import ConsultationForm, ExtendForm, QuestionForm, TextImportForm, UnitForm
+from ..models import ConsultationState, TextUnit, VersionKind
+from ._common import back, detail_context
+
+__all__ = [
+    "area_subscription",
+    "consultation_action",
+    "consultation_desk",
+    "consultation_detail",
+    "consultation_edit",
+    "consultation_list",
+    "consultation_new",
+    "consultation_text",
+    "question_add",
+    "unit_correct",
+]
+
+
+def consultation_list(request):
+    area = Area.objects.filter(code=request.GET.get("area", "")).first()
+    state = request.GET.get("state", "")
+    if state not in ConsultationState.values or state == ConsultationState.DRAFT:
+        state = ""
+    page = selectors.page_of(selectors.consultation_list(area=area, state=state or None), request.GET.get("page"), 20)
+    subscribed = set(selectors.subscribed_areas(request.user).values_list("pk", flat=True))
+    # without an area chosen, a verified resident is offered the community they live in
+    verification = effective_verification(request.user) if request.user.is_authenticated else None
+    offered = area or (verification.cell.parent if verification else None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/list.html",
+        {
+            "page": page,
+            "area": area,
+            "state": state,
+            "states": [(s, label) for s, label in ConsultationState.choices if s != ConsultationState.DRAFT],
+            "offered": offered,
+            "subscribed": offered is not None and offered.pk in subscribed,
+            "query": query.urlencode(),
+            "may_create": request.user.has_perm("consultations.create"),
+        },
+    )
+
+
+@login_required
+def consultation_desk(request):
+    """The drafter's list: every consultation they draft, drafts first, with unanswered opinions counted."""
+    managed = selectors.consultations_managed(request.user)
+    waiting = list(selectors.waiting_for_answers(request.user))
+    page = selectors.page_of(managed, request.GET.get("page"), 30)
+    return render(request, "consultations/desk.html", {"page": page, "waiting": waiting})
+
+
+def _areas(user):
+    return areas_for_roles(user, {AreaRoleKind.OFFICIAL}).order_by("path")
+
+
+def _settings(data) -> dict:
+    return {
+        "title": data["title"],
+        "kind": data["kind"],
+        "originator": data["originator"],
+        "background": data["background"],
+        "participation": data["participation"],
+        "organisations_take_part": data["organisations_take_part"],
+        "opinions_public": data["opinions_public"],
+        "answer_working_days": data["answer_working_days"],
+        "opens_at": data["opens_at"],
+        "closes_at": data["closes_at"],
+        "drafters": data["drafters"],
+    }
+
+
+@login_required
+def consultation_new(request):
+    require_perm(request.user, "consultations.create", None, _("Only officials can start a consultation."))
+    form = ConsultationForm(request.POST or None, areas=_areas(request.user))
+    done = submit(
+        form, lambda data: services.consultation_create(actor=request.user, area=data["area"], **_settings(data))
+    )
+    if done:
+        messages.success(request, _("Saved as a draft. Now import the text."))
+        return redirect("consultations:consultation-text", done.value.pk)
+    return render(
+        request,
+        "consultations/form.html",
+        {"form": form, "editing": False},
+        status=done.status if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def consultation_edit(request, pk):
+    consultation = selectors.consultation_for(request.user, pk)
+    require_perm(
+        request.user, "consultations.manage", consultation, _("Only the drafters can change this consultation.")
+    )
+    initial = {
+        "area": consultation.area,
+        "title": consultation.title,
+        "kind": consultation.kind,
+        "originator": consultation.originator,
+        "background": consultation.background,
+        "participation": consultation.participation,
+        "organisations_take_part": consultation.organisations_take_part,
+        "opinions_public": consultation.opinions_public,
+        "opens_at": consultation.opens_at,
+        "closes_at": consultation.closes_at,
+        "answer_working_days": consultation.answer_working_days,
+        "drafters": "\n".join(consultation.drafters.values_list("email", flat=True)),
+    }
+    form = ConsultationForm(request.POST or None, initial=initial, areas=Area.objects.filter(pk=consultation.area_id))
+    done = submit(
+        form,
+        lambda data: services.consultation_update(actor=request.user, consultation=consultation, **_settings(data)),
+    )
+    if done:
+        messages.success(request, _("Saved."))
+        return redirect(consultation.get_absolute_url())
+    context = {"form": form, "editing": True, "consultation": consultation}
+    return render(request, "consultations/form.html", context, status=done.status if request.method == "POST" else 200)
+
+
+def consultation_detail(request, pk):
+    consultation = selectors.consultation_for(request.user, pk)
+    return render(request, "consultations/detail.html", detail_context(request, consultation))
+
+
+@login_required
+def consultation_text(request, pk):
+    """Import the draft's text: preview how it is read (with warnings), correct the text, save it."""
+    consultation = selectors.consultation_for(request.user, pk)
+    require_perm(
+        request.user, "consultations.manage", consultation, _("Only the drafters can change this consultation.")
+    )
+    version = selectors.version_of(consultation)
+    initial = {"source": version.source, "source_format": version.source_format} if version else {}
+    form = TextImportForm(request.POST or None, initial=initial)
+    preview, warnings, status = None, [], 200 if request.method == "GET" or form.is_valid() else 400
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parsed = textimport.parse(data["source"], data["source_format"])
+        warnings = [services.import_warning_message(*w) for w in parsed.warnings]
+        if request.POST.get("do") == "save":
+            done = submit(
+                form,
+                lambda data: services.consultation_import_text(
+                    actor=request.user,
+                    consultation=consultation,
+                    source=data["source"],
+                    source_format=data["source_format"],
+                ),
+            )
+            if done:
+                messages.success(
+                    request, _("The text is saved. Check it below and correct any part before publishing.")
+                )
+                return redirect(consultation.get_absolute_url())
+            status = done.status
+        preview = [(u, "　" * u.depth) for u in parsed.units]
+    return render(
+        request,
+        "consultations/text.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "preview": preview,
+            "warnings": warnings,
+            "kinds": dict(UNIT_KINDS),
+        },
+        status=status,
+    )
+
+
+UNIT_KINDS = [(k, label) for k, label in TextUnit._meta.get_field("kind").choices]
+
+
+@login_required
+def unit_correct(request, pk, anchor):
+    consultation = selectors.consultation_for(request.user, pk)
+    require_perm(
+        request.user, "consultations.manage", consultation, _("Only the drafters can change this consultation.")
+    )
+    unit = get_object_or_404(
+        TextUnit, version__consultation=consultation, version__kind=VersionKind.DRAFT, anchor=anchor
+    )
+    form = UnitForm(request.POST or None, initial={"kind": unit.kind, "number": unit.number, "text": unit.text})
+    done = submit(form, lambda data: services.consultation_unit_correct(actor=request.user, unit=unit, **data))
+    if done:
+        messages.success(request, _("Corrected."))
+        return back(consultation, unit.anchor)
+    context = {"consultation": consultation, "unit": unit, "form": form}
+    return render(
+        request, "consultations/unit_form.html", context, status=done.status if request.method == "POST" else 200
+    )
+
+
+@login_required
+def question_add(request, pk):
+    consultation = selectors.consultation_for(request.user, pk)
+    require_perm(
+        request.user, "consultations.manage", consultation, _("Only the drafters can change this consultation.")
+    )
+    form = QuestionForm(request.POST or None, initial={"kind": "single"})
+    done = submit(form, lambda data: services.question_add(actor=request.user, consultation=consultation, **data))
+    if done:
+        messages.success(request, _("The question is added."))
+        return back(consultation, "questions")
+    context = {"consultation": consultation, "form": form}
+    return render(
+        request, "consultations/question_form.html", context, status=done.status if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def consultation_action(request, pk, action):
+    consultation = selectors.consultation_for(request.user, pk)
+    user = request.user
+    if action == "publish":
+        services.consultation_publish(actor=user, consultation=consultation)
+        messages.success(request, _("Published: the consultation is open for opinions."))
+        return back(consultation)
+    if action == "follow":
+        services.consultation_follow(user=user, consultation=consultation)
+        messages.success(request, _("You follow this consultation and will hear of every update."))
+        return back(consultation)
+    if action == "unfollow":
+        services.consultation_unfollow(user=user, consultation=consultation)
+        messages.success(request, _("You no longer follow this consultation."))
+        return back(consultation)
+    if action == "extend":
+        form = ExtendForm(request.POST)
+        done = submit(form, lambda data: services.consultation_extend(actor=user, consultation=consultation, **data))
+        if done:
+            messages.success(request, _("The window is extended; the reason is shown on the page."))
+            return back(consultation)
+        context = detail_context(request, consultation, extend_form=form)
+        return render(
+            request, "consultations/detail.html", context, status=done.status if request.method == "POST" else 200
+        )
+    raise NotFound("not_found", _("Not found."))
+
+
+@login_required
+@require_POST
+def area_subscription(request, code):
+    area = get_object_or_404(Area, code=code)
+    if request.POST.get("subscribe") == "1":
+        services.area_subscribe(user=request.user, area=area)
+        messages.success(request, _("You will be told when a consultation opens in %(area)s.") % {"area": area.name})
+    else:
+        services.area_unsubscribe(user=request.user, area=area)
+        messages.success(request, _("You will no longer be told of consultations in %(area)s.") % {"area": area.name})
+    return redirect(f"{reverse('consultations:consultation-list')}?area={area.code}")
