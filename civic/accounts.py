@@ -53,9 +53,7 @@ class MobileField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Mobile number"))
         kwargs.setdefault("max_length", 20)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"})
-        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -47,7 +47,8 @@ def _resident(staff, pk):
 
 def acting(request) -> Acting | None:
     """The resident this request acts for, or None. Pages: the session's choice (dropped when no longer
-    allowed). API: the `X-Acting-For` header; a resident one may not act for is refused (403)."""
+    allowed). API (a DRF request): only the `X-Acting-For` header; a resident one may not act for is refused
+    (403)."""
     cached = getattr(request, _CACHE, False)
     if cached is not False:
         return cached
@@ -59,7 +60,7 @@ def acting(request) -> Acting | None:
         if resident is None:
             raise NotAllowed("not_allowed", _("You can act only for residents registered in person in your area."))
         result = Acting(resident=resident, staff=staff)
-    elif hasattr(request, "session") and request.session.get(SESSION_KEY):
+    elif not hasattr(request, "_request") and getattr(request, "session", {}).get(SESSION_KEY):  # pages only
         resident = _resident(staff, request.session.get(SESSION_KEY))
         if resident is None:
             request.session.pop(SESSION_KEY, None)

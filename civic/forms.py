@@ -350,9 +350,7 @@ class AssistedRegisterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
     consent = forms.BooleanField(
-        label=_(
-            "The resident agrees, in person, to be registered and to have staff act with them on this platform."
-        ),
+        label=_("The resident agrees, in person, to be registered and to have staff act with them on this platform."),
         required=False,
     )
 

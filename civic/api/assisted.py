@@ -21,17 +21,6 @@ from .utils import validated
 
 User = get_user_model()
 
-ACTING_FOR = OpenApiParameter(
-    name="X-Acting-For",
-    type=int,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "Staff acting in person for an assisted resident (代办): the resident's id. The act is recorded in the "
-        "resident's name with channel `assisted` and you as `assisted_by`; 403 if you may not act for them."
-    ),
-)
-
 # --- serializers ---------------------------------------------------------------------------------------
 
 
@@ -46,7 +35,17 @@ class AssistedResidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssistedResident
-        fields = ["id", "name", "phone", "id_last4", "cell", "registered_by", "registered_at", "consent_at", "claimed_at"]
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "id_last4",
+            "cell",
+            "registered_by",
+            "registered_at",
+            "consent_at",
+            "claimed_at",
+        ]
 
 
 class AssistedRegisterSerializer(serializers.Serializer):

@@ -64,7 +64,6 @@ class TokenRequestSerializer(serializers.Serializer):
     phone = serializers.CharField(label=_("Mobile number"), required=False, max_length=20)
     password = serializers.CharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False)
 
-
     def validate(self, attrs):
         if bool(attrs.get("email")) == bool(attrs.get("phone")):
             raise serializers.ValidationError(

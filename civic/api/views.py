@@ -67,7 +67,10 @@ class TokenView(APIView):
         if user is None:
             raise InvalidInput("credentials_invalid", _("The e-mail address or the password is not correct."))
         by_phone = not data.get("email")  # a mobile number was entered by staff in person: no e-mail to confirm
-        if not by_phone and not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        if (
+            not by_phone
+            and not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+        ):
             raise NotAllowed("email_unverified", _("Please confirm your e-mail address first."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -134,7 +134,9 @@ def assisted_register(
             user.set_unusable_password()
             user.save()
     except IntegrityError as error:
-        raise Conflict("phone_taken", _("An account already signs in with this mobile number."), field="phone") from error
+        raise Conflict(
+            "phone_taken", _("An account already signs in with this mobile number."), field="phone"
+        ) from error
     AssistedResident.objects.create(user=user, id_last4=last4, cell=cell, registered_by=actor, consent_at=now)
     verification = ResidencyVerification.objects.create(
         user=user,
@@ -218,7 +220,10 @@ def account_claim(*, code: str, password: str, email: str = "", phone: str = "")
     if claim is None or claim.used_at is not None or claim.expires_at <= now:
         raise InvalidInput(
             "claim_code_invalid",
-            _("This code is not valid: it may be mistyped, used or expired. Ask the staff who helped you for a new one."),
+            _(
+                "This code is not valid: it may be mistyped, used or expired. "
+                "Ask the staff who helped you for a new one."
+            ),
             field="code",
         )
     user = User.objects.select_for_update().get(pk=claim.user_id)
