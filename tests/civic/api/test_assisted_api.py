@@ -69,7 +69,7 @@ def test_co_signing_with_the_acting_header(world, make_proposal):
     assert Endorsement.objects.count() == 1
 
 
-def test_voting_with_the_acting_header_returns_the_receipt_only(world, pb):
+def test_voting_with_the_acting_header_returns_the_receipt_only(world, pb):  # noqa: F811
     person = register(world)
     response = _as(world["organiser_here"]).post(
         f"/api/ballots/{pb.pk}/vote/", {"choices": ["1"]}, format="json", HTTP_X_ACTING_FOR=str(person.pk)
@@ -83,7 +83,8 @@ def test_the_resident_reads_what_was_done_in_their_name(world, make_proposal):
     person = register(world)
     _as(world["organiser_here"]).post(f"/api/proposals/{proposal.pk}/endorsement/", HTTP_X_ACTING_FOR=str(person.pk))
     acts = _as(person).get("/api/me/assisted-acts/").json()["results"]
-    assert [(a["action"], a["channel"], a["assisted_by"]) for a in acts][0] == (
+    first = acts[0]
+    assert (first["action"], first["channel"], first["assisted_by"]) == (
         "proposal.endorsed",
         "assisted",
         "organiser_here",
