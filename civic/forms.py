@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import accounts
 from .errors import DomainError, TooManyAttempts
@@ -333,7 +334,7 @@ class AreaCodeForm(forms.Form):
 class AssistedRegisterForm(forms.Form):
     """A resident met in person, registered by staff (代办). The service checks every value again."""
 
-    display_name = forms.CharField(label=_("Name"), max_length=60)
+    display_name = forms.CharField(label=pgettext_lazy("a person's", "Name"), max_length=60)
     cell = forms.ModelChoiceField(label=_("Grid cell (verified in person)"), queryset=Area.objects.none())
     address = forms.CharField(label=_("Address"), max_length=200, help_text=_("Building, unit and room."))
     id_last4 = forms.CharField(
