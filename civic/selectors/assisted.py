@@ -65,7 +65,9 @@ def people_identify(lines: list[str], area) -> list[User]:
     emails = {line.lower() for line in lines if "@" in line}
     phones = {normalise_mobile(line) for line in lines if "@" not in line and looks_like_mobile(line)}
     booth = {line: _booth_parts(line) for line in lines if "@" not in line and not looks_like_mobile(line)}
-    by_email = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)} if emails else {}
+    by_email = (
+        {(u.email or "").lower(): u for u in User.objects.filter(email__in=emails, is_active=True)} if emails else {}
+    )
     by_phone = {u.login_phone: u for u in User.objects.filter(login_phone__in=phones, is_active=True)} if phones else {}
     names = {parts[0] for parts in booth.values() if parts}
     candidates = (

@@ -13,6 +13,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -91,7 +92,7 @@ def assisted_channel(*, resident, assisted_by) -> str:
 @transaction.atomic
 def assisted_register(
     *, actor, display_name: str, cell: Area, address: str, id_last4: str, phone: str = "", consent: bool
-) -> User:
+) -> AbstractBaseUser:
     """Register a resident who has no account, met in person: verified in their grid cell on the spot (the
     usual verification record, approved by `actor`), with their recorded consent."""
     if cell is None or cell.level != AreaLevel.GRID:
@@ -211,7 +212,7 @@ def _claim_email(email: str, user) -> str:
 
 
 @transaction.atomic
-def account_claim(*, code: str, password: str, email: str = "", phone: str = "") -> User:
+def account_claim(*, code: str, password: str, email: str = "", phone: str = "") -> AbstractBaseUser:
     """An assisted resident takes over their account with the code handed over in person: sets a password
     and optionally an e-mail address (confirmed when first used to sign in) or a mobile number. Use it
     through `civic.accounts.claim_account`, which puts every try under the sign-in lockout."""

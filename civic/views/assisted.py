@@ -18,6 +18,7 @@ from .. import accounts, selectors, services
 from ..acting import acting_start, acting_stop
 from ..forms import AssistedRegisterForm, ButtonForm, ClaimForm, submit
 from ..models import Area, AreaLevel
+from ..net import site_url
 from ..predicates import ASSISTING_ROLES, area_roles_of
 from ..registry import ASSISTED_ACTIONS
 from ..services import holds_perm, require_perm
@@ -94,7 +95,11 @@ def assisted_claim_code(request, pk):
     """Issue a claim code and show it once, on a slip to print and hand over."""
     resident = _resident(request, pk)
     code = services.claim_code_issue(actor=request.user, resident=resident)
-    return render(request, "civic/assisted_claim_code.html", {"resident": resident, "code": code})
+    return render(
+        request,
+        "civic/assisted_claim_code.html",
+        {"resident": resident, "code": code, "claim_url": site_url(reverse("civic:claim-account"))},
+    )
 
 
 def _safe_next(request, fallback: str) -> str:

@@ -140,3 +140,10 @@ def test_history_lists_what_was_done_in_the_persons_name(world):
     services.claim_code_issue(actor=fresh(world["organiser_here"]), resident=person)
     assert [e.action for e in assisted_acts_of(person)] == ["assisted.claim_code_issued", "assisted.registered"]
     assert list(assisted_acts_of(world["resident"])) == []
+
+
+def test_closing_the_account_removes_the_mobile_number_and_the_id_characters(world):
+    person = register(world)
+    services.user_deactivate(user=person, actor=fresh(world["admin"]))
+    person = User.objects.get(pk=person.pk)
+    assert person.login_phone is None and AssistedResident.objects.get(user=person).id_last4 == ""
