@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "OrganisationRequestKindEnum": "civic.models.OrganisationRequestKind",
         "AnswerStatusEnum": "proposals.models.AnswerStatus",
         "ProposalStateEnum": "proposals.models.ProposalState",
+        "ProposalChannelEnum": "proposals.models.Channel",
+        "ActChannelEnum": "civic.models.Channel",
     },
 }
 
