@@ -48,6 +48,7 @@ def test_an_organiser_takes_part_with_a_resident_who_has_no_e_mail(page, fworld,
     page.get_by_label("手机号（选填）").fill("138 0013 8000")
     page.get_by_role("button", name="登记并核验").click()
     assert "须经居民本人当面同意登记和代办。" in page.locator("main").inner_text()  # nothing written yet
+    screenshot(page, "assisted-register-refused-375")
     page.get_by_label(re.compile("居民本人当面同意")).check()
     page.get_by_role("button", name="登记并核验").click()
     page.wait_for_url(re.compile(r"/assisted/\d+/$"))
@@ -55,6 +56,9 @@ def test_an_organiser_takes_part_with_a_resident_who_has_no_e_mail(page, fworld,
     screenshot(page, "assisted-resident-375")
 
     # act for her: co-sign
+    page.goto("/assisted/")
+    assert "王秀兰" in page.locator("main").inner_text()
+    screenshot(page, "assisted-list-375")
     page.get_by_role("button", name="为王秀兰代办").click()
     page.goto(proposal.get_absolute_url())
     banner = page.get_by_role("region", name="代办")
@@ -109,6 +113,7 @@ def test_an_organiser_takes_part_with_a_resident_who_has_no_e_mail(page, fworld,
 
     # she claims her account and sees what was done in her name
     page.goto("/claim/")
+    screenshot(page, "assisted-claim-page-375")
     page.get_by_label("认领码").fill(claim_code.lower())
     page.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
@@ -123,6 +128,8 @@ def test_an_organiser_takes_part_with_a_resident_who_has_no_e_mail(page, fworld,
     # and signs in again with her mobile number
     page.locator(".account-menu summary").click()
     page.get_by_role("button", name="退出").click()
+    page.goto("/accounts/login/")
+    screenshot(page, "assisted-login-375")
     _log_in(page, "13800138000", NEW_PASSWORD)
     page.goto("/me/")
     assert "王秀兰" in page.locator("h1").inner_text()

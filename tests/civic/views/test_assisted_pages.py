@@ -87,3 +87,8 @@ def test_voting_with_a_resident_behind_the_privacy_step(world, pb):  # noqa: F81
     assert Participation.objects.get(box=pb, user=person).assisted_by == world["organiser_here"]
     after = client.get(pb.get_absolute_url()).content.decode()
     assert "王秀兰已投票" in after and "丙项目" not in after and "checked" not in after
+
+
+def test_the_sign_in_page_points_to_claiming_an_account(db):
+    page = Client().get(reverse("account_login")).content.decode()
+    assert reverse("civic:claim-account") in page and "电子邮件或手机号" in page
