@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .. import accounts, selectors, services
 from ..acting import acting_start, acting_stop
-from ..forms import AssistedRegisterForm, ButtonForm, ClaimForm, submit
+from ..forms import AssistedRegisterForm, ClaimForm, submit
 from ..models import Area, AreaLevel
 from ..net import site_url
 from ..predicates import ASSISTING_ROLES, area_roles_of
@@ -120,7 +120,6 @@ def acting_begin(request, pk):
         _("You can act only for residents registered in person in your area."),
         personal=True,
     )
-    ButtonForm(request.POST).is_valid()
     acting_start(request, resident)
     messages.success(request, _("You are now acting for %(name)s.") % {"name": resident.public_name})
     return redirect(_safe_next(request, reverse("proposals:proposal-list")))

@@ -4,7 +4,7 @@ act for a resident with the header X-Acting-For; the resident reads what was don
 from rest_framework.test import APIClient
 
 from civic.models import AuditEntry
-from proposals.models import Endorsement
+from proposals.models import Comment, Endorsement
 from tests.civic.assisted import register
 from tests.deliberation.conftest import pb  # noqa: F401  (the open participatory budget of 一街道)
 from tests.world import fresh
@@ -103,3 +103,24 @@ def test_the_schema_documents_the_acting_header(world):
         operation = schema["paths"][path][method]
         assert "X-Acting-For" in [p["name"] for p in operation.get("parameters", [])], path
     assert "/api/auth/claim/" in schema["paths"] and "/api/assisted-residents/" in schema["paths"]
+
+
+def test_commenting_with_the_acting_header(world, make_proposal):
+    proposal = make_proposal()
+    person = register(world)
+    response = _as(world["organiser_here"]).post(
+        f"/api/proposals/{proposal.pk}/comments/",
+        {"body": "座椅要有靠背", "stance": "for"},
+        format="json",
+        HTTP_X_ACTING_FOR=str(person.pk),
+    )
+    assert response.status_code == 201
+    comment = Comment.objects.get(pk=response.json()["id"])
+    assert (comment.author, comment.channel, comment.assisted_by) == (person, "assisted", world["organiser_here"])
+    refused = _as(world["official_elsewhere"]).post(
+        f"/api/proposals/{proposal.pk}/comments/",
+        {"body": "座椅要有靠背", "stance": "for"},
+        format="json",
+        HTTP_X_ACTING_FOR=str(person.pk),
+    )
+    assert refused.status_code == 403 and Comment.objects.count() == 1
