@@ -2,11 +2,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import accounts
 from .errors import DomainError, TooManyAttempts
@@ -36,6 +39,24 @@ class SignupForm(AllauthSignupForm):
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
         return user
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form with one field for an e-mail address or a mobile number. A mobile number was
+    entered by staff who met the person (assisted residents), so signing in with it asks for no e-mail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail or mobile number")
+        self.fields["login"].widget.attrs.update(
+            {"placeholder": _("E-mail or mobile number"), "autocomplete": "username"}
+        )
+
+    def _clean_with_password(self, credentials: dict):
+        data = super()._clean_with_password(credentials)
+        if "phone" in credentials:
+            self._login.email_verification = EmailVerificationMethod.NONE
+        return data
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -308,3 +329,71 @@ class AreaCodeForm(forms.Form):
     """An area code sent in a link or a form (`?area=…`, `cell`)."""
 
     code = forms.CharField(max_length=32)
+
+
+class AssistedRegisterForm(forms.Form):
+    """A resident met in person, registered by staff (代办). The service checks every value again."""
+
+    display_name = forms.CharField(label=pgettext_lazy("a person's", "Name"), max_length=60)
+    cell = forms.ModelChoiceField(label=_("Grid cell (verified in person)"), queryset=Area.objects.none())
+    address = forms.CharField(label=_("Address"), max_length=200, help_text=_("Building, unit and room."))
+    id_last4 = forms.CharField(
+        label=_("Last four characters of the ID card"),
+        max_length=8,
+        help_text=_("Tells namesakes in one grid cell apart. Seen only by staff of the area."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 6}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile number (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("The resident can sign in with it later. Seen only by staff of the area."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    consent = forms.BooleanField(
+        label=_("The resident agrees, in person, to be registered and to have staff act with them on this platform."),
+        required=False,
+    )
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells
+        self.fields["cell"].label_from_instance = lambda cell: (
+            f"{cell.parent.name} · {cell.name}" if cell.parent else cell.name
+        )
+
+
+class ClaimForm(forms.Form):
+    code = forms.CharField(
+        label=_("Claim code"),
+        max_length=20,
+        help_text=_("The code on the slip the staff gave you, e.g. ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+    password1 = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("New password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail address (optional)"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile number (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("To sign in with, if the staff did not record one."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data

@@ -16,9 +16,9 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create(self, email, password, **extra):
-        if not email:
-            raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if not email and not extra.get("login_phone"):
+            raise ValueError("An e-mail address or a mobile number is required")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -34,9 +34,20 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person. Signs in with an e-mail address; shown to others by display name only."""
+    """A person. Signs in with an e-mail address or a mobile number; shown to others by display name only.
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    A resident registered in person by staff (`AssistedResident`) may have neither until they claim the
+    account; the e-mail address is then empty (NULL, so the unique constraint holds for the others)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    login_phone = models.CharField(
+        _("mobile number for signing in"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stored as +86 followed by the 11 digits."),
+    )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     preferred_language = models.CharField(
@@ -458,6 +469,59 @@ class NotificationPreference(models.Model):
         return f"{self.user} · {self.kind}: {self.delivery}"
 
 
+class Channel(models.TextChoices):
+    """How an act reached the platform: by the person themselves, or done with them in person by staff (代办)."""
+
+    ONLINE = "online", _("online")
+    ASSISTED = "assisted", _("assisted in person")
+
+
+class AssistedResident(models.Model):
+    """A resident registered in person by an organiser (代办): no e-mail needed, verified in their grid cell on
+    the spot (the usual ResidencyVerification, approved by the same staff member), with their consent.
+
+    `id_last4` (the last four characters of the ID card) tells namesakes in one cell apart; like the mobile
+    number it is personal data, shown only to staff of the area, never public and never exported."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assisted")
+    id_last4 = models.CharField(_("last four characters of the ID card"), max_length=4)
+    cell = models.ForeignKey(Area, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    consent_at = models.DateTimeField(_("consent recorded"))
+    claimed_at = models.DateTimeField(_("account claimed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assisted resident")
+        verbose_name_plural = _("assisted residents")
+        indexes = [models.Index(fields=["cell", "id_last4"], name="civic_assisted_cell_id")]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class ClaimCode(models.Model):
+    """A single-use code handed over in person with which an assisted resident claims their account.
+    Only its SHA-256 hash is stored; it expires after settings.CLAIM_CODE_VALID_DAYS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("claim code")
+        verbose_name_plural = _("claim codes")
+        indexes = [models.Index(fields=["user", "used_at"], name="civic_claimcode_user")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.issued_at:%Y-%m-%d}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ProtectedError("This record is append-only.", list(self[:1]))
@@ -500,6 +564,15 @@ class AuditEntry(AppendOnlyModel):
     acting_for = models.ForeignKey(
         Organisation, verbose_name=_("acting for"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assisted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     action = models.CharField(_("action"), max_length=60, db_index=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -513,7 +586,10 @@ class AuditEntry(AppendOnlyModel):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="civic_audit_object")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="civic_audit_object"),
+            models.Index(fields=["actor", "assisted_by"], name="civic_audit_assisted"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

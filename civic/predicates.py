@@ -64,6 +64,30 @@ def decides_verifications_somewhere(user):
     return holds_role_anywhere(user, AreaRoleKind.OFFICIAL) or holds_role_anywhere(user, AreaRoleKind.ORGANISER)
 
 
+# Who registers residents in person and acts for them (代办): the roles below, in the area of the resident's
+# grid cell or above it. Another role that may do this (e.g. the grid worker) is one more entry here.
+ASSISTING_ROLES: tuple[str, ...] = (AreaRoleKind.ORGANISER, AreaRoleKind.OFFICIAL)
+
+
+@rules.predicate
+def assists_in_area(user, area):
+    return any(covers(user, role, area) for role in ASSISTING_ROLES)
+
+
+@rules.predicate
+def assists_somewhere(user):
+    return any(holds_role_anywhere(user, role) for role in ASSISTING_ROLES)
+
+
+@rules.predicate
+def assists_resident(user, resident):
+    """Staff of the area of an assisted resident's grid cell (the cell they were registered in)."""
+    registration = getattr(resident, "assisted", None) if resident is not None else None
+    if registration is None or getattr(user, "pk", None) == resident.pk:
+        return False
+    return assists_in_area(user, registration.cell)
+
+
 @rules.predicate
 def moderates_somewhere(user):
     return holds_role_anywhere(user, AreaRoleKind.MODERATOR)

@@ -4,7 +4,8 @@
 - timeline verbs: a message rendered in the reader's language from the entry's params;
 - moderated content: how to find a reported object's area, author, excerpt and page, and how to hide it;
 - notice kinds: what a published notice (公告) can be about, and where the decisions of that kind that still
-  wait for a notice are found; and the rule that sets how many working days publication may take.
+  wait for a notice are found; and the rule that sets how many working days publication may take;
+- assisted actions: what staff may do for a resident in person, and how the resident's history names it.
 
 Each app registers its own in its AppConfig.ready().
 """
@@ -20,6 +21,13 @@ NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
 TICK_JOBS: dict[str, Callable[[], int]] = {}
 DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
 TIMELINE_VERBS: dict[str, Promise] = {}
+# Audit actions that staff may do for a resident in person (代办), with the line the resident's history
+# ("done in my name") shows for them. civic registers its own; each stage adds its acts.
+ASSISTED_ACTIONS: dict[str, Promise] = {
+    "assisted.registered": _("Registered in person"),
+    "assisted.claim_code_issued": _("Claim code handed over"),
+    "assisted.claimed": _("Account claimed"),
+}
 
 
 def notification_kind(key: str, label: Promise, default: str = "immediate") -> None:
@@ -39,6 +47,11 @@ def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:
 
 def timeline_verb(verb: str, message: Promise) -> None:
     TIMELINE_VERBS[verb] = message
+
+
+def assisted_action(action: str, label: Promise) -> None:
+    """An audit action a stage records with `assisted_by` (e.g. "proposal.endorsed"), and its history line."""
+    ASSISTED_ACTIONS[action] = label
 
 
 @dataclass(frozen=True)

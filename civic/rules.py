@@ -1,10 +1,15 @@
 """Who may do what in the civic core: only `add_perm` lines. A superuser holds every permission except the
 personal ones (withdraw_verification, answer_invitation, withdraw_organisation_request), which services check
-with `require_perm(..., personal=True)`: nobody, not even an administrator, acts there for another person."""
+with `require_perm(..., personal=True)`: nobody, not even an administrator, acts there for another person.
+The assisted-participation permissions (register_assisted, act_for, view_assisted_resident, issue_claim_code)
+are asked the same way: meeting a resident in person is the area staff's job, not the administrator's."""
 
 import rules
 
 from .predicates import (
+    assists_in_area,
+    assists_resident,
+    assists_somewhere,
     covers_verification_cell,
     decides_verifications_somewhere,
     is_active_person,
@@ -48,3 +53,8 @@ rules.add_perm("civic.moderate_area", is_moderator_of_area | is_superuser)
 rules.add_perm("civic.decide_case", is_moderator_of_case | is_superuser)
 rules.add_perm("civic.view_audit", is_official_anywhere | is_superuser)
 rules.add_perm("civic.publish_notice", is_official_of_area | is_superuser)
+rules.add_perm("civic.register_assisted", assists_in_area)
+rules.add_perm("civic.view_assisted_residents", assists_somewhere)
+rules.add_perm("civic.act_for", assists_resident)
+rules.add_perm("civic.view_assisted_resident", assists_resident)
+rules.add_perm("civic.issue_claim_code", assists_resident)

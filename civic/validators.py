@@ -40,3 +40,32 @@ def as_pk(value) -> int | None:
 
 def as_pks(values) -> list[int]:
     return [pk for pk in map(as_pk, values) if pk is not None]
+
+
+# Chinese mobile numbers: 11 digits starting with 1, optionally written with +86 (or 0086) and with spaces or
+# hyphens between groups. Stored in E.164 form (+8613812345678), which is also what allauth's phone login uses.
+MOBILE_PREFIX = "+86"
+
+
+def normalise_mobile(value: str) -> str:
+    """The E.164 form of a Chinese mobile number, or raise ValidationError (code `phone_invalid`)."""
+    text = "".join((value or "").split()).replace("-", "").replace("(", "").replace(")", "")
+    if text.startswith("+86"):
+        text = text[3:]
+    elif text.startswith("0086"):
+        text = text[4:]
+    elif text.startswith("86") and len(text) == 13:
+        text = text[2:]
+    if len(text) != 11 or not text.isdigit() or not text.startswith("1"):
+        raise ValidationError(
+            _("Enter a mobile number of 11 digits starting with 1 (with or without +86)."), code="phone_invalid"
+        )
+    return MOBILE_PREFIX + text
+
+
+def looks_like_mobile(value: str) -> bool:
+    try:
+        normalise_mobile(value)
+    except ValidationError:
+        return False
+    return True

@@ -10,13 +10,14 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from civic.registry import demo_seeder, tick_job, timeline_verb
+        from civic.registry import assisted_action, demo_seeder, tick_job, timeline_verb
 
         from .demo import seed
         from .services import speeches_time_up, tally_closed_boxes
 
         tick_job("deliberation.tally", tally_closed_boxes)
         tick_job("deliberation.speeches", speeches_time_up)
+        assisted_action("ballot.voted", _("Voted (the choice is secret)"))
         demo_seeder(seed)
         from civic.registry import notification_kind
 

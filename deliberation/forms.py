@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from civic.forms import AmountField
@@ -78,7 +77,12 @@ class ScheduleForm(forms.Form):
 class PaperBatchForm(forms.Form):
     label = forms.CharField(label=_("Batch name (e.g. polling station and time)"), max_length=60)
     voters = forms.CharField(
-        label=_("E-mail addresses of the people who voted, one per line"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("The people who voted, one per line"),
+        help_text=_(
+            "An e-mail address, a mobile number, or for residents registered in person at the booth: name, grid "
+            "cell and the last four ID characters (e.g. 王秀兰, 第一网格, 123X)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     ballots = forms.CharField(
         label=_(
@@ -88,17 +92,10 @@ class PaperBatchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def clean_voters(self) -> list:
-        """The people named, found in one query; every address must belong to a registered person."""
-        emails = [line.strip() for line in self.cleaned_data["voters"].splitlines() if line.strip()]
-        people = {
-            u.email.lower(): u
-            for u in get_user_model().objects.filter(email__in=[e.lower() for e in emails], is_active=True)
-        }
-        missing = [e for e in emails if e.lower() not in people]
-        if missing:
-            raise forms.ValidationError(_("Not registered: %(emails)s") % {"emails": ", ".join(missing)})
-        return [people[e.lower()] for e in emails]
+    def clean_voters(self) -> list[str]:
+        """The lines as typed; the service finds the people (civic.selectors.people_identify) once it has
+        checked who may enter paper ballots."""
+        return [line.strip() for line in self.cleaned_data["voters"].splitlines() if line.strip()]
 
     def clean_ballots(self) -> list[list[str]]:
         return [

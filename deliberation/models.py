@@ -127,14 +127,22 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("online")
     PAPER = "paper", _("on paper")
     IMPORTED = "imported", _("imported")
+    ASSISTED = "assisted", _("assisted in person")
 
 
 class Participation(models.Model):
-    """Who took part (one per person per box). In a secret box nothing here points to the ballot."""
+    """Who took part (one per person per box). In a secret box nothing here points to the ballot.
+
+    A vote cast with a resident in person (代办) is `channel` "assisted" with the staff member in
+    `assisted_by`; its Ballot stays "online" (cast on a device), so not even the channel ties the staff
+    member, or the handful of assisted voters, to a choice."""
 
     box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import AppendOnlyModel, Area
+from civic.models import Channel as ActChannel
 from civic.money import amount_field
 from civic.states import StateMachine
 
@@ -429,6 +430,15 @@ class SatisfactionRating(models.Model):
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=ActChannel.choices, default=ActChannel.ONLINE)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assisted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("satisfaction rating")

@@ -2,13 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
+from civic.registry import assisted_action, notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
 
 
 def register() -> None:
     from .selectors.notices import award_decisions, ledger_stamp, payment_decisions
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.progress import notify_overdue_milestones
+
+    assisted_action("project.rated", _("Rated a project"))
 
     notification_kind("project.inspection_due", _("Projects ready for acceptance inspection"))
     notification_kind("project.milestone_overdue", _("Project milestones past their date"), "daily")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civic.models import Area, Organisation
+from civic.models import Channel as ActChannel
 from civic.money import amount_field
 
 
@@ -172,6 +173,15 @@ class Endorsement(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="endorsements")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements")
     created_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=10, choices=ActChannel.choices, default=ActChannel.ONLINE)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assisted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("co-signature")
@@ -233,6 +243,15 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=ActChannel.choices, default=ActChannel.ONLINE)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assisted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("comment")

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import Moderated, moderated, notice_kind, notification_kind, timeline_verb
+from civic.registry import Moderated, assisted_action, moderated, notice_kind, notification_kind, timeline_verb
 
 
 def register() -> None:
@@ -10,6 +10,9 @@ def register() -> None:
     from .selectors import answer_decisions
 
     notice_kind("answer", _("answer to a proposal"), answer_decisions)
+
+    assisted_action("proposal.endorsed", _("Co-signed a proposal"))
+    assisted_action("proposal.commented", _("Commented on a proposal"))
 
     notification_kind("proposal.qualified", _("A proposal you follow or look after qualified for the agenda"))
     notification_kind("proposal.state", _("A proposal you follow changed state"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from civic.acting import acting_pair
 from civic.errors import NotAllowed
 from civic.forms import submit
 from civic.media import PRIVATE_CACHE, file_response
@@ -200,7 +201,9 @@ def _detail_context(request, proposal, **forms) -> dict:
     if user.is_authenticated:
         from civic.selectors import is_eligible
 
-        context["eligible"] = is_eligible(user, proposal.area)
+        person, _assisted_by = acting_pair(request)  # while acting, the page speaks of the resident's part
+        context.update(selectors.viewer_facts(proposal, person) if person is not user else {})
+        context["eligible"] = is_eligible(person, proposal.area)
     return context
 
 
@@ -237,10 +240,6 @@ _BUTTONS = {
         lambda user, proposal: services.proposal_publish(actor=user, proposal=proposal),
         gettext_lazy("Published. Neighbours can co-sign it now."),
     ),
-    "endorse": (
-        lambda user, proposal: services.proposal_endorse(user=user, proposal=proposal),
-        gettext_lazy("Thank you for co-signing."),
-    ),
     "unendorse": (
         lambda user, proposal: services.proposal_unendorse(user=user, proposal=proposal),
         gettext_lazy("Your co-signature is withdrawn."),
@@ -261,6 +260,12 @@ _BUTTONS = {
 def proposal_action(request, pk, action):
     proposal = _visible(request, pk)
     user = request.user
+    person, assisted_by = acting_pair(request)  # acting for a resident in person (代办), or oneself
+    if action == "endorse":
+        services.proposal_endorse(user=person, proposal=proposal, assisted_by=assisted_by)
+        if assisted_by is not None:
+            return _done(request, proposal, _("Co-signed for %(name)s.") % {"name": person.public_name})
+        return _done(request, proposal, _("Thank you for co-signing."))
     if action in _BUTTONS:
         service, message = _BUTTONS[action]
         service(user, proposal)
@@ -287,7 +292,12 @@ def proposal_action(request, pk, action):
         if done := submit(
             form,
             lambda data: services.comment_add(
-                author=user, proposal=proposal, parent=parent, organisation=organisation, **data
+                author=person,
+                proposal=proposal,
+                parent=parent,
+                organisation=organisation,
+                assisted_by=assisted_by,
+                **data,
             ),
         ):
             messages.success(request, _("Your comment is published."))

@@ -58,8 +58,18 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField(label=_("E-mail address"))
+    """Sign in with an e-mail address or a mobile number (one of the two) and the password."""
+
+    email = serializers.EmailField(label=_("E-mail address"), required=False)
+    phone = serializers.CharField(label=_("Mobile number"), required=False, max_length=20)
     password = serializers.CharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("email")) == bool(attrs.get("phone")):
+            raise serializers.ValidationError(
+                {"email": [_("Give either an e-mail address or a mobile number.")]}, code="login_missing"
+            )
+        return attrs
 
 
 class TokenSerializer(serializers.Serializer):
@@ -292,6 +302,7 @@ class PreferencesSerializer(serializers.Serializer):
 class AuditEntrySerializer(serializers.ModelSerializer):
     actor = PersonSerializer(read_only=True, allow_null=True)  # the system (tick) acts without a person
     acting_for = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    assisted_by = PersonSerializer(read_only=True, allow_null=True, help_text="Staff who did it in person (代办)")
     area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -301,6 +312,8 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "created_at",
             "actor",
             "acting_for",
+            "assisted_by",
+            "channel",
             "action",
             "object_repr",
             "object_id",

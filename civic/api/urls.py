@@ -1,11 +1,17 @@
 from django.urls import path
 
+from . import assisted as a
 from . import notices as n
 from . import views as v
 
 urlpatterns = [
     path("auth/token/", v.TokenView.as_view(), name="token"),
+    path("auth/claim/", a.ClaimView.as_view(), name="claim"),
     path("me/", v.MeView.as_view(), name="me"),
+    path("me/assisted-acts/", a.MyAssistedActsView.as_view(), name="my-assisted-acts"),
+    path("assisted-residents/", a.AssistedResidentListView.as_view(), name="assisted-residents"),
+    path("assisted-residents/<int:pk>/", a.AssistedResidentDetailView.as_view(), name="assisted-resident"),
+    path("assisted-residents/<int:pk>/claim-code/", a.ClaimCodeView.as_view(), name="assisted-claim-code"),
     path("me/verifications/", v.MyVerificationsView.as_view(), name="my-verifications"),
     path("me/invitations/", v.MyInvitationsView.as_view(), name="my-invitations"),
     path("people/<int:pk>/", v.PersonView.as_view(), name="person"),

@@ -1,7 +1,21 @@
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+# Staff acting in person for an assisted resident (代办, civic.acting): documented on every endpoint that
+# takes it (co-sign, comment, vote, rate, and what later stages add).
+ACTING_FOR = OpenApiParameter(
+    name="X-Acting-For",
+    type=int,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Staff acting in person for an assisted resident (代办): the resident's id. The act is recorded in the "
+        "resident's name with channel `assisted` and you as `assisted_by`; 403 if you may not act for them."
+    ),
+)
 
 
 def validated(serializer_class, request, partial: bool = False) -> dict:

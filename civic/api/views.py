@@ -50,7 +50,7 @@ def _area(code: str) -> Area:
 
 
 class TokenView(APIView):
-    """Exchange an e-mail address and password for an API token, or revoke the current one.
+    """Exchange an e-mail address (or a mobile number) and password for an API token, or revoke the current one.
 
     Signs in through civic.accounts.authenticate, so a failure here counts toward the same lockout as the
     sign-in form and the admin login, and a locked account gets 429 `too_many_login_attempts`."""
@@ -62,10 +62,15 @@ class TokenView(APIView):
     @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer}, summary="Obtain a token")
     def post(self, request):
         data = validated(s.TokenRequestSerializer, request)
-        user = accounts.authenticate(request._request, email=data["email"], password=data["password"])
+        login = data.get("email") or data["phone"]
+        user = accounts.authenticate(request._request, email=login, password=data["password"])
         if user is None:
             raise InvalidInput("credentials_invalid", _("The e-mail address or the password is not correct."))
-        if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        by_phone = not data.get("email")  # a mobile number was entered by staff in person: no e-mail to confirm
+        if (
+            not by_phone
+            and not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+        ):
             raise NotAllowed("email_unverified", _("Please confirm your e-mail address first."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -69,6 +69,13 @@ RESIDENTS = [
 ]
 PENDING_RESIDENTS = [("resident4", "990102001001003", "柳岸新村 5 号楼 203")]
 
+# Residents without e-mail whom the organiser registered in person (代办): name, cell, address, the last four
+# ID characters, mobile number (or "").
+ASSISTED_RESIDENTS = [
+    ("孙桂芳", "990102001001001", "柳岸小区 5 栋 1 单元 102", "3021", ""),
+    ("周德明", "990102001001002", "柳岸小区 9 栋 2 单元 401", "057X", "13912345678"),
+]
+
 # A residents' self-governing group waiting for confirmation, led by a resident.
 RESIDENTS_GROUP = (
     "柳岸小区 3 栋居民自治小组",

@@ -2,6 +2,7 @@
 lists without N+1. Other apps import from the package (`from civic.selectors import is_eligible`)."""
 
 from .areas import *  # noqa: F403
+from .assisted import *  # noqa: F403
 from .audit import *  # noqa: F403
 from .moderation import *  # noqa: F403
 from .notices import *  # noqa: F403

@@ -10,7 +10,7 @@ from .roles import covered_by
 
 def audit_entries(user, *, action: str = "", actor_email: str = "", area: Area | None = None, since=None, until=None):
     """Audit entries an official may browse: those of their areas (everything for an administrator)."""
-    queryset = AuditEntry.objects.select_related("actor", "acting_for", "area", "content_type")
+    queryset = AuditEntry.objects.select_related("actor", "acting_for", "assisted_by", "area", "content_type")
     if not user.is_superuser:
         condition = covered_by(user, {AreaRoleKind.OFFICIAL}, "area_path")
         if condition is None:

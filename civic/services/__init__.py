@@ -5,6 +5,7 @@ a broken rule. Permission checks use the django-rules permissions of civic/rules
 Other apps import from the package (`from civic.services import audit_record, notify`)."""
 
 from .areas import *  # noqa: F403
+from .assisted import *  # noqa: F403
 from .audit import *  # noqa: F403
 from .moderation import *  # noqa: F403
 from .notices import *  # noqa: F403

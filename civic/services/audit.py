@@ -5,17 +5,29 @@ from django.contrib.contenttypes.models import ContentType
 from ..models import (
     Area,
     AuditEntry,
+    Channel,
     TimelineEntry,
 )
 
 
 def audit_record(
-    *, actor, action: str, obj=None, area: Area | None = None, acting_for=None, before=None, after=None
+    *,
+    actor,
+    action: str,
+    obj=None,
+    area: Area | None = None,
+    acting_for=None,
+    assisted_by=None,
+    before=None,
+    after=None,
 ) -> AuditEntry:
-    """Append one entry to the audit log (callers are already inside their transaction)."""
+    """Append one entry to the audit log (callers are already inside their transaction). `assisted_by` is the
+    staff member who did the act in person for `actor` (代办); the entry's channel is then "assisted"."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         acting_for=acting_for,
+        assisted_by=assisted_by,
+        channel=Channel.ASSISTED if assisted_by is not None else Channel.ONLINE,
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",

@@ -148,8 +148,8 @@ def send_digests(*, now=None) -> int:
                 continue
             recipient = User.objects.get(pk=recipient_id)
             Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=now)
-            if not recipient.is_active or recipient.anonymised_at:
-                continue
+            if not recipient.is_active or recipient.anonymised_at or not recipient.email:
+                continue  # a resident registered in person may have no e-mail: the site shows them all
             with translation.override(recipient.preferred_language):
                 subject = _("%(count)s new notifications") % {"count": len(claimed)}
                 body = render_to_string(

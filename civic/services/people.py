@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ..errors import Conflict, InvalidInput
 from ..models import (
     ACTIVE_VERIFICATION_STATUSES,
+    AssistedResident,
     ResidencyVerification,
     VerificationStatus,
 )
@@ -63,6 +64,8 @@ def user_deactivate(*, user, actor) -> None:
     user.email = f"closed-{user.pk}@invalid"
     user.display_name = _("Former resident")
     user.phone = ""
+    user.login_phone = None
+    AssistedResident.objects.filter(user=user).update(id_last4="")
     user.bio = ""
     user.is_active = False
     user.anonymised_at = timezone.now()

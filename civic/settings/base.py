@@ -171,8 +171,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "civic:home"
 
-# django-allauth: e-mail + password, verified e-mail required, rate limits on (they use the cache).
-ACCOUNT_LOGIN_METHODS = {"email"}
+# django-allauth: e-mail or mobile number + password, verified e-mail required for sign-ups, rate limits on
+# (they use the cache). Mobile numbers are allauth's own phone login (civic.accounts.AccountAdapter keeps
+# them on User.login_phone); nobody signs up by phone, so there is no SMS: a mobile number comes from an
+# in-person registration (assisted residents, civic.services.assisted_register).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -181,7 +184,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_FORMS = {"signup": "civic.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "civic.forms.SignupForm", "login": "civic.forms.LoginForm"}
 ACCOUNT_ADAPTER = "civic.accounts.AccountAdapter"
 # Rate limits: allauth's defaults (signups, confirmation and reset e-mails) stay on. Failed sign-ins: at
 # most 10 a minute from one address and 5 in 5 minutes on one account; past either, that address or
@@ -325,6 +328,8 @@ SPECTACULAR_SETTINGS = {
         "OfflineSourceEnum": "consultations.models.OFFLINE_SOURCES",
         "ProjectStateEnum": "funding.models.ProjectState",
         "FundingSourceEnum": "funding.models.FundingSource",
+        "ProposalChannelEnum": "proposals.models.Channel",
+        "ActChannelEnum": "civic.models.Channel",
     },
 }
 
@@ -334,6 +339,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # The civic core's policies (each can be set from the environment).
 RESIDENCY_VALID_DAYS = int(os.environ.get("CIVIC_RESIDENCY_VALID_DAYS", "730"))
+# How long the code an assisted resident claims their account with stays valid.
+CLAIM_CODE_VALID_DAYS = int(os.environ.get("CIVIC_CLAIM_CODE_VALID_DAYS", "7"))
 # One limit for every uploaded file (proofs, attachments, photos); civic/uploads.py is the one policy.
 UPLOAD_MAX_BYTES = int(os.environ.get("CIVIC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_DEFAULT_THRESHOLD = int(os.environ.get("CIVIC_PROPOSAL_THRESHOLD", "30"))

@@ -3,6 +3,7 @@
 Rules live in services; `civic/urls.py` names the pages through this package."""
 
 from .areas import *  # noqa: F403
+from .assisted import *  # noqa: F403
 from .audit import *  # noqa: F403
 from .media import *  # noqa: F403
 from .moderation import *  # noqa: F403

@@ -6,8 +6,9 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.acting import acting_pair
 from civic.api.fields import money_out
-from civic.api.utils import validated
+from civic.api.utils import ACTING_FOR, validated
 from civic.errors import Conflict, NotFound
 
 from .. import selectors, services
@@ -113,17 +114,21 @@ class VoteView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=VoteSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer})
+    @extend_schema(
+        request=VoteSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer}, parameters=[ACTING_FOR]
+    )
     def post(self, request, pk):
         box = _visible_box(request, pk)
-        services.vote_allowed(user=request.user, box=box)  # who may, before the body is read
+        person, assisted_by = acting_pair(request)  # acting for a resident in person (代办), or oneself
+        services.vote_allowed(user=person, box=box)  # who may, before the body is read
         data = VoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _ballot, code = services.vote_cast(
-            user=request.user,
+            user=person,
             box=box,
             choices=data.validated_data["choices"],
             receipt=data.validated_data.get("receipt") or None,
+            assisted_by=assisted_by,
         )
         return Response(
             {"receipt": code, "changed": code is None}, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.money import parse_amount
-from civic.selectors import eligible_people
-from civic.services import audit_record, require_perm, timeline_record
+from civic.selectors import eligible_people, people_identify
+from civic.services import assisted_channel, audit_record, require_perm, timeline_record
 from civic.text import clean_text
 
 from .. import pabulib
@@ -215,11 +215,17 @@ def vote_allowed(*, user, box) -> None:
         )
 
 
-def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> tuple[Ballot, str | None]:
-    """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once)."""
+def vote_cast(
+    *, user, box, choices: list[str], receipt: str | None = None, assisted_by=None
+) -> tuple[Ballot, str | None]:
+    """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once).
+
+    `assisted_by`: the staff member at the side of `user`, who marks their own choice on the staff member's
+    device (代办). The participation records it; the ballot does not (see Participation)."""
     box = BallotBox.objects.select_related("area").get(pk=box.pk)
     if box.phase() != "open":
         raise Conflict("box_not_open", _("This vote is not open."))
+    channel = assisted_channel(resident=user, assisted_by=assisted_by)  # "online" or "assisted", as Channel
     vote_allowed(user=user, box=box)
     chosen = ballot_selectors.ballot_choices_check(box, choices)
     with transaction.atomic():
@@ -231,11 +237,13 @@ def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> t
             raise Conflict("box_not_open", _("This vote is not open."))
         try:
             with transaction.atomic():
-                Participation.objects.create(box=box, user=user)
+                Participation.objects.create(box=box, user=user, channel=channel, assisted_by=assisted_by)
         except IntegrityError:
             if Participation.objects.filter(box=box, user=user, channel=Channel.PAPER).exists():
                 raise Conflict("voted_on_paper", _("You voted on paper; you cannot also vote online.")) from None
             return _change(box, user, chosen, receipt), None
+        if assisted_by is not None:  # who voted with whose help: never what was chosen, nor the receipt
+            audit_record(actor=user, action="ballot.voted", obj=box, area=box.area, assisted_by=assisted_by)
         code = _new_receipt()
         ballot = Ballot.objects.create(
             box=box,
@@ -277,7 +285,9 @@ def _change(box, user, chosen, receipt) -> Ballot:
 @transaction.atomic
 def paper_batch_enter(*, actor, box, label: str, voters, ballots: list[list[str]]) -> PaperBatch:
     """Paper ballots cast in person: the people who voted are marked (so they cannot also vote online)
-    and, separately, the batch's choices are entered; nothing links a person to a ballot."""
+    and, separately, the batch's choices are entered; nothing links a person to a ballot. `voters` are
+    people, or the lines a polling officer typed (an e-mail address, a mobile number, or "name, grid cell,
+    last four ID characters" of a resident registered in person: civic.selectors.people_identify)."""
     box = _locked(box)
     require_perm(
         actor,
@@ -290,6 +300,8 @@ def paper_batch_enter(*, actor, box, label: str, voters, ballots: list[list[str]
             "box_not_open", _("Paper ballots can be entered while the vote is open or before it is counted.")
         )
     voters = list(voters)
+    if voters and all(isinstance(v, str) for v in voters):
+        voters = people_identify(voters, box.area)
     if not voters or len(voters) != len(ballots):
         raise InvalidInput(
             "batch_mismatch",
@@ -312,6 +324,17 @@ def paper_batch_enter(*, actor, box, label: str, voters, ballots: list[list[str]
         or timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         ballots=len(chosen),
     )
+    if len({p.pk for p in voters}) != len(voters):
+        raise InvalidInput("voter_twice", _("The same person is named twice in this batch."), field="voters")
+    already = [
+        p.user.public_name for p in Participation.objects.filter(box=box, user__in=voters).select_related("user")
+    ]
+    if already:  # online, assisted or in an earlier batch: one ballot per person
+        raise Conflict(
+            "already_voted",
+            _("Already voted in this vote: %(people)s.") % {"people": ", ".join(sorted(already))},
+            field="voters",
+        )
     try:
         with transaction.atomic():
             Participation.objects.bulk_create([Participation(box=box, user=p, channel=Channel.PAPER) for p in voters])

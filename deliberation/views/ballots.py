@@ -10,9 +10,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from civic.acting import acting_pair
 from civic.forms import submit
 from civic.money import format_yuan
 from civic.selectors import areas_for_roles
@@ -51,23 +53,36 @@ def ballot_detail(request, pk):
     user = request.user
     if request.method == "POST" and not user.is_authenticated:
         return redirect_to_login(box.get_absolute_url())
+    # Acting for a resident in person (代办): the resident marks their own choice on this device, behind
+    # the privacy step; nothing afterwards shows the staff member what was chosen.
+    person, assisted_by = acting_pair(request)
     options = list(box.options.all())
     form = BallotForm(request.POST or None, options=options)
 
     def review_or_cast(data):
         if data["step"] == "review":  # checked first, then summarised for the voter to confirm
             return "review", selectors.ballot_choices_check(box, data["choice"])
-        return "cast", services.vote_cast(user=user, box=box, choices=data["choice"], receipt=data["receipt"] or None)
+        return "cast", services.vote_cast(
+            user=person, box=box, choices=data["choice"], receipt=data["receipt"] or None, assisted_by=assisted_by
+        )
 
     context = {
         "box": box,
         "phase": box.phase(),
         "options": options,
         "form": form,
-        "voted": user.is_authenticated and Participation.objects.filter(box=box, user=user).exists(),
-        "eligible": rules.has_perm("deliberation.vote", user, box),  # as the service asks it: no superuser pass
+        "voted": person.is_authenticated and Participation.objects.filter(box=box, user=person).exists(),
+        "eligible": rules.has_perm("deliberation.vote", person, box),  # as the service asks it: no superuser pass
         "can_manage": user.has_perm("deliberation.manage_box", box.area),
+        "handed_over": assisted_by is None or request.method == "POST" or request.GET.get("handed") == "1",
     }
+    response = _ballot_response(request, box, form, options, context, review_or_cast)
+    if assisted_by is not None:
+        add_never_cache_headers(response)  # the resident's pages stay out of the browser's history cache
+    return response
+
+
+def _ballot_response(request, box, form, options, context, review_or_cast):
     if request.method == "POST" and (done := submit(form, review_or_cast)):
         step, value = done.value
         if step == "review":

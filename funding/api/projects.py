@@ -13,7 +13,8 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from civic.api.utils import validated
+from civic.acting import acting_pair
+from civic.api.utils import ACTING_FOR, validated
 from civic.errors import InvalidInput, NotAllowed
 from civic.models import Area, Organisation
 from civic.selectors import timeline_for
@@ -402,13 +403,15 @@ class RatingView(APIView):
         request=s.RatingInputSerializer,
         responses={201: s.MyRatingSerializer, 200: s.MyRatingSerializer},
         summary="Rate a project (201), or change your rating once (200)",
+        parameters=[ACTING_FOR],
     )
     def post(self, request, pk):
         project = project_or_404(pk)
-        services.rating_allowed(user=request.user, project=project)  # who may, before the body is read
+        person, assisted_by = acting_pair(request)  # acting for a resident in person (代办), or oneself
+        services.rating_allowed(user=person, project=project)  # who may, before the body is read
         data = validated(s.RatingInputSerializer, request)
         rating = services.rating_submit(
-            user=request.user, project=project, level=data["level"], comment=data["comment"]
+            user=person, project=project, level=data["level"], comment=data["comment"], assisted_by=assisted_by
         )
         code = status.HTTP_200_OK if rating.changed_at else status.HTTP_201_CREATED
-        return Response(s.MyRatingSerializer(project_selectors.rating_status(project, request.user)).data, status=code)
+        return Response(s.MyRatingSerializer(project_selectors.rating_status(project, person)).data, status=code)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.errors import Conflict, InvalidInput, NotAllowed
+from civic.services import assisted_channel, audit_record
 from civic.text import clean_text
 
 from ..models import MicroProject, SatisfactionLevel, SatisfactionRating
@@ -20,8 +21,10 @@ def rating_allowed(*, user, project) -> None:
 
 
 @transaction.atomic
-def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRating:
-    """An eligible resident rates an accepted project in the rating period; one rating, changed at most once."""
+def rating_submit(*, user, project, level, comment: str = "", assisted_by=None) -> SatisfactionRating:
+    """An eligible resident rates an accepted project in the rating period; one rating, changed at most once.
+    `assisted_by`: the staff member recording the resident's rating with them in person (代办)."""
+    channel = assisted_channel(resident=user, assisted_by=assisted_by)
     project = MicroProject.objects.select_related("area").get(pk=project.pk)
     now = timezone.now()
     if not rating_period(project, now)["open"]:
@@ -41,10 +44,17 @@ def rating_submit(*, user, project, level, comment: str = "") -> SatisfactionRat
         if existing.changed_at is not None:
             raise Conflict("rating_changed_already", _("You have already changed your rating once."))
         existing.level, existing.comment, existing.changed_at = level, comment, now
-        existing.save(update_fields=["level", "comment", "changed_at"])
-        return existing
-    try:
-        with transaction.atomic():
-            return SatisfactionRating.objects.create(project=project, user=user, level=level, comment=comment)
-    except IntegrityError:
-        raise Conflict("rated_already", _("You have already rated this project.")) from None
+        existing.channel, existing.assisted_by = channel, assisted_by
+        existing.save(update_fields=["level", "comment", "changed_at", "channel", "assisted_by"])
+        rating = existing
+    else:
+        try:
+            with transaction.atomic():
+                rating = SatisfactionRating.objects.create(
+                    project=project, user=user, level=level, comment=comment, channel=channel, assisted_by=assisted_by
+                )
+        except IntegrityError:
+            raise Conflict("rated_already", _("You have already rated this project.")) from None
+    if assisted_by is not None:
+        audit_record(actor=user, action="project.rated", obj=project, area=project.area, assisted_by=assisted_by)
+    return rating

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from civic.acting import acting_pair
 from civic.errors import DomainError, NotAllowed
 from civic.forms import Submission, submit
 from civic.models import Area
@@ -306,9 +307,10 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         milestone.overdue = active and milestone.is_overdue(today)
     reports = list(project.reports.all())
     inspections = list(project.inspections.all())
-    rating = project_selectors.rating_status(project, user, now)
+    rater, _assisted_by = acting_pair(request)  # while acting for a resident (代办), their rating
+    rating = project_selectors.rating_status(project, rater, now)
     period, mine = rating["window"], rating["rating"]
-    eligible = period["open"] and rules.has_perm("funding.rate_project", user, project)  # as the service asks
+    eligible = period["open"] and rules.has_perm("funding.rate_project", rater, project)  # as the service asks
     satisfaction = project_selectors.satisfaction(project)
     for level in satisfaction["levels"]:
         level["share"] = _share(level["share"])
@@ -631,8 +633,12 @@ def project_close(request, pk):
 
 
 def project_rate(request, pk):
+    person, assisted_by = acting_pair(request)  # acting for a resident in person (代办), or oneself
+
     def run(project, data, sets):
-        services.rating_submit(user=request.user, project=project, level=data["level"], comment=data["comment"])
+        services.rating_submit(
+            user=person, project=project, level=data["level"], comment=data["comment"], assisted_by=assisted_by
+        )
 
     return _act(
         request,

@@ -6,7 +6,8 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from civic.api.utils import validated
+from civic.acting import acting_pair
+from civic.api.utils import ACTING_FOR, validated
 from civic.errors import InvalidInput, NotAllowed, NotFound
 from civic.models import Area, Organisation
 from civic.services import require_perm
@@ -166,9 +167,10 @@ class EndorseView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: s.EndorsementStateSerializer})
+    @extend_schema(request=None, responses={201: s.EndorsementStateSerializer}, parameters=[ACTING_FOR])
     def post(self, request, pk):
-        proposal = services.proposal_endorse(user=request.user, proposal=_visible(request, pk))
+        person, assisted_by = acting_pair(request)
+        proposal = services.proposal_endorse(user=person, proposal=_visible(request, pk), assisted_by=assisted_by)
         return Response(
             {"endorsement_count": proposal.endorsement_count, "state": proposal.state}, status=status.HTTP_201_CREATED
         )
@@ -203,8 +205,9 @@ class CommentListView(APIView):
         comments = Comment.objects.filter(proposal=proposal, is_hidden=False).select_related("author", "organisation")
         return Response(s.CommentSerializer(comments, many=True).data)
 
-    @extend_schema(request=s.CommentWriteSerializer, responses={201: s.CommentSerializer})
+    @extend_schema(request=s.CommentWriteSerializer, responses={201: s.CommentSerializer}, parameters=[ACTING_FOR])
     def post(self, request, pk):
+        person, assisted_by = acting_pair(request)
         proposal = _visible(request, pk)
         data = validated(s.CommentWriteSerializer, request)
         parent = (
@@ -213,12 +216,13 @@ class CommentListView(APIView):
         if data.get("parent") and parent is None:
             raise InvalidInput("parent_invalid", _("You can only reply to a comment on this proposal."), field="parent")
         comment = services.comment_add(
-            author=request.user,
+            author=person,
             proposal=proposal,
             body=data["body"],
             stance=data["stance"],
             parent=parent,
             organisation=_organisation(data.get("organisation")),
+            assisted_by=assisted_by,
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 

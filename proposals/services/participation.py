@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.money import parse_amount
 from civic.selectors import is_eligible
-from civic.services import audit_record, organisation_acting_for, timeline_record
+from civic.services import assisted_channel, audit_record, organisation_acting_for, timeline_record
 from civic.text import clean_text
 
 from .. import lifecycle
@@ -98,10 +98,14 @@ def cosponsor_join(
 
 @transaction.atomic
 def comment_add(
-    *, author, proposal, body: str, stance: str = Stance.NEUTRAL, parent=None, organisation=None
+    *, author, proposal, body: str, stance: str = Stance.NEUTRAL, parent=None, organisation=None, assisted_by=None
 ) -> Comment:
+    """A comment; `assisted_by` is the staff member writing it down for `author` in person (代办)."""
     if not author.is_active:
         raise NotAllowed("not_allowed", _("You are not allowed to do this."))
+    channel = assisted_channel(resident=author, assisted_by=assisted_by)
+    if assisted_by is not None:
+        organisation = None  # in person, a resident speaks for themselves
     proposal = _locked(proposal)  # a proposal closed a moment ago takes no more comments
     if proposal.state not in lifecycle.OPEN_FOR_COMMENTS or proposal.is_hidden:
         raise Conflict("comments_closed", _("Comments are closed on this proposal."))
@@ -117,8 +121,19 @@ def comment_add(
             parent = parent.parent  # two levels: a reply to a reply joins the same thread
     organisation = organisation_acting_for(user=author, organisation=organisation)
     comment = Comment.objects.create(
-        proposal=proposal, parent=parent, author=author, organisation=organisation, stance=stance, body=body
+        proposal=proposal,
+        parent=parent,
+        author=author,
+        organisation=organisation,
+        stance=stance,
+        body=body,
+        channel=channel,
+        assisted_by=assisted_by,
     )
+    if assisted_by is not None:
+        audit_record(
+            actor=author, action="proposal.commented", obj=proposal, area=proposal.area, assisted_by=assisted_by
+        )
     Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
     _tell_followers(
         proposal,

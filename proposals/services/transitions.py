@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.models import AreaRoleKind
 from civic.selectors import is_eligible
-from civic.services import notify, require_perm
+from civic.services import assisted_channel, audit_record, notify, require_perm
 from civic.text import clean_text
 from civic.workdays import add_working_days
 
@@ -87,8 +87,10 @@ def _qualify(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_endorse(*, user, proposal) -> Proposal:
-    """Co-sign (联署). The proposal row is locked, so parallel co-signatures are counted exactly once."""
+def proposal_endorse(*, user, proposal, assisted_by=None) -> Proposal:
+    """Co-sign (联署). The proposal row is locked, so parallel co-signatures are counted exactly once.
+    `assisted_by`: the staff member co-signing with `user` in person (代办), recorded and audited."""
+    channel = assisted_channel(resident=user, assisted_by=assisted_by)
     proposal = _locked(proposal)
     if proposal.state != S.PUBLISHED or proposal.is_hidden:
         raise Conflict("not_collecting", _("This proposal is not collecting co-signatures."))
@@ -100,9 +102,16 @@ def proposal_endorse(*, user, proposal) -> Proposal:
         )
     try:
         with transaction.atomic():
-            Endorsement.objects.create(proposal=proposal, user=user)
+            Endorsement.objects.create(proposal=proposal, user=user, channel=channel, assisted_by=assisted_by)
     except IntegrityError as error:
+        if assisted_by is not None:
+            raise Conflict(
+                "already_endorsed",
+                _("%(name)s has already co-signed this proposal.") % {"name": user.public_name},
+            ) from error
         raise Conflict("already_endorsed", _("You have already co-signed this proposal.")) from error
+    if assisted_by is not None:
+        audit_record(actor=user, action="proposal.endorsed", obj=proposal, area=proposal.area, assisted_by=assisted_by)
     Proposal.objects.filter(pk=proposal.pk).update(endorsement_count=F("endorsement_count") + 1)
     proposal.endorsement_count += 1
     _follow(user, proposal)

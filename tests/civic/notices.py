@@ -140,7 +140,25 @@ def one_of_each(world, policy, area="C1", when=MONDAY):
         f"ballot:{make_ballot(world, area, when).pk}",
         f"award:{make_award(world, project, policy, when).pk}",
         f"payment:{make_payment(world, project, policy, when).pk}",
+        f"consult:{make_consultation_result(world, area, when).pk}",
     }
+
+
+def make_consultation_result(world, area="C1", when=MONDAY):
+    """A consultation whose result (the final text and the feedback report) was published at `when`."""
+    from consultations.models import Consultation
+
+    return Consultation.objects.create(
+        area=world[area],
+        area_path=world[area].path,
+        title="居民公约（征求意见稿）",
+        kind="convention",
+        state="concluded",
+        opens_at=when - timedelta(days=30),
+        closes_at=when - timedelta(days=10),
+        concluded_at=when,
+        created_by=world["official_here"],
+    )
 
 
 def publish(world, who="official_here", area="C1", **changes):

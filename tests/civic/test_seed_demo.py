@@ -26,8 +26,9 @@ def test_seed_is_complete_and_idempotent(capsys):
     assert first[0] == 1 + len(data.TREE) + sum(len(s) for s in data.TREE.values()) + communities * (
         1 + data.GRIDS_PER_COMMUNITY
     )
-    # the neighbours rate the demo projects; the scorecard's demo adds people of 西城区, 高新区 and 新桥街道
-    assert first[1] == len(data.PEOPLE) + len(NEIGHBOURS) + len(SCORECARD_PEOPLE)
+    # the neighbours rate the demo projects; the scorecard's demo adds people of 西城区, 高新区 and 新桥街道;
+    # the organiser registered residents without e-mail in person
+    assert first[1] == len(data.PEOPLE) + len(NEIGHBOURS) + len(SCORECARD_PEOPLE) + len(data.ASSISTED_RESIDENTS)
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"enterprise", "social"} <= kinds
     assert set(AreaRole.objects.values_list("role", flat=True)) >= {"organiser", "official"}

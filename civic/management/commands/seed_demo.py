@@ -11,6 +11,7 @@ from civic.models import (
     AreaLevel,
     AreaRole,
     AreaRoleKind,
+    AssistedResident,
     Membership,
     ModerationCase,
     Organisation,
@@ -20,6 +21,7 @@ from civic.registry import DEMO_SEEDERS
 from civic.services import (
     area_get_or_create,
     area_role_grant,
+    assisted_register,
     content_report,
     organisation_confirm,
     organisation_create,
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             self._roles(people, areas)
             self._organisations(people, areas)
             self._residents(people, areas)
+            self._assisted(people, areas)
             self._memberships(people)
             self._reports(people, areas)
             for seeder in DEMO_SEEDERS:  # the later stages' demo data, in app order
@@ -131,6 +134,19 @@ class Command(BaseCommand):
         for person, cell, address in data.PENDING_RESIDENTS:
             if not ResidencyVerification.objects.filter(user=people[person]).exists():
                 verification_request(user=people[person], cell=areas[cell], address=address)
+
+    def _assisted(self, people, areas):
+        for name, cell, address, id_last4, phone in data.ASSISTED_RESIDENTS:
+            if not AssistedResident.objects.filter(user__display_name=name, cell=areas[cell]).exists():
+                assisted_register(
+                    actor=people["organiser"],
+                    display_name=name,
+                    cell=areas[cell],
+                    address=address,
+                    id_last4=id_last4,
+                    phone=phone,
+                    consent=True,
+                )
 
     def _memberships(self, people):
         enterprise = Organisation.objects.get(name=data.ORGANISATIONS[0][1])

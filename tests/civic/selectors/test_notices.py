@@ -52,7 +52,7 @@ def test_every_kind_of_decision_waits_until_a_notice_names_it(world):
     left = selectors.unpublished_decisions(world["D1"], now=at(2024, 3, 6))
     assert {d.source_key for d in left} == keys - {by_kind["award"].source_key}
     # the community itself sees the same; a grid cell under it has none of its own
-    assert len(selectors.unpublished_decisions(world["C1"], now=at(2024, 3, 6))) == 4
+    assert len(selectors.unpublished_decisions(world["C1"], now=at(2024, 3, 6))) == 5
     assert selectors.unpublished_decisions(world["c1a"], now=at(2024, 3, 6)) == []
 
 
@@ -92,12 +92,12 @@ def test_the_waiting_list_costs_the_same_queries_whatever_the_number_of_decision
     area = world["D1"]
     selectors.unpublished_decisions(area)  # warms the working-day calendar
     with CaptureQueriesContext(connection) as few:
-        assert len(selectors.unpublished_decisions(area)) == 5
+        assert len(selectors.unpublished_decisions(area)) == 6
     for _i in range(4):
         one_of_each(world, policy, area="c1a")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(selectors.unpublished_decisions(area)) == 25
-    assert len(few.captured_queries) <= 7
+        assert len(selectors.unpublished_decisions(area)) == 30
+    assert len(few.captured_queries) <= 8  # one per kind of decision, the deadline rules and the calendar
 
 
 # --- how fast notices were published --------------------------------------------------------------------------
