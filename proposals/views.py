@@ -201,6 +201,9 @@ def _detail_context(request, proposal, **forms) -> dict:
         from civic.selectors import is_eligible
 
         context["eligible"] = is_eligible(user, proposal.area)
+        # each reply form its own field ids, so a label picks its own form's choice
+        for thread in threads:
+            thread.reply_form = CommentForm(auto_id=f"id_reply{thread.pk}_%s")
     return context
 
 

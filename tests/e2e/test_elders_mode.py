@@ -1,0 +1,87 @@
+"""The elders' mode (适老化) on the main pages of the demo, at 375 px: type, targets, contrast and line height
+measured from computed styles in the elders' mode, axe in both modes (tests/e2e/elders.py). A page joins with
+one line in PAGES."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from deliberation.models import BallotBox, Session
+from funding.models import MicroProject
+from proposals.models import Proposal
+from tests.e2e.conftest import off_loop, screenshot
+from tests.e2e.elders import assert_elder_friendly, measure
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "gongzhi-demo-2026"
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("电子邮件").fill(email)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def live_buttons(page):
+    """A live session's member page is drawn by its script once the socket has said hello."""
+    page.locator("[data-actions] button").first.wait_for()
+
+
+def pages():
+    """(name, url, ready) of every page measured: what a resident (王秀英, a council member) opens most."""
+    proposal = Proposal.objects.filter(state="published").order_by("pk").first()
+    ballot = BallotBox.objects.filter(kind="budget", state="scheduled").order_by("pk").first()
+    project = MicroProject.objects.filter(state="in_progress").order_by("pk").first()
+    session = Session.objects.filter(council__name="湖滨街道居民议事会", phase="scheduled").get()
+    return [
+        ("home", "/", None),
+        ("proposal-list", "/proposals/", None),
+        ("proposal", proposal.get_absolute_url(), None),
+        ("ballot", ballot.get_absolute_url(), None),
+        ("project", project.get_absolute_url(), None),
+        ("session-member", f"/sessions/{session.pk}/", live_buttons),
+    ]
+
+
+def test_the_main_pages_meet_the_elderly_friendly_guideline_in_the_elders_mode(page, live_asgi):
+    off_loop(call_command, "seed_demo", quiet_logins=True)
+    sign_in(page, "resident@yunhe.example")
+    for name, url, ready in pages():
+        assert_elder_friendly(page, url, name, ready=ready)
+
+
+def test_the_switch_sets_the_mode_on_every_page_and_back(page, live_asgi):
+    off_loop(call_command, "seed_demo", quiet_logins=True)
+    page.goto("/proposals/")
+    html = page.locator("html")
+    assert "elder" not in (html.get_attribute("class") or "")
+    page.get_by_role("button", name="长辈模式").click()
+    page.wait_for_url(re.compile(r"/proposals/$"))  # back where the switch was pressed
+    assert "elder" in html.get_attribute("class")
+    assert float(page.locator("main p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 24
+    assert page.get_by_role("button", name="长辈模式").count() == 0
+    page.goto("/ballots/")  # remembered: the next page opens in the mode
+    assert "elder" in html.get_attribute("class") and measure(page)["problems"] == []
+    screenshot(page, "elders-switch-375")
+    page.get_by_role("button", name="标准模式").click()
+    page.wait_for_url(re.compile(r"/ballots/$"))
+    assert "elder" not in html.get_attribute("class")
+    assert page.get_by_role("button", name="标准模式").count() == 0
+
+
+def test_the_switch_works_without_javascript_and_the_mode_follows_when_it_is_back(browser, live_asgi, transactional_db):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, base_url=live_asgi.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/areas/")
+    page.get_by_role("button", name="长辈模式").click()
+    page.wait_for_url(re.compile(r"/areas/$"))
+    assert {"name": "mode", "value": "elder"}.items() <= next(
+        c for c in context.cookies() if c["name"] == "mode"
+    ).items()
+    context.close()
