@@ -36,13 +36,20 @@ def ballot_list(request):
     area = AreaPickForm.area_in(request.GET)
     if area is not None:
         boxes = boxes.filter(area_path__startswith=area.path)
-    page = Paginator(boxes.order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
+    # the city's own votes; elections imported from open data are listed apart, as what they are
+    page = Paginator(boxes.filter(imported=False).order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
     for box in page.object_list:
         box.current = box.phase()
+    imported = [(box, selectors.imported_source(box)) for box in boxes.filter(imported=True).order_by("-closes_at")]
     return render(
         request,
         "deliberation/list.html",
-        {"page": page, "area": area, "can_create": request.user.has_perm("deliberation.prepare_box")},
+        {
+            "page": page,
+            "imported": imported,
+            "area": area,
+            "can_create": request.user.has_perm("deliberation.prepare_box"),
+        },
     )
 
 
@@ -99,9 +106,7 @@ def ballot_results(request, pk):
     if box.kind != BoxKind.QUESTION and rows:
         top = max(r["votes"] for r in rows) or 1
         chart = {
-            "rows": [
-                {**r, "percent": round(100 * r["votes"] / top)} for r in sorted(rows, key=lambda r: -r["votes"])
-            ]
+            "rows": [{**r, "percent": round(100 * r["votes"] / top)} for r in sorted(rows, key=lambda r: -r["votes"])]
         }
     if box.kind == BoxKind.BUDGET and chart is not None:
         spent = Decimal(result["spent"])
