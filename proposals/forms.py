@@ -181,3 +181,8 @@ class AreaRulesForm(forms.Form):
     response_working_days = forms.IntegerField(
         label=_("Working days for an official answer"), min_value=1, max_value=120
     )
+    author_counts = forms.BooleanField(
+        label=_("The proposer counts toward the co-signatures"),
+        required=False,
+        help_text=_("Applies to proposals published from now on."),
+    )

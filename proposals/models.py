@@ -35,6 +35,8 @@ class AreaPolicy(models.Model):
     response_working_days = models.PositiveIntegerField(
         _("working days for an official answer"), validators=[MinValueValidator(1)]
     )
+    # Whether the proposer (领衔人) counts toward the co-signatures, by co-signing their own proposal.
+    author_counts = models.BooleanField(_("the proposer counts toward the co-signatures"), default=True)
 
     class Meta:
         verbose_name = _("proposal rules of an area")
@@ -94,6 +96,8 @@ class Proposal(models.Model):
     qualified_at = models.DateTimeField(_("qualified"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     threshold = models.PositiveIntegerField(_("co-signatures needed"), default=0)
+    # the area's rule when the proposal was published: a later change applies to later proposals only
+    author_counts = models.BooleanField(_("the proposer counts toward the co-signatures"), default=True)
     endorsement_count = models.PositiveIntegerField(_("co-signatures"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     follower_count = models.PositiveIntegerField(_("followers"), default=0)

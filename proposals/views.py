@@ -399,6 +399,7 @@ def area_rules(request, code):
         "endorsement_threshold": current.endorsement_threshold,
         "collection_days": current.collection_days,
         "response_working_days": current.response_working_days,
+        "author_counts": current.author_counts,
     }
     form = AreaRulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and submit(

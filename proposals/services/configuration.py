@@ -42,8 +42,17 @@ def category_save(
 
 
 @transaction.atomic
-def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days: int, response_working_days: int):
-    """Set the proposal rules of an area (its sub-areas inherit them unless they set their own)."""
+def area_policy_set(
+    *,
+    actor,
+    area,
+    endorsement_threshold: int,
+    collection_days: int,
+    response_working_days: int,
+    author_counts: bool = True,
+):
+    """Set the proposal rules of an area (its sub-areas inherit them unless they set their own). They apply
+    to proposals published from now on; a published proposal keeps the rules it was published under."""
     require_perm(actor, "proposals.set_rules", area, _("Only an official of this area or above can set its rules."))
     values = {
         "endorsement_threshold": endorsement_threshold,
@@ -59,6 +68,9 @@ def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days:
                 _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
                 field=field,
             )
+    if not isinstance(author_counts, bool):
+        raise InvalidInput("rule_invalid", _("Say yes or no."), field="author_counts")
+    values["author_counts"] = author_counts
     before = AreaPolicy.objects.filter(area=area).values(*values).first()
     policy, _created = AreaPolicy.objects.update_or_create(area=area, defaults=values)
     audit_record(actor=actor, action="proposal.rules_set", obj=policy, area=area, before=before, after=values)

@@ -41,6 +41,7 @@ def proposal_publish(*, actor, proposal) -> Proposal:
     now = timezone.now()
     proposal.published_at = now
     proposal.threshold = policy.endorsement_threshold
+    proposal.author_counts = policy.author_counts
     proposal.collection_deadline = now + timedelta(days=policy.collection_days)
     proposal.response_due = add_working_days(timezone.localdate(now), policy.response_working_days)
     _move(
@@ -48,7 +49,7 @@ def proposal_publish(*, actor, proposal) -> Proposal:
         S.PUBLISHED,
         actor=actor,
         verb="proposal.published",
-        extra_fields=["published_at", "threshold", "collection_deadline", "response_due"],
+        extra_fields=["published_at", "threshold", "author_counts", "collection_deadline", "response_due"],
     )
     _follow(actor, proposal)
     return proposal
@@ -97,6 +98,11 @@ def proposal_endorse(*, user, proposal) -> Proposal:
     if not is_eligible(user, proposal.area):
         raise NotAllowed(
             "not_eligible", _("Only residents verified in %(area)s can co-sign.") % {"area": proposal.area.name}
+        )
+    if user.pk == proposal.author_id and not proposal.author_counts:
+        raise Conflict(
+            "author_does_not_count",
+            _("In this area the proposer does not count toward the co-signatures: neighbours co-sign."),
         )
     try:
         with transaction.atomic():
