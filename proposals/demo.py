@@ -11,22 +11,22 @@ from . import services
 from .models import AreaPolicy, Category, Proposal
 
 CATEGORIES = [
-    ("老旧小区改造", "楼道、管网、外墙、加装电梯等老旧小区的更新改造"),
-    ("背街小巷整治", "背街小巷的路面、堆物、违建和环境整治"),
-    ("照明品质提升", "路灯、楼道灯、景观照明的增补和维修"),
-    ("关键小事", "群众身边的急难愁盼小事"),
-    ("停车管理", "停车位规划、划线和充电设施"),
-    ("适老化改造", "扶手、坡道、无障碍和养老服务设施"),
-    ("绿化美化", "口袋公园、绿地和立体绿化"),
-    ("垃圾分类", "垃圾分类设施和清运安排"),
+    ("老旧小区改造", "Old-estate renewal", "楼道、管网、外墙、加装电梯等老旧小区的更新改造"),
+    ("背街小巷整治", "Back-street clean-up", "背街小巷的路面、堆物、违建和环境整治"),
+    ("照明品质提升", "Better lighting", "路灯、楼道灯、景观照明的增补和维修"),
+    ("关键小事", "Key small matters", "群众身边的急难愁盼小事"),
+    ("停车管理", "Parking", "停车位规划、划线和充电设施"),
+    ("适老化改造", "Adapting for older people", "扶手、坡道、无障碍和养老服务设施"),
+    ("绿化美化", "Greening", "口袋公园、绿地和立体绿化"),
+    ("垃圾分类", "Waste sorting", "垃圾分类设施和清运安排"),
 ]
 
 
 def seed(people: dict, areas: dict) -> None:
     categories = {}
-    for position, (name, description) in enumerate(CATEGORIES):
+    for position, (name, name_en, description) in enumerate(CATEGORIES):
         categories[name], _ = Category.objects.get_or_create(
-            name=name, defaults={"description": description, "position": position}
+            name=name, defaults={"name_en": name_en, "description": description, "position": position}
         )
     AreaPolicy.objects.get_or_create(
         area=areas["990102001"],

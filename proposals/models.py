@@ -9,10 +9,14 @@ from django.utils.translation import pgettext_lazy
 
 from civic.models import Area, Organisation
 from civic.money import amount_field
+from civic.text import localized
 
 
 class Category(models.Model):
+    """A category officials name in Chinese and optionally in English (civic.text.localized shows it)."""
+
     name = models.CharField(_("name"), max_length=40, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -23,7 +27,11 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
 
 
 class AreaPolicy(models.Model):

@@ -352,6 +352,7 @@ def categories(request):
     initial = (
         {
             "name": editing.name,
+            "name_en": editing.name_en,
             "description": editing.description,
             "position": editing.position,
             "is_active": editing.is_active,

@@ -20,7 +20,7 @@ from ..services import (
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
-        fields = ["id", "name", "description", "is_active"]
+        fields = ["id", "name", "name_en", "display_name", "description", "is_active"]
 
 
 class ProposalListSerializer(serializers.ModelSerializer):

@@ -16,16 +16,25 @@ from ._common import (
 
 @transaction.atomic
 def category_save(
-    *, actor, name: str, description: str = "", position: int = 100, is_active: bool = True, category=None
+    *,
+    actor,
+    name: str,
+    name_en: str = "",
+    description: str = "",
+    position: int = 100,
+    is_active: bool = True,
+    category=None,
 ) -> Category:
     require_perm(actor, "proposals.manage_categories", None, _("Only officials manage the categories."))
     name = clean_text(name, field="name", limit=CATEGORY_NAME_MAX, single_line=True)
+    name_en = clean_text(name_en, field="name_en", limit=60, single_line=True)
     description = clean_text(description, field="description", limit=CATEGORY_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("name_missing", _("A category needs a name."), field="name")
     category = category or Category()
-    category.name, category.description, category.position, category.is_active = (
+    category.name, category.name_en, category.description, category.position, category.is_active = (
         name,
+        name_en,
         description,
         position,
         is_active,
@@ -35,9 +44,8 @@ def category_save(
             category.save()
     except IntegrityError:
         raise Conflict("category_exists", _("There is already a category with this name."), field="name") from None
-    audit_record(
-        actor=actor, action="proposal.category_saved", obj=category, after={"name": category.name, "active": is_active}
-    )
+    after = {"name": category.name, "name_en": category.name_en, "active": is_active}
+    audit_record(actor=actor, action="proposal.category_saved", obj=category, after=after)
     return category
 
 
