@@ -20,6 +20,7 @@ NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
 TICK_JOBS: dict[str, Callable[[], int]] = {}
 DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
 TIMELINE_VERBS: dict[str, Promise] = {}
+TIMELINE_PARAMS: dict[str, Callable[[dict], dict]] = {}
 
 
 def notification_kind(key: str, label: Promise, default: str = "immediate") -> None:
@@ -37,8 +38,12 @@ def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:
         DEMO_SEEDERS.append(seeder)
 
 
-def timeline_verb(verb: str, message: Promise) -> None:
+def timeline_verb(verb: str, message: Promise, params: Callable[[dict], dict] | None = None) -> None:
+    """A timeline line's message; `params`, if given, turns the stored parameters (codes of fixed
+    vocabularies) into the words shown, in the reader's language, when the line is read."""
     TIMELINE_VERBS[verb] = message
+    if params is not None:
+        TIMELINE_PARAMS[verb] = params
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from civic.registry import notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
 
 
+def _labelled(name: str, choices):
+    """Timeline parameters stored as a code of `choices`, shown as its label in the reader's language."""
+
+    def words(params: dict) -> dict:
+        value = params.get(name)
+        return {**params, name: choices(value).label} if value in choices.values else params
+
+    return words
+
+
 def register() -> None:
+    from .models import AdvanceCondition, FundingSource, ObjectionStatus
     from .selectors.notices import award_decisions, ledger_stamp, payment_decisions
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.progress import notify_overdue_milestones
@@ -25,15 +36,27 @@ def register() -> None:
     timeline_verb("project.resumed", _("“%(title)s” resumed"))
     timeline_verb("project.cancelled", _("“%(title)s” cancelled: %(reason)s"))
     timeline_verb("project.closed", _("“%(title)s” closed"))
-    timeline_verb("project.commitment", _("%(funder)s committed %(amount)s (%(source)s)"))
+    timeline_verb(
+        "project.commitment",
+        _("%(funder)s committed %(amount)s (%(source)s)"),
+        params=_labelled("source", FundingSource),
+    )
     timeline_verb("award.provisional_noticed", _("Provisional award of %(amount)s under public notice until %(until)s"))
     timeline_verb("award.settlement_noticed", _("Settlement of %(amount)s under public notice until %(until)s"))
     timeline_verb("award.objection_filed", _("An objection was filed; the answer is due by %(due)s"))
-    timeline_verb("award.objection_answered", _("An objection was answered: %(outcome)s"))
+    timeline_verb(
+        "award.objection_answered",
+        _("An objection was answered: %(outcome)s"),
+        params=_labelled("outcome", ObjectionStatus),
+    )
     timeline_verb("award.cancelled", _("The award under notice was cancelled: %(reason)s"))
     timeline_verb("award.provisional_approved", _("Provisional award of %(amount)s approved"))
     timeline_verb("award.settlement_approved", _("Settlement of %(amount)s approved"))
-    timeline_verb("award.advance_paid", _("Advance of %(amount)s paid (%(condition)s)"))
+    timeline_verb(
+        "award.advance_paid",
+        _("Advance of %(amount)s paid (%(condition)s)"),
+        params=_labelled("condition", AdvanceCondition),
+    )
     timeline_verb("award.settlement_paid", _("Settlement payment of %(amount)s made"))
     timeline_verb("award.recovered", _("%(amount)s recovered from the implementer"))
     timeline_verb("subsidy.policy_published", _("Subsidy policy version %(version)s: %(share)s %% of the cost"))

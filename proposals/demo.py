@@ -123,7 +123,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r2, rep, r1):
         services.proposal_endorse(user=person, proposal=parking)
-    services.proposal_decide(proposal=parking, adopted=True, actor=organiser, how="（柳岸社区议事会表决通过）")
+    services.proposal_decide(
+        proposal=parking, adopted=True, actor=organiser, by="session", where="柳岸社区居民议事会 10 月会议"
+    )
 
     ramp = new(
         r3,
@@ -136,7 +138,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r1, r2, rep):
         services.proposal_endorse(user=person, proposal=ramp)
-    services.proposal_decide(proposal=ramp, adopted=True, actor=organiser, how="（社区投票通过）")
+    services.proposal_decide(
+        proposal=ramp, adopted=True, actor=organiser, by="vote", where="望湖社区无障碍坡道意见投票"
+    )
 
     garden = new(
         r2,
@@ -148,7 +152,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r1, rep, r2):
         services.proposal_endorse(user=person, proposal=garden)
-    services.proposal_decide(proposal=garden, adopted=True, actor=organiser, how="（柳岸社区议事会表决通过）")
+    services.proposal_decide(
+        proposal=garden, adopted=True, actor=organiser, by="session", where="柳岸社区居民议事会 10 月会议"
+    )
     # the funding stage's demo turns the ramp and the garden into projects (one under way, one closed)
 
     bins = new(
@@ -156,7 +162,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r2, rep, r1):
         services.proposal_endorse(user=person, proposal=bins)
-    services.proposal_decide(proposal=bins, adopted=False, actor=organiser, how="（议事会表决未通过：先优化清运时间）")
+    services.proposal_decide(
+        proposal=bins, adopted=False, actor=organiser, by="session", where="柳岸社区居民议事会 10 月会议"
+    )
 
     wall = new(r2, "柳岸小区外墙统一粉刷", "外墙颜色斑驳，建议统一粉刷。", "老旧小区改造", liuan)
     services.proposal_decline(

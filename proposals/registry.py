@@ -8,6 +8,7 @@ from civic.registry import Moderated, moderated, notice_kind, notification_kind,
 def register() -> None:
     from .models import Comment, Proposal
     from .selectors import answer_decisions
+    from .services.transitions import decision_words
 
     notice_kind("answer", _("answer to a proposal"), answer_decisions)
 
@@ -25,9 +26,9 @@ def register() -> None:
     timeline_verb("proposal.withdrawn", _("Withdrawn by the author"))
     timeline_verb("proposal.expired", _("Closed: only %(count)s co-signatures when the time ran out"))
     timeline_verb("proposal.scheduled", _("Put on an agenda: %(where)s"))
-    timeline_verb("proposal.unscheduled", _("Back among the qualified proposals: %(why)s"))
-    timeline_verb("proposal.adopted", _("Adopted %(how)s"))
-    timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"))
+    timeline_verb("proposal.unscheduled", _("Back among the qualified proposals: %(why)s"), params=decision_words)
+    timeline_verb("proposal.adopted", _("Adopted %(how)s"), params=decision_words)
+    timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"), params=decision_words)
     timeline_verb("proposal.in_implementation", _("Work started"))
     timeline_verb("proposal.done", _("Done"))
 

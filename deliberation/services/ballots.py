@@ -382,7 +382,8 @@ def _tally(*, box, actor) -> tuple[BallotBox, bool]:
                     proposal=option.proposal,
                     adopted=option.project_id in winners,
                     actor=actor,
-                    how=_("(community vote “%(title)s”)") % {"title": box.title},
+                    by="vote",
+                    where=box.title,
                 )
     return box, True
 
