@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
 TICK_JOBS: dict[str, Callable[[], int]] = {}
 DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
+DEMO_STORY_DATES: dict[str, str] = {}
 TIMELINE_VERBS: dict[str, Promise] = {}
 TIMELINE_PARAMS: dict[str, Callable[[dict], dict]] = {}
 
@@ -30,6 +31,12 @@ def notification_kind(key: str, label: Promise, default: str = "immediate") -> N
 def tick_job(name: str, job: Callable[[], int]) -> None:
     """A time-driven side effect that `manage.py tick` runs; it must be idempotent."""
     TICK_JOBS[name] = job
+
+
+def demo_story_dates(dates: dict[str, str]) -> None:
+    """For the demo: which date of a timeline line's subject says when it happened (verb → attribute), so
+    the seeded story is dated as it would have happened (civic.demo.story)."""
+    DEMO_STORY_DATES.update(dates)
 
 
 def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:

@@ -10,13 +10,14 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from civic.registry import demo_seeder, tick_job, timeline_verb
+        from civic.registry import demo_seeder, demo_story_dates, tick_job, timeline_verb
 
         from .demo import seed
         from .services import tally_closed_boxes
 
         tick_job("deliberation.tally", tally_closed_boxes)
         demo_seeder(seed)
+        demo_story_dates({"ballot.scheduled": "opens_at", "ballot.tallied": "closes_at"})
         from civic.registry import notification_kind
 
         notification_kind("session.scheduled", _("A council you sit on calls a session"))

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
+from civic.registry import demo_story_dates, notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
 
 
 def _labelled(name: str, choices):
@@ -24,6 +24,9 @@ def register() -> None:
     notification_kind("project.inspection_due", _("Projects ready for acceptance inspection"))
     notification_kind("project.milestone_overdue", _("Project milestones past their date"), "daily")
     tick_job("project_milestones_overdue", notify_overdue_milestones)
+    demo_story_dates(
+        {"project.started": "started_at", "project.completed": "completed_at", "project.accepted": "accepted_at"}
+    )
 
     timeline_verb("project.created", _("Micro-project “%(title)s” created, carried out by %(implementer)s"))
     timeline_verb("project.started", _("Work on “%(title)s” started"))

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import Moderated, moderated, notice_kind, notification_kind, timeline_verb
+from civic.registry import Moderated, demo_story_dates, moderated, notice_kind, notification_kind, timeline_verb
 
 
 def register() -> None:
@@ -17,6 +17,18 @@ def register() -> None:
     notification_kind("proposal.answered", _("An official answered a proposal you follow"))
     notification_kind("proposal.comment", _("New comments on proposals you follow"), "daily")
 
+    demo_story_dates(
+        {
+            "proposal.published": "published_at",
+            "proposal.qualified": "qualified_at",
+            "proposal.answered": "first_answered_at",
+            "proposal.declined": "closed_at",
+            "proposal.withdrawn": "closed_at",
+            "proposal.expired": "closed_at",
+            "proposal.not_adopted": "closed_at",
+            "proposal.done": "closed_at",
+        }
+    )
     timeline_verb("proposal.published", _("Published: “%(title)s” starts collecting co-signatures"))
     timeline_verb("proposal.corrected", _("The author corrected the text"))
     timeline_verb("proposal.cosponsored", _("%(who)s joined as co-sponsor"))
