@@ -52,7 +52,7 @@ def test_a_new_resident_finds_projects_reads_progress_and_money_one_way_and_type
     # a project's progress at a glance, in words beside the bar
     page.get_by_role("link", name="望湖花园单元门口增设无障碍坡道").click()
     progress = page.locator("#overall-progress").inner_text()
-    assert re.search(r"进度：\d+%", progress) and "个节点" in progress
+    assert re.search(r"进度：\d+%", progress) and "个里程碑" in progress
     screenshot(page, "project-progress-375")
 
     # money one way on ballots, proposals and projects: ¥30,000.00, never ¥30000.00
