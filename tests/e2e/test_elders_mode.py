@@ -2,6 +2,8 @@
 measured from computed styles in the elders' mode, axe in both modes (tests/e2e/elders.py). A page joins with
 one line in PAGES."""
 
+import copy
+import os
 import re
 
 import pytest
@@ -85,3 +87,38 @@ def test_the_switch_works_without_javascript_and_the_mode_follows_when_it_is_bac
         c for c in context.cookies() if c["name"] == "mode"
     ).items()
     context.close()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="a live event from this process needs Redis")
+def test_in_the_elders_mode_a_live_notice_stays_until_it_is_closed(page, live_asgi, settings):
+    """No time limit that rushes a person: the live notice that goes after 8 seconds stays in this mode."""
+    from channels.layers import channel_layers
+
+    from civic.services import notify
+
+    # publish on the server's channel layer: the test run's own prefix, which the server inherited
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    layers["default"]["CONFIG"]["prefix"] = os.environ["DJANGO_CACHE_PREFIX"]
+    settings.CHANNEL_LAYERS = layers
+    channel_layers.backends.clear()
+    from tests.factories import PASSWORD as FACTORY_PASSWORD
+    from tests.factories import UserFactory
+
+    person = UserFactory(display_name="林阿姨")
+    page.goto("/accounts/login/")
+    page.get_by_label("电子邮件").fill(person.email)
+    page.get_by_label("密码").fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.get_by_role("button", name="长辈模式").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_timeout(3000)  # the page's socket is open
+    off_loop(notify, recipient=person, kind="organisation.confirmed", title="您的组织已确认", url="/")
+    toast = page.locator(".toast")
+    toast.wait_for()
+    page.wait_for_timeout(9000)  # longer than the standard mode's 8 seconds
+    assert toast.is_visible()
+    assert measure(page)["problems"] == []  # its close button is a 60 px target too
+    toast.get_by_role("button", name="关闭").click()
+    assert toast.count() == 0
+    channel_layers.backends.clear()  # the next test's layer is built from its own settings again
