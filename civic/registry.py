@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
 TICK_JOBS: dict[str, Callable[[], int]] = {}
 DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
+DEMO_STORY_DATES: dict[str, str] = {}
 TIMELINE_VERBS: dict[str, Promise] = {}
 # Audit actions that staff may do for a resident in person (代办), with the line the resident's history
 # ("done in my name") shows for them. civic registers its own; each stage adds its acts.
@@ -28,6 +29,8 @@ ASSISTED_ACTIONS: dict[str, Promise] = {
     "assisted.claim_code_issued": _("Claim code handed over"),
     "assisted.claimed": _("Account claimed"),
 }
+
+TIMELINE_PARAMS: dict[str, Callable[[dict], dict]] = {}
 
 
 def notification_kind(key: str, label: Promise, default: str = "immediate") -> None:
@@ -39,14 +42,24 @@ def tick_job(name: str, job: Callable[[], int]) -> None:
     TICK_JOBS[name] = job
 
 
+def demo_story_dates(dates: dict[str, str]) -> None:
+    """For the demo: which date of a timeline line's subject says when it happened (verb → attribute), so
+    the seeded story is dated as it would have happened (civic.demo.story)."""
+    DEMO_STORY_DATES.update(dates)
+
+
 def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:
     """A later stage's part of `seed_demo`; called with the demo people and areas, must be idempotent."""
     if seeder not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seeder)
 
 
-def timeline_verb(verb: str, message: Promise) -> None:
+def timeline_verb(verb: str, message: Promise, params: Callable[[dict], dict] | None = None) -> None:
+    """A timeline line's message; `params`, if given, turns the stored parameters (codes of fixed
+    vocabularies) into the words shown, in the reader's language, when the line is read."""
     TIMELINE_VERBS[verb] = message
+    if params is not None:
+        TIMELINE_PARAMS[verb] = params
 
 
 def assisted_action(action: str, label: Promise) -> None:

@@ -27,6 +27,7 @@ civic_patterns = [
     path("areas/<str:code>/", views.area_detail, name="area-detail"),
     path("areas/<str:code>/roles/", views.area_roles, name="area-roles"),
     path("roles/<int:pk>/revoke/", views.area_role_revoke, name="area-role-revoke"),
+    path("display/", views.display_mode, name="display-mode"),
     path("me/", views.me, name="me"),
     path("me/edit/", views.me_edit, name="me-edit"),
     path("me/close/", views.me_deactivate, name="me-deactivate"),

@@ -10,7 +10,7 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from civic.registry import assisted_action, demo_seeder, tick_job, timeline_verb
+        from civic.registry import assisted_action, demo_seeder, demo_story_dates, tick_job, timeline_verb
 
         from .demo import seed
         from .services import speeches_time_up, tally_closed_boxes
@@ -19,6 +19,7 @@ class DeliberationConfig(AppConfig):
         tick_job("deliberation.speeches", speeches_time_up)
         assisted_action("ballot.voted", _("Voted (the choice is secret)"))
         demo_seeder(seed)
+        demo_story_dates({"ballot.scheduled": "opens_at", "ballot.tallied": "closes_at"})
         from civic.registry import notification_kind
 
         notification_kind("session.scheduled", _("A council you sit on calls a session"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -150,3 +151,19 @@ def write(election: Election) -> str:
     for voter, approved in election.votes:
         w.writerow([voter, ",".join(approved)])
     return out.getvalue()
+
+
+def voting_dates(meta: dict[str, str]) -> tuple[date | None, date | None]:
+    """The first and last day of voting as the file's META gives them (`date_begin`, `date_end`: dd.mm.yyyy
+    as pabulib writes them, or ISO yyyy-mm-dd); None for a date missing or not readable."""
+    return _date(meta.get("date_begin", "")), _date(meta.get("date_end", ""))
+
+
+def _date(text: str) -> date | None:
+    text = str(text).strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

@@ -2,10 +2,29 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import assisted_action, notice_deadlines, notice_kind, notification_kind, tick_job, timeline_verb
+from civic.registry import (
+    assisted_action,
+    demo_story_dates,
+    notice_deadlines,
+    notice_kind,
+    notification_kind,
+    tick_job,
+    timeline_verb,
+)
+
+
+def _labelled(name: str, choices):
+    """Timeline parameters stored as a code of `choices`, shown as its label in the reader's language."""
+
+    def words(params: dict) -> dict:
+        value = params.get(name)
+        return {**params, name: choices(value).label} if value in choices.values else params
+
+    return words
 
 
 def register() -> None:
+    from .models import AdvanceCondition, FundingSource, ObjectionStatus
     from .selectors.notices import award_decisions, ledger_stamp, payment_decisions
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.progress import notify_overdue_milestones
@@ -15,6 +34,9 @@ def register() -> None:
     notification_kind("project.inspection_due", _("Projects ready for acceptance inspection"))
     notification_kind("project.milestone_overdue", _("Project milestones past their date"), "daily")
     tick_job("project_milestones_overdue", notify_overdue_milestones)
+    demo_story_dates(
+        {"project.started": "started_at", "project.completed": "completed_at", "project.accepted": "accepted_at"}
+    )
 
     timeline_verb("project.created", _("Micro-project “%(title)s” created, carried out by %(implementer)s"))
     timeline_verb("project.started", _("Work on “%(title)s” started"))
@@ -27,15 +49,27 @@ def register() -> None:
     timeline_verb("project.resumed", _("“%(title)s” resumed"))
     timeline_verb("project.cancelled", _("“%(title)s” cancelled: %(reason)s"))
     timeline_verb("project.closed", _("“%(title)s” closed"))
-    timeline_verb("project.commitment", _("%(funder)s committed %(amount)s (%(source)s)"))
+    timeline_verb(
+        "project.commitment",
+        _("%(funder)s committed %(amount)s (%(source)s)"),
+        params=_labelled("source", FundingSource),
+    )
     timeline_verb("award.provisional_noticed", _("Provisional award of %(amount)s under public notice until %(until)s"))
     timeline_verb("award.settlement_noticed", _("Settlement of %(amount)s under public notice until %(until)s"))
     timeline_verb("award.objection_filed", _("An objection was filed; the answer is due by %(due)s"))
-    timeline_verb("award.objection_answered", _("An objection was answered: %(outcome)s"))
+    timeline_verb(
+        "award.objection_answered",
+        _("An objection was answered: %(outcome)s"),
+        params=_labelled("outcome", ObjectionStatus),
+    )
     timeline_verb("award.cancelled", _("The award under notice was cancelled: %(reason)s"))
     timeline_verb("award.provisional_approved", _("Provisional award of %(amount)s approved"))
     timeline_verb("award.settlement_approved", _("Settlement of %(amount)s approved"))
-    timeline_verb("award.advance_paid", _("Advance of %(amount)s paid (%(condition)s)"))
+    timeline_verb(
+        "award.advance_paid",
+        _("Advance of %(amount)s paid (%(condition)s)"),
+        params=_labelled("condition", AdvanceCondition),
+    )
     timeline_verb("award.settlement_paid", _("Settlement payment of %(amount)s made"))
     timeline_verb("award.recovered", _("%(amount)s recovered from the implementer"))
     timeline_verb("subsidy.policy_published", _("Subsidy policy version %(version)s: %(share)s %% of the cost"))

@@ -11,22 +11,22 @@ from . import services
 from .models import AreaPolicy, Category, Proposal
 
 CATEGORIES = [
-    ("老旧小区改造", "楼道、管网、外墙、加装电梯等老旧小区的更新改造"),
-    ("背街小巷整治", "背街小巷的路面、堆物、违建和环境整治"),
-    ("照明品质提升", "路灯、楼道灯、景观照明的增补和维修"),
-    ("关键小事", "群众身边的急难愁盼小事"),
-    ("停车管理", "停车位规划、划线和充电设施"),
-    ("适老化改造", "扶手、坡道、无障碍和养老服务设施"),
-    ("绿化美化", "口袋公园、绿地和立体绿化"),
-    ("垃圾分类", "垃圾分类设施和清运安排"),
+    ("老旧小区改造", "Old-estate renewal", "楼道、管网、外墙、加装电梯等老旧小区的更新改造"),
+    ("背街小巷整治", "Back-street clean-up", "背街小巷的路面、堆物、违建和环境整治"),
+    ("照明品质提升", "Better lighting", "路灯、楼道灯、景观照明的增补和维修"),
+    ("关键小事", "Key small matters", "群众身边的急难愁盼小事"),
+    ("停车管理", "Parking", "停车位规划、划线和充电设施"),
+    ("适老化改造", "Adapting for older people", "扶手、坡道、无障碍和养老服务设施"),
+    ("绿化美化", "Greening", "口袋公园、绿地和立体绿化"),
+    ("垃圾分类", "Waste sorting", "垃圾分类设施和清运安排"),
 ]
 
 
 def seed(people: dict, areas: dict) -> None:
     categories = {}
-    for position, (name, description) in enumerate(CATEGORIES):
+    for position, (name, name_en, description) in enumerate(CATEGORIES):
         categories[name], _ = Category.objects.get_or_create(
-            name=name, defaults={"description": description, "position": position}
+            name=name, defaults={"name_en": name_en, "description": description, "position": position}
         )
     AreaPolicy.objects.get_or_create(
         area=areas["990102001"],
@@ -123,7 +123,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r2, rep, r1):
         services.proposal_endorse(user=person, proposal=parking)
-    services.proposal_decide(proposal=parking, adopted=True, actor=organiser, how="（柳岸社区议事会表决通过）")
+    services.proposal_decide(
+        proposal=parking, adopted=True, actor=organiser, by="session", where="柳岸社区居民议事会 10 月会议"
+    )
 
     ramp = new(
         r3,
@@ -136,7 +138,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r1, r2, rep):
         services.proposal_endorse(user=person, proposal=ramp)
-    services.proposal_decide(proposal=ramp, adopted=True, actor=organiser, how="（社区投票通过）")
+    services.proposal_decide(
+        proposal=ramp, adopted=True, actor=organiser, by="vote", where="望湖社区无障碍坡道意见投票"
+    )
 
     garden = new(
         r2,
@@ -148,7 +152,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r1, rep, r2):
         services.proposal_endorse(user=person, proposal=garden)
-    services.proposal_decide(proposal=garden, adopted=True, actor=organiser, how="（柳岸社区议事会表决通过）")
+    services.proposal_decide(
+        proposal=garden, adopted=True, actor=organiser, by="session", where="柳岸社区居民议事会 10 月会议"
+    )
     # the funding stage's demo turns the ramp and the garden into projects (one under way, one closed)
 
     bins = new(
@@ -156,7 +162,9 @@ def seed(people: dict, areas: dict) -> None:
     )
     for person in (r2, rep, r1):
         services.proposal_endorse(user=person, proposal=bins)
-    services.proposal_decide(proposal=bins, adopted=False, actor=organiser, how="（议事会表决未通过：先优化清运时间）")
+    services.proposal_decide(
+        proposal=bins, adopted=False, actor=organiser, by="session", where="柳岸社区居民议事会 10 月会议"
+    )
 
     wall = new(r2, "柳岸小区外墙统一粉刷", "外墙颜色斑驳，建议统一粉刷。", "老旧小区改造", liuan)
     services.proposal_decline(

@@ -170,6 +170,12 @@ class CoSponsorForm(forms.Form):
 
 class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40)
+    name_en = forms.CharField(
+        label=_("Name in English"),
+        max_length=60,
+        required=False,
+        help_text=_("Shown on English pages; without it they show the Chinese name."),
+    )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     position = forms.IntegerField(label=_("Position in lists"), min_value=0, initial=100)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
@@ -180,4 +186,9 @@ class AreaRulesForm(forms.Form):
     collection_days = forms.IntegerField(label=_("Days to collect co-signatures"), min_value=1, max_value=365)
     response_working_days = forms.IntegerField(
         label=_("Working days for an official answer"), min_value=1, max_value=120
+    )
+    author_counts = forms.BooleanField(
+        label=_("The proposer counts toward the co-signatures"),
+        required=False,
+        help_text=_("Applies to proposals published from now on."),
     )

@@ -10,10 +10,14 @@ from django.utils.translation import pgettext_lazy
 from civic.models import Area, Organisation
 from civic.models import Channel as ActChannel
 from civic.money import amount_field
+from civic.text import localized
 
 
 class Category(models.Model):
+    """A category officials name in Chinese and optionally in English (civic.text.localized shows it)."""
+
     name = models.CharField(_("name"), max_length=40, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -24,7 +28,11 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
 
 
 class AreaPolicy(models.Model):
@@ -36,6 +44,8 @@ class AreaPolicy(models.Model):
     response_working_days = models.PositiveIntegerField(
         _("working days for an official answer"), validators=[MinValueValidator(1)]
     )
+    # Whether the proposer (领衔人) counts toward the co-signatures, by co-signing their own proposal.
+    author_counts = models.BooleanField(_("the proposer counts toward the co-signatures"), default=True)
 
     class Meta:
         verbose_name = _("proposal rules of an area")
@@ -95,6 +105,8 @@ class Proposal(models.Model):
     qualified_at = models.DateTimeField(_("qualified"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     threshold = models.PositiveIntegerField(_("co-signatures needed"), default=0)
+    # the area's rule when the proposal was published: a later change applies to later proposals only
+    author_counts = models.BooleanField(_("the proposer counts toward the co-signatures"), default=True)
     endorsement_count = models.PositiveIntegerField(_("co-signatures"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     follower_count = models.PositiveIntegerField(_("followers"), default=0)

@@ -2,12 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from civic.registry import Moderated, assisted_action, moderated, notice_kind, notification_kind, timeline_verb
+from civic.registry import (
+    Moderated,
+    assisted_action,
+    demo_story_dates,
+    moderated,
+    notice_kind,
+    notification_kind,
+    timeline_verb,
+)
 
 
 def register() -> None:
     from .models import Comment, Proposal
     from .selectors import answer_decisions
+    from .services.transitions import decision_words
 
     notice_kind("answer", _("answer to a proposal"), answer_decisions)
 
@@ -19,6 +28,18 @@ def register() -> None:
     notification_kind("proposal.answered", _("An official answered a proposal you follow"))
     notification_kind("proposal.comment", _("New comments on proposals you follow"), "daily")
 
+    demo_story_dates(
+        {
+            "proposal.published": "published_at",
+            "proposal.qualified": "qualified_at",
+            "proposal.answered": "first_answered_at",
+            "proposal.declined": "closed_at",
+            "proposal.withdrawn": "closed_at",
+            "proposal.expired": "closed_at",
+            "proposal.not_adopted": "closed_at",
+            "proposal.done": "closed_at",
+        }
+    )
     timeline_verb("proposal.published", _("Published: “%(title)s” starts collecting co-signatures"))
     timeline_verb("proposal.corrected", _("The author corrected the text"))
     timeline_verb("proposal.cosponsored", _("%(who)s joined as co-sponsor"))
@@ -28,9 +49,9 @@ def register() -> None:
     timeline_verb("proposal.withdrawn", _("Withdrawn by the author"))
     timeline_verb("proposal.expired", _("Closed: only %(count)s co-signatures when the time ran out"))
     timeline_verb("proposal.scheduled", _("Put on an agenda: %(where)s"))
-    timeline_verb("proposal.unscheduled", _("Back among the qualified proposals: %(why)s"))
-    timeline_verb("proposal.adopted", _("Adopted %(how)s"))
-    timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"))
+    timeline_verb("proposal.unscheduled", _("Back among the qualified proposals: %(why)s"), params=decision_words)
+    timeline_verb("proposal.adopted", _("Adopted %(how)s"), params=decision_words)
+    timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"), params=decision_words)
     timeline_verb("proposal.in_implementation", _("Work started"))
     timeline_verb("proposal.done", _("Done"))
 

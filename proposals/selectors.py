@@ -24,6 +24,7 @@ class Policy:
     collection_days: int
     response_working_days: int
     area: Area | None = None
+    author_counts: bool = True
 
 
 def policy_for(area: Area) -> Policy:
@@ -33,7 +34,7 @@ def policy_for(area: Area) -> Policy:
     for code in reversed(codes):
         if code in found:
             p = found[code]
-            return Policy(p.endorsement_threshold, p.collection_days, p.response_working_days, p.area)
+            return Policy(p.endorsement_threshold, p.collection_days, p.response_working_days, p.area, p.author_counts)
     return Policy(
         settings.PROPOSAL_DEFAULT_THRESHOLD,
         settings.PROPOSAL_DEFAULT_COLLECTION_DAYS,

@@ -204,6 +204,9 @@ def _detail_context(request, proposal, **forms) -> dict:
         person, _assisted_by = acting_pair(request)  # while acting, the page speaks of the resident's part
         context.update(selectors.viewer_facts(proposal, person) if person is not user else {})
         context["eligible"] = is_eligible(person, proposal.area)
+        # each reply form its own field ids, so a label picks its own form's choice
+        for thread in threads:
+            thread.reply_form = CommentForm(auto_id=f"id_reply{thread.pk}_%s")
     return context
 
 
@@ -359,6 +362,7 @@ def categories(request):
     initial = (
         {
             "name": editing.name,
+            "name_en": editing.name_en,
             "description": editing.description,
             "position": editing.position,
             "is_active": editing.is_active,
@@ -406,6 +410,7 @@ def area_rules(request, code):
         "endorsement_threshold": current.endorsement_threshold,
         "collection_days": current.collection_days,
         "response_working_days": current.response_working_days,
+        "author_counts": current.author_counts,
     }
     form = AreaRulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and submit(

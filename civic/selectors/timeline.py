@@ -7,7 +7,7 @@ from ..models import (
     AreaRoleKind,
     TimelineEntry,
 )
-from ..registry import TIMELINE_VERBS
+from ..registry import TIMELINE_PARAMS, TIMELINE_VERBS
 
 
 def render_timeline_entry(entry: TimelineEntry) -> str:
@@ -15,6 +15,8 @@ def render_timeline_entry(entry: TimelineEntry) -> str:
     params = dict(entry.params)
     if "role" in params and params["role"] in AreaRoleKind.values:
         params["role"] = AreaRoleKind(params["role"]).label
+    if entry.verb in TIMELINE_PARAMS:
+        params = TIMELINE_PARAMS[entry.verb](params)
     if message is None:
         return entry.verb
     try:

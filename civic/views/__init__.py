@@ -5,6 +5,7 @@ Rules live in services; `civic/urls.py` names the pages through this package."""
 from .areas import *  # noqa: F403
 from .assisted import *  # noqa: F403
 from .audit import *  # noqa: F403
+from .display import *  # noqa: F403
 from .media import *  # noqa: F403
 from .moderation import *  # noqa: F403
 from .notices import *  # noqa: F403

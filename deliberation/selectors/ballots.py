@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.db.models import Q, QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civic.errors import InvalidInput
 from civic.models import AreaRoleKind
@@ -25,6 +26,7 @@ __all__ = [
     "box_for",
     "box_proposal_candidates",
     "count",
+    "imported_source",
     "pb_export",
     "receipt_check",
     "receipt_hash",
@@ -258,3 +260,36 @@ def ballot_decisions(path: str, pk=None, unpublished=True):
             area_path=box.area_path,
             source_url=box.get_absolute_url(),
         )
+
+
+# --- imported open data ---------------------------------------------------------------------------
+
+# Countries of the published elections in the pabulib collection, as their files name them.
+COUNTRY_NAMES = {
+    "Poland": gettext_lazy("Poland"),
+    "Netherlands": gettext_lazy("the Netherlands"),
+    "Switzerland": gettext_lazy("Switzerland"),
+    "France": gettext_lazy("France"),
+    "Germany": gettext_lazy("Germany"),
+    "Greece": gettext_lazy("Greece"),
+    "Canada": gettext_lazy("Canada"),
+    "United States": gettext_lazy("the United States"),
+}
+
+
+def imported_source(box: BallotBox) -> dict | None:
+    """Where an imported election comes from, for people: the open-data collection, the country in words,
+    the place, the edition and the original voting days. None for the city's own votes."""
+    if not box.imported:
+        return None
+    meta = box.source_meta or {}
+    country = (meta.get("country") or "").strip()
+    first, last = pabulib.voting_dates(meta)
+    return {
+        "collection": "pabulib",
+        "country": COUNTRY_NAMES.get(country, country),
+        "place": " · ".join(part for part in (meta.get("unit", "").strip(), meta.get("subunit", "").strip()) if part),
+        "edition": (meta.get("instance") or "").strip(),
+        "first_day": first,
+        "last_day": last,
+    }

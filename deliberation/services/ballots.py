@@ -2,6 +2,7 @@
 computed once by deliberation/counting.py when the box has closed."""
 
 import secrets
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import rules
@@ -404,7 +405,8 @@ def _tally(*, box, actor) -> tuple[BallotBox, bool]:
                     proposal=option.proposal,
                     adopted=option.project_id in winners,
                     actor=actor,
-                    how=_("(community vote “%(title)s”)") % {"title": box.title},
+                    by="vote",
+                    where=box.title,
                 )
     return box, True
 
@@ -428,10 +430,21 @@ RULES_FROM_PABULIB = {
 }
 
 
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def pb_import(*, data: bytes, area, actor=None, progress=None) -> BallotBox:
     """Import a pabulib election as a closed, counted PB box in one transaction, ballots in bulk."""
     election = pabulib.parse(data)
     now = timezone.now()
+    # The vote happened elsewhere: its own dates (the whole first and last day), the moment of import if the
+    # file gives none. Where it comes from is shown from `source_meta`, in the reader's language.
+    first, last = pabulib.voting_dates(election.meta)
+    opens_at = _day_start(first) if first else now
+    closes_at = _day_start(last + timedelta(days=1)) if last else now
+    if closes_at > now or closes_at < opens_at:
+        opens_at = closes_at = now
     with transaction.atomic():
         box = BallotBox.objects.create(
             area=area,
@@ -441,16 +454,11 @@ def pb_import(*, data: bytes, area, actor=None, progress=None) -> BallotBox:
             secret=True,
             allow_change=False,
             title=(election.meta.get("description") or election.meta.get("unit") or _("Imported election"))[:120],
-            description=", ".join(
-                f"{k}: {v}"
-                for k, v in election.meta.items()
-                if k in ("country", "unit", "subunit", "instance", "date_begin", "date_end")
-            ),
             budget=Decimal(election.meta["budget"].replace(",", ".")),
             rule=RULES_FROM_PABULIB.get(election.meta.get("rule", ""), BudgetRule.GREEDY),
             state=BoxState.SCHEDULED,
-            opens_at=now,
-            closes_at=now,
+            opens_at=opens_at,
+            closes_at=closes_at,
             source_meta=election.meta,
             created_by=actor,
         )

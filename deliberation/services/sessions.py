@@ -368,7 +368,8 @@ def _follow_proposals(*, user: User, session: Session, events: list[procedure.Ev
                     proposal=item.proposal,
                     adopted=event["adopted"],
                     actor=user,
-                    how=_("(council session “%(title)s”)") % {"title": session.title},
+                    by="session",
+                    where=session.title,
                 )
         if event["type"] == "session_not_held":
             for item in items.values():
@@ -376,7 +377,7 @@ def _follow_proposals(*, user: User, session: Session, events: list[procedure.Ev
                     proposal_unschedule(
                         proposal=item.proposal,
                         actor=user,
-                        why=_("the session “%(title)s” was not held (no quorum)") % {"title": session.title},
+                        not_held=session.title,
                     )
 
 

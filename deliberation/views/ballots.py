@@ -38,13 +38,20 @@ def ballot_list(request):
     area = AreaPickForm.area_in(request.GET)
     if area is not None:
         boxes = boxes.filter(area_path__startswith=area.path)
-    page = Paginator(boxes.order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
+    # the city's own votes; elections imported from open data are listed apart, as what they are
+    page = Paginator(boxes.filter(imported=False).order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
     for box in page.object_list:
         box.current = box.phase()
+    imported = [(box, selectors.imported_source(box)) for box in boxes.filter(imported=True).order_by("-closes_at")]
     return render(
         request,
         "deliberation/list.html",
-        {"page": page, "area": area, "can_create": request.user.has_perm("deliberation.prepare_box")},
+        {
+            "page": page,
+            "imported": imported,
+            "area": area,
+            "can_create": request.user.has_perm("deliberation.prepare_box"),
+        },
     )
 
 
@@ -114,24 +121,19 @@ def ballot_results(request, pk):
     if box.kind != BoxKind.QUESTION and rows:
         top = max(r["votes"] for r in rows) or 1
         chart = {
-            "rows": [
-                {**r, "width": round(300 * r["votes"] / top), "y": 12 + i * 30}
-                for i, r in enumerate(sorted(rows, key=lambda r: -r["votes"]))
-            ]
+            "rows": [{**r, "percent": round(100 * r["votes"] / top)} for r in sorted(rows, key=lambda r: -r["votes"])]
         }
-        chart["height"] = 24 + 30 * len(rows)
-    if box.kind == BoxKind.BUDGET:
+    if box.kind == BoxKind.BUDGET and chart is not None:
         spent = Decimal(result["spent"])
         chart["spent_share"] = round(100 * spent / box.budget) if box.budget else 0
-        scale = Decimal(400) / max(box.budget, spent, Decimal(1))
-        x, segments = Decimal(0), []
+        chart["left"] = max(box.budget - spent, Decimal(0))
+        segments = []
         for pid in result.get("selected", []):
             row = next(r for r in rows if r["project_id"] == pid)
-            width = Decimal(row["cost"]) * scale
-            segments.append({"x": round(x, 1), "width": round(width, 1), "project_id": pid})
-            x += width
+            cost = Decimal(row["cost"])
+            share = min(100, round(100 * cost / box.budget)) if box.budget else 0
+            segments.append({"project_id": pid, "title": row.get("title") or pid, "cost": cost, "percent": share})
         chart["segments"] = segments
-        chart["budget_x"] = round(box.budget * scale, 1)
         for r in rows:
             r["why"] = explain(r)
     return render(request, "deliberation/results.html", {"box": box, "result": result, "rows": rows, "chart": chart})

@@ -224,3 +224,19 @@ def has_overdue(project_qs):
     return project_qs.annotate(
         any_overdue=Exists(Milestone.objects.filter(project=OuterRef("pk"), reached_at__isnull=True, due_on__lt=today))
     )
+
+
+FINISHED_STATES = (ProjectState.COMPLETED, ProjectState.ACCEPTED, ProjectState.CLOSED)
+
+
+def progress(project: MicroProject, milestones: list[Milestone]) -> dict | None:
+    """How far the work is, at a glance: the share of milestones reached; the whole once completion is
+    reported. None for a project not started or stopped (nothing to measure) without milestones."""
+    total = len(milestones)
+    reached = sum(1 for m in milestones if m.reached_at is not None)
+    if project.state in FINISHED_STATES:
+        return {"percent": 100, "reached": reached, "total": total, "finished": True}
+    if project.state == ProjectState.CANCELLED or not total:
+        return None
+    percent = int((Decimal(100) * reached / total).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return {"percent": percent, "reached": reached, "total": total, "finished": False}

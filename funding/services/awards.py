@@ -296,9 +296,7 @@ def objection_answer(*, actor, objection, upheld: bool, answer: str, corrected_b
         area=project.area,
         after={"objection": objection.pk, "upheld": upheld, "corrected_base": str(base) if base else None},
     )
-    project_story(
-        project, "award.objection_answered", actor=actor, params={"outcome": str(objection.get_status_display())}
-    )
+    project_story(project, "award.objection_answered", actor=actor, params={"outcome": objection.status})
     return objection
 
 
@@ -419,7 +417,7 @@ def advance_pay(*, actor, award, condition: str) -> LedgerEntry:
         condition=condition,
         audit=("award.advance_paid", award, {"amount": str(due), "condition": condition}),
         story="award.advance_paid",
-        story_params={"amount": format_yuan(due), "condition": str(AdvanceCondition(condition).label)},
+        story_params={"amount": format_yuan(due), "condition": condition},
     )
 
 

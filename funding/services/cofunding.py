@@ -54,7 +54,7 @@ def commitment_add(
         memo=funder,
         audit=("project.commitment_added", project, {"source": source, "funder": funder, "amount": str(amount)}),
         story="project.commitment",
-        story_params={"funder": funder, "amount": format_yuan(amount), "source": str(FundingSource(source).label)},
+        story_params={"funder": funder, "amount": format_yuan(amount), "source": source},
     )
     return commitment
 

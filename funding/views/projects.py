@@ -334,6 +334,7 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "timeline": chain_timeline(project),
         "co": co,
         "milestones": milestones,
+        "progress": project_selectors.progress(project, milestones),
         "overdue_count": sum(1 for m in milestones if m.overdue),
         "reports": reports,
         "spend_to_date": reports[0].spend_to_date if reports else None,

@@ -20,7 +20,7 @@ from ..services import (
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
-        fields = ["id", "name", "description", "is_active"]
+        fields = ["id", "name", "name_en", "display_name", "description", "is_active"]
 
 
 class ProposalListSerializer(serializers.ModelSerializer):
@@ -76,7 +76,20 @@ class ProposalDetailSerializer(ProposalListSerializer):
             "closed_at",
             "decline_reason",
             "follower_count",
+            "author_counts",
         ]
+
+
+class AreaRulesSerializer(serializers.Serializer):
+    """An area's rules for its proposals (inherited from the nearest area above that sets them)."""
+
+    endorsement_threshold = serializers.IntegerField(min_value=1, max_value=100000)
+    collection_days = serializers.IntegerField(min_value=1, max_value=365)
+    response_working_days = serializers.IntegerField(min_value=1, max_value=120)
+    author_counts = serializers.BooleanField(
+        default=True, help_text="Whether the proposer counts toward the co-signatures by co-signing."
+    )
+    set_by_area = serializers.CharField(source="area.code", read_only=True, allow_null=True, default=None)
 
 
 class ProposalWriteSerializer(serializers.Serializer):

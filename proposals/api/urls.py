@@ -4,6 +4,7 @@ from . import views as v
 
 urlpatterns = [
     path("categories/", v.CategoryListView.as_view(), name="categories"),
+    path("areas/<str:code>/proposal-rules/", v.AreaRulesView.as_view(), name="area-proposal-rules"),
     path("proposals/", v.ProposalListView.as_view(), name="proposals"),
     path("proposals/similar/", v.SimilarView.as_view(), name="proposals-similar"),
     path("proposals/waiting-for-answer/", v.OverdueView.as_view(), name="proposals-waiting"),

@@ -321,3 +321,24 @@ class OverdueView(generics.ListAPIView):
 
             raise NotAllowed("not_allowed", _("You are not allowed to do this."))
         return selectors.waiting_for_answer(self.request.user)
+
+
+class AreaRulesView(APIView):
+    """An area's proposal rules: anyone may read them; an official of the area (or above) sets them, for the
+    proposals published from then on."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=s.AreaRulesSerializer)
+    def get(self, request, code):
+        return Response(s.AreaRulesSerializer(selectors.policy_for(_area(code))).data)
+
+    @extend_schema(request=s.AreaRulesSerializer, responses=s.AreaRulesSerializer)
+    def put(self, request, code):
+        area = _area(code)
+        require_perm(
+            request.user, "proposals.set_rules", area, _("Only an official of this area or above can set its rules.")
+        )
+        data = validated(s.AreaRulesSerializer, request)
+        services.area_policy_set(actor=request.user, area=area, **data)
+        return Response(s.AreaRulesSerializer(selectors.policy_for(area)).data)

@@ -16,16 +16,25 @@ from ._common import (
 
 @transaction.atomic
 def category_save(
-    *, actor, name: str, description: str = "", position: int = 100, is_active: bool = True, category=None
+    *,
+    actor,
+    name: str,
+    name_en: str = "",
+    description: str = "",
+    position: int = 100,
+    is_active: bool = True,
+    category=None,
 ) -> Category:
     require_perm(actor, "proposals.manage_categories", None, _("Only officials manage the categories."))
     name = clean_text(name, field="name", limit=CATEGORY_NAME_MAX, single_line=True)
+    name_en = clean_text(name_en, field="name_en", limit=60, single_line=True)
     description = clean_text(description, field="description", limit=CATEGORY_DESCRIPTION_MAX)
     if not name:
         raise InvalidInput("name_missing", _("A category needs a name."), field="name")
     category = category or Category()
-    category.name, category.description, category.position, category.is_active = (
+    category.name, category.name_en, category.description, category.position, category.is_active = (
         name,
+        name_en,
         description,
         position,
         is_active,
@@ -35,15 +44,23 @@ def category_save(
             category.save()
     except IntegrityError:
         raise Conflict("category_exists", _("There is already a category with this name."), field="name") from None
-    audit_record(
-        actor=actor, action="proposal.category_saved", obj=category, after={"name": category.name, "active": is_active}
-    )
+    after = {"name": category.name, "name_en": category.name_en, "active": is_active}
+    audit_record(actor=actor, action="proposal.category_saved", obj=category, after=after)
     return category
 
 
 @transaction.atomic
-def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days: int, response_working_days: int):
-    """Set the proposal rules of an area (its sub-areas inherit them unless they set their own)."""
+def area_policy_set(
+    *,
+    actor,
+    area,
+    endorsement_threshold: int,
+    collection_days: int,
+    response_working_days: int,
+    author_counts: bool = True,
+):
+    """Set the proposal rules of an area (its sub-areas inherit them unless they set their own). They apply
+    to proposals published from now on; a published proposal keeps the rules it was published under."""
     require_perm(actor, "proposals.set_rules", area, _("Only an official of this area or above can set its rules."))
     values = {
         "endorsement_threshold": endorsement_threshold,
@@ -59,6 +76,9 @@ def area_policy_set(*, actor, area, endorsement_threshold: int, collection_days:
                 _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
                 field=field,
             )
+    if not isinstance(author_counts, bool):
+        raise InvalidInput("rule_invalid", _("Say yes or no."), field="author_counts")
+    values["author_counts"] = author_counts
     before = AreaPolicy.objects.filter(area=area).values(*values).first()
     policy, _created = AreaPolicy.objects.update_or_create(area=area, defaults=values)
     audit_record(actor=actor, action="proposal.rules_set", obj=policy, area=area, before=before, after=values)

@@ -41,6 +41,7 @@ def proposal_publish(*, actor, proposal) -> Proposal:
     now = timezone.now()
     proposal.published_at = now
     proposal.threshold = policy.endorsement_threshold
+    proposal.author_counts = policy.author_counts
     proposal.collection_deadline = now + timedelta(days=policy.collection_days)
     proposal.response_due = add_working_days(timezone.localdate(now), policy.response_working_days)
     _move(
@@ -48,7 +49,7 @@ def proposal_publish(*, actor, proposal) -> Proposal:
         S.PUBLISHED,
         actor=actor,
         verb="proposal.published",
-        extra_fields=["published_at", "threshold", "collection_deadline", "response_due"],
+        extra_fields=["published_at", "threshold", "author_counts", "collection_deadline", "response_due"],
     )
     _follow(actor, proposal)
     return proposal
@@ -99,6 +100,11 @@ def proposal_endorse(*, user, proposal, assisted_by=None) -> Proposal:
     if not is_eligible(user, proposal.area):
         raise NotAllowed(
             "not_eligible", _("Only residents verified in %(area)s can co-sign.") % {"area": proposal.area.name}
+        )
+    if user.pk == proposal.author_id and not proposal.author_counts:
+        raise Conflict(
+            "author_does_not_count",
+            _("In this area the proposer does not count toward the co-signatures: neighbours co-sign."),
         )
     try:
         with transaction.atomic():
@@ -223,22 +229,44 @@ def proposal_schedule(*, proposal, actor=None, where: str = "") -> Proposal:
 
 
 @transaction.atomic
-def proposal_unschedule(*, proposal, actor=None, why: str = "") -> Proposal:
-    """A scheduled proposal returns to the pool for the next session (e.g. the session was not held)."""
+def proposal_unschedule(*, proposal, actor=None, not_held: str = "", why: str = "") -> Proposal:
+    """A scheduled proposal returns to the pool for the next session: `not_held`, the title of a session that
+    was not held (shown in the reader's words), or `why` in free text."""
     proposal = _locked(proposal)
-    _move(proposal, S.QUALIFIED, actor=actor, verb="proposal.unscheduled", params={"why": why})
+    params = {"not_held": not_held} if not_held else {"why": why}
+    _move(proposal, S.QUALIFIED, actor=actor, verb="proposal.unscheduled", params=params)
     return proposal
 
 
+DECIDED_BY = ("session", "vote")
+
+
+def decision_words(params: dict) -> dict:
+    """The timeline's words for how a proposal was decided: stored as `by` (session, vote) and `where` (the
+    session's or the vote's title), worded in the reader's language; older lines hold free text `how`."""
+    by, where = params.get("by"), params.get("where", "")
+    if by == "session":
+        return {**params, "how": _("(council session “%(title)s”)") % {"title": where}}
+    if by == "vote":
+        return {**params, "how": _("(community vote “%(title)s”)") % {"title": where}}
+    if "not_held" in params:
+        return {**params, "why": _("the session “%(title)s” was not held (no quorum)") % {"title": params["not_held"]}}
+    return {"how": "", "why": "", **params}
+
+
 @transaction.atomic
-def proposal_decide(*, proposal, adopted: bool, actor=None, how: str = "") -> Proposal:
-    """Record the community's decision (called by a session's vote or a ballot)."""
+def proposal_decide(*, proposal, adopted: bool, actor=None, by: str = "", where: str = "", how: str = "") -> Proposal:
+    """Record the community's decision, called by a session's vote (`by="session"`) or a ballot (`by="vote"`)
+    with `where` the session's or the vote's title; `how` in free text for a decision taken elsewhere."""
+    if by and by not in DECIDED_BY:
+        raise ValueError(f"unknown way of deciding: {by}")
     proposal = _locked(proposal)
     proposal.closed_at = None if adopted else timezone.now()
     target = S.ADOPTED if adopted else S.NOT_ADOPTED
-    _move(proposal, target, actor=actor, verb=f"proposal.{target}", params={"how": how}, extra_fields=["closed_at"])
+    params = {"by": by, "where": where} if by else {"how": how}
+    _move(proposal, target, actor=actor, verb=f"proposal.{target}", params=params, extra_fields=["closed_at"])
     title = gettext_lazy("“%(title)s” was adopted") if adopted else gettext_lazy("“%(title)s” was not adopted")
-    _tell_followers(proposal, kind="proposal.state", title=title, body=how)
+    _tell_followers(proposal, kind="proposal.state", title=title, body=decision_words(params)["how"])
     return proposal
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civic.errors import InvalidInput
@@ -53,17 +54,27 @@ class PeriodForm(forms.Form):
     quarter = forms.CharField(
         label=_("Quarter"),
         required=False,
-        widget=forms.Select(choices=[("", "—")] + [(str(q), _("Q%(q)s") % {"q": q}) for q in range(1, 5)]),
+        widget=forms.Select(),
     )
     month = forms.CharField(
         label=_("Month"),
         required=False,
-        widget=forms.Select(choices=[("", "—")] + [(str(m), _("Month %(m)s") % {"m": m}) for m in range(1, 13)]),
+        widget=forms.Select(),
     )
     start = forms.CharField(
         label=_("From (custom period)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.CharField(label=_("To (custom period)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # numbered labels are formatted here, per request, in the reader's language (not once at import)
+        self.fields["quarter"].widget.choices = [("", "—")] + [
+            (str(q), gettext("Q%(q)s") % {"q": q}) for q in range(1, 5)
+        ]
+        self.fields["month"].widget.choices = [("", "—")] + [
+            (str(m), gettext("Month %(m)s") % {"m": m}) for m in range(1, 13)
+        ]
 
 
 def _period(params):

@@ -7,6 +7,27 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // A table wider than the screen (in the elders' mode, often) scrolls sideways in its box; that box must
+  // take the keyboard focus so it can be scrolled without a mouse, and is named after the table.
+  function scrollableTables() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var table = box.querySelector("table");
+      var caption = table && table.caption ? table.caption.textContent.trim() : "";
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (caption) box.setAttribute("aria-label", caption);
+        else if (table && table.getAttribute("aria-label")) box.setAttribute("aria-label", table.getAttribute("aria-label"));
+        else box.setAttribute("aria-label", document.title);
+        box.setAttribute("data-made-region", "");
+      } else if (!scrolls && box.hasAttribute("data-made-region")) {
+        ["tabindex", "role", "aria-label", "data-made-region"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  scrollableTables();
+  window.addEventListener("resize", scrollableTables);
   // Close an open <details> menu with Escape and return focus to its summary.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
@@ -42,8 +63,15 @@
     link.href = url || "/notifications/";
     link.textContent = title;
     box.appendChild(link);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "button button-small";
+    close.textContent = document.body.getAttribute("data-close-label") || "×";
+    close.addEventListener("click", function () { box.remove(); });
+    box.appendChild(close);
     document.body.appendChild(box);
-    setTimeout(function () { box.remove(); }, 8000);
+    // In the elders' mode nothing goes away on a timer: the notice stays until it is closed.
+    if (!document.documentElement.classList.contains("elder")) setTimeout(function () { box.remove(); }, 8000);
   }
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";

@@ -77,7 +77,12 @@ def test_a_resident_fills_a_budget_ballot_on_a_phone_and_checks_the_count(page, 
     page.get_by_role("link", name="查看结果").click()
     main = page.locator("main").inner_text()
     assert "共计入 4 张选票" in main and "获资助" in main
-    assert page.locator("svg.budget-bar line.budget-line").count() == 1
+    # the chart in words: each option by its name with its votes, the budget's use with each funded project
+    assert page.locator(".result-bars li").count() == 4
+    assert re.search(r"健身步道翻新\s*3 票 · 获资助", page.locator(".result-bars").inner_text())
+    assert re.search(r"获资助的项目共用去预算 ¥100,000.00 中的 ¥\d{2},\d{3}\.00", main)
+    assert "健身步道翻新：¥60,000.00（占预算 60%）" in page.locator(".budget-parts").inner_text()
+    assert "余款逐步补足" in main and "Add1" not in main and "怎样计票" in main
     assert Axe().run(page).violations_count == 0
     screenshot(page, "ballot-results-375")
     assert page.console_errors == []

@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from civic.demo import data
+from civic.demo.story import date_the_story
 from civic.models import (
     AreaLevel,
     AreaRole,
@@ -47,6 +49,7 @@ class Command(BaseCommand):
         if os.environ.get("DJANGO_ENV") == "production" and not allow_production:
             raise CommandError("Refusing to load demo data in production (pass --allow-production to insist).")
         # The demo's own notifications stay in the inbox: no e-mail is sent while seeding.
+        since = timezone.now()
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             areas = self._areas()
             people = self._people()
@@ -58,6 +61,7 @@ class Command(BaseCommand):
             self._reports(people, areas)
             for seeder in DEMO_SEEDERS:  # the later stages' demo data, in app order
                 seeder(people, areas)
+            date_the_story(since)
         if not quiet_logins:
             self._print_logins()
 

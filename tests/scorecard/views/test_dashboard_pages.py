@@ -289,3 +289,15 @@ def test_amounts_are_written_the_one_way_of_the_platform():
         }
     )
     assert "¥30,000.00" in words and "¥120,000.50" in words
+
+
+def test_the_period_menus_are_in_the_readers_language(client, db):
+    """The quarter and month menus are labelled per request, not once when the module was imported."""
+    make_area_tree()
+    client.cookies["lang"] = "zh-hans"
+    chinese = client.get("/scorecard/").content.decode()
+    assert ">第2季度</option>" in chinese and ">11月</option>" in chinese
+    client.cookies["lang"] = "en"
+    english = client.get("/scorecard/").content.decode()
+    assert ">Q2</option>" in english and ">Month 11</option>" in english
+    assert "季度" not in english and "11月" not in english
