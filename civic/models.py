@@ -210,6 +210,7 @@ class AreaRoleKind(models.TextChoices):
     ORGANISER = "organiser", _("organiser")
     OFFICIAL = "official", _("official")
     MODERATOR = "moderator", _("moderator")
+    GRID_WORKER = "grid_worker", _("grid worker")
 
 
 class AreaRole(models.Model):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "proposals",
     "deliberation",
     "funding",
+    "casework",
     "scorecard",
 ]
 
@@ -333,6 +334,12 @@ PROPOSAL_DEFAULT_RESPONSE_WORKING_DAYS = int(os.environ.get("CIVIC_PROPOSAL_RESP
 PROPOSAL_MAX_ATTACHMENTS = int(os.environ.get("CIVIC_PROPOSAL_MAX_ATTACHMENTS", "6"))
 PROPOSAL_COMMENT_EDIT_MINUTES = int(os.environ.get("CIVIC_PROPOSAL_COMMENT_EDIT_MINUTES", "15"))
 MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("CIVIC_MODERATION_AUTO_HIDE_REPORTS", "3"))
+# 关键小事 (casework): the city's working hours on working days ("HH:MM-HH:MM", local time), the limits of
+# the loop after a report is resolved and after a limit has passed.
+CASEWORK_WORKING_HOURS = os.environ.get("CIVIC_CASEWORK_WORKING_HOURS", "09:00-17:00")
+CASEWORK_RATING_WORKING_DAYS = int(os.environ.get("CIVIC_CASEWORK_RATING_WORKING_DAYS", "5"))
+CASEWORK_ESCALATION_GRACE_HOURS = int(os.environ.get("CIVIC_CASEWORK_ESCALATION_GRACE_HOURS", "8"))
+CASEWORK_DUE_SOON_HOURS = int(os.environ.get("CIVIC_CASEWORK_DUE_SOON_HOURS", "4"))
 
 LOGGING = {
     "version": 1,
