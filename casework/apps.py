@@ -6,3 +6,8 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Key small matters")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .registry import register
+
+        register()

@@ -61,7 +61,7 @@ class Unit(models.Model):
         return self.organisation.name
 
     def get_absolute_url(self) -> str:
-        return reverse("casework:unit-queue", args=[self.pk])
+        return reverse("casework:queue") + f"#unit-{self.pk}"
 
     @property
     def name(self) -> str:
