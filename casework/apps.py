@@ -8,6 +8,10 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from civic.registry import demo_seeder
+
+        from .demo import seed
         from .registry import register
 
         register()
+        demo_seeder(seed)

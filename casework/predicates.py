@@ -89,8 +89,9 @@ def has_a_queue(user):
 
 
 @rules.predicate
-def is_official_anywhere(user):
-    return holds_role_anywhere(user, AreaRoleKind.OFFICIAL)
+def answers_escalations_somewhere(user):
+    """Escalations are addressed to the officials and organisers of an area."""
+    return holds_role_anywhere(user, AreaRoleKind.OFFICIAL) or holds_role_anywhere(user, AreaRoleKind.ORGANISER)
 
 
 @rules.predicate

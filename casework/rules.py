@@ -4,8 +4,8 @@ from civic.predicates import is_active_person, is_superuser
 
 from .predicates import (
     answers_escalation,
+    answers_escalations_somewhere,
     has_a_queue,
-    is_official_anywhere,
     is_official_of_area,
     is_reporter,
     is_unit_member,
@@ -35,6 +35,6 @@ rules.add_perm("casework.view_private", takes_in_report | works_for_report_unit 
 rules.add_perm("casework.view_queue", has_a_queue | is_superuser)
 rules.add_perm("casework.manage_categories", is_official_of_area | is_superuser)
 rules.add_perm("casework.manage_units", is_official_of_area | is_superuser)
-rules.add_perm("casework.view_escalations", is_official_anywhere | is_superuser)
+rules.add_perm("casework.view_escalations", answers_escalations_somewhere | is_superuser)
 rules.add_perm("casework.acknowledge", answers_escalation | is_superuser)
 rules.add_perm("casework.report_content", is_active_person)

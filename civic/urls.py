@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from casework.api import urls as casework_api
 from civic.api import urls as civic_api
 from deliberation.api import urls as deliberation_api
 from funding.api import urls as funding_api
@@ -65,6 +66,7 @@ api_patterns = [
     *proposals_api.urlpatterns,
     *deliberation_api.urlpatterns,
     *funding_api.urlpatterns,
+    *casework_api.urlpatterns,
     *scorecard_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI (served from our own static files) sets one inline style; allowed on this page only.
@@ -80,6 +82,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("", include("deliberation.urls")),
     path("", include("funding.urls")),
+    path("", include("casework.urls")),
     path("", include("scorecard.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,6 +54,7 @@ def record_event(report, kind, *, actor=None, actor_public=True, note="", unit=N
         unit=unit,
         note=note,
         params=params or {},
+        created_at=timezone.now(),
     )
 
 

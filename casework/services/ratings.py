@@ -70,6 +70,7 @@ def report_rate(*, actor, report, level, comment: str = "", channel: str = Ratin
                 channel=channel,
                 rated_by=actor,
                 unit=report.unit,
+                created_at=timezone.now(),
             )
     except IntegrityError:
         raise Conflict("already_rated", _("This handling has already been rated.")) from None

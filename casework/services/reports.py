@@ -63,6 +63,7 @@ def save_photos(report: Report, cleaned, *, stage: str, actor, event=None) -> li
             stage=stage,
             image=clean.file,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=timezone.now(),
         )
         for clean in cleaned
     ]
@@ -178,7 +179,9 @@ def report_follow(*, actor, report) -> Report:
         raise Conflict("report_not_open", _("This report is no longer open."))
     try:
         with transaction.atomic():
-            ReportFollower.objects.create(report=report, user=actor, source=FollowSource.ME_TOO)
+            ReportFollower.objects.create(
+                report=report, user=actor, source=FollowSource.ME_TOO, created_at=timezone.now()
+            )
     except IntegrityError:
         raise Conflict("already_following", _("You have already said you are affected too.")) from None
     Report.objects.filter(pk=report.pk).update(follower_count=F("follower_count") + 1)
