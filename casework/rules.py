@@ -1,6 +1,6 @@
 import rules
 
-from civic.predicates import is_active_person, is_superuser
+from civic.predicates import is_superuser
 
 from .predicates import (
     answers_escalation,
@@ -37,4 +37,3 @@ rules.add_perm("casework.manage_categories", is_official_of_area | is_superuser)
 rules.add_perm("casework.manage_units", is_official_of_area | is_superuser)
 rules.add_perm("casework.view_escalations", answers_escalations_somewhere | is_superuser)
 rules.add_perm("casework.acknowledge", answers_escalation | is_superuser)
-rules.add_perm("casework.report_content", is_active_person)

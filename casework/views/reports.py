@@ -3,6 +3,7 @@ forms of whoever may act on it now, one small view per action, and its photos.""
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -160,7 +161,7 @@ def _actions(user, report: Report) -> dict:
         "intake": user.has_perm("casework.dispatch", report),
         "refer": user.has_perm("casework.refer", report),
         "unit": user.has_perm("casework.handle", report),
-        "reporter": user.has_perm("casework.withdraw", report) if user.is_authenticated else False,
+        "reporter": rules.has_perm("casework.withdraw", user, report),
         "callback": user.has_perm("casework.rate_callback", report),
     }
     offered = {

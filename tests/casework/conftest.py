@@ -127,3 +127,9 @@ def at_state(cw, file_report):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def escalation_in(w, report, area="C1"):
+    from casework.models import Escalation
+
+    return Escalation.objects.create(report=report, area=w[area], area_path=w[area].path, level=1, limit="handling")

@@ -48,7 +48,15 @@ def test_the_whole_loop_with_a_reopening(cw, at_state):
     assert report.state == "closed" and report.closed_at is not None and report.rating_level == 4
     assert list(ReportRating.objects.filter(report=report).values_list("round", "level")) == [(0, 2), (1, 4)]
     assert kinds(report) == [
-        "submitted", "accepted", "dispatched", "started", "resolved", "reopened", "started", "resolved", "rated",
+        "submitted",
+        "accepted",
+        "dispatched",
+        "started",
+        "resolved",
+        "reopened",
+        "started",
+        "resolved",
+        "rated",
     ]
     assert AuditEntry.objects.filter(action="casework_report.closed", object_id=str(report.pk)).count() == 1
     # the reporter was told at every step someone else took (not of their own two ratings)
@@ -120,14 +128,18 @@ def test_bad_filing_input_writes_nothing(cw, file_report):
         file_report(latitude="91", longitude="120")
     # withdrawn in 一区: the category is not offered there
     services.category_save(
-        actor=cw["official_here"], area=cw["D1"], key="rubbish", name="垃圾清运", unit_kind="sanitation",
-        response_hours=2, handling_days=1, is_offered=False,
+        actor=cw["official_here"],
+        area=cw["D1"],
+        key="rubbish",
+        name="垃圾清运",
+        unit_kind="sanitation",
+        response_hours=2,
+        handling_days=1,
+        is_offered=False,
     )
     assert category_in(cw["c1a"], "rubbish") is None
     with pytest.raises(InvalidInput) as error:
-        services.report_file(
-            actor=cw["resident"], cell=cw["c1a"], category=cw.rubbish, place="门口", text="垃圾没人收"
-        )
+        services.report_file(actor=cw["resident"], cell=cw["c1a"], category=cw.rubbish, place="门口", text="垃圾没人收")
     assert error.value.code == "category_not_offered"
     assert not Report.objects.exists()
 
