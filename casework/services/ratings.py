@@ -47,9 +47,9 @@ def report_rate(*, actor, report, level, comment: str = "", channel: str = Ratin
     if channel not in RatingChannel.values:
         raise InvalidInput("channel_invalid", _("Unknown channel."), field="channel")
     rating_allowed(actor=actor, report=report, channel=channel)
-    if ReportRating.objects.filter(report=report, round=report.reopen_count).exists():
-        raise Conflict("already_rated", _("This handling has already been rated."))
-    if report.state != S.RESOLVED:
+    if report.state != S.RESOLVED or ReportRating.objects.filter(report=report, round=report.reopen_count).exists():
+        if ReportRating.objects.filter(report=report).exists():
+            raise Conflict("already_rated", _("This handling has already been rated."))
         raise Conflict("not_waiting_for_rating", _("This report is not waiting for a rating."))
     try:
         level = int(level)
