@@ -199,12 +199,9 @@ def intake_queue(user, *, now=None, limit: int = QUEUE_LIMIT) -> Queue:
     """The grid worker's queue: reports waiting to be accepted or dispatched in every cell they cover
     (an organiser's or official's area too), soonest due first; one query."""
     now = now or timezone.now()
-    if user.is_superuser:
-        condition = Q()
-    else:
-        condition = covered_by(user, set(INTAKE_ROLES), "area_path")
-        if condition is None:
-            return Queue([], [], [], [])
+    condition: Q | None = Q() if user.is_superuser else covered_by(user, set(INTAKE_ROLES), "area_path")
+    if condition is None:
+        return Queue([], [], [], [])
     rows = list(
         _listed(Report.objects.filter(condition, state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])).order_by(
             "state", "response_due", "id"

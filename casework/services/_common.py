@@ -125,8 +125,9 @@ def tell_reporter_and_followers(report: Report, step, *, body="", exclude=()) ->
     people = list(
         User.objects.filter(is_active=True, pk__in=ReportFollower.objects.filter(report=report).values("user"))
     )
-    if report.reporter_id and report.reporter.is_active:
-        people.append(report.reporter)
+    reporter = report.reporter
+    if reporter is not None and reporter.is_active:
+        people.append(reporter)
     seen = set()
     for person in people:
         if person.pk in skip or person.pk in seen:

@@ -35,10 +35,11 @@ BATCH = 500
 
 
 def _handlers(report: Report):
-    if report.state in WITH_UNIT and report.unit_id:
-        return unit_members(report.unit)
-    if report.dispatcher_id and report.dispatcher.is_active:
-        return [report.dispatcher]
+    unit, dispatcher = report.unit, report.dispatcher
+    if report.state in WITH_UNIT and unit is not None:
+        return unit_members(unit)
+    if dispatcher is not None and dispatcher.is_active:
+        return [dispatcher]
     return first_responders(report.cell)
 
 
@@ -68,13 +69,14 @@ def flag_overdue_reports(now=None) -> int:
         handling_due__lt=now,
         clock_stopped_at__isnull=True,
     ).values_list("pk", "handling_due")[:BATCH]
-    for pk, due in list(handling):
+    for pk, handling_due in list(handling):
+        assert handling_due is not None  # filtered on it
         claimed = Report.objects.filter(
             Q(handling_overdue_at__isnull=True) | Q(handling_overdue_at__lt=F("handling_due")),
             pk=pk,
             state__in=WITH_HANDLER,
         )
-        done += _flag(claimed, pk, LimitKind.HANDLING, due, now, clock, {"handling_overdue_at": now})
+        done += _flag(claimed, pk, LimitKind.HANDLING, handling_due, now, clock, {"handling_overdue_at": now})
     return done
 
 
