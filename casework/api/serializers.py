@@ -24,7 +24,7 @@ class PhotosField(serializers.ListField):
         )
 
 
-class CategorySerializer(serializers.Serializer):
+class CaseCategorySerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField()
@@ -41,7 +41,7 @@ class CategorySerializer(serializers.Serializer):
     position = serializers.IntegerField()
 
 
-class CategoryInputSerializer(serializers.Serializer):
+class CaseCategoryInputSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=40)
     name_en = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -56,7 +56,7 @@ class CategoryInputSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, max_value=999, required=False, default=100)
 
 
-class UnitSerializer(serializers.Serializer):
+class CaseUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     organisation = serializers.IntegerField(source="organisation_id")
@@ -65,7 +65,7 @@ class UnitSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
-class ReportListSerializer(serializers.Serializer):
+class CaseReportListSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField(source="get_absolute_url")
     state = serializers.ChoiceField(choices=ReportState.choices)
@@ -99,13 +99,13 @@ class ReportListSerializer(serializers.Serializer):
         return report.is_overdue()
 
 
-class PhotoSerializer(serializers.Serializer):
+class CasePhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField(source="get_absolute_url")
     stage = serializers.CharField()
 
 
-class StepSerializer(serializers.Serializer):
+class CaseStepSerializer(serializers.Serializer):
     when = serializers.DateTimeField()
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -114,7 +114,7 @@ class StepSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class EscalationSerializer(serializers.Serializer):
+class CaseEscalationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     report = serializers.IntegerField(source="report_id")
     area = serializers.CharField(source="area.code")
@@ -130,7 +130,7 @@ class EscalationSerializer(serializers.Serializer):
         return escalation.acknowledged_by.public_name if escalation.acknowledged_by_id else None
 
 
-class RatingSerializer(serializers.Serializer):
+class CaseRatingSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     level = serializers.ChoiceField(choices=SatisfactionLevel.choices)
     channel = serializers.ChoiceField(choices=RatingChannel.choices)
@@ -138,14 +138,14 @@ class RatingSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class PrivateSerializer(serializers.Serializer):
+class CasePrivateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField()
     reporter_phone = serializers.CharField()
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
 
 
-class ReportDetailSerializer(ReportListSerializer):
+class CaseReportDetailSerializer(CaseReportListSerializer):
     text = serializers.CharField()
     resolution_note = serializers.CharField()
     state_reason = serializers.CharField()
@@ -158,8 +158,8 @@ class ReportDetailSerializer(ReportListSerializer):
     mine = serializers.SerializerMethodField(help_text="You reported it")
     photos = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
-    escalations = EscalationSerializer(many=True, source="escalations.all")
-    ratings = RatingSerializer(many=True, source="ratings.all")
+    escalations = CaseEscalationSerializer(many=True, source="escalations.all")
+    ratings = CaseRatingSerializer(many=True, source="ratings.all")
     private = serializers.SerializerMethodField(help_text="Only for those who handle it: the reporter's details")
 
     def get_clock_stopped(self, report) -> bool:
@@ -170,16 +170,16 @@ class ReportDetailSerializer(ReportListSerializer):
 
     def get_photos(self, report) -> list[dict]:
         show = self.context.get("show_private") or self.context.get("mine")
-        return PhotoSerializer([p for p in report.photos.all() if show or not p.is_hidden], many=True).data
+        return CasePhotoSerializer([p for p in report.photos.all() if show or not p.is_hidden], many=True).data
 
     def get_steps(self, report) -> list[dict]:
-        return StepSerializer(self.context.get("steps", []), many=True).data
+        return CaseStepSerializer(self.context.get("steps", []), many=True).data
 
     def get_private(self, report) -> dict | None:
-        return PrivateSerializer(report).data if self.context.get("show_private") else None
+        return CasePrivateSerializer(report).data if self.context.get("show_private") else None
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class CaseReportCreateSerializer(serializers.Serializer):
     cell = serializers.CharField(max_length=32, help_text="Code of the grid cell")
     category = serializers.CharField(max_length=40, help_text="Key of a category offered in that cell")
     place = serializers.CharField(max_length=120)
@@ -194,67 +194,67 @@ class ReportCreateSerializer(serializers.Serializer):
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class CaseReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
-class MergeInputSerializer(serializers.Serializer):
+class CaseMergeInputSerializer(serializers.Serializer):
     into = serializers.IntegerField(min_value=1, help_text="The open report that survives")
 
 
-class DispatchInputSerializer(serializers.Serializer):
+class CaseDispatchInputSerializer(serializers.Serializer):
     unit = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None, help_text="Omit for the category's default unit"
     )
 
 
-class ReferInputSerializer(serializers.Serializer):
+class CaseReferInputSerializer(serializers.Serializer):
     referred_to = serializers.CharField(max_length=120, allow_blank=True)
     reason = serializers.CharField(max_length=1000, allow_blank=True)
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class CaseReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, allow_blank=True)
     suggested_unit = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
 
 
-class ResolveInputSerializer(serializers.Serializer):
+class CaseResolveInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_TEXT, allow_blank=True)
     photos = PhotosField()
 
 
-class RatingInputSerializer(serializers.Serializer):
+class CaseRatingInputSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=SatisfactionLevel.choices)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(choices=RatingChannel.choices, default=RatingChannel.SELF)
 
 
-class ClockStopInputSerializer(serializers.Serializer):
+class CaseClockStopInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=ClockStopReason.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class AcknowledgeInputSerializer(serializers.Serializer):
+class CaseAcknowledgeInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class QueueSerializer(serializers.Serializer):
-    new = ReportListSerializer(many=True)
-    due_soon = ReportListSerializer(many=True)
-    overdue = ReportListSerializer(many=True)
-    other = ReportListSerializer(many=True)
+class CaseQueueSerializer(serializers.Serializer):
+    new = CaseReportListSerializer(many=True)
+    due_soon = CaseReportListSerializer(many=True)
+    overdue = CaseReportListSerializer(many=True)
+    other = CaseReportListSerializer(many=True)
 
 
-class UnitQueueSerializer(serializers.Serializer):
-    unit = UnitSerializer()
-    queue = QueueSerializer()
+class CaseUnitQueueSerializer(serializers.Serializer):
+    unit = CaseUnitSerializer()
+    queue = CaseQueueSerializer()
 
 
-class WorkSerializer(serializers.Serializer):
-    intake = QueueSerializer(help_text="Reports waiting to be accepted or dispatched in the cells you look after")
-    units = UnitQueueSerializer(many=True, help_text="What is dispatched to each unit you belong to")
+class CaseWorkSerializer(serializers.Serializer):
+    intake = CaseQueueSerializer(help_text="Reports waiting to be accepted or dispatched in the cells you look after")
+    units = CaseUnitQueueSerializer(many=True, help_text="What is dispatched to each unit you belong to")
 
 
-class BoardSerializer(serializers.Serializer):
-    results = ReportListSerializer(many=True)
+class CaseBoardSerializer(serializers.Serializer):
+    results = CaseReportListSerializer(many=True)
     next = serializers.CharField(allow_null=True, help_text="Cursor of the next page (pass as `after`)")

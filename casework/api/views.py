@@ -72,7 +72,9 @@ def report_picture(pk, request) -> dict:
     if report.is_hidden and not (mine or show_private):
         raise Http404
     steps = [present_event(event, show_private=show_private) for event in report.events.all()]
-    return s.ReportDetailSerializer(report, context={"mine": mine, "show_private": show_private, "steps": steps}).data
+    return s.CaseReportDetailSerializer(
+        report, context={"mine": mine, "show_private": show_private, "steps": steps}
+    ).data
 
 
 @extend_schema(
@@ -93,7 +95,9 @@ class ReportListView(APIView):
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses=s.BoardSerializer, summary="The public board of an area")
+    @extend_schema(
+        responses=s.CaseBoardSerializer, summary="The public board of an area", operation_id="casework_board"
+    )
     def get(self, request):
         params = request.query_params
         area = _area(params.get("area"))
@@ -123,16 +127,16 @@ class ReportListView(APIView):
             limit=limit,
         )
         next_cursor = str(page.next_cursor) if page.next_cursor else None
-        return Response(s.BoardSerializer({"results": page.rows, "next": next_cursor}).data)
+        return Response(s.CaseBoardSerializer({"results": page.rows, "next": next_cursor}).data)
 
     @extend_schema(
-        request={MULTIPART: s.ReportCreateSerializer, JSON: s.ReportCreateSerializer},
-        responses={201: s.ReportDetailSerializer},
+        request={MULTIPART: s.CaseReportCreateSerializer, JSON: s.CaseReportCreateSerializer},
+        responses={201: s.CaseReportDetailSerializer},
         summary="Report a problem",
     )
     def post(self, request):
         services.report_allowed(actor=request.user, cell=None)
-        data = validated(s.ReportCreateSerializer, request)
+        data = validated(s.CaseReportCreateSerializer, request)
         cell = Area.objects.filter(code=data["cell"], level=AreaLevel.GRID).first()
         if cell is None:
             raise InvalidInput("cell_invalid", _("Choose a grid cell."), field="cell")
@@ -160,7 +164,7 @@ class ReportListView(APIView):
 class ReportDetailView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=s.ReportDetailSerializer, summary="A report with its steps, photos and escalations")
+    @extend_schema(responses=s.CaseReportDetailSerializer, summary="A report with its steps, photos and escalations")
     def get(self, request, pk):
         return Response(report_picture(pk, request))
 
@@ -168,9 +172,9 @@ class ReportDetailView(APIView):
 class MyReportsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=s.ReportListSerializer(many=True), summary="What I reported or am also affected by")
+    @extend_schema(responses=s.CaseReportListSerializer(many=True), summary="What I reported or am also affected by")
     def get(self, request):
-        return Response(s.ReportListSerializer(my_reports(request.user)[:200], many=True).data)
+        return Response(s.CaseReportListSerializer(my_reports(request.user)[:200], many=True).data)
 
 
 class SimilarView(APIView):
@@ -178,7 +182,7 @@ class SimilarView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("category", str, required=True)],
-        responses=s.ReportListSerializer(many=True),
+        responses=s.CaseReportListSerializer(many=True),
         summary="Open reports of a category in a grid cell (say “me too” instead of reporting again)",
     )
     def get(self, request, code):
@@ -186,7 +190,7 @@ class SimilarView(APIView):
         if cell is None:
             raise InvalidInput("cell_invalid", _("Choose a grid cell."), field="cell")
         return Response(
-            s.ReportListSerializer(
+            s.CaseReportListSerializer(
                 similar_open(cell, (request.query_params.get("category") or "")[:40]), many=True
             ).data
         )
@@ -195,15 +199,15 @@ class SimilarView(APIView):
 class CategoriesView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses=s.CategorySerializer(many=True), summary="The categories that apply in an area")
+    @extend_schema(responses=s.CaseCategorySerializer(many=True), summary="The categories that apply in an area")
     def get(self, request, code):
         area = _area(code)
         withdrawn = request.query_params.get("withdrawn") in ("1", "true")
-        return Response(s.CategorySerializer(categories_in(area, include_withdrawn=withdrawn), many=True).data)
+        return Response(s.CaseCategorySerializer(categories_in(area, include_withdrawn=withdrawn), many=True).data)
 
     @extend_schema(
-        request=s.CategoryInputSerializer,
-        responses={200: s.CategorySerializer},
+        request=s.CaseCategoryInputSerializer,
+        responses={200: s.CaseCategorySerializer},
         summary="Define, override or withdraw a category in this area (officials)",
     )
     def post(self, request, code):
@@ -211,13 +215,13 @@ class CategoriesView(APIView):
         require_perm(
             request.user, "casework.manage_categories", area, _("Only officials of this area can manage categories.")
         )
-        data = validated(s.CategoryInputSerializer, request)
+        data = validated(s.CaseCategoryInputSerializer, request)
         category = services.category_save(
             actor=request.user,
             area=area,
             **{**data, "default_unit": _unit(data["default_unit"], "default_unit")},
         )
-        return Response(s.CategorySerializer(category).data)
+        return Response(s.CaseCategorySerializer(category).data)
 
 
 class UnitsView(APIView):
@@ -225,7 +229,7 @@ class UnitsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("category", str, required=True)],
-        responses=s.UnitSerializer(many=True),
+        responses=s.CaseUnitSerializer(many=True),
         summary="The units serving a category in a grid cell",
     )
     def get(self, request, code):
@@ -233,18 +237,18 @@ class UnitsView(APIView):
 
         cell = _area(code, "cell")
         return Response(
-            s.UnitSerializer(units_serving(cell, (request.query_params.get("category") or "")[:40]), many=True).data
+            s.CaseUnitSerializer(units_serving(cell, (request.query_params.get("category") or "")[:40]), many=True).data
         )
 
 
 class WorkView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=s.WorkSerializer, summary="My work queues: intake, and each of my units")
+    @extend_schema(responses=s.CaseWorkSerializer, summary="My work queues: intake, and each of my units")
     def get(self, request):
         require_perm(request.user, "casework.view_queue", None, _("You handle no reports."))
         units = [{"unit": unit, "queue": unit_queue(unit)} for unit in units_of(request.user)]
-        return Response(s.WorkSerializer({"intake": intake_queue(request.user), "units": units}).data)
+        return Response(s.CaseWorkSerializer({"intake": intake_queue(request.user), "units": units}).data)
 
 
 class EscalationsView(APIView):
@@ -252,7 +256,7 @@ class EscalationsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("all", bool, description="Include acknowledged ones")],
-        responses=s.EscalationSerializer(many=True),
+        responses=s.CaseEscalationSerializer(many=True),
         summary="Escalations (督办) addressed to areas you cover",
     )
     def get(self, request):
@@ -260,20 +264,22 @@ class EscalationsView(APIView):
             request.user, "casework.view_escalations", None, _("Only officials and organisers see escalations.")
         )
         open_only = request.query_params.get("all") not in ("1", "true")
-        return Response(s.EscalationSerializer(escalations_for(request.user, open_only=open_only), many=True).data)
+        return Response(s.CaseEscalationSerializer(escalations_for(request.user, open_only=open_only), many=True).data)
 
 
 class EscalationAcknowledgeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=s.AcknowledgeInputSerializer, responses=s.EscalationSerializer, summary="Acknowledge an escalation"
+        request=s.CaseAcknowledgeInputSerializer,
+        responses=s.CaseEscalationSerializer,
+        summary="Acknowledge an escalation",
     )
     def post(self, request, pk):
         escalation = get_object_or_404(Escalation.objects.select_related("area", "report"), pk=pk)
-        data = validated(s.AcknowledgeInputSerializer, request)
+        data = validated(s.CaseAcknowledgeInputSerializer, request)
         escalation = services.escalation_acknowledge(actor=request.user, escalation=escalation, note=data["note"])
-        return Response(s.EscalationSerializer(escalation).data)
+        return Response(s.CaseEscalationSerializer(escalation).data)
 
 
 # --- the loop: one route per arrow -------------------------------------------------------------------------
@@ -283,33 +289,33 @@ ACTIONS = {
     # name: (input serializer or None, the call)
     "accept": (None, lambda user, report, d: services.report_accept(actor=user, report=report)),
     "reject": (
-        s.ReasonInputSerializer,
+        s.CaseReasonInputSerializer,
         lambda user, report, d: services.report_reject(actor=user, report=report, reason=d["reason"]),
     ),
     "withdraw": (
-        s.ReasonInputSerializer,
+        s.CaseReasonInputSerializer,
         lambda user, report, d: services.report_withdraw(actor=user, report=report, reason=d["reason"]),
     ),
     "dispatch": (
-        s.DispatchInputSerializer,
+        s.CaseDispatchInputSerializer,
         lambda user, report, d: services.report_dispatch(actor=user, report=report, unit=_unit(d["unit"])),
     ),
     "refer": (
-        s.ReferInputSerializer,
+        s.CaseReferInputSerializer,
         lambda user, report, d: services.report_refer(
             actor=user, report=report, referred_to=d["referred_to"], reason=d["reason"]
         ),
     ),
     "start": (None, lambda user, report, d: services.report_start(actor=user, report=report)),
     "return": (
-        s.ReturnInputSerializer,
+        s.CaseReturnInputSerializer,
         lambda user, report, d: services.report_return(
             actor=user, report=report, reason=d["reason"], suggested_unit=_unit(d["suggested_unit"], "suggested_unit")
         ),
     ),
     "follow": (None, lambda user, report, d: services.report_follow(actor=user, report=report)),
     "clock-stop": (
-        s.ClockStopInputSerializer,
+        s.CaseClockStopInputSerializer,
         lambda user, report, d: services.clock_stop(actor=user, report=report, reason=d["reason"], note=d["note"]),
     ),
     "clock-resume": (None, lambda user, report, d: services.clock_resume(actor=user, report=report)),
@@ -323,7 +329,7 @@ def _merge(user, report, data):
     return services.report_merge(actor=user, report=report, into=into)
 
 
-ACTIONS["merge"] = (s.MergeInputSerializer, _merge)
+ACTIONS["merge"] = (s.CaseMergeInputSerializer, _merge)
 
 
 class ReportActionView(APIView):
@@ -348,7 +354,7 @@ def action_view(name):
         return ReportActionView.post(self, request, pk)
 
     schema = extend_schema(
-        request=ACTIONS[name][0], responses=s.ReportDetailSerializer, summary=f"Report: {name.replace('-', ' ')}"
+        request=ACTIONS[name][0], responses=s.CaseReportDetailSerializer, summary=f"Report: {name.replace('-', ' ')}"
     )
     title = "".join(part.title() for part in name.split("-"))
     view = type(f"Report{title}View", (ReportActionView,), {"action_name": name, "post": schema(post)})
@@ -359,8 +365,8 @@ class ResolveView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request={MULTIPART: s.ResolveInputSerializer, JSON: s.ResolveInputSerializer},
-        responses=s.ReportDetailSerializer,
+        request={MULTIPART: s.CaseResolveInputSerializer, JSON: s.CaseResolveInputSerializer},
+        responses=s.CaseReportDetailSerializer,
         summary="Resolve with a note and photos of the result (the unit)",
     )
     def post(self, request, pk):
@@ -368,7 +374,7 @@ class ResolveView(APIView):
         require_perm(
             request.user, "casework.handle", report, _("Only the unit this report is dispatched to can do this.")
         )
-        data = validated(s.ResolveInputSerializer, request)
+        data = validated(s.CaseResolveInputSerializer, request)
         services.report_resolve(actor=request.user, report=report, note=data["note"], files=data["photos"])
         return Response(report_picture(report.pk, request))
 
@@ -377,15 +383,15 @@ class RateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=s.RatingInputSerializer,
-        responses={201: s.ReportDetailSerializer},
+        request=s.CaseRatingInputSerializer,
+        responses={201: s.CaseReportDetailSerializer},
         summary="Rate the handling (the reporter; staff at a callback with channel=callback)",
     )
     def post(self, request, pk):
         report = _report(pk)
         channel = request.data.get("channel") if hasattr(request.data, "get") else None
         services.rating_allowed(actor=request.user, report=report, channel=channel or "self")
-        data = validated(s.RatingInputSerializer, request)
+        data = validated(s.CaseRatingInputSerializer, request)
         services.report_rate(
             actor=request.user, report=report, level=data["level"], comment=data["comment"], channel=data["channel"]
         )
