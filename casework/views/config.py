@@ -109,6 +109,11 @@ def area_units(request, code):
         )
         return services.unit_service_add(actor=request.user, unit=unit, area=area, category_key=data["category_key"])
 
+    names = {c.key: c.display_name for c in categories_in(area, include_withdrawn=True)}
+    units = list(units_in(area))
+    for unit in units:
+        for service in unit.services.all():
+            service.category_name = names.get(service.category_key, service.category_key)
     status = 200
     if posted:
         done = submit(form, save)
@@ -119,6 +124,11 @@ def area_units(request, code):
     return render(
         request,
         "casework/units.html",
-        {"area": area, "ancestors": area_ancestors(area), "units": units_in(area), "form": form},
+        {
+            "area": area,
+            "ancestors": area_ancestors(area),
+            "units": units,
+            "form": form,
+        },
         status=status,
     )

@@ -48,6 +48,11 @@ def photo(tmp_path, name, colour):
 def test_report_dispatch_resolve_reopen_and_rate(live_asgi, browser, page, tmp_path):
     off_loop(call_command, "seed_demo", quiet_logins=True)
 
+    # the grid worker has the work queue open while the resident reports
+    grid = person(browser, live_asgi, "grid@yunhe.example")
+    grid.goto("/casework/queue/")
+    assert Axe().run(grid).violations_count == 0
+
     # the resident reports in her own cell; the open street-lamp report there is offered first
     resident = person(browser, live_asgi, "resident@yunhe.example")
     resident.goto("/casework/")
@@ -65,10 +70,11 @@ def test_report_dispatch_resolve_reopen_and_rate(live_asgi, browser, page, tmp_p
     assert report.state == "submitted" and report.photo_count == 1
     assert "待受理" in resident.locator("main").inner_text()
 
-    # the grid worker sees it in the live queue, accepts and dispatches to the category's default unit
-    grid = person(browser, live_asgi, "grid@yunhe.example")
-    grid.goto("/casework/queue/")
-    grid.locator(f"a[href='/casework/reports/{report.pk}/']").first.click()
+    # it appears in the grid worker's queue without a reload; accepted and dispatched to the default unit
+    new_item = grid.locator(f"a[href='/casework/reports/{report.pk}/']").first
+    new_item.wait_for(timeout=40_000)
+    screenshot(grid, "casework-queue-375")
+    new_item.click()
     grid.get_by_role("button", name="受理", exact=True).click()
     assert "已受理" in grid.locator(".messages").inner_text()
     grid.get_by_role("button", name="派单").click()

@@ -131,3 +131,19 @@ def test_escalations_page_and_acknowledging(client, cw, at_state):
     client.post(f"/casework/escalations/{escalation.pk}/acknowledge/", {"note": "请尽快", "next": "escalations"})
     escalation.refresh_from_db()
     assert escalation.acknowledged_by == cw["organiser_here"] and escalation.note == "请尽快"
+
+
+def test_officials_see_the_units_and_what_they_handle(client, cw):
+    client.force_login(cw["resident"])
+    assert client.get("/areas/7701001/casework/units/").status_code == 403
+    client.force_login(cw["official_here"])
+    page = client.get("/areas/7701001/casework/units/").content.decode()
+    assert "一街道城管科" in page and "路灯照明" in page
+    response = client.post(
+        "/areas/7701001/casework/units/",
+        {"organisation": cw.organisation.pk, "kind": "community", "phone": "", "category_key": "rubbish"},
+    )
+    assert response.status_code == 302
+    from casework.selectors import units_serving
+
+    assert cw.organisation.name in [u.name for u in units_serving(cw["c1b"], "rubbish")]
