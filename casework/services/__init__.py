@@ -1,0 +1,1 @@
+"""Every write of casework: one module per concern (`intake`: filing a report)."""
