@@ -225,3 +225,52 @@ def hot_spots(queryset: QuerySet[Report], start: datetime, end: datetime, *, lim
         )
         for row in spots
     ]
+
+
+def month_start(day) -> datetime:
+    """00:00 Beijing time on `day` (the first day of a month, for the open data's monthly rows)."""
+    from datetime import time
+
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A category that keeps being reported in a grid cell: a candidate for a proposal."""
+
+    cell_id: int
+    cell_code: str
+    cell_name: str
+    category_key: str
+    category_name: str
+    reports: int
+    latest: datetime
+
+
+def recurring(queryset: QuerySet[Report], since: datetime, threshold: int) -> list[Recurring]:
+    """Grid cell × category with at least `threshold` reports submitted since `since` (merged, withdrawn and
+    rejected left out), the most reports first (two queries)."""
+    from django.db.models import Max
+
+    rows = list(
+        queryset.filter(submitted_at__gte=since)
+        .exclude(state__in=EXCLUDED_STATES)
+        .order_by()
+        .values("cell_id", "cell__code", "cell__name", "category_key")
+        .annotate(reports=Count("pk"), latest=Max("submitted_at"))
+        .filter(reports__gte=threshold)
+        .order_by("-reports", "-latest", "cell__code", "category_key")
+    )
+    names = category_names(row["category_key"] for row in rows) if rows else {}
+    return [
+        Recurring(
+            cell_id=row["cell_id"],
+            cell_code=row["cell__code"],
+            cell_name=row["cell__name"],
+            category_key=row["category_key"],
+            category_name=names.get(row["category_key"], row["category_key"]),
+            reports=row["reports"],
+            latest=row["latest"],
+        )
+        for row in rows
+    ]
