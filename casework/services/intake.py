@@ -84,10 +84,11 @@ def report_intake(
     reporter_phone = clean_text(reporter_phone, field="reporter_phone", limit=30, single_line=True)
     if reporter is None and not reporter_name:
         raise InvalidInput("reporter_required", _("Give the reporter's name."), field="reporter_name")
-    if (latitude is None) != (longitude is None):
+    if latitude is not None and longitude is not None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise InvalidInput("position_invalid", _("The position is not on the map."), field="lat")
+    elif latitude is not None or longitude is not None:
         raise InvalidInput("position_incomplete", _("Give both the latitude and the longitude."), field="lat")
-    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise InvalidInput("position_invalid", _("The position is not on the map."), field="lat")
     now = timezone.now()
     report = Report.objects.create(
         category=category,
