@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0002_open311_requests'),
+        ('casework', '0001_initial'),
         ('proposals', '0003_amounts_one_column'),
     ]
 
