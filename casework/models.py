@@ -617,3 +617,34 @@ class ClockStop(models.Model):
 
     def __str__(self):
         return f"{self.report_id} · {self.reason}"
+
+
+# --- Open311 (docs/open311.md) ------------------------------------------------------------------------------
+
+
+class Open311Request(models.Model):
+    """What came with a report filed through Open311 GeoReport v2: the client's token for it, the photo
+    link, the attributes it sent, the key it used, and whether its grid cell still has to be placed by hand
+    (the report then waits in the queue of the area its address named, or of the city)."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="open311")
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    media_url = models.URLField(_("photo link"), max_length=500, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    address_string = models.CharField(_("address given"), max_length=300, blank=True)
+    email = models.EmailField(_("reporter's e-mail"), blank=True)  # private, like the name and phone
+    organisation_token = models.ForeignKey(
+        "civic.OrganisationToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    needs_placing = models.BooleanField(_("grid cell to be placed by hand"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report from Open311")
+        verbose_name_plural = _("reports from Open311")
+        indexes = [
+            models.Index(fields=["report"], name="casework_open311_placing", condition=Q(needs_placing=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} · {self.token}"

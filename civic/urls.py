@@ -84,6 +84,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("casework.urls")),
     path("", include("scorecard.urls")),
+    path("open311/v2/", include("casework.open311.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

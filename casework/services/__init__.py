@@ -6,6 +6,7 @@ One module per concern; this package re-exports the services (`casework.services
 from ._common import COMMENT_MAX, PLACE_MAX, REASON_MAX, REFERRED_TO_MAX, TEXT_MAX
 from .configuration import category_save, unit_save, unit_service_add, unit_service_remove
 from .escalations import escalate_overdue_reports, escalation_acknowledge, flag_overdue_reports
+from .external import report_intake
 from .handling import clock_resume, clock_stop, report_resolve, report_return, report_start
 from .intake import report_accept, report_dispatch, report_merge, report_refer, report_reject, report_withdraw
 from .ratings import close_unrated_reports, rating_allowed, report_rate
@@ -30,6 +31,7 @@ __all__ = [
     "report_dispatch",
     "report_file",
     "report_follow",
+    "report_intake",
     "report_merge",
     "report_rate",
     "report_refer",

@@ -340,6 +340,9 @@ CASEWORK_WORKING_HOURS = os.environ.get("CIVIC_CASEWORK_WORKING_HOURS", "09:00-1
 CASEWORK_RATING_WORKING_DAYS = int(os.environ.get("CIVIC_CASEWORK_RATING_WORKING_DAYS", "5"))
 CASEWORK_ESCALATION_GRACE_HOURS = int(os.environ.get("CIVIC_CASEWORK_ESCALATION_GRACE_HOURS", "8"))
 CASEWORK_DUE_SOON_HOURS = int(os.environ.get("CIVIC_CASEWORK_DUE_SOON_HOURS", "4"))
+# A category that recurs in a grid cell (this many reports within these days) is suggested as a proposal.
+CASEWORK_RECURRING_REPORTS = int(os.environ.get("CIVIC_CASEWORK_RECURRING_REPORTS", "5"))
+CASEWORK_RECURRING_DAYS = int(os.environ.get("CIVIC_CASEWORK_RECURRING_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

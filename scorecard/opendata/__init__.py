@@ -17,6 +17,7 @@ from civic.models import Area
 from .answers import ANSWERS
 from .awards import AWARDS
 from .ballots import BALLOTS, budget_ballots
+from .casework import REPORT_RATES, REPORTS
 from .core import CHUNK, TYPES, Dataset, Field, csv_cells, format_value, json_row, public_name
 from .decisions import DECISIONS
 from .ledger import LEDGER, ledger_fields_agree
@@ -35,6 +36,8 @@ __all__ = [
     "NOTICES",
     "PROJECTS",
     "PROPOSALS",
+    "REPORTS",
+    "REPORT_RATES",
     "TYPES",
     "Dataset",
     "Field",
@@ -52,7 +55,8 @@ __all__ = [
 
 # The registry: every dataset, in the order the page, the API and the documentation list them.
 DATASETS: dict[str, Dataset] = {
-    d.name: d for d in (PROPOSALS, ANSWERS, DECISIONS, BALLOTS, PROJECTS, AWARDS, LEDGER, NOTICES)
+    d.name: d
+    for d in (PROPOSALS, ANSWERS, DECISIONS, BALLOTS, PROJECTS, AWARDS, LEDGER, NOTICES, REPORTS, REPORT_RATES)
 }
 
 

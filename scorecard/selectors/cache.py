@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from casework.models import Report, ReportRating
 from civic.models import AuditEntry, CalendarDay, OutcomeNotice, ResidencyVerification, TimelineEntry
 from deliberation.models import Minutes, Participation, Session, SessionRecord
 from funding.models import AwardObjection, Commitment, LedgerEntry, MicroProject, SatisfactionRating
@@ -36,6 +37,8 @@ _VERSIONED = [
     (LedgerEntry, "MAX(id)"),
     (OutcomeNotice, "MAX(id)"),
     (CalendarDay, "MAX(id)"),
+    (Report, "MAX(id)"),
+    (ReportRating, "MAX(id)"),
 ]
 
 

@@ -22,6 +22,7 @@ from tests.scorecard.opendata.world import (
     add_ballot,
     add_project,
     add_proposal,
+    add_reports,
     add_session,
 )
 
@@ -95,4 +96,5 @@ def odworld(pworld):
             decided_at=timezone.now() - timedelta(days=1),
             published_by=w["official_here"],
         )
+    w.lamp, w.report = add_reports(w, secret)
     return w

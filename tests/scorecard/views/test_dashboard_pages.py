@@ -18,11 +18,24 @@ from tests.factories import make_area_tree
 pytestmark = pytest.mark.django_db
 
 FIGURE_KEYS = {
-    "precise": ["median_answer_days", "answered_in_time_share", "overdue_now"],
+    "precise": [
+        "median_answer_days",
+        "answered_in_time_share",
+        "overdue_now",
+        "casework_response_rate",
+        "casework_resolution_rate",
+        "casework_median_days",
+    ],
     "rule_based": ["quorum_share", "minutes_share", "points_of_order_raised", "points_of_order_upheld"],
-    "digital": ["participation_share", "online_share"],
+    "digital": ["participation_share", "online_share", "casework_online_share"],
     "shared": ["enterprise_social_proposal_share", "enterprise_social_cofunding_share", "organisations_taking_part"],
-    "trust": ["satisfaction_rate", "average_score", "notices_on_time_share", "objections_on_time_share"],
+    "trust": [
+        "satisfaction_rate",
+        "average_score",
+        "casework_satisfaction_rate",
+        "notices_on_time_share",
+        "objections_on_time_share",
+    ],
 }
 
 
