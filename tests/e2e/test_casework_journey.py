@@ -71,7 +71,7 @@ def test_report_dispatch_resolve_reopen_and_rate(live_asgi, browser, page, tmp_p
     assert "待受理" in resident.locator("main").inner_text()
 
     # it appears in the grid worker's queue without a reload; accepted and dispatched to the default unit
-    new_item = grid.locator(f"a[href='/casework/reports/{report.pk}/']").first
+    new_item = grid.locator(f"[data-queue-url] a[href='/casework/reports/{report.pk}/']").first
     new_item.wait_for(timeout=40_000)
     screenshot(grid, "casework-queue-375")
     new_item.click()

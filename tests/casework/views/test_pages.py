@@ -147,3 +147,20 @@ def test_officials_see_the_units_and_what_they_handle(client, cw):
     from casework.selectors import units_serving
 
     assert cw.organisation.name in [u.name for u in units_serving(cw["c1b"], "rubbish")]
+
+
+def test_moderation_hides_a_report_from_the_public_but_not_from_its_reporter(client, cw, file_report, settings):
+    from civic.services import content_report
+
+    settings.MODERATION_AUTO_HIDE_REPORTS = 2
+    report = file_report(text="一段不该公开的文字")
+    for person in ("resident_elsewhere", "member"):
+        content_report(reporter=cw[person], obj=report, reason="privacy")
+    report.refresh_from_db()
+    assert report.is_hidden
+    assert client.get(report.get_absolute_url()).status_code == 404
+    assert report.place not in client.get("/areas/7701/casework/").content.decode()
+    client.force_login(cw["resident"])
+    assert client.get(report.get_absolute_url()).status_code == 200
+    client.force_login(cw["grid_worker_here"])
+    assert "一段不该公开的文字" in client.get(report.get_absolute_url()).content.decode()
