@@ -221,6 +221,7 @@ class AreaRoleKind(models.TextChoices):
     ORGANISER = "organiser", _("organiser")
     OFFICIAL = "official", _("official")
     MODERATOR = "moderator", _("moderator")
+    GRID_WORKER = "grid_worker", _("grid worker")
 
 
 class AreaRole(models.Model):
@@ -693,3 +694,34 @@ class OutcomeNotice(AppendOnlyModel):
 
     def get_absolute_url(self):
         return reverse("civic:notice-detail", args=[self.pk])
+
+
+class OrganisationToken(models.Model):
+    """An API key an organisation holds (a hotline centre filing reports through Open311, docs/open311.md).
+
+    Only the SHA-256 of the key is stored; the key itself is shown once, when it is issued
+    (`civic.services.organisation_token_issue`). A revoked key stops working at once."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    label = models.CharField(_("what it is for"), max_length=120)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("first characters"), max_length=8, editable=False)
+    may_file_reports = models.BooleanField(_("may file reports of small matters"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation API key")
+        verbose_name_plural = _("organisation API keys")
+        ordering = ["organisation", "-created_at"]
+
+    def __str__(self):
+        return f"{self.organisation_id} · {self.prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

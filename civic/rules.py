@@ -39,6 +39,7 @@ rules.add_perm("civic.view_verification_queue", decides_verifications_somewhere 
 rules.add_perm("civic.grant_role", is_official_of_area | is_superuser)
 rules.add_perm("civic.register_organisation", is_active_person)
 rules.add_perm("civic.confirm_organisation", is_official_of_organisation_area | is_superuser)
+rules.add_perm("civic.issue_organisation_token", is_official_of_organisation_area | is_superuser)
 rules.add_perm("civic.manage_organisation", is_representative)
 rules.add_perm("civic.view_organisation", ~is_hidden_organisation | is_representative)
 rules.add_perm("civic.join_organisation", is_active_person)

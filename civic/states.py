@@ -61,7 +61,10 @@ class StateMachine:
         self.check(before, target)
         # The state is written only where the row still has the state this move was judged from: a record
         # moved by someone else since it was read (a caller that did not lock it) is refused, not overwritten.
-        if not type(obj)._default_manager.filter(pk=obj.pk, state=before).update(state=target):
+        # The fields that go with the move are written in the same statement, so a constraint tying them to
+        # the state (a merged report names the one it was merged into) holds at every moment.
+        changes = {name: getattr(obj, name) for name in fields}
+        if not type(obj)._default_manager.filter(pk=obj.pk, state=before).update(state=target, **changes):
             raise Conflict("state_changed", gettext("This changed in the meantime. Reload the page and try again."))
         obj.state = target
         obj.save(update_fields=["state", *fields])

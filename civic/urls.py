@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from casework.api import urls as casework_api
 from civic.api import urls as civic_api
 from consultations.api import urls as consultations_api
 from deliberation.api import urls as deliberation_api
@@ -76,6 +77,7 @@ api_patterns = [
     *deliberation_api.urlpatterns,
     *funding_api.urlpatterns,
     *consultations_api.urlpatterns,
+    *casework_api.urlpatterns,
     *scorecard_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI (served from our own static files) sets one inline style; allowed on this page only.
@@ -92,7 +94,9 @@ urlpatterns = [
     path("", include("deliberation.urls")),
     path("", include("funding.urls")),
     path("consultations/", include("consultations.urls")),
+    path("", include("casework.urls")),
     path("", include("scorecard.urls")),
+    path("open311/v2/", include("casework.open311.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -192,3 +192,14 @@ class AreaRulesForm(forms.Form):
         required=False,
         help_text=_("Applies to proposals published from now on."),
     )
+
+
+class FromReportsForm(forms.Form):
+    """Turn a recurring problem (a category in a grid cell) into a proposal: the organiser writes the title
+    and the description, and chooses the proposals' category."""
+
+    cell = forms.CharField(widget=forms.HiddenInput)
+    category_key = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))

@@ -311,3 +311,21 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.proposal_id}"
+
+
+class ProposalReport(models.Model):
+    """A report of a small matter a proposal grew out of (docs/architecture.md: proposals look back at
+    casework, never the other way). A report grows into at most one proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="report_links")
+    report = models.OneToOneField("casework.Report", on_delete=models.PROTECT, related_name="grew_into")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report a proposal grew out of")
+        verbose_name_plural = _("reports proposals grew out of")
+        ordering = ["proposal", "report"]
+        indexes = [models.Index(fields=["proposal"], name="prop_report_link")]
+
+    def __str__(self):
+        return f"{self.report_id} → {self.proposal_id}"

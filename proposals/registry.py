@@ -27,6 +27,7 @@ def register() -> None:
     notification_kind("proposal.state", _("A proposal you follow changed state"))
     notification_kind("proposal.answered", _("An official answered a proposal you follow"))
     notification_kind("proposal.comment", _("New comments on proposals you follow"), "daily")
+    notification_kind("proposal.from_reports", _("A problem you reported became a proposal"))
 
     demo_story_dates(
         {
@@ -54,6 +55,7 @@ def register() -> None:
     timeline_verb("proposal.not_adopted", _("Not adopted %(how)s"), params=decision_words)
     timeline_verb("proposal.in_implementation", _("Work started"))
     timeline_verb("proposal.done", _("Done"))
+    timeline_verb("proposal.from_reports", _("Grew out of %(count)s reports of the same problem in %(cell)s"))
 
     moderated(
         Proposal,

@@ -294,3 +294,18 @@ def answer_decisions(path: str, pk=None, unpublished=True):
             area_path=proposal.area_path,
             source_url=proposal.get_absolute_url(),
         )
+
+
+# --- from small matters to proposals ----------------------------------------------------------------------------
+
+
+def report_suggestions(area: Area):
+    """The categories recurring in the grid cells under `area` (CASEWORK_RECURRING_REPORTS reports within
+    CASEWORK_RECURRING_DAYS days, merged, withdrawn and rejected ones left out) whose reports have not grown
+    into a proposal yet, the most reports first (two queries)."""
+    from casework import rates
+    from casework.models import Report
+
+    since = timezone.now() - timedelta(days=settings.CASEWORK_RECURRING_DAYS)
+    reports = Report.objects.filter(area_path__startswith=area.path, grew_into__isnull=True)
+    return rates.recurring(reports, since, settings.CASEWORK_RECURRING_REPORTS)

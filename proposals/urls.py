@@ -11,6 +11,7 @@ urlpatterns = [
     path("answers/", views.overdue, name="proposal-overdue"),
     path("categories/", views.categories, name="proposal-categories"),
     path("rules/<str:code>/", views.area_rules, name="proposal-area-rules"),
+    path("from-reports/<str:code>/", views.from_reports, name="proposal-from-reports"),
     path("<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("<int:pk>/files/<int:attachment_pk>/", views.attachment_file, name="proposal-attachment"),
     path("<int:pk>/edit/", views.proposal_edit, name="proposal-edit"),

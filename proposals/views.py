@@ -1,5 +1,6 @@
 """Proposal pages: parse, call a service or selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -419,3 +420,63 @@ def area_rules(request, code):
         messages.success(request, _("Saved. New proposals in %(area)s follow these rules.") % {"area": area.name})
         return redirect("civic:area-detail", code=area.code)
     return render(request, "proposals/area_rules.html", {"area": area, "form": form, "current": current})
+
+
+@login_required
+def from_reports(request, code):
+    """An area's recurring small matters (a category reported again and again in a grid cell), each with
+    "turn this into a proposal", for the organisers and officials of the area."""
+    from .forms import FromReportsForm
+
+    area = get_object_or_404(Area, code=code)
+    if not request.user.has_perm("proposals.propose_from_reports", area):
+        raise NotAllowed("not_allowed", _("You do not have permission to see this page."))
+    posted = FromReportsForm(request.POST) if request.method == "POST" else None
+    if posted is not None:
+        cell = Area.objects.filter(code=request.POST.get("cell", ""), path__startswith=area.path).first()
+        if cell is None:
+            raise Http404
+        if done := submit(
+            posted,
+            lambda data: services.proposal_from_reports(
+                actor=request.user,
+                cell=cell,
+                category_key=data["category_key"],
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+            ),
+        ):
+            messages.success(request, _("Published. The residents who reported it have been told."))
+            return redirect(done.value.get_absolute_url())
+    suggestions = []
+    for found in selectors.report_suggestions(area):
+        same = posted is not None and posted.data.get("cell") == found.cell_code
+        same = same and posted.data.get("category_key") == found.category_key
+        params = {"category": found.category_name, "cell": found.cell_name, "count": found.reports}
+        initial = {
+            "cell": found.cell_code,
+            "category_key": found.category_key,
+            "title": _("%(category)s keeps coming back in %(cell)s") % params,
+            "body": _(
+                "%(count)s reports of “%(category)s” in %(cell)s in the last few months: each was handled, yet "
+                "the problem keeps coming back. What lasting change would stop it?"
+            )
+            % params,
+        }
+        form = (
+            posted
+            if same
+            else FromReportsForm(initial=initial, auto_id=f"id_{found.cell_code}_{found.category_key}_%s")
+        )
+        suggestions.append({"found": found, "form": form})
+    return render(
+        request,
+        "proposals/from_reports.html",
+        {
+            "area": area,
+            "suggestions": suggestions,
+            "days": settings.CASEWORK_RECURRING_DAYS,
+            "threshold": settings.CASEWORK_RECURRING_REPORTS,
+        },
+    )

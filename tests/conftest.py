@@ -80,12 +80,17 @@ def _flush_may_empty_append_only_tables():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and cached figures start empty in every test."""
+    """Rate limits and cached figures start empty in every test, and so does each process's copy of the
+    calendar corrections: it is keyed by the calendar's version in the cache, which an emptied cache starts
+    again from 1, so a copy from an earlier test would otherwise pass for the current one."""
     from django.core.cache import caches
+
+    from civic.workdays import _corrections
 
     backend = caches["default"]  # the backend itself: `cache` is a proxy whose type names no backend
     if "LocMem" in type(backend).__name__:  # a shared Redis is kept apart by the run's prefix instead
         backend.clear()
+    _corrections.cache_clear()
     yield
 
 

@@ -1,5 +1,7 @@
 """Organisations: registration, confirmation, membership."""
 
+import hashlib
+import secrets
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -20,6 +22,7 @@ from ..models import (
     OrganisationRequest,
     OrganisationRequestKind,
     OrganisationRequestStatus,
+    OrganisationToken,
 )
 from ..predicates import is_representative
 from ..selectors import active_person_by_email
@@ -354,3 +357,46 @@ def membership_remove(*, actor, membership: Membership) -> None:
         before={"user": membership.user_id, "role": membership.role},
     )
     membership.delete()
+
+
+# --- API keys of organisations (a hotline centre filing reports through Open311) ----------------------------
+
+
+def organisation_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def organisation_token_issue(
+    *, actor, organisation: Organisation, label: str, may_file_reports: bool = True
+) -> tuple[OrganisationToken, str]:
+    """Issue an API key to a confirmed organisation (an official of an area it serves): returns the row and
+    the key, which is shown this once and stored only as its hash."""
+    require_perm(actor, "civic.issue_organisation_token", organisation, _("Only an official may issue API keys."))
+    if not organisation.is_confirmed or organisation.is_hidden:
+        raise Conflict("organisation_unconfirmed", _("Only a confirmed organisation can hold an API key."))
+    label = clean_text(label, field="label", limit=120, required=True, single_line=True)
+    key = secrets.token_urlsafe(30)
+    token = OrganisationToken.objects.create(
+        organisation=organisation,
+        label=label,
+        key_hash=organisation_token_hash(key),
+        prefix=key[:8],
+        may_file_reports=may_file_reports,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="organisation_token.issue", obj=token, after={"label": label, "prefix": key[:8]})
+    return token, key
+
+
+@transaction.atomic
+def organisation_token_revoke(*, actor, token: OrganisationToken) -> OrganisationToken:
+    require_perm(
+        actor, "civic.issue_organisation_token", token.organisation, _("Only an official may revoke API keys.")
+    )
+    token = OrganisationToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="organisation_token.revoke", obj=token)
+    return token

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "deliberation",
     "funding",
     "consultations",
+    "casework",
     "scorecard",
 ]
 
@@ -330,6 +331,16 @@ SPECTACULAR_SETTINGS = {
         "FundingSourceEnum": "funding.models.FundingSource",
         "ProposalChannelEnum": "proposals.models.Channel",
         "ActChannelEnum": "civic.models.Channel",
+        "UnitKindEnum": "casework.models.UnitKind",
+        "ReportStateEnum": "casework.models.ReportState",
+        "ReportChannelEnum": "casework.models.ReportChannel",
+        "ReportEventKindEnum": "casework.models.EventKind",
+        "RatingChannelEnum": "casework.models.RatingChannel",
+        "SatisfactionLevelEnum": "funding.models.SatisfactionLevel",
+        "AreaLevelEnum": "civic.models.AreaLevel",
+        "BoxKindEnum": "deliberation.models.BoxKind",
+        "BoxStateEnum": "deliberation.models.BoxState",
+        "BallotChannelEnum": "deliberation.models.Channel",
     },
 }
 
@@ -349,6 +360,15 @@ PROPOSAL_DEFAULT_RESPONSE_WORKING_DAYS = int(os.environ.get("CIVIC_PROPOSAL_RESP
 PROPOSAL_MAX_ATTACHMENTS = int(os.environ.get("CIVIC_PROPOSAL_MAX_ATTACHMENTS", "6"))
 PROPOSAL_COMMENT_EDIT_MINUTES = int(os.environ.get("CIVIC_PROPOSAL_COMMENT_EDIT_MINUTES", "15"))
 MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("CIVIC_MODERATION_AUTO_HIDE_REPORTS", "3"))
+# 关键小事 (casework): the city's working hours on working days ("HH:MM-HH:MM", local time), the limits of
+# the loop after a report is resolved and after a limit has passed.
+CASEWORK_WORKING_HOURS = os.environ.get("CIVIC_CASEWORK_WORKING_HOURS", "09:00-17:00")
+CASEWORK_RATING_WORKING_DAYS = int(os.environ.get("CIVIC_CASEWORK_RATING_WORKING_DAYS", "5"))
+CASEWORK_ESCALATION_GRACE_HOURS = int(os.environ.get("CIVIC_CASEWORK_ESCALATION_GRACE_HOURS", "8"))
+CASEWORK_DUE_SOON_HOURS = int(os.environ.get("CIVIC_CASEWORK_DUE_SOON_HOURS", "4"))
+# A category that recurs in a grid cell (this many reports within these days) is suggested as a proposal.
+CASEWORK_RECURRING_REPORTS = int(os.environ.get("CIVIC_CASEWORK_RECURRING_REPORTS", "5"))
+CASEWORK_RECURRING_DAYS = int(os.environ.get("CIVIC_CASEWORK_RECURRING_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

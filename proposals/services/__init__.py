@@ -17,6 +17,7 @@ from ._common import (
 )
 from .answers import proposal_answer
 from .configuration import area_policy_set, category_save
+from .from_reports import proposal_from_reports, suggestion_reports
 from .participation import comment_add, comment_edit, cosponsor_join, proposal_follow
 from .transitions import (
     expire_due_proposals,
@@ -61,6 +62,7 @@ __all__ = [
     "proposal_endorse",
     "proposal_expire",
     "proposal_follow",
+    "proposal_from_reports",
     "proposal_publish",
     "proposal_schedule",
     "proposal_start_implementation",
@@ -68,4 +70,5 @@ __all__ = [
     "proposal_unschedule",
     "proposal_update",
     "proposal_withdraw",
+    "suggestion_reports",
 ]

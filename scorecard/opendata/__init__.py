@@ -17,6 +17,7 @@ from civic.models import Area
 from .answers import ANSWERS
 from .awards import AWARDS
 from .ballots import BALLOTS, budget_ballots
+from .casework import REPORT_RATES, REPORTS
 from .consultations import CONSULTATION_OPINIONS, CONSULTATIONS
 from .core import CHUNK, TYPES, Dataset, Field, csv_cells, format_value, json_row, public_name
 from .decisions import DECISIONS
@@ -38,6 +39,8 @@ __all__ = [
     "NOTICES",
     "PROJECTS",
     "PROPOSALS",
+    "REPORTS",
+    "REPORT_RATES",
     "TYPES",
     "Dataset",
     "Field",
@@ -67,6 +70,8 @@ DATASETS: dict[str, Dataset] = {
         NOTICES,
         CONSULTATIONS,
         CONSULTATION_OPINIONS,
+        REPORTS,
+        REPORT_RATES,
     )
 }
 

@@ -29,6 +29,7 @@ from civic.money import as_amount
 CHUNK = 2000
 CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
+THOUSANDTH = Decimal("0.001")
 
 # Field types, as the documentation names them; `format_value` turns a value of each into JSON and CSV.
 TYPES = {
@@ -37,6 +38,7 @@ TYPES = {
     "money": gettext_lazy("yuan, a string with two decimals"),
     "decimal": gettext_lazy("number as a string with two decimals"),
     "share": gettext_lazy("share between 0 and 1, a string with four decimals"),
+    "coordinate": gettext_lazy("degrees as a string with three decimals (about 100 m)"),
     "boolean": gettext_lazy("true or false"),
     "date": gettext_lazy("date, YYYY-MM-DD"),
     "datetime": gettext_lazy("date and time, ISO 8601 with the UTC offset"),
@@ -154,6 +156,8 @@ def format_value(kind: str, value):
         return value if isinstance(value, str) else _quantize(value, CENT)
     if kind == "share":
         return value if isinstance(value, str) else _quantize(value, TEN_THOUSANDTH)
+    if kind == "coordinate":
+        return value if isinstance(value, str) else _quantize(value, THOUSANDTH)
     if kind == "datetime":
         if isinstance(value, datetime):
             return timezone.localtime(value).isoformat(timespec="seconds")

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from casework.models import Report, ReportRating
 from civic.models import AuditEntry, CalendarDay, OutcomeNotice, ResidencyVerification, TimelineEntry
 from consultations.models import Consultation, Opinion, Symposium
 from deliberation.models import Minutes, Participation, Session, SessionRecord
@@ -40,6 +41,8 @@ _VERSIONED = [
     (Consultation, "MAX(id)"),
     (Opinion, "MAX(id)"),
     (Symposium, "MAX(id)"),
+    (Report, "MAX(id)"),
+    (ReportRating, "MAX(id)"),
 ]
 
 

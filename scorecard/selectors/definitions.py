@@ -76,6 +76,38 @@ FIGURES = {
             "and whose answer deadline has passed, counted today whatever the period."
         ),
     ),
+    "casework_response_rate": (
+        "precise",
+        _("Small matters accepted in time (响应率)"),
+        "share",
+        _(
+            "Reports of small matters submitted in the period, leaving out those merged into another report, "
+            "withdrawn or rejected: of the reports that were accepted or whose response limit has passed, the "
+            "share accepted within the response limit (working hours). A report still inside its response "
+            "limit, or whose clock is stopped, is not counted yet."
+        ),
+    ),
+    "casework_resolution_rate": (
+        "precise",
+        _("Small matters resolved (解决率)"),
+        "share",
+        _(
+            "The same reports, once accepted: of those closed after a resolution or whose handling limit has "
+            "passed, the share closed after a resolution (rated, or not rated within the rating period). "
+            "Reports referred outside the platform are left out; a report reopened after a poor rating counts "
+            "once, as it stands now."
+        ),
+    ),
+    "casework_median_days": (
+        "precise",
+        _("Median handling time of small matters"),
+        "days",
+        _(
+            "The same reports, closed after a resolution: the working days from the day a report was accepted "
+            "to the day of its last resolution (weekends and public holidays not counted, make-up working days "
+            "counted). Half were handled faster than this, half slower."
+        ),
+    ),
     "quorum_share": (
         "rule_based",
         _("Sessions that reached quorum"),
@@ -172,6 +204,15 @@ FIGURES = {
             "rather than staff entering them for a resident who came in person or phoned."
         ),
     ),
+    "casework_online_share": (
+        "digital",
+        _("Small matters reported online"),
+        "share",
+        _(
+            "The same reports of small matters: the share that residents reported online themselves, rather "
+            "than staff entering them from a phone call or a visit, or a hotline system sending them."
+        ),
+    ),
     "enterprise_social_proposal_share": (
         "shared",
         _("Proposals from enterprises and social organisations"),
@@ -216,6 +257,16 @@ FIGURES = {
         _(
             "The same ratings as a score: very satisfied 5, satisfied 4, fairly satisfied 3, dissatisfied 2, "
             "very dissatisfied 1; the average of all ratings."
+        ),
+    ),
+    "casework_satisfaction_rate": (
+        "trust",
+        _("Satisfaction with handled small matters (满意率)"),
+        "share",
+        _(
+            "The same reports, rated by their reporter (or at a callback): the share whose latest rating is very "
+            "satisfied, satisfied or fairly satisfied. A report reopened after a poor rating counts once, with "
+            "its latest rating."
         ),
     ),
     "notices_on_time_share": (

@@ -55,6 +55,7 @@ def figures_of(n: dict) -> dict[str, dict]:
     rated = r.get("total", 0)
     o = n["objections"]
     on_time_notices, notices = n["notices"]
+    cw = n["casework"]
     figures = [
         _figure(
             "median_answer_days",
@@ -64,6 +65,9 @@ def figures_of(n: dict) -> dict[str, dict]:
         ),
         _figure("answered_in_time_share", ratio(in_time, len(n["answers"])), in_time, len(n["answers"])),
         _figure("overdue_now", n["overdue_now"], n["overdue_now"], None),
+        _figure("casework_response_rate", cw.response_rate, cw.response_in_time, cw.response_counted),
+        _figure("casework_resolution_rate", cw.resolution_rate, cw.resolved, cw.resolution_counted),
+        _figure("casework_median_days", cw.median_handling_days, None, cw.handled),
         _figure("quorum_share", ratio(s.get("opened", 0), counted_sessions), s.get("opened", 0), counted_sessions),
         _figure(
             "minutes_share",
@@ -76,6 +80,7 @@ def figures_of(n: dict) -> dict[str, dict]:
         *(_figure(*figure) for figure in consultation_numbers.figures(n["consultations"])),
         _figure("participation_share", ratio(n["took_part"], n["verified"]), n["took_part"], n["verified"]),
         _figure("online_share", ratio(p.get("online", 0), total), p.get("online", 0), total),
+        _figure("casework_online_share", cw.online_share, cw.online, cw.reports),
         _figure("enterprise_social_proposal_share", ratio(organised_proposals, total), organised_proposals, total),
         _figure(
             "enterprise_social_cofunding_share",
@@ -91,6 +96,7 @@ def figures_of(n: dict) -> dict[str, dict]:
             r.get("points") or 0,
             rated,
         ),
+        _figure("casework_satisfaction_rate", cw.satisfaction_rate, cw.satisfied, cw.rated),
         _figure("notices_on_time_share", ratio(on_time_notices, notices), on_time_notices, notices),
         _figure(
             "objections_on_time_share",
@@ -147,4 +153,5 @@ def card(area: Area | None, period: Period, n: dict) -> dict:
         "funnel": funnel_of(n),
         "funnel_definition": FUNNEL_DEFINITION,
         "shared": _shared(n),
+        "hot_spots": n["hot_spots"],
     }

@@ -5,6 +5,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from casework import rates as casework_rates
+from casework.models import Report
 from civic.models import Area, OutcomeNotice, ResidencyVerification
 from deliberation.models import Minutes, Participation, Session, SessionRecord
 from funding.models import (
@@ -46,6 +48,8 @@ def _empty() -> dict:
         "notices": [0, 0],
         "objections": {},
         "consultations": consultation_numbers.empty(),
+        "casework": casework_rates.Rates(),
+        "hot_spots": [],
     }
 
 
@@ -228,6 +232,14 @@ def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[s
     )
     # Consultations opened in the period, their opinions and symposiums (3 queries).
     put("consultations", consultation_numbers.numbers(scope, buckets, period, today))
+
+    # Small matters: the three rates (1 query), the handling times (1 query) and, for one area, the hot
+    # spots (2 queries).
+    now = timezone.now()
+    reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
+    put("casework", casework_rates.rates_by_bucket(reports, start, end, now))
+    if buckets == [scope]:
+        result[scope]["hot_spots"] = casework_rates.hot_spots(reports, start, end)
     return result
 
 

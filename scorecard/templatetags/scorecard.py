@@ -113,6 +113,29 @@ WORDS = {
         d,
     ),
     "overdue_now": lambda d: _("proposals waiting past their answer deadline today"),
+    "casework_response_rate": lambda d: ngettext(
+        "%(n)s of %(d)s report was accepted within the response limit",
+        "%(n)s of %(d)s reports were accepted within the response limit",
+        d,
+    ),
+    "casework_resolution_rate": lambda d: ngettext(
+        "%(n)s of %(d)s accepted report was closed after a resolution",
+        "%(n)s of %(d)s accepted reports were closed after a resolution",
+        d,
+    ),
+    "casework_median_days": lambda d: ngettext(
+        "the middle of %(d)s report closed after a resolution",
+        "the middle of %(d)s reports closed after a resolution",
+        d,
+    ),
+    "casework_online_share": lambda d: ngettext(
+        "%(n)s of %(d)s report came in online", "%(n)s of %(d)s reports came in online", d
+    ),
+    "casework_satisfaction_rate": lambda d: ngettext(
+        "%(n)s of %(d)s rated report was fairly satisfied or better",
+        "%(n)s of %(d)s rated reports were fairly satisfied or better",
+        d,
+    ),
     "quorum_share": lambda d: ngettext(
         "%(n)s of %(d)s scheduled session reached quorum", "%(n)s of %(d)s scheduled sessions reached quorum", d
     ),
@@ -281,3 +304,24 @@ def figure_cell(value, unit):
     if unit == "days":
         return _("%(n)s working days") % {"n": number}
     return number
+
+
+@register.simple_tag
+def hot_spot_chart(spots, uid: str):
+    """The hot spots' report counts as bars, labelled "cell · category", in the table's order."""
+    rows = [(f"{s.cell_name} · {s.category_name}", s.reports, f"{s.reports}") for s in spots]
+    desc = "; ".join(
+        _("%(spot)s: %(reports)s reports, satisfaction %(satisfaction)s")
+        % {"spot": label, "reports": text, "satisfaction": share_pct(s.satisfaction_rate)}
+        for (label, _v, text), s in zip(rows, spots, strict=True)
+    )
+    title = _("Hot spots of small matters: reports per grid cell and category")
+    return mark_safe(
+        charts.bar_chart(
+            rows,
+            title=title,
+            desc=desc or _("No records in this period."),
+            uid=uid,
+            empty_text=_("No records in this period."),
+        )
+    )

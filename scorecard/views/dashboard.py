@@ -141,6 +141,11 @@ def _dashboard(request, area: Area | None):
             ),
             "report_year": report_year,
             "open_data_url": _open_data_url(area),
+            "suggestions_url": (
+                reverse("proposals:proposal-from-reports", args=[area.code])
+                if area is not None and request.user.has_perm("proposals.propose_from_reports", area)
+                else None
+            ),
         },
     )
 

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from casework.demo import PEOPLE as CASEWORK_PEOPLE
 from civic.demo import data
 from civic.models import Area, AreaRole, Organisation
 from funding.demo import NEIGHBOURS
@@ -27,8 +28,10 @@ def test_seed_is_complete_and_idempotent(capsys):
         1 + data.GRIDS_PER_COMMUNITY
     )
     # the neighbours rate the demo projects; the scorecard's demo adds people of 西城区, 高新区 and 新桥街道;
-    # the organiser registered residents without e-mail in person
-    assert first[1] == len(data.PEOPLE) + len(NEIGHBOURS) + len(SCORECARD_PEOPLE) + len(data.ASSISTED_RESIDENTS)
+    # the organiser registered residents without e-mail in person; casework adds a grid worker and a unit's worker
+    assert first[1] == (
+        len(data.PEOPLE) + len(NEIGHBOURS) + len(SCORECARD_PEOPLE) + len(data.ASSISTED_RESIDENTS) + len(CASEWORK_PEOPLE)
+    )
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"enterprise", "social"} <= kinds
     assert set(AreaRole.objects.values_list("role", flat=True)) >= {"organiser", "official"}

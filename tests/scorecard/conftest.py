@@ -23,6 +23,7 @@ from tests.scorecard.opendata.world import (
     add_consultation,
     add_project,
     add_proposal,
+    add_reports,
     add_session,
 )
 
@@ -101,4 +102,5 @@ def odworld(pworld):
     add_consultation(
         w["C2"], w["official_elsewhere"], "二社区居民公约", opinions=[("二社区：赞成", w["resident_elsewhere"])]
     )
+    w.lamp, w.report = add_reports(w, secret)
     return w

@@ -171,7 +171,7 @@ def test_no_email_phone_or_residency_data_in_any_export(client, odworld, name):
 
 def test_drafts_hidden_proposals_and_closed_sessions_are_never_exported(client, odworld):
     everything = "".join(download(client, f"/open-data/{name}.json")[1] for name in DATASETS)
-    for secret in ("草稿不公开", "被隐藏的建议", "闭门会议", "未公布的投票"):
+    for secret in ("草稿不公开", "被隐藏的建议", "闭门会议", "未公布的投票", "被隐藏的诉求", "秘密来电人"):
         assert secret not in everything
     answers = download_json(client, "/open-data/answers.json")[1]["rows"]
     assert odworld.hidden.pk not in {a["proposal_id"] for a in answers}

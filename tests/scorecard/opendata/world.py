@@ -155,7 +155,35 @@ def add_award_and_ledger(w, project, policy, charge_area):
     return award
 
 
+def add_reports(w, secret):
+    """Small matters: one by the secret person here (with a precise position), one entered from a phone call
+    with the caller's name and phone, one hidden, and one in the other district."""
+    from tests.casework.factories import make_category, make_report
+
+    lamp = make_category(w["city"], created_by=w["official_city"])
+    here = make_report(
+        w["c1a"], lamp, state="closed", reporter=secret, rating=4, latitude=Decimal("30.274149"),
+        longitude=Decimal("120.155151"), place="一社区路口", text="一社区路灯不亮",
+    )  # fmt: skip
+    make_report(
+        w["c1b"], lamp, reporter=None, reporter_name="秘密来电人", reporter_phone=SECRET_PHONE, channel="phone",
+        place="二网格门口", text="二网格路灯不亮",
+    )  # fmt: skip
+    make_report(w["c1a"], lamp, is_hidden=True, text="被隐藏的诉求")
+    make_report(w["c2a"], lamp, state="dispatched", place="二社区路口", text="二社区路灯不亮")
+    return lamp, here
+
+
 def add_many(w, n=30):
+    from casework.models import Category
+    from tests.casework.factories import make_report
+
+    lamp = Category.objects.get(key="lamp")
+    for i in range(n):
+        make_report(
+            w["c1a" if i % 2 else "c1b"], lamp, state="closed", rating=1 + i % 5,
+            submitted_at=timezone.now() - timedelta(days=31 * (i % 12) + 1),
+        )  # fmt: skip
     author = w["resident"]
     proposals = [add_proposal(w["C1"], author, f"批量建议 {i}") for i in range(n)]
     OfficialAnswer.objects.bulk_create(

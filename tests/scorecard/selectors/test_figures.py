@@ -526,12 +526,14 @@ def test_no_records_give_no_value_for_shares_and_zero_counts(pworld):
     keys = [f["key"] for g in card["governances"] for f in g["figures"]]
     assert keys == [
         "median_answer_days", "answered_in_time_share", "overdue_now",
+        "casework_response_rate", "casework_resolution_rate", "casework_median_days",
         "quorum_share", "minutes_share", "points_of_order_raised", "points_of_order_upheld",
         "consultations_held", "consultation_participants", "consultation_opinions",
         "consultation_adoption_rate", "consultation_answered_in_time_share",
-        "participation_share", "online_share",
+        "participation_share", "online_share", "casework_online_share",
         "enterprise_social_proposal_share", "enterprise_social_cofunding_share", "organisations_taking_part",
-        "satisfaction_rate", "average_score", "notices_on_time_share", "objections_on_time_share",
+        "satisfaction_rate", "average_score", "casework_satisfaction_rate",
+        "notices_on_time_share", "objections_on_time_share",
     ]  # fmt: skip
     for g in card["governances"]:
         for f in g["figures"]:
@@ -597,15 +599,15 @@ def test_a_bounded_number_of_queries_that_does_not_grow_with_records(pworld, dja
     assert len(many) == len(few)
     assert figure(card, "online_share")["denominator"] == 14
     cache.clear()
-    with django_assert_max_num_queries(
-        29
-    ):  # 27 today: the data version, 16 aggregates, 7 for the notices, 3 for consultations
+    # 30 today: the data version, 16 aggregates, 7 for the notices, 3 for consultations, 2 for the small
+    # matters' rates, 1 for their hot spots (and 1 for the names of their categories when there are any)
+    with django_assert_max_num_queries(33):
         scorecard(w["D1"], MARCH)
     # Cached: only the data version is read.
     with django_assert_max_num_queries(1):
         scorecard(w["D1"], MARCH)
     cache.clear()
-    with django_assert_max_num_queries(30):  # the same, and the list of children
+    with django_assert_max_num_queries(33):  # the same without the hot spots, and the list of children
         rows = compare_children(w["city"], MARCH)
     assert [row["area"] for row in rows] == [w["D1"], w["D2"]]
 

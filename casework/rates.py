@@ -1,0 +1,276 @@
+"""The three rates of small matters (响应率, 解决率, 满意率), the median handling time and the hot spots.
+
+One definition, read by the scorecard (`scorecard.selectors`), the open data (`scorecard.opendata.casework`)
+and the proposal suggestions (`recurring`). Every function takes the reports to count as a queryset
+(filtered to an area's subtree and, for the scorecard, annotated with a `bucket`), so the caller chooses the
+scope and the count costs a fixed number of queries whatever the number of reports.
+
+Which reports count (docs/casework.md, "Fields the figures read"):
+
+- reports submitted in the period (by `submitted_at`), except those merged, withdrawn or rejected;
+- each report is one row, so a report reopened after a poor rating counts once, with its last rating;
+- a report still inside the limit being measured is left out of that rate until the limit passes or the
+  step is done: the response rate counts a report once it is accepted or its response limit has passed; the
+  resolution rate once it is closed after a resolution or its handling limit has passed. While the clock is
+  stopped the limit is not running, so the report waits too.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from civic.text import localized
+from civic.workdays import working_days_between
+
+from .models import SATISFIED_LEVELS, Category, Report, ReportState
+
+SHARE = Decimal("0.0001")
+TENTH = Decimal("0.1")
+
+EXCLUDED_STATES = (ReportState.MERGED, ReportState.WITHDRAWN, ReportState.REJECTED)
+SATISFIED_RATING = Q(rating_level__in=sorted(SATISFIED_LEVELS))
+CLOSED_AFTER_RESOLUTION = Q(state=ReportState.CLOSED, resolved_at__isnull=False)
+CLOCK_RUNNING = Q(clock_stopped_at__isnull=True)
+
+
+def ratio(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(SHARE, ROUND_HALF_UP)
+
+
+def counted(queryset: QuerySet[Report], start: datetime, end: datetime) -> QuerySet[Report]:
+    """The reports of `queryset` submitted in [start, end) that the rates count."""
+    return queryset.filter(submitted_at__gte=start, submitted_at__lt=end).exclude(state__in=EXCLUDED_STATES)
+
+
+def _response_counted(now: datetime) -> Q:
+    return Q(accepted_at__isnull=False) | Q(response_due__lt=now, clock_stopped_at__isnull=True)
+
+
+def _response_in_time() -> Q:
+    return Q(accepted_at__isnull=False, accepted_at__lte=F("response_due"))
+
+
+def _resolution_counted(now: datetime) -> Q:
+    return (
+        Q(accepted_at__isnull=False)
+        & ~Q(state=ReportState.REFERRED)
+        & (CLOSED_AFTER_RESOLUTION | Q(handling_due__lt=now, clock_stopped_at__isnull=True))
+    )
+
+
+def aggregates(now: datetime) -> dict:
+    """The counts every rate needs, as aggregates for `.annotate` (grouped) or `.aggregate` (one scope)."""
+    return {
+        "reports": Count("pk"),
+        "online": Count("pk", filter=Q(channel="online")),
+        "response_counted": Count("pk", filter=_response_counted(now)),
+        "response_in_time": Count("pk", filter=_response_counted(now) & _response_in_time()),
+        "resolution_counted": Count("pk", filter=_resolution_counted(now)),
+        "resolved": Count("pk", filter=_resolution_counted(now) & CLOSED_AFTER_RESOLUTION),
+        "rated": Count("pk", filter=Q(rating_level__isnull=False)),
+        "satisfied": Count("pk", filter=SATISFIED_RATING),
+        "overdue": Count("pk", filter=Q(response_overdue_at__isnull=False) | Q(handling_overdue_at__isnull=False)),
+        "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
+    }
+
+
+def handled(queryset: QuerySet[Report]) -> QuerySet[Report]:
+    """The reports closed after a resolution: their handling time runs from the first acceptance to the
+    last resolution (one span per report, however often it was reopened)."""
+    return queryset.filter(CLOSED_AFTER_RESOLUTION, accepted_at__isnull=False)
+
+
+def handling_days(accepted_at: datetime, resolved_at: datetime) -> int:
+    """Working days from the day of acceptance to the day of resolution (Beijing time)."""
+    return working_days_between(timezone.localdate(accepted_at), timezone.localdate(resolved_at))
+
+
+def median_days(days: list[int]) -> Decimal | None:
+    if not days:
+        return None
+    return Decimal(str(median(days))).quantize(TENTH, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The counts of one scope and the rates made of them."""
+
+    reports: int = 0
+    online: int = 0
+    response_counted: int = 0
+    response_in_time: int = 0
+    resolution_counted: int = 0
+    resolved: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    overdue: int = 0
+    reopened: int = 0
+    handled: int = 0  # reports in the median handling time
+    median_handling_days: Decimal | None = None
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        return ratio(self.response_in_time, self.response_counted)
+
+    @property
+    def resolution_rate(self) -> Decimal | None:
+        return ratio(self.resolved, self.resolution_counted)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return ratio(self.satisfied, self.rated)
+
+    @property
+    def online_share(self) -> Decimal | None:
+        return ratio(self.online, self.reports)
+
+
+def rates_by_bucket(queryset: QuerySet[Report], start: datetime, end: datetime, now: datetime) -> dict[str, Rates]:
+    """{bucket: Rates} for a queryset annotated with `bucket`, in two queries."""
+    reports = counted(queryset, start, end).order_by()
+    rows = {row.pop("bucket"): row for row in reports.values("bucket").annotate(**aggregates(now))}
+    days: dict[str, list[int]] = {}
+    for bucket, accepted_at, resolved_at in handled(reports).values_list("bucket", "accepted_at", "resolved_at"):
+        days.setdefault(bucket, []).append(handling_days(accepted_at, resolved_at))
+    result = {}
+    for bucket in set(rows) | set(days):
+        spans = days.get(bucket, [])
+        result[bucket] = Rates(**rows.get(bucket, {}), handled=len(spans), median_handling_days=median_days(spans))
+    return result
+
+
+def rates_of(queryset: QuerySet[Report], start: datetime, end: datetime, now: datetime | None = None) -> Rates:
+    """The rates of every report in `queryset` (one scope), in two queries."""
+    now = now or timezone.now()
+    reports = counted(queryset, start, end).order_by()
+    spans = [handling_days(a, r) for a, r in handled(reports).values_list("accepted_at", "resolved_at")]
+    return Rates(**reports.aggregate(**aggregates(now)), handled=len(spans), median_handling_days=median_days(spans))
+
+
+@dataclass(frozen=True)
+class HotSpot:
+    cell_code: str
+    cell_name: str
+    category_key: str
+    category_name: str
+    reports: int
+    overdue: int
+    rated: int
+    satisfied: int
+
+    @property
+    def overdue_share(self) -> Decimal | None:
+        return ratio(self.overdue, self.reports)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return ratio(self.satisfied, self.rated)
+
+
+def category_names(keys) -> dict[str, str]:
+    """The name of each category key as the area highest up defines it (one query)."""
+    names: dict[str, tuple[int, str]] = {}
+    for key, name, name_en, path in Category.objects.filter(key__in=set(keys)).values_list(
+        "key", "name", "name_en", "area_path"
+    ):
+        depth = path.count("/")
+        if key not in names or depth < names[key][0]:
+            names[key] = (depth, localized(name, name_en))
+    return {key: name for key, (_depth, name) in names.items()}
+
+
+def hot_spots(queryset: QuerySet[Report], start: datetime, end: datetime, *, limit: int | None = 10) -> list[HotSpot]:
+    """Grid cell × category: reports, how many ever passed a limit, how many were rated and satisfied; the
+    lowest satisfaction first (unrated last), then the most reports (two queries)."""
+    rows = (
+        counted(queryset, start, end)
+        .order_by()
+        .values("cell__code", "cell__name", "category_key")
+        .annotate(
+            reports=Count("pk"),
+            overdue=Count("pk", filter=Q(response_overdue_at__isnull=False) | Q(handling_overdue_at__isnull=False)),
+            rated=Count("pk", filter=Q(rating_level__isnull=False)),
+            satisfied=Count("pk", filter=SATISFIED_RATING),
+        )
+    )
+    spots = sorted(
+        rows,
+        key=lambda r: (
+            r["rated"] == 0,
+            Decimal(r["satisfied"]) / r["rated"] if r["rated"] else Decimal(0),
+            -r["reports"],
+            r["cell__code"],
+            r["category_key"],
+        ),
+    )
+    if limit is not None:
+        spots = spots[:limit]
+    names = category_names(row["category_key"] for row in spots) if spots else {}
+    return [
+        HotSpot(
+            cell_code=row["cell__code"],
+            cell_name=row["cell__name"],
+            category_key=row["category_key"],
+            category_name=names.get(row["category_key"], row["category_key"]),
+            reports=row["reports"],
+            overdue=row["overdue"],
+            rated=row["rated"],
+            satisfied=row["satisfied"],
+        )
+        for row in spots
+    ]
+
+
+def month_start(day) -> datetime:
+    """00:00 Beijing time on `day` (the first day of a month, for the open data's monthly rows)."""
+    from datetime import time
+
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A category that keeps being reported in a grid cell: a candidate for a proposal."""
+
+    cell_id: int
+    cell_code: str
+    cell_name: str
+    category_key: str
+    category_name: str
+    reports: int
+    latest: datetime
+
+
+def recurring(queryset: QuerySet[Report], since: datetime, threshold: int) -> list[Recurring]:
+    """Grid cell × category with at least `threshold` reports submitted since `since` (merged, withdrawn and
+    rejected left out), the most reports first (two queries)."""
+    from django.db.models import Max
+
+    rows = list(
+        queryset.filter(submitted_at__gte=since)
+        .exclude(state__in=EXCLUDED_STATES)
+        .order_by()
+        .values("cell_id", "cell__code", "cell__name", "category_key")
+        .annotate(reports=Count("pk"), latest=Max("submitted_at"))
+        .filter(reports__gte=threshold)
+        .order_by("-reports", "-latest", "cell__code", "category_key")
+    )
+    names = category_names(row["category_key"] for row in rows) if rows else {}
+    return [
+        Recurring(
+            cell_id=row["cell_id"],
+            cell_code=row["cell__code"],
+            cell_name=row["cell__name"],
+            category_key=row["category_key"],
+            category_name=names.get(row["category_key"], row["category_key"]),
+            reports=row["reports"],
+            latest=row["latest"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,14 @@
+"""casework.rate_callback: staff recording a callback: the grid worker and the organisers and officials above."""
+
+import pytest
+
+from tests.casework.conftest import CW_ROLES
+from tests.world import fresh
+
+ALLOWED = {"grid_worker_here", "organiser_here", "official_here", "official_city", "admin"}
+
+
+@pytest.mark.parametrize("role", CW_ROLES)
+def test_rate_callback(cw, file_report, role):
+    obj = file_report()
+    assert fresh(cw[role]).has_perm("casework.rate_callback", obj) is (role in ALLOWED)
