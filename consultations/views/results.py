@@ -75,7 +75,7 @@ def _final_page(request, consultation, status=200, **extra):
         "progress": selectors.answer_progress(consultation),
         "may_conclude": consultation.state == ConsultationState.ANSWERED
         and holds_perm(request.user, "civic.publish_notice", consultation.area),
-        "add_form": extra.pop("add_form", None) or FinalAddForm(causes=adopted),
+        "add_form": extra.pop("add_form", None) or FinalAddForm(prefix="add", causes=adopted),
         "conclude_form": extra.pop("conclude_form", None) or ConcludeForm(),
     }
     if editing is not None:
@@ -139,7 +139,7 @@ def final_add(request, pk):
     consultation = _drafter_consultation(request, pk)
     after_pk = request.POST.get("after", "")
     after = _final_unit(consultation, int(after_pk)) if after_pk.isdigit() else None
-    form = FinalAddForm(request.POST, causes=_adopted(consultation))
+    form = FinalAddForm(request.POST, prefix="add", causes=_adopted(consultation))
     done = submit(
         form,
         lambda data: services.final_unit_add(actor=request.user, consultation=consultation, after=after, **data),

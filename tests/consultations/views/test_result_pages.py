@@ -73,3 +73,30 @@ def test_the_report_reads_in_chinese(client, world, make_consultation):
     )
     text = page.content.decode()
     assert "意见采纳情况" in text and "未采纳" in text and "Adopted" not in text
+
+
+def test_revising_a_unit_and_adding_one_are_separate_forms_on_the_final_page(client, world, make_consultation):
+    """Both forms name their adopted opinions: the ids of their checkboxes (and the labels that tick them)
+    must not collide, and a unit added after another still names its cause."""
+    import re
+
+    consultation, opinions = answered_consultation(world, make_consultation)
+    client.force_login(world["official_here"])
+    client.post(reverse("consultations:final-start", args=[consultation.pk]))
+    unit = final_unit(consultation, "art1-p1")
+    page = client.get(reverse("consultations:final-text", args=[consultation.pk]) + f"?unit={unit.pk}").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    added = client.post(
+        reverse("consultations:final-add", args=[consultation.pk]),
+        {
+            "after": unit.pk,
+            "add-kind": "paragraph",
+            "add-text": "业主委员会应当公布规约的执行情况。",
+            "add-opinions": [opinions["wording"].pk],
+        },
+    )
+    assert added.status_code == 302
+    new = TextUnit.objects.get(version__consultation=consultation, version__kind="final", text__startswith="业主委员会")
+    assert list(new.changed_by.all()) == [opinions["wording"]]
+    assert new.position == unit.position + 1
