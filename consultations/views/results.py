@@ -52,8 +52,23 @@ def _adopted(consultation) -> list[Opinion]:
 
 
 def _causes_for(unit: TextUnit, adopted: list[Opinion]) -> list[Opinion]:
-    """The adopted opinions on the draft unit this unit replaces, and those on the whole text."""
-    return [o for o in adopted if o.unit_id is None or o.unit_id == unit.replaces_id]
+    """The adopted opinions on the draft unit this unit replaces, on the units around it (an opinion on
+    第三条 proposes the wording of its paragraphs; one on a paragraph may change the article's line), and
+    those on the whole text."""
+    if unit.replaces_id is None:
+        return [o for o in adopted if o.unit_id is None]
+    parents = dict(TextUnit.objects.filter(version_id=unit.replaces.version_id).values_list("pk", "parent_id"))
+
+    def line(pk: int | None) -> set[int]:
+        chain = set()
+        while pk is not None:
+            chain.add(pk)
+            pk = parents.get(pk)
+        return chain
+
+    above = line(unit.replaces_id)
+    related = {pk for pk in parents if pk in above or unit.replaces_id in line(pk)}
+    return [o for o in adopted if o.unit_id is None or o.unit_id in related]
 
 
 def _final_page(request, consultation, status=200, **extra):
