@@ -107,7 +107,7 @@ def test_a_draft_is_consulted_answered_and_concluded(live_asgi, browser, page):
     official.locator("textarea[name=source]").fill(DRAFT)
     official.get_by_role("button", name="预览").click()
     warning = official.locator(".message-warning").inner_text()
-    assert ("请检查以下各行" in warning and "第 5 行" in warning) or "5" in warning, warning
+    assert "请检查以下各行" in warning and "第 5 行：编号为" in warning, warning
     rows = official.locator("table.preview tbody tr")
     assert "章" in rows.nth(0).inner_text() and "ch1" in rows.nth(0).inner_text()
     official.locator("textarea[name=source]").fill(CORRECTED)
@@ -187,9 +187,8 @@ def test_a_draft_is_consulted_answered_and_concluded(live_asgi, browser, page):
     assert "劝阻无效" in listed and "印发到每户" in listed and "地下室" not in listed
     symposium_opinion = Opinion.objects.get(consultation=consultation, text__startswith="劝阻无效")
     page.goto(symposium_opinion.get_absolute_url())
-    assert (
-        "座谈会" in page.locator(".meta").inner_text() and "柳岸社区党群服务中心" in page.locator(".meta").inner_text()
-    )
+    source = page.locator(".meta").inner_text()
+    assert "座谈会" in source and "柳岸社区党群服务中心" in source and "18" in source, source
     page.goto(f"/consultations/{consultation.pk}/")
     assert "1 人同意" in page.locator(f"#opinion-{wording_opinion.pk}").inner_text()
     both_widths(page, "consultation-open")
@@ -293,4 +292,5 @@ def test_a_draft_is_consulted_answered_and_concluded(live_asgi, browser, page):
 
     for someone in (official, wang, li, page):
         assert someone.console_errors == [], someone.console_errors
-    assert time.monotonic() - started < 90  # the journey itself, the demo included
+    # up to a minute of it is the wait for the closing time (the form takes minutes); the rest is ~40 s
+    assert time.monotonic() - started < 150
