@@ -359,9 +359,10 @@ OFFLINE_SOURCES = [(value, label) for value, label in Source.choices if value !=
 
 
 class Classification(models.TextChoices):
-    ADOPTED = "adopted", _("adopted")
+    # the context keeps them apart from a proposal's "adopted" / "not adopted" (通过 / 未通过)
+    ADOPTED = "adopted", pgettext_lazy("answer to an opinion", "adopted")
     PARTLY_ADOPTED = "partly_adopted", _("partly adopted")
-    NOT_ADOPTED = "not_adopted", _("not adopted")
+    NOT_ADOPTED = "not_adopted", pgettext_lazy("answer to an opinion", "not adopted")
     ALREADY_PROVIDED = "already_provided", _("already provided for")
     OUT_OF_SCOPE = "out_of_scope", _("outside this consultation")
 

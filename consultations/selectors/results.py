@@ -176,13 +176,19 @@ class FeedbackReport:
         return f"{number_format(self.answered_in_time * 100 / self.answered, 1)}%"
 
 
-def _unit_label(unit: TextUnit | None) -> str:
-    if unit is None:
-        return _("the text as a whole")
-    return unit.number or Truncator(unit.text).chars(20)
+def _draft_labels(consultation: Consultation) -> dict[int | None, str]:
+    """How the report cites each unit of the draft, as the rest of the site does (第四条第一款, …)."""
+    from .consultations import unit_labels
+
+    draft = TextUnit.objects.filter(version__consultation=consultation, version__kind=VersionKind.DRAFT)
+    labels: dict[int | None, str] = dict(unit_labels(list(draft.order_by("position"))))
+    labels[None] = _("the text as a whole")
+    return labels
 
 
-def _entries(opinions: list[Opinion], groups: dict[int, OpinionGroup]) -> list[ReportEntry]:
+def _entries(
+    opinions: list[Opinion], groups: dict[int, OpinionGroup], labels: dict[int | None, str]
+) -> list[ReportEntry]:
     """One entry per opinion answered alone, one per group (with its number of opinions)."""
     entries: list[ReportEntry] = []
     seen_groups: dict[int, ReportEntry] = {}
@@ -194,7 +200,7 @@ def _entries(opinions: list[Opinion], groups: dict[int, OpinionGroup]) -> list[R
                 continue
             group = groups[o.group_id]
             entry = ReportEntry(
-                unit=_unit_label(o.unit),
+                unit=labels.get(o.unit_id, ""),
                 text=group.title,
                 classification=o.classification,
                 classification_label=o.get_classification_display(),
@@ -205,7 +211,7 @@ def _entries(opinions: list[Opinion], groups: dict[int, OpinionGroup]) -> list[R
             continue
         entries.append(
             ReportEntry(
-                unit=_unit_label(o.unit),
+                unit=labels.get(o.unit_id, ""),
                 text=_("(hidden by moderation)") if o.is_hidden else Truncator(o.text).chars(200),
                 classification=o.classification,
                 classification_label=o.get_classification_display(),
@@ -264,13 +270,9 @@ def feedback_report(consultation: Consultation) -> FeedbackReport:
         .annotate(n=Count("pk"), taken=Count("pk", filter=Q(classification__in=ADOPTING)))
         .order_by("unit__position")
     )
+    labels = _draft_labels(consultation)
     for row in per_unit:
-        label = (
-            _("the text as a whole")
-            if row["unit"] is None
-            else row["unit__number"] or Truncator(row["unit__text"] or "").chars(20)
-        )
-        report.by_unit.append((label, row["n"], row["taken"]))
+        report.by_unit.append((labels.get(row["unit"], ""), row["n"], row["taken"]))
     answered = list(
         opinions.filter(answered_at__isnull=False)
         .select_related("unit")
@@ -289,8 +291,8 @@ def feedback_report(consultation: Consultation) -> FeedbackReport:
         .order_by("unit__position", "created_at", "pk")
     )
     groups = {g.pk: g for g in OpinionGroup.objects.filter(consultation=consultation).only("pk", "title")}
-    report.adopted = _entries([o for o in answered if o.classification in ADOPTING], groups)
-    report.not_adopted = _entries([o for o in answered if o.classification not in ADOPTING], groups)
+    report.adopted = _entries([o for o in answered if o.classification in ADOPTING], groups, labels)
+    report.not_adopted = _entries([o for o in answered if o.classification not in ADOPTING], groups, labels)
     # added or reworded units of the final text, and draft units it no longer has
     report.changed_units = (
         TextUnit.objects.filter(version__consultation=consultation, version__kind=VersionKind.FINAL)

@@ -52,8 +52,23 @@ def _adopted(consultation) -> list[Opinion]:
 
 
 def _causes_for(unit: TextUnit, adopted: list[Opinion]) -> list[Opinion]:
-    """The adopted opinions on the draft unit this unit replaces, and those on the whole text."""
-    return [o for o in adopted if o.unit_id is None or o.unit_id == unit.replaces_id]
+    """The adopted opinions on the draft unit this unit replaces, on the units around it (an opinion on
+    第三条 proposes the wording of its paragraphs; one on a paragraph may change the article's line), and
+    those on the whole text."""
+    if unit.replaces_id is None:
+        return [o for o in adopted if o.unit_id is None]
+    parents = dict(TextUnit.objects.filter(version_id=unit.replaces.version_id).values_list("pk", "parent_id"))
+
+    def line(pk: int | None) -> set[int]:
+        chain = set()
+        while pk is not None:
+            chain.add(pk)
+            pk = parents.get(pk)
+        return chain
+
+    above = line(unit.replaces_id)
+    related = {pk for pk in parents if pk in above or unit.replaces_id in line(pk)}
+    return [o for o in adopted if o.unit_id is None or o.unit_id in related]
 
 
 def _final_page(request, consultation, status=200, **extra):
@@ -75,7 +90,7 @@ def _final_page(request, consultation, status=200, **extra):
         "progress": selectors.answer_progress(consultation),
         "may_conclude": consultation.state == ConsultationState.ANSWERED
         and holds_perm(request.user, "civic.publish_notice", consultation.area),
-        "add_form": extra.pop("add_form", None) or FinalAddForm(causes=adopted),
+        "add_form": extra.pop("add_form", None) or FinalAddForm(prefix="add", causes=adopted),
         "conclude_form": extra.pop("conclude_form", None) or ConcludeForm(),
     }
     if editing is not None:
@@ -139,7 +154,7 @@ def final_add(request, pk):
     consultation = _drafter_consultation(request, pk)
     after_pk = request.POST.get("after", "")
     after = _final_unit(consultation, int(after_pk)) if after_pk.isdigit() else None
-    form = FinalAddForm(request.POST, causes=_adopted(consultation))
+    form = FinalAddForm(request.POST, prefix="add", causes=_adopted(consultation))
     done = submit(
         form,
         lambda data: services.final_unit_add(actor=request.user, consultation=consultation, after=after, **data),

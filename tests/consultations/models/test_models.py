@@ -80,3 +80,23 @@ def test_an_opinion_can_be_reported_to_the_moderators_of_the_area(world, open_co
     case = ModerationCase.objects.get()
     assert case.area == open_consultation.area
     assert case.author == world["resident"]
+
+
+def test_the_answers_read_as_answers_to_an_opinion_not_as_a_proposal_s_fate():
+    """采纳 / 未采纳, not the 已通过 / 未通过 of a proposal that shares the English words."""
+    from django.utils import translation
+
+    from consultations.models import Classification
+    from proposals.models import ProposalState
+
+    with translation.override("zh-hans"):
+        assert [str(label) for _, label in Classification.choices] == [
+            "采纳",
+            "部分采纳",
+            "未采纳",
+            "已有规定",
+            "不属于本次范围",
+        ]
+        assert str(ProposalState.ADOPTED.label) == "已通过"
+    with translation.override("en"):
+        assert str(Classification.ADOPTED.label) == "adopted"

@@ -1,7 +1,7 @@
 """The feedback report and the comparison, against figures counted by hand from the record."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from consultations import selectors, services
@@ -55,7 +55,7 @@ def test_late_answers_are_counted_as_late(world, make_consultation):
 
 def test_the_report_costs_the_same_whatever_the_number_of_opinions(world, make_consultation, django_assert_num_queries):
     consultation, _ = answered_consultation(world, make_consultation)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         selectors.feedback_report(consultation)
     now = timezone.now()
     Opinion.objects.bulk_create(
@@ -72,7 +72,7 @@ def test_the_report_costs_the_same_whatever_the_number_of_opinions(world, make_c
         )
         for n in range(40)
     )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         report = selectors.feedback_report(consultation)
     assert report.opinions == 45 and len(report.adopted) == 21
 
@@ -129,3 +129,13 @@ def test_result_decisions_are_concluded_consultations_without_a_notice(world, ma
     assert list(selectors.result_decisions(consultation.area_path)) == []  # published with its notice
     found = list(selectors.result_decisions(consultation.area_path, unpublished=False))
     assert [d.source_key for d in found] == [f"consult:{consultation.pk}"]
+
+
+def test_the_report_cites_the_parts_as_the_site_does(world, make_consultation):
+    """A paragraph is 第一条第一款 in the report too, not the start of its text."""
+    consultation, _ = answered_consultation(world, make_consultation)
+    with translation.override("zh-hans"):
+        report = selectors.feedback_report(consultation)
+        per_unit = [label for label, _, _ in report.by_unit]
+        assert per_unit == ["整体意见", "第一条第一款", "第二条", "第三条第一款"]
+        assert [e.unit for e in report.adopted] == ["第一条第一款"]
