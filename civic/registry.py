@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
 TICK_JOBS: dict[str, Callable[[], int]] = {}
 DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
+SCALE_SEEDERS: list[Callable[[dict], None]] = []
 TIMELINE_VERBS: dict[str, Promise] = {}
 
 
@@ -35,6 +36,13 @@ def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:
     """A later stage's part of `seed_demo`; called with the demo people and areas, must be idempotent."""
     if seeder not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seeder)
+
+
+def scale_seeder(seeder: Callable[[dict], None]) -> None:
+    """A later stage's part of `seed_scale` (the city-sized benchmark data set); called with the sizes and
+    the ids already made (areas, people), in app order; bulk SQL, PostgreSQL only."""
+    if seeder not in SCALE_SEEDERS:
+        SCALE_SEEDERS.append(seeder)
 
 
 def timeline_verb(verb: str, message: Promise) -> None:

@@ -17,6 +17,11 @@ class DeliberationConfig(AppConfig):
 
         tick_job("deliberation.tally", tally_closed_boxes)
         demo_seeder(seed)
+        from civic.registry import scale_seeder
+
+        from . import scale
+
+        scale_seeder(scale.seed)
         from civic.registry import notification_kind
 
         notification_kind("session.scheduled", _("A council you sit on calls a session"))

@@ -8,7 +8,7 @@ class ProposalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from civic.registry import demo_seeder, tick_job
+        from civic.registry import demo_seeder, scale_seeder, tick_job
 
         from .demo import seed
         from .registry import register
@@ -17,3 +17,6 @@ class ProposalsConfig(AppConfig):
         register()
         tick_job("proposals.expire", expire_due_proposals)
         demo_seeder(seed)
+        from . import scale
+
+        scale_seeder(scale.seed)

@@ -323,6 +323,9 @@ SITE_NAME = _("Neighbourhood Co-governance")
 # The public address, for links in e-mails.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# bench/http.py turns this on to measure pages against a bare view (civic/urls.py); never in production.
+CIVIC_BENCH_BARE_VIEW = env_bool("CIVIC_BENCH_BARE_VIEW")
+
 # The civic core's policies (each can be set from the environment).
 RESIDENCY_VALID_DAYS = int(os.environ.get("CIVIC_RESIDENCY_VALID_DAYS", "730"))
 # One limit for every uploaded file (proofs, attachments, photos); civic/uploads.py is the one policy.
