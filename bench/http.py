@@ -81,7 +81,9 @@ with connection.cursor() as cursor:  # an API token for each voter (idempotent)
         "WHERE id BETWEEN %s AND %s ON CONFLICT DO NOTHING",
         [first, first + voters - 1],
     )
-    cursor.execute("SELECT key FROM authtoken_token WHERE user_id BETWEEN %s AND %s ORDER BY user_id", [first, first + voters - 1])
+    cursor.execute(
+        "SELECT key FROM authtoken_token WHERE user_id BETWEEN %s AND %s ORDER BY user_id", [first, first + voters - 1]
+    )
     tokens = [row[0] for row in cursor.fetchall()]
 city = Area.objects.get(code="S")
 now = timezone.now()
@@ -89,7 +91,9 @@ box = BallotBox.objects.create(  # a fresh box per run, so every voter votes for
     area=city, area_path=city.path, kind=BoxKind.QUESTION, title=f"基准表决 {now:%H:%M:%S}",
     state=BoxState.SCHEDULED, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=1),
 )
-BallotOption.objects.bulk_create(BallotOption(box=box, title=p, project_id=p, position=i) for i, p in enumerate(["yes", "no", "abstain"]))
+BallotOption.objects.bulk_create(
+    BallotOption(box=box, title=p, project_id=p, position=i) for i, p in enumerate(["yes", "no", "abstain"])
+)
 store = SessionStore()
 user = User.objects.get(pk=first)
 store["_auth_user_id"] = str(user.pk)
@@ -221,7 +225,8 @@ async def open_loop(port: int, path: str, tokens: list[str], rate: float, second
             due, token = item
             writer.write(
                 f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                + body
             )
             await writer.drain()
             status_line = await reader.readline()

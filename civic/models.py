@@ -617,3 +617,27 @@ class OutcomeNotice(AppendOnlyModel):
 
     def get_absolute_url(self):
         return reverse("civic:notice-detail", args=[self.pk])
+
+
+class PageChange(models.Model):
+    """One change to what a cached page part shows (civic.pagecache): inserted by the write, in its transaction.
+    A scope's version is how many changes it has had; `manage.py tick` folds the rows into PageVersion."""
+
+    scope = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "id"], name="civic_pagechange_scope")]
+
+    def __str__(self):
+        return f"{self.scope} #{self.pk}"
+
+
+class PageVersion(models.Model):
+    """The changes to a scope already folded by compaction (civic.pagecache.compact)."""
+
+    scope = models.CharField(max_length=200, primary_key=True)
+    base = models.BigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.scope} {self.base}"

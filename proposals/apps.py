@@ -15,6 +15,9 @@ class ProposalsConfig(AppConfig):
         from .services import expire_due_proposals
 
         register()
+        from . import pages
+
+        pages.watch()  # the cached page parts a write to proposals changes (civic.pagecache)
         tick_job("proposals.expire", expire_due_proposals)
         demo_seeder(seed)
         from . import scale

@@ -102,7 +102,7 @@ def seed(world: dict) -> None:
         cursor.execute(
             """
             UPDATE proposals_proposal p SET
-                endorsement_count = COALESCE((SELECT count(*) FROM proposals_endorsement e WHERE e.proposal_id = p.id), 0),
-                comment_count = COALESCE((SELECT count(*) FROM proposals_comment c WHERE c.proposal_id = p.id), 0)
+                endorsement_count = (SELECT count(*) FROM proposals_endorsement e WHERE e.proposal_id = p.id),
+                comment_count = (SELECT count(*) FROM proposals_comment c WHERE c.proposal_id = p.id)
             """
         )

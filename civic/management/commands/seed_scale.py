@@ -91,7 +91,9 @@ class Command(BaseCommand):
         parser.add_argument("--proposals", type=int, default=10_000)
         parser.add_argument("--cosignatures", type=int, default=1_000_000)
         parser.add_argument("--comments", type=int, default=50_000)
-        parser.add_argument("--reports", type=int, default=100_000, help="small-matter reports (if that stage is installed)")
+        parser.add_argument(
+            "--reports", type=int, default=100_000, help="small-matter reports (if that stage is installed)"
+        )
         parser.add_argument("--opinions", type=int, default=5_000, help="opinions on one consultation (likewise)")
 
     def handle(self, *args, **options):
