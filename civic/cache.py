@@ -85,6 +85,19 @@ class FailSafeRedisCache(RedisCache):
 
         return get, put
 
+    def strict_delete(self, key: str) -> bool:
+        """Delete on Redis and in this process's fallback (a value must not outlive its deletion in either)."""
+        self._fallback.delete(key)
+        if self._is_down():
+            return False
+        try:
+            result = RedisCache.delete(self, key)
+        except REDIS_DOWN as error:
+            self._went_down(error)
+            return False
+        self._came_back()
+        return result
+
     def _is_down(self) -> bool:
         until = _down_until.get(self._key)
         return until is not None and time.monotonic() < until

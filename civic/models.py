@@ -641,3 +641,22 @@ class PageVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.base}"
+
+
+class PagePart(models.Model):
+    """A rendered part of a page (civic.pagecache), with the versions of its scopes it was rendered at.
+    UNLOGGED on PostgreSQL: a cache, emptied by a crash."""
+
+    page = models.CharField(max_length=32)
+    sub = models.CharField(max_length=40)
+    versions = models.TextField()
+    html = models.TextField()
+    until = models.FloatField(null=True)
+    stored_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "sub"], name="civic_pagepart_page_sub")]
+        indexes = [models.Index(fields=["stored_at"], name="civic_pagepart_stored")]
+
+    def __str__(self):
+        return f"{self.page}/{self.sub}"

@@ -4,7 +4,8 @@
 - `organisations` — confirmed organisations and the areas they serve;
 - `roles` — who looks after an area; `people` — names shown on pages;
 - `area:CODE` — an area's page: its timeline (what happened anywhere under it);
-- `timeline:CT:PK` — the timeline of one subject (a proposal's page shows it).
+- `timeline:CT:PK` — the timeline of one subject (a proposal's page shows it);
+- `person:PK` — what the header shows one signed-in person: unread notifications, the menu their roles open.
 """
 
 from . import pagecache
@@ -28,12 +29,13 @@ def _timeline(entry) -> list[str]:
 
 
 def watch() -> None:
-    from .models import Area, AreaRole, Organisation, TimelineEntry, User
+    from .models import Area, AreaRole, Notification, Organisation, TimelineEntry, User
 
     pagecache.watch(Area, lambda row: ["areas"])
     pagecache.watch(Organisation, lambda row: ["organisations"])
-    pagecache.watch(AreaRole, lambda row: ["roles"])
-    pagecache.watch(User, lambda row: ["people"], ignore_fields=PEOPLE_FIELDS_NOT_SHOWN)
+    pagecache.watch(AreaRole, lambda row: ["roles", f"person:{row.user_id}"])
+    pagecache.watch(User, lambda row: ["people", f"person:{row.pk}"], ignore_fields=PEOPLE_FIELDS_NOT_SHOWN)
+    pagecache.watch(Notification, lambda row: [f"person:{row.recipient_id}"])
     pagecache.watch(TimelineEntry, _timeline)
 
     from django.db.models.signals import m2m_changed

@@ -82,9 +82,13 @@ def proposal_list(request):
     code = request.GET.get("area", "")
     area = Area.objects.filter(code=code).only("code").first() if code else None
     part = pagecache.Part(
-        "proposal-list", pages.list_scopes(area), (sorted(request.GET.lists()),), lambda: _list_context(request, code)
+        "proposal-list",
+        pages.list_scopes(area),
+        (sorted(request.GET.lists()),),
+        lambda: _list_context(request, code),
+        request=request,
     )
-    return render(request, "proposals/list.html", {"list_part": part})
+    return pagecache.whole_page(request, part, lambda: render(request, "proposals/list.html", {"list_part": part}))
 
 
 @login_required
@@ -258,9 +262,11 @@ def _detail_context(request, proposal, part=None, **forms) -> dict:
 
 def proposal_detail(request, pk):
     # The shared parts' versions are read first, then the proposal: what is kept is never older than them.
-    part = pagecache.Part("proposal", pages.detail_scopes(pk), (pk,), lambda: _shared_detail(proposal))
+    part = pagecache.Part("proposal", pages.detail_scopes(pk), (pk,), lambda: _shared_detail(proposal), request=request)
     proposal = _visible(request, pk)
-    return render(request, "proposals/detail.html", _detail_context(request, proposal, part))
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "proposals/detail.html", _detail_context(request, proposal, part))
+    )
 
 
 @require_safe

@@ -245,8 +245,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions live in the database, never only in Redis: a Redis outage must not sign everyone out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, never only in Redis: a Redis outage must not sign everyone out. Redis
+# holds a copy for a minute, so a signed-in page reads no session row (civic/sessions.py).
+SESSION_ENGINE = "civic.sessions"
 CSRF_COOKIE_HTTPONLY = False  # the pages' own scripts read it for fetch() calls
 
 # Content Security Policy: nothing from other hosts; no inline scripts.

@@ -31,8 +31,8 @@ def _home_areas() -> dict:
 
 def home(request):
     # The only part read from the database, the area tree's summary, is shared and cached (civic.pagecache).
-    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas)
-    return render(request, "home.html", {"part": part})
+    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas, request=request)
+    return pagecache.whole_page(request, part, lambda: render(request, "home.html", {"part": part}))
 
 
 def area_list(request):
@@ -53,17 +53,21 @@ def _shared_area(area) -> dict:
 
 def area_detail(request, code):
     # Versions first, then the area: what the shared parts keep is never older than their versions.
-    part = pagecache.Part("area", pages.area_scopes(code), (code,), lambda: _shared_area(area))
+    part = pagecache.Part("area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request)
     area = get_object_or_404(Area, code=code)
-    return render(
+    return pagecache.whole_page(
         request,
-        "civic/area_detail.html",
-        {
-            "area": area,
-            "part": part,
-            "can_manage_roles": request.user.is_authenticated and request.user.has_perm("civic.grant_role", area),
-            "eligible": selectors.is_eligible(request.user, area),
-        },
+        part,
+        lambda: render(
+            request,
+            "civic/area_detail.html",
+            {
+                "area": area,
+                "part": part,
+                "can_manage_roles": request.user.is_authenticated and request.user.has_perm("civic.grant_role", area),
+                "eligible": selectors.is_eligible(request.user, area),
+            },
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civic import pagecache
-from civic.models import AreaLevel, PageChange, PageVersion
+from civic.models import AreaLevel, PageChange, PagePart, PageVersion
 from civic.services import area_create, area_role_grant, content_report, moderation_decide
 from proposals import services
 from proposals.models import Proposal
@@ -153,15 +153,16 @@ def test_a_deadline_passing_is_shown_without_a_write(client, make_proposal, monk
     assert "state-expired" in _get(client, url)
 
 
-def test_with_the_cache_unreachable_pages_render_fresh_and_nothing_is_kept(client, make_proposal, pworld, monkeypatch):
+def test_a_part_kept_at_older_versions_is_never_served(client, make_proposal, pworld):
+    """A bump made in any way (here: while nothing read the page) moves the version the kept part is
+    compared with; the part, still stored, is rendered afresh and kept again."""
     p = make_proposal()
     url = reverse("proposals:proposal-list")
     _get(client, url)
-    monkeypatch.setattr(pagecache, "_strict", lambda: None)  # what FailSafeRedisCache.strict says while down
-    services.proposal_endorse(user=pworld["resident"], proposal=p)  # the bump goes to the database
-    assert "<strong>1</strong>/3" in _get(client, url)
-    monkeypatch.undo()  # Redis is back, holding the page as it was before the outage
-    assert "<strong>1</strong>/3" in _get(client, url)  # the version moved in the database: never stale
+    kept = PagePart.objects.count()
+    services.proposal_endorse(user=pworld["resident"], proposal=p)
+    assert PagePart.objects.count() == kept  # the old rendering is still stored…
+    assert "<strong>1</strong>/3" in _get(client, url)  # …and not served
 
 
 def test_versions_are_read_the_same_after_compaction():
@@ -174,3 +175,42 @@ def test_versions_are_read_the_same_after_compaction():
     assert pagecache.versions(["a", "b", "c"]) == before
     pagecache.bump("b")
     assert pagecache.versions(["b"])[0][0] == 2
+
+
+def test_the_header_shows_a_new_notification_a_read_and_a_new_role_at_once(client, pworld):
+    from django.utils.translation import gettext_lazy
+
+    from civic.services import notification_mark_read, notify
+
+    person = pworld["member"]
+    client.force_login(person)
+    url = reverse("proposals:proposal-list")
+    page = _get(client, url)
+    assert "data-unread-count hidden>0<" in page and reverse("civic:moderation-queue") not in page
+    cached = _queries(client, url)
+
+    notify(recipient=person, kind="proposal.state", title=gettext_lazy("Welcome"))
+    assert "data-unread-count>1<" in _get(client, url)
+    notification_mark_read(user=person)
+    assert "data-unread-count hidden>0<" in _get(client, url)
+
+    area_role_grant(actor=pworld["admin"], user=person, area=pworld["S1"], role="moderator")
+    assert reverse("civic:moderation-queue") in _get(client, url)
+    assert _queries(client, url) == cached  # kept again until the next change
+
+
+def test_a_session_is_read_from_the_database_only_when_the_cache_has_none(client, pworld):
+    from civic import sessions
+
+    client.force_login(pworld["member"])
+    url = reverse("proposals:proposal-list")
+    _get(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    assert not any("django_session" in q["sql"] for q in queries.captured_queries)
+    key = sessions.SessionStore.cache_key_prefix + client.cookies["sessionid"].value
+    sessions._RedisOnly(sessions.caches["default"]).delete(key)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)  # still signed in: read from the database
+    assert any("django_session" in q["sql"] for q in queries.captured_queries)
+    assert reverse("account_logout") in _get(client, url)
