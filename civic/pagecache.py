@@ -193,6 +193,26 @@ def _whole(request) -> bool:
     return request.method == "GET" and not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
+def _serve(request, html: str) -> HttpResponse:
+    if _CSRF_HOLE in html:
+        html = html.replace(_CSRF_HOLE, get_token(request))
+    return HttpResponse(html)
+
+
+def kept_page(request, part: Part) -> HttpResponse | None:
+    """The kept whole page for this visitor, if there is a current one — before the view reads anything
+    (a kept page at the current versions is one that was visible: hiding a thing bumps its scope)."""
+    if part._first is None or not part._cache:
+        return None
+    found = part._kept.get("page")
+    if found is None:
+        return None
+    versions_, html, until = found
+    if versions_ != part._versions or (until is not None and until <= time.time()):
+        return None
+    return _serve(request, html)
+
+
 def whole_page(request, part: Part, render_page: Callable[[], HttpResponse]) -> HttpResponse:
     """For a visitor who is not signed in and has no message waiting, the whole page (header and footer
     too) is one more part of `part`, so a kept page costs no template at all. The CSRF token of the
@@ -204,10 +224,7 @@ def whole_page(request, part: Part, render_page: Callable[[], HttpResponse]) -> 
     def build() -> str:
         return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", render_page().content.decode())
 
-    html = part.render("page", build)
-    if _CSRF_HOLE in html:
-        html = html.replace(_CSRF_HOLE, get_token(request))
-    return HttpResponse(html)
+    return _serve(request, part.render("page", build))
 
 
 def value(name: str, scopes: Iterable[str], keys: tuple, compute: Callable[[], dict]) -> dict:

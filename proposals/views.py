@@ -263,6 +263,8 @@ def _detail_context(request, proposal, part=None, **forms) -> dict:
 def proposal_detail(request, pk):
     # The shared parts' versions are read first, then the proposal: what is kept is never older than them.
     part = pagecache.Part("proposal", pages.detail_scopes(pk), (pk,), lambda: _shared_detail(proposal), request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
     proposal = _visible(request, pk)
     return pagecache.whole_page(
         request, part, lambda: render(request, "proposals/detail.html", _detail_context(request, proposal, part))

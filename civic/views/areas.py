@@ -54,6 +54,8 @@ def _shared_area(area) -> dict:
 def area_detail(request, code):
     # Versions first, then the area: what the shared parts keep is never older than their versions.
     part = pagecache.Part("area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
     area = get_object_or_404(Area, code=code)
     return pagecache.whole_page(
         request,

@@ -216,19 +216,30 @@ def vote_allowed(*, user, box) -> None:
 
 
 def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> tuple[Ballot, str | None]:
-    """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once)."""
-    box = BallotBox.objects.select_related("area").get(pk=box.pk)
-    if box.phase() != "open":
-        raise Conflict("box_not_open", _("This vote is not open."))
-    vote_allowed(user=user, box=box)
-    chosen = ballot_selectors.ballot_choices_check(box, choices)
+    """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once).
+
+    `box` may be as the caller read it, even before it was announced: who may vote (its area) and the
+    options cannot change once it is announced, so they are checked against it; its phase is read once,
+    under the row's lock, and a box that is not open refuses before anything else."""
+    refusal: NotAllowed | InvalidInput | None = None
+    try:
+        vote_allowed(user=user, box=box)
+        chosen = ballot_selectors.ballot_choices_check(box, choices)
+    except (NotAllowed, InvalidInput) as error:
+        refusal = error
     with transaction.atomic():
         # Re-checked under the box's row lock: a count that has locked the box first closes it to this
         # ballot, and a ballot that got here first is committed before the count reads the ballots.
         # Voters already queue on this row for the turnout update, so the lock costs them nothing more.
-        box = BallotBox.objects.select_for_update(no_key=True, of=("self",)).select_related("area").get(pk=box.pk)
+        box = (
+            BallotBox.objects.select_for_update(no_key=True)
+            .only("state", "opens_at", "closes_at", "secret", "allow_change")
+            .get(pk=box.pk)
+        )
         if box.phase() != "open":
             raise Conflict("box_not_open", _("This vote is not open."))
+        if refusal is not None:
+            raise refusal
         try:
             with transaction.atomic():
                 Participation.objects.create(box=box, user=user)
