@@ -26,10 +26,10 @@ def test_a_ballot_reads_the_box_once_and_its_options_once_per_process(api_client
         assert response.status_code == 201, response.content
         counts.append([q["sql"] for q in queries.captured_queries])
     first, second = counts
-    assert any('FROM "deliberation_balloption"' in q for q in first)  # read by the first ballot only
+    assert any("deliberation_ballotoption" in q for q in first), first  # read by the first ballot only
     box_reads = [q for q in second if 'FROM "deliberation_ballotbox"' in q]
     assert len(box_reads) == 2, box_reads  # the visible box, then the same row under its lock
-    assert not any('FROM "deliberation_balloption"' in q for q in second)  # options kept: they cannot change
+    assert not any('FROM "deliberation_ballotoption"' in q for q in second)  # options kept: they cannot change
     statements = [q for q in second if "SAVEPOINT" not in q]  # the test's own transaction makes savepoints
     # the token and its person, their roles and verification, the box, the box locked, the participation,
     # the ballot, the turnout: 8 (13 before the box was read once and its options kept)
