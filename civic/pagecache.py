@@ -33,7 +33,9 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -190,7 +192,11 @@ _CSRF_HOLE = "<!--csrf-->"  # cannot come from text people typed: that is escape
 
 
 def _whole(request) -> bool:
-    return request.method == "GET" and not request.user.is_authenticated and not len(messages.get_messages(request))
+    """A visitor not signed in, with no message waiting (one would be in the messages cookie or, with a
+    session cookie, in the session: a visitor with neither costs no session read here)."""
+    if request.method != "GET" or request.user.is_authenticated or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES or not len(messages.get_messages(request))
 
 
 def _serve(request, html: str) -> HttpResponse:

@@ -218,9 +218,12 @@ def vote_allowed(*, user, box) -> None:
 def vote_cast(*, user, box, choices: list[str], receipt: str | None = None) -> tuple[Ballot, str | None]:
     """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once).
 
-    `box` may be as the caller read it, even before it was announced: who may vote (its area) and the
-    options cannot change once it is announced, so they are checked against it; its phase is read once,
-    under the row's lock, and a box that is not open refuses before anything else."""
+    `box` may be as the caller read it with its area, even before it was announced: who may vote (its
+    area) and the options cannot change once it is announced, so they are checked against it, and a bare
+    reference is read first. Its phase is read once, under the row's lock, and a box that is not open
+    refuses before anything else."""
+    if not BallotBox._meta.get_field("area").is_cached(box):  # a bare reference (BallotBox(pk=…)): read it
+        box = BallotBox.objects.select_related("area").get(pk=box.pk)
     refusal: NotAllowed | InvalidInput | None = None
     try:
         vote_allowed(user=user, box=box)
