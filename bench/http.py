@@ -187,7 +187,7 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
 VOTE_LUA = """
 local tokens = {}
 local next_index = 0
-local thread_no = 0
+thread_no = 0  -- a global: setup() sets it in each thread's own state (a local would hide it)
 local threads = {}
 function setup(thread)
   thread:set("thread_no", #threads)
