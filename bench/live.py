@@ -32,6 +32,8 @@ def prepare(var_dir: str):
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
+    # this folder holds bench/http.py, which must not stand in for the standard library's `http`
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
     import django
 
     django.setup()

@@ -14,5 +14,12 @@ class CivicConfig(AppConfig):
         from .registry import register_civic
 
         register_civic()
+        from . import pages
+
+        pages.watch()  # the cached page parts a write to the core changes (civic.pagecache)
+        from . import pagecache
+        from .registry import tick_job
+
+        tick_job("civic.pagecache", pagecache.compact)  # fold the page versions' change rows
         # every append-only table gets its database triggers after every migrate (see civic.appendonly)
         post_migrate.connect(install_protection, sender=self, dispatch_uid="civic.appendonly.install_protection")

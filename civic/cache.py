@@ -61,6 +61,43 @@ class FailSafeRedisCache(RedisCache):
             },
         )
 
+    def strict(self):
+        """(get, set) on Redis alone, for values only Redis may hold (civic.pagecache's parts): None while
+        Redis is known to be down; a failure then reads as a miss and a set is dropped. Never the fallback,
+        which other processes could not invalidate."""
+        if self._is_down():
+            return None
+
+        def get(key: str, default: Any = None) -> Any:
+            try:
+                result = RedisCache.get(self, key, default)
+            except REDIS_DOWN as error:
+                self._went_down(error)
+                return default
+            self._came_back()
+            return result
+
+        def put(key: str, value: Any, timeout: float | None = None) -> None:
+            try:
+                RedisCache.set(self, key, value, timeout)
+            except REDIS_DOWN as error:
+                self._went_down(error)
+
+        return get, put
+
+    def strict_delete(self, key: str) -> bool:
+        """Delete on Redis and in this process's fallback (a value must not outlive its deletion in either)."""
+        self._fallback.delete(key)
+        if self._is_down():
+            return False
+        try:
+            result = RedisCache.delete(self, key)
+        except REDIS_DOWN as error:
+            self._went_down(error)
+            return False
+        self._came_back()
+        return result
+
     def _is_down(self) -> bool:
         until = _down_until.get(self._key)
         return until is not None and time.monotonic() < until

@@ -725,3 +725,46 @@ class OrganisationToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PageChange(models.Model):
+    """One change to what a cached page part shows (civic.pagecache): inserted by the write, in its transaction.
+    A scope's version is how many changes it has had; `manage.py tick` folds the rows into PageVersion."""
+
+    scope = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "id"], name="civic_pagechange_scope")]
+
+    def __str__(self):
+        return f"{self.scope} #{self.pk}"
+
+
+class PageVersion(models.Model):
+    """The changes to a scope already folded by compaction (civic.pagecache.compact)."""
+
+    scope = models.CharField(max_length=200, primary_key=True)
+    base = models.BigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.scope} {self.base}"
+
+
+class PagePart(models.Model):
+    """A rendered part of a page (civic.pagecache), with the versions of its scopes it was rendered at.
+    UNLOGGED on PostgreSQL: a cache, emptied by a crash."""
+
+    page = models.CharField(max_length=32)
+    sub = models.CharField(max_length=40)
+    versions = models.TextField()
+    html = models.TextField()
+    until = models.FloatField(null=True)
+    stored_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "sub"], name="civic_pagepart_page_sub")]
+        indexes = [models.Index(fields=["stored_at"], name="civic_pagepart_stored")]
+
+    def __str__(self):
+        return f"{self.page}/{self.sub}"

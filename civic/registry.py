@@ -21,6 +21,7 @@ NOTIFICATION_KINDS: dict[str, tuple[Promise, str]] = {}
 TICK_JOBS: dict[str, Callable[[], int]] = {}
 DEMO_SEEDERS: list[Callable[[dict, dict], None]] = []
 DEMO_STORY_DATES: dict[str, str] = {}
+SCALE_SEEDERS: list[Callable[[dict], None]] = []
 TIMELINE_VERBS: dict[str, Promise] = {}
 # Audit actions that staff may do for a resident in person (代办), with the line the resident's history
 # ("done in my name") shows for them. civic registers its own; each stage adds its acts.
@@ -52,6 +53,13 @@ def demo_seeder(seeder: Callable[[dict, dict], None]) -> None:
     """A later stage's part of `seed_demo`; called with the demo people and areas, must be idempotent."""
     if seeder not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seeder)
+
+
+def scale_seeder(seeder: Callable[[dict], None]) -> None:
+    """A later stage's part of `seed_scale` (the city-sized benchmark data set); called with the sizes and
+    the ids already made (areas, people), in app order; bulk SQL, PostgreSQL only."""
+    if seeder not in SCALE_SEEDERS:
+        SCALE_SEEDERS.append(seeder)
 
 
 def timeline_verb(verb: str, message: Promise, params: Callable[[dict], dict] | None = None) -> None:

@@ -102,3 +102,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
 ]
+
+if settings.CIVIC_BENCH_BARE_VIEW:
+    # bench/http.py's yardstick: a two-byte answer through the whole middleware stack, at an unlisted
+    # address that exists only when the benchmark turns it on.
+    from django.http import HttpResponse
+
+    def _bare(request):
+        return HttpResponse(b"ok", content_type="text/plain")
+
+    urlpatterns.append(path("_bench/bare/", _bare))

@@ -20,6 +20,12 @@ class DeliberationConfig(AppConfig):
         assisted_action("ballot.voted", _("Voted (the choice is secret)"))
         demo_seeder(seed)
         demo_story_dates({"ballot.scheduled": "opens_at", "ballot.tallied": "closes_at"})
+
+        from civic.registry import scale_seeder
+
+        from . import scale
+
+        scale_seeder(scale.seed)
         from civic.registry import notification_kind
 
         notification_kind("session.scheduled", _("A council you sit on calls a session"))

@@ -75,6 +75,10 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("by phone, entered by staff")
 
 
+# What the public lists show: neither drafts nor what moderation hid.
+LISTED = Q(is_hidden=False) & ~Q(state="draft")
+
+
 class Proposal(models.Model):
     title = models.CharField(_("title"), max_length=80)
     body = models.TextField(_("text"), max_length=10000)
@@ -126,6 +130,15 @@ class Proposal(models.Model):
             models.Index(fields=["-endorsement_count"], name="prop_endorsements"),
             models.Index(fields=["collection_deadline"], name="prop_deadline"),
             models.Index(fields=["response_due", "first_answered_at"], name="prop_response_due"),
+            # The public lists (proposals.selectors.proposal_list): what they show, in their orders, so a page
+            # is an index walk, never a sort of every visible proposal.
+            models.Index(fields=["-published_at", "-id"], name="prop_list_newest", condition=LISTED),
+            models.Index(
+                fields=["-endorsement_count", "-published_at", "-id"], name="prop_list_endorsed", condition=LISTED
+            ),
+            models.Index(
+                fields=["area_path"], name="prop_list_area", opclasses=["varchar_pattern_ops"], condition=LISTED
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(endorsement_count__gte=0), name="prop_count_not_negative"),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -146,6 +147,71 @@ def proposal_list(
     return queryset.select_related("area", "category", "organisation", "author").order_by(
         *SORTS.get(sort, SORTS["newest"])
     )
+
+
+# What a card in a list shows (proposals/_card.html) and what its state badge is judged from: a page of the
+# list reads these columns only, never the text, its HTML or its search tokens.
+CARD_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "threshold",
+    "endorsement_count",
+    "comment_count",
+    "published_at",
+    "collection_deadline",
+    "response_due",
+    "first_answered_at",
+    "area__name",
+    "area__code",
+    "category__name",
+    "category__name_en",
+    "organisation__name",
+)
+
+
+def proposal_page(*, area: Area | None = None, number=None, per_page: int = 20, **filters):
+    """One page of the list, with only the columns a card shows; the count is of the whole filtered list."""
+    queryset = (
+        proposal_list(area=area, **filters).select_related(None).select_related("area", "category", "organisation")
+    )
+    return Paginator(queryset.only(*CARD_FIELDS), per_page).get_page(number)
+
+
+def shown_states_valid_until(now=None):
+    """Until when every list's state badges and filters hold without a write: the next co-signing
+    deadline to pass (a collecting proposal becomes expired) or the next local midnight (answers become
+    overdue), whichever comes first."""
+    now = now or timezone.now()
+    deadline = (
+        Proposal.objects.filter(state=ProposalState.PUBLISHED, collection_deadline__gt=now)
+        .order_by("collection_deadline")
+        .values_list("collection_deadline", flat=True)
+        .first()
+    )
+    local = timezone.localtime(now)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(deadline, midnight) if deadline else midnight
+
+
+def state_valid_until(proposal: Proposal, now=None):
+    """Until when a proposal's shown state and lateness hold without a write (see shown_states_valid_until)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    deadline = proposal.collection_deadline
+    if proposal.state == ProposalState.PUBLISHED and deadline and deadline > now:
+        return min(deadline, midnight)
+    return midnight
+
+
+def comments_still_editable(proposal: Proposal, user) -> list[Comment]:
+    """`user`'s comments on `proposal` that they may still edit (within PROPOSAL_COMMENT_EDIT_MINUTES)."""
+    from .predicates import authors_may
+
+    since = timezone.now() - timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES)
+    mine = Comment.objects.filter(proposal=proposal, author=user, is_hidden=False, created_at__gte=since)
+    return [c for c in mine if authors_may(user, "proposals.edit_comment", c)]
 
 
 def _matching_any(queryset: QuerySet[Proposal], needed: list[str]) -> QuerySet[Proposal]:

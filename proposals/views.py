@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from civic import pagecache
 from civic.acting import acting_pair
 from civic.errors import NotAllowed
 from civic.forms import submit
@@ -18,7 +20,7 @@ from civic.models import Area, Organisation
 from civic.selectors import organisations_represented, timeline_for
 from civic.validators import as_pk
 
-from . import lifecycle, selectors, services
+from . import lifecycle, pages, selectors, services
 from .forms import (
     AnswerForm,
     CategoryForm,
@@ -47,7 +49,9 @@ def _visible(request, pk) -> Proposal:
     return proposal
 
 
-def proposal_list(request):
+def _list_context(request, area_code: str) -> dict:
+    """What the list shows (rendered only when the cache has no current copy)."""
+    area = Area.objects.filter(code=area_code).first() if area_code else None
     form = FilterForm(request.GET or None)
     filters = {}
     if form.is_valid():
@@ -59,16 +63,33 @@ def proposal_list(request):
             "query": data["q"],
             "sort": data["sort"] or "newest",
         }
-    area = Area.objects.filter(code=request.GET.get("area", "")).first()
-    page = Paginator(selectors.proposal_list(area=area, **filters), 20).get_page(request.GET.get("page"))
+    page = selectors.proposal_page(area=area, number=request.GET.get("page"), **filters)
     for proposal in page.object_list:
         proposal.shown_state = selectors.effective_state(proposal)
         proposal.overdue = selectors.is_overdue(proposal)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "proposals/list.html", {"form": form, "page": page, "area": area, "query": query.urlencode()}
+    return {
+        "form": form,
+        "page": page,
+        "area": area,
+        "query": query.urlencode(),
+        "valid_until": selectors.shown_states_valid_until(),
+    }
+
+
+def proposal_list(request):
+    # Shared by everyone: the whole list is one cached part per area, filters, page and language.
+    code = request.GET.get("area", "")
+    area = Area.objects.filter(code=code).only("code").first() if code else None
+    part = pagecache.Part(
+        "proposal-list",
+        pages.list_scopes(area),
+        (sorted(request.GET.lists()),),
+        lambda: _list_context(request, code),
+        request=request,
     )
+    return pagecache.whole_page(request, part, lambda: render(request, "proposals/list.html", {"list_part": part}))
 
 
 @login_required
@@ -154,66 +175,88 @@ def proposal_edit(request, pk):
     )
 
 
-def _detail_context(request, proposal, **forms) -> dict:
-    """What the proposal page shows; `forms` replaces an empty form with a submitted one and its errors."""
-    user = request.user
-    state = selectors.effective_state(proposal)
-    context = {
-        "proposal": proposal,
-        "state": state,
-        "state_label": ProposalState(state).label,
-        "overdue": selectors.is_overdue(proposal),
-        "policy": selectors.policy_for(proposal.area),
-        "percent": min(100, round(100 * proposal.endorsement_count / proposal.threshold)) if proposal.threshold else 0,
-        "stances": selectors.stance_counts(proposal),
-        "threads": (threads := selectors.comment_threads(proposal)),
-        "editable": {
-            c.pk for c in threads if authors_may(user, "proposals.edit_comment", c) and selectors.comment_edit_open(c)
-        },
+def _shared_detail(proposal) -> dict:
+    """What every visitor sees of a proposal's page (its cached parts), each read only when a part is rendered."""
+    return {
+        "stances": SimpleLazyObject(lambda: selectors.stance_counts(proposal)),
+        "threads": SimpleLazyObject(lambda: selectors.comment_threads(proposal)),
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
         "endorsers": selectors.endorsers(proposal, limit=50),
-        "timeline": timeline_for(proposal),
+        "timeline": SimpleLazyObject(lambda: timeline_for(proposal)),
         "attachments": proposal.attachments.all(),
+        "valid_until": selectors.state_valid_until(proposal),
+    }
+
+
+def _detail_context(request, proposal, part=None, **forms) -> dict:
+    """What the proposal page shows; `forms` replaces an empty form with a submitted one and its errors.
+    `part` holds the shared parts (made before the proposal was read); without it nothing is cached."""
+    user = request.user
+    state = selectors.effective_state(proposal)
+    public = state != ProposalState.DRAFT and not proposal.is_hidden
+    if part is None or not public:
+        part = pagecache.Part(
+            "proposal", pages.detail_scopes(proposal.pk), (proposal.pk,), lambda: _shared_detail(proposal), cache=False
+        )
+    signed_in = user.is_authenticated
+    context = {
+        "proposal": proposal,
+        "part": part,
+        "state": state,
+        "state_label": ProposalState(state).label,
+        "overdue": selectors.is_overdue(proposal),
+        "percent": min(100, round(100 * proposal.endorsement_count / proposal.threshold)) if proposal.threshold else 0,
+        "editable": {c.pk for c in selectors.comments_still_editable(proposal, user)} if signed_in else set(),
         "similar": selectors.similar_proposals(title=proposal.title, area=proposal.area, exclude_pk=proposal.pk)
         if state == ProposalState.DRAFT
         else [],
-        "is_author": user.is_authenticated and proposal.author_id == user.pk,
-        "can_edit": authors_may(user, "proposals.edit_proposal", proposal),
-        "can_publish": authors_may(user, "proposals.publish_proposal", proposal),
-        "can_withdraw": authors_may(user, "proposals.withdraw_proposal", proposal),
+        "is_author": signed_in and proposal.author_id == user.pk,
+        "can_edit": signed_in and authors_may(user, "proposals.edit_proposal", proposal),
+        "can_publish": signed_in and authors_may(user, "proposals.publish_proposal", proposal),
+        "can_withdraw": signed_in and authors_may(user, "proposals.withdraw_proposal", proposal),
         "open_for_answer": state in lifecycle.OPEN_FOR_ANSWER,
         "open_for_comments": state in lifecycle.OPEN_FOR_COMMENTS and not proposal.is_hidden,
         "withdrawable": lifecycle.MACHINE.can(state, ProposalState.WITHDRAWN),
         "correctable": state in lifecycle.OPEN_FOR_ANSWER,
         "declinable": lifecycle.MACHINE.can(state, ProposalState.DECLINED),
         "cosponsorable": selectors.accepts_cosponsors(state),
-        "can_answer": user.has_perm("proposals.answer", proposal),
-        "comment_form": CommentForm(),
-        "answer_form": AnswerForm(),
-        "cosponsor_form": CoSponsorForm(organisations=organisations_represented(user))
-        if user.is_authenticated
-        else None,
-        "withdraw_form": WithdrawForm(),
-        "reason_form": DeclineForm(),
+        "can_answer": signed_in and user.has_perm("proposals.answer", proposal),
         **selectors.viewer_facts(proposal, user),
-        **forms,
     }
-    if user.is_authenticated:
+    if signed_in:
         from civic.selectors import is_eligible
 
         person, _assisted_by = acting_pair(request)  # while acting, the page speaks of the resident's part
         context.update(selectors.viewer_facts(proposal, person) if person is not user else {})
         context["eligible"] = is_eligible(person, proposal.area)
         # each reply form its own field ids, so a label picks its own form's choice
-        for thread in threads:
+        # (the comments are rendered for each signed-in reader: their part is kept for visitors only)
+        for thread in part.context()["threads"]:
             thread.reply_form = CommentForm(auto_id=f"id_reply{thread.pk}_%s")
+        # The forms are made only if the page shows them.
+        context["comment_form"] = forms.get("comment_form") or CommentForm()
+        if context["can_answer"]:
+            context["answer_form"] = forms.get("answer_form") or AnswerForm()
+            context["reason_form"] = forms.get("reason_form") or DeclineForm()
+        if context["cosponsorable"]:
+            context["cosponsor_form"] = forms.get("cosponsor_form") or CoSponsorForm(
+                organisations=organisations_represented(user)
+            )
+        if context["can_withdraw"]:
+            context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
     return context
 
 
 def proposal_detail(request, pk):
+    # The shared parts' versions are read first, then the proposal: what is kept is never older than them.
+    part = pagecache.Part("proposal", pages.detail_scopes(pk), (pk,), lambda: _shared_detail(proposal), request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
     proposal = _visible(request, pk)
-    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "proposals/detail.html", _detail_context(request, proposal, part))
+    )
 
 
 @require_safe

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import pagecache
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import (
     AreaRoleKind,
@@ -31,6 +32,8 @@ REASON_MAX = 500
 
 def _set_hidden(obj, adapter, hidden: bool) -> None:
     type(obj).objects.filter(pk=obj.pk).update(**{adapter.hidden_field: hidden})
+    setattr(obj, adapter.hidden_field, hidden)
+    pagecache.bump_for(obj)  # an update sends no signal: the cached pages that show it change here
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .. import events
+from .. import events, pagecache
 from ..errors import InvalidInput
 from ..models import (
     DeliveryChoice,
@@ -104,6 +104,7 @@ def notification_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     count = queryset.update(read_at=timezone.now())
+    pagecache.bump(f"person:{user.pk}")  # the header's unread count (an update sends no signal)
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     events.publish_to_user(user.pk, events.NOTIFICATION_READ, {"unread": unread})
     return count

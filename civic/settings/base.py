@@ -250,8 +250,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions live in the database, never only in Redis: a Redis outage must not sign everyone out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, never only in Redis: a Redis outage must not sign everyone out. Redis
+# holds a copy for a minute, so a signed-in page reads no session row (civic/sessions.py).
+SESSION_ENGINE = "civic.sessions"
 CSRF_COOKIE_HTTPONLY = False  # the pages' own scripts read it for fetch() calls
 
 # Content Security Policy: nothing from other hosts; no inline scripts.
@@ -347,6 +348,9 @@ SPECTACULAR_SETTINGS = {
 SITE_NAME = _("Neighbourhood Co-governance")
 # The public address, for links in e-mails.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# bench/http.py turns this on to measure pages against a bare view (civic/urls.py); never in production.
+CIVIC_BENCH_BARE_VIEW = env_bool("CIVIC_BENCH_BARE_VIEW")
 
 # The civic core's policies (each can be set from the environment).
 RESIDENCY_VALID_DAYS = int(os.environ.get("CIVIC_RESIDENCY_VALID_DAYS", "730"))

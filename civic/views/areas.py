@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import pagecache, pages, selectors, services
 from ..forms import (
     ReasonForm,
     RoleGrantForm,
@@ -17,49 +17,59 @@ from ..models import (
     Area,
     AreaLevel,
     AreaRole,
-    Organisation,
 )
 from .shared import require_page_perm
 
 User = get_user_model()
 
 
-def home(request):
+def _home_areas() -> dict:
     roots = list(selectors.area_children_with_counts(None))
     districts = list(selectors.area_children_with_counts(roots[0])) if len(roots) == 1 else []
-    return render(
-        request,
-        "home.html",
-        {
-            "roots": roots,
-            "districts": districts,
-            "counts": selectors.area_counts_by_level(),
-            "organisation_count": Organisation.objects.filter(confirmed_at__isnull=False).count(),
-        },
-    )
+    return {"roots": roots, "districts": districts, "counts": selectors.area_counts_by_level()}
+
+
+def home(request):
+    # The only part read from the database, the area tree's summary, is shared and cached (civic.pagecache).
+    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas, request=request)
+    return pagecache.whole_page(request, part, lambda: render(request, "home.html", {"part": part}))
 
 
 def area_list(request):
     return render(request, "civic/area_list.html", {"roots": selectors.area_children_with_counts(None)})
 
 
-def area_detail(request, code):
-    area = get_object_or_404(Area, code=code)
+def _shared_area(area) -> dict:
     counts = selectors.area_counts_by_level(area)
-    return render(
+    return {
+        "ancestors": selectors.area_ancestors(area),
+        "children": selectors.area_children_with_counts(area),
+        "counts": [(AreaLevel(level).label, n) for level, n in counts.items() if n],
+        "organisations": selectors.organisation_list(area=area)[:20],
+        "role_holders": selectors.area_role_holders(area),
+        "timeline": selectors.timeline_for_area(area),
+    }
+
+
+def area_detail(request, code):
+    # Versions first, then the area: what the shared parts keep is never older than their versions.
+    part = pagecache.Part("area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    area = get_object_or_404(Area, code=code)
+    return pagecache.whole_page(
         request,
-        "civic/area_detail.html",
-        {
-            "area": area,
-            "ancestors": selectors.area_ancestors(area),
-            "children": selectors.area_children_with_counts(area),
-            "counts": [(AreaLevel(level).label, n) for level, n in counts.items() if n],
-            "organisations": selectors.organisation_list(area=area)[:20],
-            "role_holders": selectors.area_role_holders(area),
-            "timeline": selectors.timeline_for_area(area),
-            "can_manage_roles": request.user.has_perm("civic.grant_role", area),
-            "eligible": selectors.is_eligible(request.user, area),
-        },
+        part,
+        lambda: render(
+            request,
+            "civic/area_detail.html",
+            {
+                "area": area,
+                "part": part,
+                "can_manage_roles": request.user.is_authenticated and request.user.has_perm("civic.grant_role", area),
+                "eligible": selectors.is_eligible(request.user, area),
+            },
+        ),
     )
 
 

@@ -84,11 +84,28 @@ def receipt_check(code: str) -> ReceiptStatus | None:
     return ReceiptStatus(box=box, counted=phase == "tallied", closed=phase in ("closed", "tallied"))
 
 
+# The options of announced boxes, per process: they are fixed once a box leaves its draft (option_add
+# refuses otherwise), so what is kept here is exact for as long as the process lives.
+_FIXED_OPTIONS: dict[tuple, dict] = {}
+
+
+def options_of(box: BallotBox) -> dict:
+    """The options of `box` by project id; read once per process once the box is announced."""
+    key = (box.pk, box.created_at)  # a number reused (a database restored, a test rolled back) is another box
+    kept = _FIXED_OPTIONS.get(key)
+    if kept is not None:
+        return kept
+    options = {o.project_id: o for o in box.options.all()}
+    if box.state != BoxState.DRAFT:
+        _FIXED_OPTIONS[key] = options
+    return options
+
+
 def ballot_choices_check(box: BallotBox, choices: list[str]) -> list[str]:
     """The choices of one ballot, checked against the box (known options, how many, within the budget) and
     put in the options' order. The page checks with it before asking to confirm; casting and paper
     batches check with it too."""
-    options = {o.project_id: o for o in box.options.all()}
+    options = options_of(box)
     chosen = list(dict.fromkeys(str(c) for c in choices))
     unknown = [c for c in chosen if c not in options]
     if unknown:

@@ -221,21 +221,36 @@ def vote_cast(
 ) -> tuple[Ballot, str | None]:
     """Cast or change a ballot. Returns the ballot and, for a new ballot, its receipt code (shown once).
 
+    `box` may be as the caller read it with its area, even before it was announced: who may vote (its
+    area) and the options cannot change once it is announced, so they are checked against it, and a bare
+    reference is read first. Its phase is read once, under the row's lock, and a box that is not open
+    refuses before anything else.
+
     `assisted_by`: the staff member at the side of `user`, who marks their own choice on the staff member's
     device (代办). The participation records it; the ballot does not (see Participation)."""
-    box = BallotBox.objects.select_related("area").get(pk=box.pk)
-    if box.phase() != "open":
-        raise Conflict("box_not_open", _("This vote is not open."))
-    channel = assisted_channel(resident=user, assisted_by=assisted_by)  # "online" or "assisted", as Channel
-    vote_allowed(user=user, box=box)
-    chosen = ballot_selectors.ballot_choices_check(box, choices)
+    if not BallotBox._meta.get_field("area").is_cached(box):  # a bare reference (BallotBox(pk=…)): read it
+        box = BallotBox.objects.select_related("area").get(pk=box.pk)
+    refusal: NotAllowed | InvalidInput | None = None
+    try:
+        channel = assisted_channel(resident=user, assisted_by=assisted_by)  # "online" or "assisted"
+        vote_allowed(user=user, box=box)
+        chosen = ballot_selectors.ballot_choices_check(box, choices)
+    except (NotAllowed, InvalidInput) as error:
+        refusal = error
+    area = box.area  # the locked row below is read without it
     with transaction.atomic():
         # Re-checked under the box's row lock: a count that has locked the box first closes it to this
         # ballot, and a ballot that got here first is committed before the count reads the ballots.
         # Voters already queue on this row for the turnout update, so the lock costs them nothing more.
-        box = BallotBox.objects.select_for_update(no_key=True, of=("self",)).select_related("area").get(pk=box.pk)
+        box = (
+            BallotBox.objects.select_for_update(no_key=True)
+            .only("state", "opens_at", "closes_at", "secret", "allow_change")
+            .get(pk=box.pk)
+        )
         if box.phase() != "open":
             raise Conflict("box_not_open", _("This vote is not open."))
+        if refusal is not None:
+            raise refusal
         try:
             with transaction.atomic():
                 Participation.objects.create(box=box, user=user, channel=channel, assisted_by=assisted_by)
@@ -244,7 +259,7 @@ def vote_cast(
                 raise Conflict("voted_on_paper", _("You voted on paper; you cannot also vote online.")) from None
             return _change(box, user, chosen, receipt), None
         if assisted_by is not None:  # who voted with whose help: never what was chosen, nor the receipt
-            audit_record(actor=user, action="ballot.voted", obj=box, area=box.area, assisted_by=assisted_by)
+            audit_record(actor=user, action="ballot.voted", obj=box, area=area, assisted_by=assisted_by)
         code = _new_receipt()
         ballot = Ballot.objects.create(
             box=box,

@@ -1,0 +1,341 @@
+"""Pages at city scale, measured from outside in the production layout (docs/deploy.md) without nginx.
+
+Each page's throughput is printed as a share of a bare view's (a two-byte answer through the same
+middleware), measured with wrk in alternating bursts in the same run, so the ratio does not depend on how
+busy the machine is; then p50/p99. Then casting a ballot: closed loop (N voters, each sending as soon as the
+last answer came) and open loop (a steady rate). Prints; asserts nothing.
+
+    createdb civic_perf_scale
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py migrate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py seed_scale
+    .venv/bin/python bench/http.py [--seconds 10] [--only list,detail] [--skip-ballots] [--live]
+        [--gunicorn "--workers 5 --preload --max-requests 0"]
+
+Needs wrk (Debian's package), the seeded database (DATABASE_URL, default civic_perf_scale) and Redis
+(REDIS_URL, default redis://127.0.0.1:6379/9; its keys are prefixed `bench`).
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DEPLOY_ARGS = "--workers 5 --preload --max-requests 0"  # what docs/deploy.md says, measured here
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def environment(var_dir: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civic_perf_scale")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="bench-" + "x" * 60,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SITE_URL="http://127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_VAR_DIR=var_dir,
+        DJANGO_CACHE_PREFIX="bench",
+        CIVIC_BENCH_BARE_VIEW="1",
+        DJANGO_LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="civic.settings",
+    )
+    return env
+
+
+PREPARE = r"""
+import json, django
+django.setup()
+from datetime import timedelta
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from civic.models import Area, User
+from deliberation.models import BallotBox, BallotOption, BoxKind, BoxState
+from proposals.models import Proposal
+
+call_command("collectstatic", "--noinput", verbosity=0)
+cache.clear()
+first = User.objects.filter(email__endswith="@scale.example").order_by("pk").values_list("pk", flat=True)[:1][0]
+voters = int(__import__("os").environ["BENCH_VOTERS"])
+with connection.cursor() as cursor:  # an API token for each voter (idempotent)
+    cursor.execute(
+        "INSERT INTO authtoken_token (key, user_id, created) SELECT md5('bench' || id), id, now() FROM civic_user "
+        "WHERE id BETWEEN %s AND %s ON CONFLICT DO NOTHING",
+        [first, first + voters - 1],
+    )
+    cursor.execute(
+        "SELECT key FROM authtoken_token WHERE user_id BETWEEN %s AND %s ORDER BY user_id", [first, first + voters - 1]
+    )
+    tokens = [row[0] for row in cursor.fetchall()]
+city = Area.objects.get(code="S")
+now = timezone.now()
+box = BallotBox.objects.create(  # a fresh box per run, so every voter votes for the first time
+    area=city, area_path=city.path, kind=BoxKind.QUESTION, title=f"基准表决 {now:%H:%M:%S}",
+    state=BoxState.SCHEDULED, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=1),
+)
+BallotOption.objects.bulk_create(
+    BallotOption(box=box, title=p, project_id=p, position=i) for i, p in enumerate(["yes", "no", "abstain"])
+)
+store = SessionStore()
+user = User.objects.get(pk=first)
+store["_auth_user_id"] = str(user.pk)
+store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+store["_auth_user_hash"] = user.get_session_auth_hash()
+store.create()
+proposal = (Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
+            .order_by("-endorsement_count").values_list("pk", flat=True)[:1][0])
+print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal}))
+"""
+
+
+def prepare(env: dict, voters: int) -> dict:
+    import json
+
+    out = subprocess.run(
+        [PY, "-c", PREPARE], env={**env, "BENCH_VOTERS": str(voters)}, cwd=ROOT, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wait_for(port: int, path: str = "/_bench/bare/", seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                if s.recv(64).split(b" ")[1:2] == [b"200"]:
+                    return
+            time.sleep(0.2)
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk(url: str, seconds: int, connections: int = 32, headers=(), script: str | None = None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        cmd += ["-H", header]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+
+    def latency(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        return float(m.group(1)) * UNIT[m.group(2)] if m else float("nan")
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*timeout (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "non2xx": int(bad.group(1)) if bad else 0,
+        "timeouts": int(errors.group(1)) if errors else 0,
+    }
+
+
+def drain(port: int, seconds: float = 30) -> None:
+    """Wait until the requests a burst left queued are served (a bare request answers quickly again)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        wait_for(port)
+        if time.monotonic() - started < 0.2:
+            return
+
+
+def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
+    """(name, path, headers, goal as a share of the bare view)."""
+    signed = (f"Cookie: sessionid={facts['session']}",)
+    p = facts["proposal"]
+    return [
+        ("list", "/proposals/", (), 0.50),
+        ("list-page-200", "/proposals/?page=200", (), 0.50),
+        ("list-signed-in", "/proposals/", signed, 0.25),
+        ("detail", f"/proposals/{p}/", (), 0.50),
+        ("detail-signed-in", f"/proposals/{p}/", signed, 0.25),
+        ("area", "/areas/S01/", (), 0.50),
+        ("home", "/", (), 0.50),
+        ("api-list", "/api/proposals/?page=200", (), 0.0),
+    ]
+
+
+VOTE_LUA = """
+local tokens = {}
+local next_index = 0
+thread_no = 0  -- a global: setup() sets it in each thread's own state (a local would hide it)
+local threads = {}
+function setup(thread)
+  thread:set("thread_no", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  for line in io.lines(args[1]) do table.insert(tokens, line) end
+  next_index = thread_no
+end
+function request()
+  local token = tokens[(next_index % #tokens) + 1]
+  next_index = next_index + 2
+  return wrk.format("POST", nil, {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"},
+                    '{"choices": ["yes"]}')
+end
+"""
+
+
+async def open_loop(port: int, path: str, tokens: list[str], rate: float, seconds: float, clients: int) -> dict:
+    """`rate` requests a second at fixed times from `clients` keep-alive connections; latency counts from the
+    moment a request was due (so a slow server cannot slow the arrivals down)."""
+    queue: asyncio.Queue = asyncio.Queue()
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    total = int(rate * seconds)
+    body = b'{"choices": ["yes"]}'
+
+    async def client():
+        # gunicorn's sync workers close the connection after each answer, as they do for wrk
+        while True:
+            item = await queue.get()
+            if item is None:
+                return
+            due, token = item
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+            answer = await reader.read()
+            writer.close()
+            latencies.append(time.monotonic() - due)
+            parts = answer.split(b" ", 2)
+            code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+            statuses[code] = statuses.get(code, 0) + 1
+
+    workers = [asyncio.create_task(client()) for _ in range(clients)]
+    start = time.monotonic() + 0.5
+    for i in range(total):
+        due = start + i / rate
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        queue.put_nowait((due, tokens[i % len(tokens)]))
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {
+        "sent": total,
+        "rps": len(latencies) / (time.monotonic() - start),
+        "p50": pick(0.50),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "statuses": statuses,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument("--gunicorn", default=DEPLOY_ARGS, help="gunicorn's arguments besides the bind")
+    parser.add_argument("--skip-ballots", action="store_true")
+    parser.add_argument("--voters", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--live", action="store_true", help="also run bench/live.py with 1,000 listeners")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+
+    var_dir = tempfile.mkdtemp(prefix="civic-bench-")
+    env = environment(var_dir)
+    need = args.rate * args.seconds * 2 + args.voters * 200 if not args.skip_ballots else 1
+    facts = prepare(env, min(45_000, int(need)))
+    port = free_port()
+    server = subprocess.Popen(
+        [GUNICORN, "civic.wsgi:application", "--bind", f"127.0.0.1:{port}", *shlex.split(args.gunicorn)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(var_dir) / "gunicorn.log", "w"),  # noqa: SIM115 (closed with the process)
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(port)
+        chosen = [p for p in pages(base, facts) if not args.only or p[0] in args.only.split(",")]
+        for _name, path, headers, _goal in chosen:  # warm every worker
+            wrk(base + path, 2, connections=5, headers=headers)
+        drain(port)
+        wrk(base + "/_bench/bare/", 3)
+        print(f"gunicorn {args.gunicorn}; wrk -t2 -c32, alternating {args.seconds} s bursts; load {os.getloadavg()}")
+        print(f"{'page':<18} {'req/s':>8} {'bare req/s':>10} {'share':>7} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8}")
+        bare = wrk(base + "/_bench/bare/", args.seconds)
+        print(f"{'bare':<18} {bare['rps']:8.0f} {'':>10} {'':>7} {'':>5} {bare['p50']:8.1f} {bare['p99']:8.1f}")
+        for name, path, headers, goal in chosen:
+            page = wrk(base + path, args.seconds, headers=headers)
+            drain(port)
+            after = wrk(base + "/_bench/bare/", args.seconds)
+            yardstick = max(1.0, (bare["rps"] + after["rps"]) / 2)
+            bare = after
+            share = page["rps"] / yardstick
+            flag = "" if share >= goal else "  below goal"
+            if page["non2xx"] or page["timeouts"]:
+                flag += f"  ({page['non2xx']} non-2xx, {page['timeouts']} timeouts)"
+            print(
+                f"{name:<18} {page['rps']:8.0f} {yardstick:10.0f} {share:7.1%} {goal:5.0%} "
+                f"{page['p50']:8.1f} {page['p99']:8.1f}{flag}"
+            )
+        if not args.skip_ballots:
+            vote = f"/api/ballots/{facts['box']}/vote/"
+            tokens = facts["tokens"]
+            half = len(tokens) // 2
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+                f.write("\n".join(tokens[:half]))
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as s:
+                s.write(VOTE_LUA.replace("io.lines(args[1])", f'io.lines("{f.name}")'))
+            closed = wrk(base + vote, args.seconds, connections=args.voters, script=s.name)
+            print(
+                f"ballot, closed loop, {args.voters} voters: {closed['rps']:.0f} ballots/s, "
+                f"p50 {closed['p50']:.0f} ms, p99 {closed['p99']:.0f} ms, {closed['non2xx']} refused"
+            )
+            opened = asyncio.run(open_loop(port, vote, tokens[half:], args.rate, args.seconds, args.voters))
+            print(
+                f"ballot, open loop, {args.rate:.0f}/s from {args.voters} voters: {opened['rps']:.0f} answered/s, "
+                f"p50 {opened['p50']:.0f} ms, p95 {opened['p95']:.0f} ms, p99 {opened['p99']:.0f} ms, "
+                f"statuses {opened['statuses']}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log = (Path(var_dir) / "gunicorn.log").read_text()
+        errors = [line for line in log.splitlines() if "Traceback" in line or "[ERROR]" in line or "[CRITICAL]" in line]
+        print(f"server log: {len(errors)} errors" + (f"; first: {errors[0]}" if errors else ""))
+    if args.live:
+        subprocess.run([PY, str(ROOT / "bench" / "live.py"), "--clients", "1000"], cwd=ROOT, check=False)
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
