@@ -46,6 +46,7 @@ def pages():
         ("ballot", ballot.get_absolute_url(), None),
         ("project", project.get_absolute_url(), None),
         ("session-member", f"/sessions/{session.pk}/", live_buttons),
+        ("small-problem-form", "/casework/new/", None),
     ]
 
 
