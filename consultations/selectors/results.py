@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from django.db.models import Count, Exists, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -144,9 +146,9 @@ class FeedbackReport:
     respondents: int = 0  # people who answered the questions
     answered: int = 0
     answered_in_time: int = 0
-    by_source: list[tuple[str, int]] = field(default_factory=list)
+    by_source: list[tuple[str | Promise, int]] = field(default_factory=list)
     by_classification: dict[str, int] = field(default_factory=dict)
-    classification_rows: list[tuple[str, int]] = field(default_factory=list)
+    classification_rows: list[tuple[str | Promise, int]] = field(default_factory=list)
     by_unit: list[tuple[str, int, int]] = field(default_factory=list)  # (unit, opinions, adopted or partly)
     adopted: list[ReportEntry] = field(default_factory=list)
     not_adopted: list[ReportEntry] = field(default_factory=list)
@@ -181,7 +183,7 @@ def _draft_labels(consultation: Consultation) -> dict[int | None, str]:
     from .consultations import unit_labels
 
     draft = TextUnit.objects.filter(version__consultation=consultation, version__kind=VersionKind.DRAFT)
-    labels: dict[int | None, str] = dict(unit_labels(list(draft.order_by("position"))))
+    labels = cast(dict[int | None, str], unit_labels(list(draft.order_by("position"))))
     labels[None] = _("the text as a whole")
     return labels
 
@@ -314,6 +316,7 @@ def result_decisions(path: str, pk=None, unpublished=True):
     )
     rows = decision_rows(rows, "consult", pk=pk, unpublished=unpublished)
     for consultation in rows.order_by():
+        assert consultation.concluded_at is not None  # filtered above
         yield Decision(
             kind="consult",
             source_key=f"consult:{consultation.pk}",
