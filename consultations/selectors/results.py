@@ -270,7 +270,7 @@ def feedback_report(consultation: Consultation) -> FeedbackReport:
     per_unit = (
         opinions.values("unit", "unit__number", "unit__text", "unit__position")
         .annotate(n=Count("pk"), taken=Count("pk", filter=Q(classification__in=ADOPTING)))
-        .order_by("unit__position")
+        .order_by(F("unit__position").asc(nulls_first=True))  # the text as a whole first, on every database
     )
     labels = _draft_labels(consultation)
     for row in per_unit:
@@ -290,7 +290,7 @@ def feedback_report(consultation: Consultation) -> FeedbackReport:
             "unit__text",
             "unit__position",
         )
-        .order_by("unit__position", "created_at", "pk")
+        .order_by(F("unit__position").asc(nulls_first=True), "created_at", "pk")
     )
     groups = {g.pk: g for g in OpinionGroup.objects.filter(consultation=consultation).only("pk", "title")}
     report.adopted = _entries([o for o in answered if o.classification in ADOPTING], groups, labels)
