@@ -86,7 +86,7 @@ def test_the_list_shows_a_state_change_and_a_hidden_proposal_disappears(client, 
 
     q = make_proposal(title="柳岸小区电梯加装")
     assert "柳岸小区电梯加装" in _get(client, url)
-    case = content_report(reporter=pworld["member"], obj=q, reason="spam", text="广告")
+    case = content_report(reporter=pworld["member"], obj=q, reason="spam", text="广告").case
     moderation_decide(actor=pworld["moderator_here"], case=case, hide=True, reason="广告内容")
     assert "柳岸小区电梯加装" not in _get(client, url)
 
