@@ -32,8 +32,10 @@ def seed(world: dict) -> None:
     rng = random.Random(18)
     now = timezone.now()
     categories = [
-        Category.objects.get_or_create(name=name, defaults={"description": description, "position": position})[0]
-        for position, (name, description) in enumerate(CATEGORIES)
+        Category.objects.get_or_create(
+            name=name, defaults={"name_en": name_en, "description": description, "position": position}
+        )[0]
+        for position, (name, name_en, description) in enumerate(CATEGORIES)
     ]
     cells = world["areas"]["grid"]
     paths = dict(connection.cursor().execute("SELECT id, path FROM civic_area WHERE level = 'grid'").fetchall())
@@ -83,18 +85,20 @@ def seed(world: dict) -> None:
                 SELECT id, LEAST(%s, GREATEST(1, round(%s * (0.2 + 1.6 * ((id * 7919) %% 1000) / 1000.0))))::int AS c
                 FROM proposals_proposal WHERE state <> 'draft'
             )
-            INSERT INTO {Endorsement._meta.db_table} (proposal_id, user_id, created_at)
-            SELECT counts.id, %s + ((counts.id * 104729 + g) %% %s), now() - (g || ' seconds')::interval
+            INSERT INTO {Endorsement._meta.db_table} (proposal_id, user_id, created_at, channel)
+            SELECT counts.id, %s + ((counts.id * 104729 + g) %% %s), now() - (g || ' seconds')::interval, 'online'
             FROM counts, generate_series(1, counts.c) AS g
             """,
             [people, average, first, people],
         )
         cursor.execute(
             f"""
-            INSERT INTO {Comment._meta.db_table} (proposal_id, author_id, stance, body, created_at, is_hidden)
+            INSERT INTO {Comment._meta.db_table}
+                (proposal_id, author_id, stance, body, created_at, is_hidden, channel)
             SELECT (%s::bigint[])[1 + (n %% %s)], %s + ((n * 31) %% %s),
                    (ARRAY['for', 'against', 'neutral'])[1 + n %% 3],
-                   '我同意这个建议，' || n || ' 号意见：希望尽快落实。', now() - (n || ' seconds')::interval, false
+                   '我同意这个建议，' || n || ' 号意见：希望尽快落实。', now() - (n || ' seconds')::interval, false,
+                   'online'
             FROM generate_series(1, %s) AS n
             """,
             [ids, len(ids), first, people, world["comments"]],
