@@ -6,6 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from civic.models import Area, User
+from consultations.models import Consultation, ConsultationState, Opinion, OpinionSupport, VersionKind
+from consultations.scale import BIG_TITLE
 from proposals.models import Proposal
 
 pytestmark = [
@@ -27,5 +29,34 @@ def test_seed_scale_fills_every_stage_with_counters_that_match_their_rows():
         if p.endorsement_count != p.endorsements.count() or p.comment_count != p.comments.count()
     ]
     assert mismatched == []
+    _consultations_agree()
     with pytest.raises(CommandError):
         call_command("seed_scale", **SMALL)
+
+
+def _consultations_agree():
+    """About 200 consultations in every state, texts of chapters and articles, the big open one with its
+    opinions (on units and the whole, with wording, entered offline, hidden) and supports; counters agree."""
+    assert 190 <= Consultation.objects.count() <= 210
+    states = set(Consultation.objects.values_list("state", flat=True))
+    assert states == set(ConsultationState.values)
+    big = Consultation.objects.get(title=BIG_TITLE)
+    assert big.state == ConsultationState.OPEN and big.area.code == "S" and big.window_open()
+    opinions = Opinion.objects.filter(consultation=big)
+    assert opinions.count() == SMALL["opinions"] == big.opinion_count
+    assert opinions.filter(unit__isnull=True).exists() and opinions.filter(unit__isnull=False).exists()
+    assert opinions.exclude(wording="").exists() and opinions.exclude(source="online").exists()
+    assert opinions.filter(is_hidden=True).exists()
+    articles = big.versions.get(kind=VersionKind.DRAFT).units.filter(kind="article").count()
+    assert articles == 100
+    for c in Consultation.objects.all():
+        assert c.opinion_count == c.opinions.count(), c.pk
+        assert c.state == "draft" or c.versions.get(kind=VersionKind.DRAFT).units.filter(kind="article").exists()
+        if c.state in ("answered", "concluded"):
+            assert not c.opinions.filter(answered_at__isnull=True).exists(), c.pk
+        if c.state == "concluded":
+            assert c.versions.filter(kind=VersionKind.FINAL, published_at__isnull=False).exists(), c.pk
+    assert Consultation.objects.filter(state="closed", opinions__answered_at__isnull=False).exists()
+    wrong = [o.pk for o in Opinion.objects.all() if o.support_count != o.supports.count()]
+    assert wrong == []
+    assert OpinionSupport.objects.filter(opinion__consultation=big).exists()
