@@ -316,7 +316,8 @@ def _finals(consultations: list, staff: int) -> None:
             INSERT INTO {TextUnit.changed_by.through._meta.db_table} (textunit_id, opinion_id)
             SELECT f.id, o.id
             FROM {units} f JOIN {versions} v ON v.id = f.version_id AND v.kind = 'final'
-            JOIN {Opinion._meta.db_table} o ON o.unit_id = f.replaces_id AND o.classification IN ('adopted', 'partly_adopted')
+            JOIN {Opinion._meta.db_table} o
+                ON o.unit_id = f.replaces_id AND o.classification IN ('adopted', 'partly_adopted')
             WHERE v.consultation_id = ANY(%s) AND f.kind = 'article' AND f.ordinal %% 3 = 0
             """,
             [concluded],
