@@ -48,6 +48,14 @@ def consultation_list(*, area: Area | None = None, state: str | None = None) -> 
     return queryset.order_by("-opens_at", "-id")
 
 
+CARD_FIELDS = ("pk", "title", "kind", "state", "opens_at", "closes_at", "opinion_count", "area__name")
+
+
+def consultation_cards(*, area: Area | None = None, state: str | None = None) -> QuerySet[Consultation]:
+    """The list's rows with only what a card shows (the public list's index, `cons_public_opens`)."""
+    return consultation_list(area=area, state=state).only(*CARD_FIELDS)
+
+
 def consultations_managed(user) -> QuerySet[Consultation]:
     """Every consultation `user` drafts (as an official of its area or named), drafts included."""
     if not getattr(user, "is_authenticated", False):
@@ -207,6 +215,13 @@ def opinions(
     queryset = visible_opinions(user, consultation).select_related(
         "author", "organisation", "unit", "symposium", "group", "entered_by", "answered_by"
     )
+    queryset = _filtered(queryset, unit, whole, source, answered, classification, group, order)
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.annotate(supported=Exists(OpinionSupport.objects.filter(opinion=OuterRef("pk"), user=user)))
+    return queryset
+
+
+def _filtered(queryset, unit, whole, source, answered, classification, group, order) -> QuerySet[Opinion]:
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     elif whole:
@@ -219,8 +234,6 @@ def opinions(
         queryset = queryset.filter(classification=classification)
     if group is not None:
         queryset = queryset.filter(group=group)
-    if getattr(user, "is_authenticated", False):
-        queryset = queryset.annotate(supported=Exists(OpinionSupport.objects.filter(opinion=OuterRef("pk"), user=user)))
     ordering = {
         "time": ("created_at", "id"),
         "newest": ("-created_at", "-id"),
@@ -228,6 +241,68 @@ def opinions(
         "unit": ("unit__position", "created_at", "id"),
     }.get(order, ("created_at", "id"))
     return queryset.order_by(*ordering)
+
+
+# What an opinion's line in a list shows (templates/consultations/_opinion.html), nothing more.
+OPINION_LINE_FIELDS = (
+    "pk",
+    "consultation_id",
+    "unit_id",
+    "author_id",
+    "organisation_id",
+    "as_resident",
+    "text",
+    "wording",
+    "source",
+    "submitter",
+    "created_at",
+    "is_hidden",
+    "support_count",
+    "classification",
+    "reason",
+    "answered_at",
+    "author__display_name",
+    "organisation__name",
+    "unit__anchor",
+)
+
+
+def opinions_in_view(
+    consultation: Consultation,
+    view: str,
+    *,
+    unit: TextUnit | None = None,
+    whole: bool = False,
+    source: str = "",
+    answered: bool | None = None,
+    classification: str = "",
+    group: OpinionGroup | None = None,
+    order: str = "time",
+) -> QuerySet[Opinion]:
+    """The opinions of one kept view (`pages.PUBLIC`: what everyone may read; `pages.ALL`: the drafters'),
+    filtered, with only the columns a list line shows. The public lines come from the partial indexes on
+    the opinions that are not hidden (`cons_op_public_*`)."""
+    from ..pages import ALL
+    from ..predicates import opinions_readable
+
+    queryset = Opinion.objects.filter(consultation=consultation)
+    if view != ALL:
+        queryset = queryset.filter(is_hidden=False) if opinions_readable(None, consultation) else queryset.none()
+    queryset = queryset.select_related("author", "organisation", "unit").only(*OPINION_LINE_FIELDS)
+    return _filtered(queryset, unit, whole, source, answered, classification, group, order)
+
+
+def unit_counts(consultation: Consultation, view: str) -> dict[int, int]:
+    """The opinions of a view on each unit, in one grouped query (run once per version of the page: the
+    text with its counts is a kept part)."""
+    return dict(
+        opinions_in_view(consultation, view)
+        .filter(unit__isnull=False)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
 
 
 def page_of(queryset: QuerySet, number, per_page: int = OPINIONS_PER_PAGE) -> Page:

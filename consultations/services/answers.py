@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civic import pagecache
 from civic.errors import Conflict, InvalidInput, NotFound
 from civic.services import audit_record, notify, require_perm
 from civic.text import clean_text
@@ -21,6 +22,7 @@ from ..models import (
     Opinion,
     OpinionGroup,
 )
+from ..pages import bump_opinions
 from ._common import GROUP_TITLE_MAX, locked, move, tell_followers
 
 S = ConsultationState
@@ -96,6 +98,7 @@ def opinion_answer(*, actor, opinion, classification: str, reason: str, now=None
     )
     if not updated:
         raise Conflict("already_answered", _("This opinion has already been answered."))
+    bump_opinions(consultation.pk, [opinion.pk])  # an update sends no signal
     opinion.classification, opinion.reason, opinion.answered_by, opinion.answered_at = (
         classification,
         reason,
@@ -145,6 +148,7 @@ def group_create(*, actor, consultation, title: str, opinions) -> OpinionGroup:
     found = _group_opinions(consultation, opinions)
     group = OpinionGroup.objects.create(consultation=consultation, title=title, created_by=actor)
     Opinion.objects.filter(pk__in=[o.pk for o in found]).update(group=group)
+    bump_opinions(consultation.pk, [o.pk for o in found])
     audit_record(
         actor=actor,
         action="consultation.group_created",
@@ -171,6 +175,7 @@ def group_add(*, actor, group, opinions) -> OpinionGroup:
         raise Conflict("already_answered", _("This group has already been answered."))
     found = _group_opinions(consultation, opinions)
     Opinion.objects.filter(pk__in=[o.pk for o in found]).update(group=group)
+    bump_opinions(consultation.pk, [o.pk for o in found])
     return group
 
 
@@ -182,6 +187,7 @@ def group_remove(*, actor, opinion) -> Opinion:
     if opinion.answered_at is not None:
         raise Conflict("already_answered", _("This opinion has already been answered."))
     Opinion.objects.filter(pk=opinion.pk).update(group=None)
+    bump_opinions(consultation.pk, [opinion.pk])
     opinion.group = None
     return opinion
 
@@ -211,6 +217,8 @@ def group_answer(*, actor, group, classification: str, reason: str, now=None) ->
     Opinion.objects.filter(group=group, answered_at__isnull=True).update(
         classification=classification, reason=reason, answered_by=actor, answered_at=now
     )
+    bump_opinions(consultation.pk, [o.pk for o in members])  # the group's row too: both are updates
+    pagecache.bump(f"consultation:{consultation.pk}")
     group.classification, group.reason, group.answered_by, group.answered_at = classification, reason, actor, now
     audit_record(
         actor=actor,

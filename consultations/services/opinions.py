@@ -29,6 +29,7 @@ from ..models import (
     TextUnit,
     VersionKind,
 )
+from ..pages import bump_count
 from ..predicates import organisation_serves
 from ._common import NOTE_MAX, PLACE_MAX, SUBMITTER_MAX, follow, locked
 
@@ -140,6 +141,7 @@ def opinion_submit(
         created_at=now,
     )
     Consultation.objects.filter(pk=consultation.pk).update(opinion_count=F("opinion_count") + 1)
+    bump_count(consultation)  # an update sends no signal
     follow(author, consultation)
     audit_record(
         actor=author,
@@ -259,6 +261,7 @@ def opinion_enter_offline(
         created_at=now,
     )
     Consultation.objects.filter(pk=consultation.pk).update(opinion_count=F("opinion_count") + 1)
+    bump_count(consultation)  # an update sends no signal
     audit_record(
         actor=staff,
         action="consultation.opinion_entered",

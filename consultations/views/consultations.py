@@ -8,16 +8,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civic import pagecache
 from civic.errors import NotFound
 from civic.forms import submit
 from civic.models import Area, AreaRoleKind
 from civic.selectors import areas_for_roles, effective_verification
-from civic.services import require_perm
+from civic.services import holds_perm, require_perm
 
-from .. import selectors, services, textimport
+from .. import pages, selectors, services, textimport
 from ..forms import ConsultationForm, ExtendForm, QuestionForm, TextImportForm, UnitForm
 from ..models import ConsultationState, TextUnit, VersionKind
-from ._common import back, detail_context
+from ._common import back, detail_context, shared_detail
 
 __all__ = [
     "area_subscription",
@@ -33,32 +34,51 @@ __all__ = [
 ]
 
 
-def consultation_list(request):
+def _list_context(request) -> dict:
+    """What the list shows to everyone (rendered only when the cache has no current copy)."""
     area = Area.objects.filter(code=request.GET.get("area", "")).first()
     state = request.GET.get("state", "")
     if state not in ConsultationState.values or state == ConsultationState.DRAFT:
         state = ""
-    page = selectors.page_of(selectors.consultation_list(area=area, state=state or None), request.GET.get("page"), 20)
-    subscribed = set(selectors.subscribed_areas(request.user).values_list("pk", flat=True))
-    # without an area chosen, a verified resident is offered the community they live in
-    verification = effective_verification(request.user) if request.user.is_authenticated else None
-    offered = area or (verification.cell.parent if verification else None)
+    page = selectors.page_of(selectors.consultation_cards(area=area, state=state or None), request.GET.get("page"), 20)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "consultations/list.html",
-        {
-            "page": page,
-            "area": area,
-            "state": state,
-            "states": [(s, label) for s, label in ConsultationState.choices if s != ConsultationState.DRAFT],
-            "offered": offered,
-            "subscribed": offered is not None and offered.pk in subscribed,
-            "query": query.urlencode(),
-            "may_create": request.user.has_perm("consultations.create"),
-        },
+    return {
+        "page": page,
+        "area": area,
+        "state": state,
+        "states": [(s, label) for s, label in ConsultationState.choices if s != ConsultationState.DRAFT],
+        "query": query.urlencode(),
+    }
+
+
+def consultation_list(request):
+    # Shared by everyone: the list is one cached part per area, filter, page and language; the offer to
+    # subscribe and the button to start one are the reader's own.
+    code = request.GET.get("area", "")
+    area = Area.objects.filter(code=code).only("code").first() if code else None
+    part = pagecache.Part(
+        "consultation-list",
+        pages.list_scopes(area),
+        (sorted(request.GET.lists()),),
+        lambda: _list_context(request),
+        request=request,
     )
+    return pagecache.whole_page(request, part, lambda: render(request, "consultations/list.html", _mine(request, part)))
+
+
+def _mine(request, part) -> dict:
+    """The reader's own bits of the list: the offer to subscribe (a verified resident, without an area chosen,
+    is offered the community they live in) and the button to start a consultation."""
+    context: dict = {"list_part": part, "may_create": request.user.has_perm("consultations.create")}
+    if request.user.is_authenticated:
+        code = request.GET.get("area", "")
+        area = Area.objects.filter(code=code).first() if code else None
+        verification = effective_verification(request.user)
+        offered = area or (verification.cell.parent if verification else None)
+        subscribed = set(selectors.subscribed_areas(request.user).values_list("pk", flat=True))
+        context.update(offered=offered, subscribed=offered is not None and offered.pk in subscribed)
+    return context
 
 
 @login_required
@@ -141,8 +161,38 @@ def consultation_edit(request, pk):
 
 
 def consultation_detail(request, pk):
-    consultation = selectors.consultation_for(request.user, pk)
-    return render(request, "consultations/detail.html", detail_context(request, consultation))
+    user = request.user
+    if not user.is_authenticated:
+        # The kept page's versions are read first, then the consultation: what is kept is never older.
+        part = pagecache.Part(
+            "consultation",
+            pages.detail_scopes(pk),
+            (pk, pages.PUBLIC, False),
+            lambda: shared_detail(pk, pages.PUBLIC, False),
+            request=request,
+        )
+        if kept := pagecache.kept_page(request, part):
+            return kept
+        consultation = selectors.consultation_for(user, pk)  # a draft is no one's but its drafters'
+    else:
+        # What a signed-in reader is shown depends on who they are (the view of the opinions, whether they may
+        # comment): the parts are kept per view; the shared context reads the consultation afresh.
+        consultation = selectors.consultation_for(user, pk)
+        view = pages.view_of(user, consultation)
+        commentable = selectors.is_open_now(consultation) and holds_perm(
+            user, "consultations.comment", consultation, personal=True
+        )
+        part = pagecache.Part(
+            "consultation",
+            pages.detail_scopes(pk),
+            (pk, view, commentable),
+            lambda: shared_detail(pk, view, commentable, user),
+            request=request,
+            cache=view is not None,
+        )
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "consultations/detail.html", detail_context(request, consultation, part))
+    )
 
 
 @login_required

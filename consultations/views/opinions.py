@@ -7,15 +7,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civic import pagecache
 from civic.errors import InvalidInput, NotFound
 from civic.forms import submit
 from civic.models import Organisation
 from civic.services import holds_perm, require_perm
 from civic.validators import as_pk
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..forms import OfflineOpinionForm, OpinionForm, QuestionAnswerForm, SymposiumForm
-from ..models import Classification, OpinionGroup, Question, Source, Symposium, TextUnit
+from ..models import Classification, Consultation, Opinion, OpinionGroup, Question, Source, Symposium, TextUnit
+from ..predicates import opinion_public, opinions_readable
 from ..textdiff import diff_html
 from ._common import back, detail_context, organisations_for
 
@@ -52,12 +54,10 @@ def _submit_opinion(request, consultation):
     )
 
 
-def opinion_list(request, pk):
-    consultation = selectors.consultation_for(request.user, pk)
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
-        return _submit_opinion(request, consultation)
+def _list_shared(request, pk: int, view: str | None, user) -> dict:
+    """What an opinion list shows to the readers of one view (rendered only when the cache has no current
+    copy); with no view, what `user` may read."""
+    consultation = Consultation.objects.select_related("area").get(pk=pk)
     params = request.GET
     unit = None
     if params.get("unit"):
@@ -66,65 +66,123 @@ def opinion_list(request, pk):
             raise NotFound("unit_unknown", _("This part of the text does not exist in the draft."))
     answered = {"yes": True, "no": False}.get(params.get("answered", ""))
     group = OpinionGroup.objects.filter(consultation=consultation, pk=as_pk(params.get("group", "")) or 0).first()
-    queryset = selectors.opinions(
-        request.user,
-        consultation,
-        unit=unit,
-        whole=params.get("whole") == "1",
-        source=params.get("source", ""),
-        answered=answered,
-        classification=params.get("classification", ""),
-        order=params.get("order", "time"),
-        group=group,
-    )
+    filters = {
+        "unit": unit,
+        "whole": params.get("whole") == "1",
+        "source": params.get("source", ""),
+        "answered": answered,
+        "classification": params.get("classification", ""),
+        "order": params.get("order", "time"),
+        "group": group,
+    }
+    if view is None:
+        queryset = selectors.opinions(user, consultation, **filters)
+        sees_opinions = selectors.sees_all_opinions(user, consultation)
+    else:
+        queryset = selectors.opinions_in_view(consultation, view, **filters)
+        sees_opinions = view == pages.ALL or opinions_readable(None, consultation)
     page = selectors.page_of(queryset, params.get("page"))
     page.object_list = selectors.with_unit_labels(page.object_list, consultation)
     unit_label = selectors.unit_labels(selectors.units(unit.version)).get(unit.pk, "") if unit else ""
     query = params.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "consultations/opinions.html",
-        {
-            "consultation": consultation,
-            "page": page,
-            "unit": unit,
-            "unit_label": unit_label,
-            "query": query.urlencode(),
-            "params": params,
-            "sources": Source.choices,
-            "classifications": Classification.choices,
-            "sees_opinions": selectors.sees_all_opinions(request.user, consultation),
-            "is_open": selectors.is_open_now(consultation),
-        },
-    )
+    return {
+        "consultation": consultation,
+        "page": page,
+        "unit": unit,
+        "unit_label": unit_label,
+        "query": query.urlencode(),
+        "params": params,
+        "sources": Source.choices,
+        "classifications": Classification.choices,
+        "sees_opinions": sees_opinions,
+    }
 
 
-def opinion_detail(request, pk, opinion_pk):
-    consultation = selectors.consultation_for(request.user, pk)
-    opinion = selectors.opinion_for(request.user, consultation, opinion_pk)
+def opinion_list(request, pk):
+    user = request.user
+    if request.method == "POST":
+        consultation = selectors.consultation_for(user, pk)
+        if not user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        return _submit_opinion(request, consultation)
+    keys = sorted(request.GET.lists())
+    if not user.is_authenticated:
+        # the kept page's versions first, then whether the consultation may be seen at all
+        part = pagecache.Part(
+            "opinion-list",
+            pages.opinions_scopes(pk),
+            (pk, pages.PUBLIC, keys),
+            lambda: _list_shared(request, pk, pages.PUBLIC, None),
+            request=request,
+        )
+        if kept := pagecache.kept_page(request, part):
+            return kept
+        selectors.consultation_for(user, pk)
+    else:
+        consultation = selectors.consultation_for(user, pk)
+        view = pages.view_of(user, consultation)
+        part = pagecache.Part(
+            "opinion-list",
+            pages.opinions_scopes(pk),
+            (pk, view, keys),
+            lambda: _list_shared(request, pk, view, user),
+            request=request,
+            cache=view is not None,
+        )
+    return pagecache.whole_page(request, part, lambda: render(request, "consultations/opinions.html", {"part": part}))
+
+
+def _opinion_shared(pk: int, opinion_pk: int) -> dict:
+    """What everyone who may read an opinion sees of its page (rendered only when no current copy is kept)."""
+    opinion = Opinion.objects.select_related(
+        "author", "organisation", "unit", "symposium", "group", "consultation__area"
+    ).get(pk=opinion_pk, consultation_id=pk)
+    consultation = opinion.consultation
     draft_text = unit_label = ""
     if opinion.unit_id:
         unit_list = selectors.units(selectors.version_of(consultation))
         draft_text = selectors.unit_full_text(opinion.unit, unit_list)
         unit_label = selectors.unit_labels(unit_list).get(opinion.unit_id, "")
-    supported = bool(request.user.is_authenticated and opinion.supports.filter(user=request.user).exists())
-    return render(
-        request,
-        "consultations/opinion.html",
-        {
-            "consultation": consultation,
-            "opinion": opinion,
-            "author": selectors.author_label(opinion),
-            "draft_text": draft_text,
-            "unit_label": unit_label,
-            "diff": diff_html(draft_text, opinion.wording) if opinion.wording else "",
-            "supported": supported,
-            "may_support": holds_perm(request.user, "consultations.support", opinion, personal=True)
-            and selectors.is_open_now(consultation),
-            "is_drafter": selectors.is_drafter(request.user, consultation),
-        },
+    return {
+        "consultation": consultation,
+        "opinion": opinion,
+        "author": selectors.author_label(opinion),
+        "draft_text": draft_text,
+        "unit_label": unit_label,
+        "diff": diff_html(draft_text, opinion.wording) if opinion.wording else "",
+    }
+
+
+def opinion_detail(request, pk, opinion_pk):
+    user = request.user
+    part = pagecache.Part(
+        "opinion",
+        pages.opinion_scopes(pk, opinion_pk),
+        (pk, opinion_pk),
+        lambda: _opinion_shared(pk, opinion_pk),
+        request=request,
     )
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    consultation = selectors.consultation_for(user, pk)
+    opinion = selectors.opinion_for(user, consultation, opinion_pk)
+    if not opinion_public(None, opinion):  # the author's or the drafters' alone: rendered for them
+        part = pagecache.Part(
+            "opinion", [], (pk, opinion_pk), lambda: _opinion_shared(pk, opinion_pk), request=request, cache=False
+        )
+    signed_in = user.is_authenticated
+    context = {
+        "part": part,
+        "consultation": consultation,
+        "opinion": opinion,
+        "supported": signed_in and opinion.supports.filter(user=user).exists(),
+        "may_support": signed_in
+        and holds_perm(user, "consultations.support", opinion, personal=True)
+        and selectors.is_open_now(consultation),
+        "is_drafter": signed_in and selectors.is_drafter(user, consultation),
+    }
+    return pagecache.whole_page(request, part, lambda: render(request, "consultations/opinion.html", context))
 
 
 @login_required

@@ -3,18 +3,21 @@ the comparison with the draft, the report and, for a legislature's draft, the su
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civic import pagecache
 from civic.errors import NotFound
 from civic.forms import submit
 from civic.services import holds_perm, require_perm
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..forms import ConcludeForm, FinalAddForm, FinalUnitForm
-from ..models import Classification, ConsultationState, Opinion, TextUnit, VersionKind
+from ..models import Classification, Consultation, ConsultationState, Opinion, TextUnit, VersionKind
 from ._common import back
 
 __all__ = [
@@ -192,32 +195,44 @@ def _result_consultation(request, pk):
     return consultation
 
 
-def consultation_comparison(request, pk):
+def _result_page(request, pk, name: str, template: str, shared) -> HttpResponse:
+    """A result page: kept for everyone once the result is published (nothing of it changes then but what
+    moderation hides); the drafters' preview before that is rendered for them."""
+    part = pagecache.Part(name, pages.result_scopes(pk), (pk,), lambda: shared(pk), request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
     consultation = _result_consultation(request, pk)
+    if not selectors.result_public(consultation):
+        part = pagecache.Part(name, [], (pk,), lambda: shared(pk), cache=False)
+    return pagecache.whole_page(request, part, lambda: render(request, template, {"part": part}))
+
+
+def _comparison_shared(pk) -> dict:
+    consultation = Consultation.objects.select_related("area").get(pk=pk)
     rows = selectors.comparison(consultation)
-    return render(
-        request,
-        "consultations/comparison.html",
-        {
-            "consultation": consultation,
-            "rows": rows,
-            "changed": sum(1 for r in rows if r.status != "same"),
-            "preview": not selectors.result_public(consultation),
-        },
-    )
+    return {
+        "consultation": consultation,
+        "rows": rows,
+        "changed": sum(1 for r in rows if r.status != "same"),
+        "preview": not selectors.result_public(consultation),
+    }
+
+
+def _report_shared(pk) -> dict:
+    consultation = Consultation.objects.select_related("area").get(pk=pk)
+    return {
+        "consultation": consultation,
+        "report": SimpleLazyObject(lambda: selectors.feedback_report(consultation)),
+        "preview": not selectors.result_public(consultation),
+    }
+
+
+def consultation_comparison(request, pk):
+    return _result_page(request, pk, "consultation-comparison", "consultations/comparison.html", _comparison_shared)
 
 
 def consultation_report(request, pk):
-    consultation = _result_consultation(request, pk)
-    return render(
-        request,
-        "consultations/report.html",
-        {
-            "consultation": consultation,
-            "report": selectors.feedback_report(consultation),
-            "preview": not selectors.result_public(consultation),
-        },
-    )
+    return _result_page(request, pk, "consultation-report", "consultations/report.html", _report_shared)
 
 
 def consultation_upstream(request, pk):
