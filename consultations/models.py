@@ -134,6 +134,8 @@ class Consultation(models.Model):
             models.Index(fields=["state", "-opens_at"], name="cons_state_opens"),
             models.Index(fields=["area_path"], name="cons_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["state", "closes_at"], name="cons_state_closes"),
+            # the public list (every area, newest first): no drafts
+            models.Index(fields=["-opens_at", "-id"], name="cons_public_opens", condition=~Q(state="draft")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -464,6 +466,21 @@ class Opinion(models.Model):
             models.Index(fields=["consultation", "answered_at"], name="cons_opinion_answered"),
             models.Index(fields=["consultation", "group"], name="cons_opinion_group"),
             models.Index(fields=["author", "created_at"], name="cons_opinion_author"),
+            # what everyone reads (pages.PUBLIC): the opinions not hidden, in each order a list offers, and per
+            # unit (the list of one unit; the counts on the text, from the index alone)
+            models.Index(
+                fields=["consultation", "created_at", "id"], name="cons_op_public_time", condition=Q(is_hidden=False)
+            ),
+            models.Index(
+                fields=["consultation", "-support_count", "created_at", "id"],
+                name="cons_op_public_support",
+                condition=Q(is_hidden=False),
+            ),
+            models.Index(
+                fields=["consultation", "unit", "created_at", "id"],
+                name="cons_op_public_unit",
+                condition=Q(is_hidden=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(support_count__gte=0), name="cons_support_not_negative"),

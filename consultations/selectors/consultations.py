@@ -15,7 +15,6 @@ from civic.selectors import areas_for_roles
 from civic.services import holds_perm
 
 from ..models import (
-    PUBLIC_STATES,
     AreaSubscription,
     Classification,
     Consultation,
@@ -40,7 +39,7 @@ OPINIONS_PER_PAGE = 50
 
 def consultation_list(*, area: Area | None = None, state: str | None = None) -> QuerySet[Consultation]:
     """Published consultations, newest first; in `area` and below, in one `state` when given."""
-    queryset = Consultation.objects.filter(state__in=PUBLIC_STATES).select_related("area")
+    queryset = Consultation.objects.exclude(state=S.DRAFT).select_related("area")  # PUBLIC_STATES
     if area is not None:
         queryset = queryset.filter(area_path__startswith=area.path)
     if state:
@@ -308,6 +307,16 @@ def unit_counts(consultation: Consultation, view: str) -> dict[int, int]:
 def page_of(queryset: QuerySet, number, per_page: int = OPINIONS_PER_PAGE) -> Page:
     """One page of a list: two queries (the count and the rows), whatever the list's length."""
     return Paginator(queryset, per_page).get_page(number)
+
+
+def opinion_page(queryset: QuerySet[Opinion], number, per_page: int = OPINIONS_PER_PAGE) -> Page:
+    """One page of opinions in three queries whatever the list's length: the count, the page's ids (a walk
+    of the list's index that skips the earlier pages without joining their rows) and the page's rows."""
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = {o.pk: o for o in queryset.filter(pk__in=ids).order_by()} if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def opinion_for(user, consultation: Consultation, pk) -> Opinion:

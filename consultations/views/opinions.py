@@ -81,7 +81,7 @@ def _list_shared(request, pk: int, view: str | None, user) -> dict:
     else:
         queryset = selectors.opinions_in_view(consultation, view, **filters)
         sees_opinions = view == pages.ALL or opinions_readable(None, consultation)
-    page = selectors.page_of(queryset, params.get("page"))
+    page = selectors.opinion_page(queryset, params.get("page"))
     page.object_list = selectors.with_unit_labels(page.object_list, consultation)
     unit_label = selectors.unit_labels(selectors.units(unit.version)).get(unit.pk, "") if unit else ""
     query = params.copy()
