@@ -55,7 +55,8 @@ def test_each_page_read_twice_without_a_write_is_served_from_the_cache(client, w
     consultation, _opinions = answered_consultation(world, make_consultation)
     services.consultation_conclude(actor=world["official_here"], consultation=consultation)
     opinion = Opinion.objects.filter(consultation=consultation, source="online").first()
-    urls = _urls(consultation, opinion) + [
+    urls = [
+        *_urls(consultation, opinion),
         reverse("consultations:consultation-comparison", args=[consultation.pk]),
         reverse("consultations:consultation-report", args=[consultation.pk]),
     ]
@@ -79,7 +80,7 @@ def test_a_new_opinion_is_on_the_list_the_page_and_the_opinion_list_at_once(clie
     assert "1 opinion" in _get(client, _urls(c)[1])  # and the list of the community
     page = _get(client, c.get_absolute_url())
     assert "建议写明电动车充电的地点。" in page  # the latest opinions
-    assert f'?unit=art1">1 opinion</a>' in page  # the count on its article
+    assert '?unit=art1">1 opinion</a>' in page  # the count on its article
     assert "建议写明电动车充电的地点。" in _get(client, _urls(c)[3])
     services.opinion_enter_offline(
         staff=world["organiser_here"],
@@ -131,7 +132,7 @@ def test_answers_alone_and_in_a_group_are_shown_at_once(client, world, open_cons
         ),
     ]
     close(c)
-    pages = _urls(c) + [alone.get_absolute_url(), grouped[0].get_absolute_url(), grouped[1].get_absolute_url()]
+    pages = [*_urls(c), alone.get_absolute_url(), grouped[0].get_absolute_url(), grouped[1].get_absolute_url()]
     for url in pages:
         _get(client, url)
     services.opinion_answer(
@@ -242,7 +243,7 @@ def test_what_only_the_drafters_and_the_author_read_never_reaches_anyone_else(cl
     hidden = services.opinion_submit(author=_neighbour(world), consultation=c, unit="art2", text="被隐藏的意见。")
     case = content_report(reporter=world["member"], obj=hidden, reason="spam").case
     moderation_decide(actor=world["moderator_here"], case=case, hide=True, reason="广告内容")
-    urls = _urls(c) + [f"{_urls(c)[3]}?order=newest", f"{_urls(c)[3]}?unit=art1"]
+    urls = [*_urls(c), f"{_urls(c)[3]}?order=newest", f"{_urls(c)[3]}?unit=art1"]
 
     def seen(person) -> str:
         client.logout()
