@@ -102,7 +102,11 @@ store["_auth_user_hash"] = user.get_session_auth_hash()
 store.create()
 proposal = (Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
             .order_by("-endorsement_count").values_list("pk", flat=True)[:1][0])
-print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal}))
+from consultations.models import Consultation  # the open consultation with the most opinions (5,000 seeded)
+consultation = (Consultation.objects.filter(state="open").order_by("-opinion_count", "pk")
+                .values_list("pk", flat=True)[:1][0])
+print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal,
+                  "consultation": consultation}))
 """
 
 
@@ -172,6 +176,7 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
     """(name, path, headers, goal as a share of the bare view)."""
     signed = (f"Cookie: sessionid={facts['session']}",)
     p = facts["proposal"]
+    c = facts["consultation"]
     return [
         ("list", "/proposals/", (), 0.50),
         ("list-page-200", "/proposals/?page=200", (), 0.50),
@@ -181,6 +186,10 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
         ("area", "/areas/S01/", (), 0.50),
         ("home", "/", (), 0.50),
         ("api-list", "/api/proposals/?page=200", (), 0.0),
+        ("consultations", "/consultations/", (), 0.50),
+        ("consultation", f"/consultations/{c}/", (), 0.50),
+        ("consultation-signed-in", f"/consultations/{c}/", signed, 0.25),
+        ("opinions", f"/consultations/{c}/opinions/", (), 0.50),
     ]
 
 
@@ -290,9 +299,9 @@ def main():
         drain(port)
         wrk(base + "/_bench/bare/", 3)
         print(f"gunicorn {args.gunicorn}; wrk -t2 -c32, alternating {args.seconds} s bursts; load {os.getloadavg()}")
-        print(f"{'page':<18} {'req/s':>8} {'bare req/s':>10} {'share':>7} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8}")
+        print(f"{'page':<22} {'req/s':>8} {'bare req/s':>10} {'share':>7} {'goal':>5} {'p50 ms':>8} {'p99 ms':>8}")
         bare = wrk(base + "/_bench/bare/", args.seconds)
-        print(f"{'bare':<18} {bare['rps']:8.0f} {'':>10} {'':>7} {'':>5} {bare['p50']:8.1f} {bare['p99']:8.1f}")
+        print(f"{'bare':<22} {bare['rps']:8.0f} {'':>10} {'':>7} {'':>5} {bare['p50']:8.1f} {bare['p99']:8.1f}")
         for name, path, headers, goal in chosen:
             page = wrk(base + path, args.seconds, headers=headers)
             drain(port)
@@ -304,7 +313,7 @@ def main():
             if page["non2xx"] or page["timeouts"]:
                 flag += f"  ({page['non2xx']} non-2xx, {page['timeouts']} timeouts)"
             print(
-                f"{name:<18} {page['rps']:8.0f} {yardstick:10.0f} {share:7.1%} {goal:5.0%} "
+                f"{name:<22} {page['rps']:8.0f} {yardstick:10.0f} {share:7.1%} {goal:5.0%} "
                 f"{page['p50']:8.1f} {page['p99']:8.1f}{flag}"
             )
         if not args.skip_ballots:

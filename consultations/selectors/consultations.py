@@ -375,7 +375,7 @@ def questions(consultation: Consultation, user=None) -> list[Question]:
     found = list(
         Question.objects.filter(consultation=consultation).prefetch_related("options").order_by("position", "id")
     )
-    if getattr(user, "is_authenticated", False):
+    if found and getattr(user, "is_authenticated", False):
         done = set(
             Question.objects.filter(consultation=consultation, answers__respondent=user).values_list("pk", flat=True)
         )

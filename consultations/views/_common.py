@@ -104,13 +104,20 @@ def detail_context(request, consultation, part=None, **forms) -> dict:
         "states": ConsultationState,
     }
     if is_open and may_comment:
-        unit_list = selectors.units(selectors.version_of(consultation))
-        selectors.unit_tree(unit_list)  # the form's choices show the units' depth
-        context["opinion_form"] = forms.get("opinion_form") or OpinionForm(
-            initial={"unit": request.GET.get("unit", "")},
-            units=unit_list,
-            organisations=organisations_for(user, consultation),
-        )
+        organisations = organisations_for(user, consultation)
+
+        def opinion_form():
+            unit_list = selectors.units(selectors.version_of(consultation))
+            selectors.unit_tree(unit_list)  # the form's choices show the units' depth
+            return OpinionForm(
+                initial={"unit": request.GET.get("unit", "")}, units=unit_list, organisations=organisations
+            )
+
+        # The empty form (a choice of every unit of the text) is the same for everyone who speaks for
+        # themselves: a kept part, made only when it is rendered.
+        context["give_opinion"] = True
+        context["opinion_form"] = forms.get("opinion_form") or SimpleLazyObject(opinion_form)
+        context["opinion_form_shared"] = not (forms.get("opinion_form") or organisations or request.GET.get("unit"))
     if is_drafter and consultation.state == ConsultationState.OPEN:
         context["extend_form"] = ExtendForm()
     context.update(forms)
