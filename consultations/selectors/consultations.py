@@ -315,7 +315,7 @@ def opinion_page(queryset: QuerySet[Opinion], number, per_page: int = OPINIONS_P
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
     rows = {o.pk: o for o in queryset.filter(pk__in=ids).order_by()} if ids else {}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    page.object_list = [rows[pk] for pk in ids if pk in rows]  # type: ignore[misc]  # the ids' rows, in order
     return page
 
 
