@@ -201,3 +201,20 @@ def test_a_verification_running_out_is_shown_without_a_write(client, world, monk
     monkeypatch.setattr(timezone, "now", lambda: later)
     monkeypatch.setattr(pagecache.time, "time", lambda: later.timestamp())
     assert "已核验居民" not in _get(client, url)
+
+
+def test_the_register_costs_the_same_queries_whatever_the_number_of_organisations(client, world):
+    from civic.models import Organisation
+
+    def rendered():
+        pagecache.bump("organisations")  # a rendering, not the kept page
+        return _queries(client, ORGANISATIONS)
+
+    organisation_confirm(actor=fresh(world["official_here"]), organisation=world.organisation)
+    few = rendered()
+    for i in range(25):
+        made = Organisation.objects.create(name=f"第{i}居民小组", kind="residents_group", confirmed_at=timezone.now())
+        made.areas.set([world["C1"], world["S1"]])
+        Membership.objects.create(organisation=made, user=UserFactory(), role="representative")
+    assert rendered() == few
+    assert "下一页" in _get(client, ORGANISATIONS)

@@ -228,3 +228,18 @@ def test_a_council_page_shows_a_new_member_and_a_new_session_at_once(client, wor
     assert reverse("deliberation:session-agenda", args=[council.sessions.get().pk]) in _get(client, url)
     client.force_login(world["resident"])
     assert "议程顺序" not in _get(client, url) and "session-agenda" not in _get(client, url)
+
+
+def test_the_sessions_list_costs_the_same_queries_whatever_the_number_of_sessions(client, world):
+    council = make_council(world)
+
+    def rendered():
+        pagecache.bump("sessions")  # a rendering, not the kept page
+        return _queries(client, SESSIONS)
+
+    make_session(world, council)
+    few = rendered()
+    for _ in range(35):
+        make_session(world, council)
+    assert rendered() == few
+    assert "下一页" in _get(client, SESSIONS)
