@@ -57,6 +57,15 @@ def _timeline(entry) -> list[str]:
     return scopes
 
 
+def _notice(row) -> list[str]:
+    """A notice is on the board of its area and of every area above; a correction also changes the boards
+    that show the notice it corrects ("corrected by")."""
+    scopes = pagecache.area_scopes("notices", row.area_path or "")
+    if row.corrects_id:
+        scopes += pagecache.area_scopes("notices", row.corrects.area_path or "")
+    return scopes
+
+
 def _membership(row) -> list[str]:
     return ["organisation-members", f"organisation:{row.organisation_id}", f"profile:{row.user_id}"]
 
@@ -78,7 +87,7 @@ def watch() -> None:
     pagecache.watch(Area, lambda row: ["areas"])
     pagecache.watch(Organisation, lambda row: ["organisations", f"organisation:{row.pk}"])
     pagecache.watch(Membership, _membership)
-    pagecache.watch(OutcomeNotice, lambda row: pagecache.area_scopes("notices", row.area_path or ""))
+    pagecache.watch(OutcomeNotice, _notice)
     pagecache.watch(CalendarDay, lambda row: ["notice-deadlines"])  # working days: a notice's deadline
     pagecache.watch(ResidencyVerification, lambda row: [f"profile:{row.user_id}"])
     pagecache.watch(AreaRole, lambda row: ["roles", f"person:{row.user_id}"])

@@ -218,3 +218,20 @@ def test_the_register_costs_the_same_queries_whatever_the_number_of_organisation
         Membership.objects.create(organisation=made, user=UserFactory(), role="representative")
     assert rendered() == few
     assert "下一页" in _get(client, ORGANISATIONS)
+
+
+def test_a_correction_marks_the_notice_it_corrects_at_once(client, world):
+    url = reverse("civic:notice-list", args=[world["S1"].code])
+    old = _notice(world)
+    assert "已更正" not in _get(client, url)
+    notice_publish(
+        actor=fresh(world["official_here"]),
+        area=world["C1"],
+        kind="other",
+        title="更正：三号楼道灯更换完成公告",
+        body="更换的是 3 号楼东单元的楼道灯。",
+        decided_at=old.decided_at,
+        corrects=old,
+    )
+    body = _get(client, url)
+    assert "已更正" in body and "更正：三号楼道灯更换完成公告" in body
