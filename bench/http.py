@@ -105,8 +105,12 @@ proposal = (Proposal.objects.filter(is_hidden=False, state="published", comment_
 from consultations.models import Consultation  # the open consultation with the most opinions (5,000 seeded)
 consultation = (Consultation.objects.filter(state="open").order_by("-opinion_count", "pk")
                 .values_list("pk", flat=True)[:1][0])
+# a seeded community vote that is open now (not the box the benchmark votes in), and a district
+ballot = (BallotBox.objects.filter(state=BoxState.SCHEDULED, imported=False, opens_at__lte=now, closes_at__gt=now)
+          .exclude(pk=box.pk).exclude(area=city).order_by("-turnout", "pk").values_list("pk", flat=True)[:1][0])
+district = Area.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:1][0]
 print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal,
-                  "consultation": consultation}))
+                  "consultation": consultation, "ballot": ballot, "district": district}))
 """
 
 
@@ -185,6 +189,11 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
         ("detail-signed-in", f"/proposals/{p}/", signed, 0.25),
         ("area", "/areas/S01/", (), 0.50),
         ("home", "/", (), 0.50),
+        ("areas", "/areas/", (), 0.50),
+        ("ballots", "/ballots/", (), 0.50),
+        ("ballot", f"/ballots/{facts['ballot']}/", (), 0.50),
+        ("sessions", "/sessions/", (), 0.50),
+        ("notices", f"/areas/{facts['district']}/notices/", (), 0.50),
         ("api-list", "/api/proposals/?page=200", (), 0.0),
         ("consultations", "/consultations/", (), 0.50),
         ("consultation", f"/consultations/{c}/", (), 0.50),

@@ -117,6 +117,9 @@ class NoticeKind:
 NOTICE_KINDS: dict[str, NoticeKind] = {}
 # Returns [(area path, working days allowed)], the rule that wins first, for the areas with these codes.
 NOTICE_DEADLINES: list[Callable[[set[str], object], list[tuple[str, int]]]] = []
+# Returns the next moment after `now` at which those rules change by themselves (a rule coming into force),
+# or None: a cached notice board holds until then (civic.pagecache `valid_until`).
+NOTICE_DEADLINE_CHANGES: list[Callable[[object], object]] = []
 
 
 def notice_kind(
@@ -128,9 +131,14 @@ def notice_kind(
     NOTICE_KINDS[key] = NoticeKind(key, label, decisions, stamp)
 
 
-def notice_deadlines(rules: Callable[[set[str], object], list[tuple[str, int]]]) -> None:
-    """The publication deadline of the areas on some paths (one stage sets it: the last one registered)."""
+def notice_deadlines(
+    rules: Callable[[set[str], object], list[tuple[str, int]]], changes_at: Callable[[object], object] | None = None
+) -> None:
+    """The publication deadline of the areas on some paths (one stage sets it: the last one registered).
+    `changes_at(now)`: when the rules next change without a write. A write that changes them bumps the page
+    cache's scope `notice-deadlines` (the notice boards show how fast each notice followed its decision)."""
     NOTICE_DEADLINES[:] = [rules]
+    NOTICE_DEADLINE_CHANGES[:] = [changes_at] if changes_at is not None else []
 
 
 def notice_kind_choices() -> list[tuple[str, Promise]]:

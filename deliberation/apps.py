@@ -23,8 +23,9 @@ class DeliberationConfig(AppConfig):
 
         from civic.registry import scale_seeder
 
-        from . import scale
+        from . import pages, scale
 
+        pages.watch()  # the cached page parts a write to deliberation changes (civic.pagecache)
         scale_seeder(scale.seed)
         from civic.registry import notification_kind
 

@@ -74,6 +74,15 @@ class BallotBox(models.Model):
         indexes = [
             models.Index(fields=["state", "closes_at"], name="ballot_state_closes"),
             models.Index(fields=["area_path"], name="ballot_area_path", opclasses=["varchar_pattern_ops"]),
+            # The public list: the city's own announced votes, latest close first (drafts and imported
+            # elections are not in it).
+            models.Index(
+                fields=["-closes_at", "-id"],
+                name="ballot_public_list",
+                condition=Q(imported=False) & ~Q(state="draft"),
+            ),
+            # Elections imported from open data, listed apart below it.
+            models.Index(fields=["-closes_at", "-id"], name="ballot_imported_list", condition=Q(imported=True)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -307,7 +316,10 @@ class Session(models.Model):
                 fields=["speech_deadline"],
                 name="session_speech_deadline",
                 condition=Q(speech_deadline__isnull=False),
-            )
+            ),
+            # The public list of sessions (those open to watch), latest first, and a council's own sessions.
+            models.Index(fields=["-starts_at", "-id"], name="session_public_list", condition=Q(public=True)),
+            models.Index(fields=["council", "-starts_at", "-id"], name="session_council_latest"),
         ]
 
     def __str__(self):

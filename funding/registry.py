@@ -25,7 +25,7 @@ def _labelled(name: str, choices):
 
 def register() -> None:
     from .models import AdvanceCondition, FundingSource, ObjectionStatus
-    from .selectors.notices import award_decisions, ledger_stamp, payment_decisions
+    from .selectors.notices import award_decisions, ledger_stamp, notice_deadlines_change_at, payment_decisions
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.progress import notify_overdue_milestones
 
@@ -76,4 +76,21 @@ def register() -> None:
 
     notice_kind("award", _("award under public notice"), award_decisions, ledger_stamp)
     notice_kind("payment", _("payment"), payment_decisions, ledger_stamp)
-    notice_deadlines(policy_notice_deadlines)
+    notice_deadlines(policy_notice_deadlines, notice_deadlines_change_at)
+    _watch_policies()
+
+
+def _watch_policies() -> None:
+    """A subsidy policy saved or removed changes the deadlines the notice boards judge notices by (their
+    cached pages: civic.pagecache scope `notice-deadlines`)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from civic import pagecache
+
+    from .models import SubsidyPolicy
+
+    def changed(sender, **kwargs):
+        pagecache.bump("notice-deadlines")
+
+    post_save.connect(changed, sender=SubsidyPolicy, weak=False, dispatch_uid="pagecache-notice-deadlines-save")
+    post_delete.connect(changed, sender=SubsidyPolicy, weak=False, dispatch_uid="pagecache-notice-deadlines-delete")

@@ -1,6 +1,6 @@
 """Organisations: the public register, representatives, requests and invitations."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from ..models import (
     Area,
@@ -24,6 +24,34 @@ def organisation_list(*, kind: str | None = None, area: Area | None = None, incl
             Q(areas__path__startswith=area.path) | Q(areas__code__in=area.path.strip("/").split("/"))
         ).distinct()
     return queryset.prefetch_related("areas").order_by("name")
+
+
+def organisation_cards(*, kind: str | None = None, area: Area | None = None, number=None, per_page: int = 20):
+    """One page of the public register, by name: the card's columns, the areas each serves and its number
+    of members (counted for the page's organisations only), in three queries whatever the register's size."""
+    from django.db.models import Prefetch
+
+    from ..paging import bounded_page
+
+    queryset = Organisation.objects.filter(is_hidden=False, confirmed_at__isnull=False).only("id", "name", "kind")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if area is not None:
+        queryset = queryset.filter(
+            Q(areas__path__startswith=area.path) | Q(areas__code__in=area.path.strip("/").split("/"))
+        ).distinct()
+    page = bounded_page(queryset.order_by("name", "id"), number, per_page)
+    prefetch_related_objects(page.object_list, Prefetch("areas", queryset=Area.objects.only("id", "name")))
+    counts = dict(
+        Membership.objects.filter(organisation__in=[o.pk for o in page.object_list])
+        .values("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+        .order_by()
+    )
+    for organisation in page.object_list:
+        organisation.member_count = counts.get(organisation.pk, 0)
+    return page
 
 
 def organisation_representatives(organisation) -> QuerySet[Membership]:

@@ -36,7 +36,14 @@ def home(request):
 
 
 def area_list(request):
-    return render(request, "civic/area_list.html", {"roots": selectors.area_children_with_counts(None)})
+    part = pagecache.Part(
+        "area-list",
+        pages.area_list_scopes(),
+        (),
+        lambda: {"roots": selectors.area_children_with_counts(None)},
+        request=request,
+    )
+    return pagecache.whole_page(request, part, lambda: render(request, "civic/area_list.html", {"part": part}))
 
 
 def _shared_area(area) -> dict:

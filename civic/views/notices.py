@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import selectors, services
+from .. import pagecache, pages, selectors, services
 from ..errors import DomainError
 from ..forms import submit
 from ..models import Area, OutcomeNotice
+from ..paging import bounded_page
 from ..registry import NOTICE_OTHER, notice_kind_choices
 
 __all__ = ["notice_detail", "notice_feed", "notice_list", "notice_new"]
@@ -82,28 +82,49 @@ def _kind(request) -> str | None:
     return kind if kind in selectors.notice_kinds() else None
 
 
+def _board(area, kind, number) -> dict:
+    """What every visitor sees of an area's notice board (its cached part)."""
+    from ..registry import NOTICE_DEADLINE_CHANGES
+
+    now = timezone.now()
+    notices = selectors.notices_for_area(area, kind=kind).select_related(None).select_related("area", "corrects")
+    page = bounded_page(notices.defer("body", "corrects__body"), number, PER_PAGE)
+    page.object_list = selectors.published_within_deadline(page.object_list, now)
+    changes = [moment for changes_at in NOTICE_DEADLINE_CHANGES if (moment := changes_at(now)) is not None]
+    return {
+        "page": page,
+        "kinds": notice_kind_choices(),
+        "query": urlencode({"kind": kind}) if kind else "",
+        "valid_until": min(changes, default=None),
+    }
+
+
 def notice_list(request, code):
     """Every notice of the area and below, newest first; officials also see what still waits."""
-    area = get_object_or_404(Area, code=code)
     kind = _kind(request)
-    page = Paginator(selectors.notices_for_area(area, kind=kind), PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.published_within_deadline(page.object_list)
-    can_publish = request.user.has_perm("civic.publish_notice", area)
-    waiting = selectors.unpublished_decisions(area) if can_publish else None
-    return render(
-        request,
-        "civic/notices/list.html",
-        {
-            "area": area,
-            "page": page,
-            "kind": kind,
-            "kinds": notice_kind_choices(),
-            "query": urlencode({"kind": kind}) if kind else "",
-            "can_publish": can_publish,
-            "waiting": waiting,
-            "overdue_count": sum(1 for d in waiting if d.overdue) if waiting else 0,
-        },
+    number = request.GET.get("page")
+    # The board's versions first, then the area: what is kept is never older than its versions.
+    part = pagecache.Part(
+        "notices",
+        pages.notice_scopes(code),
+        (code, kind or "", number or ""),
+        lambda: _board(area, kind, number),
+        request=request,
     )
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    area = get_object_or_404(Area.objects.only("id", "code", "name", "path"), code=code)
+    can_publish = request.user.is_authenticated and request.user.has_perm("civic.publish_notice", area)
+    waiting = selectors.unpublished_decisions(area) if can_publish else None
+    context = {
+        "area": area,
+        "part": part,
+        "kind": kind,
+        "can_publish": can_publish,
+        "waiting": waiting,
+        "overdue_count": sum(1 for d in waiting if d.overdue) if waiting else 0,
+    }
+    return pagecache.whole_page(request, part, lambda: render(request, "civic/notices/list.html", context))
 
 
 def notice_new(request, code):

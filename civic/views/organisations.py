@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import pagecache, pages, selectors, services
 from ..errors import InvalidInput
 from ..forms import (
     ButtonForm,
@@ -20,25 +20,39 @@ from ..forms import (
     submit,
 )
 from ..models import (
+    Area,
     Membership,
     Organisation,
     OrganisationKind,
     OrganisationRequest,
 )
 from ..predicates import is_member
-from .shared import area_named, back, refuse_unless, require_page_perm
+from .shared import back, refuse_unless, require_page_perm
 
 
 def organisation_list(request):
     kind = request.GET.get("kind") or None
     if kind not in OrganisationKind.values:
         kind = None
-    area = area_named(request.GET.get("area"))
-    page = Paginator(selectors.organisation_list(kind=kind, area=area), 20).get_page(request.GET.get("page"))
-    return render(
+    code = request.GET.get("area") or ""
+    area = Area.objects.filter(code=code).only("code", "path", "name").first() if code else None
+    number = request.GET.get("page")
+    query = urlencode({key: value for key, value in (("kind", kind), ("area", area and area.code)) if value})
+    part = pagecache.Part(
+        "organisation-list",
+        pages.organisation_list_scopes(),
+        (kind or "", area.code if area else "", number or ""),
+        lambda: {"page": selectors.organisation_cards(kind=kind, area=area, number=number), "query": query},
+        request=request,
+    )
+    return pagecache.whole_page(
         request,
-        "civic/organisation_list.html",
-        {"page": page, "kind": kind, "area": area, "kinds": OrganisationKind.choices},
+        part,
+        lambda: render(
+            request,
+            "civic/organisation_list.html",
+            {"part": part, "kind": kind, "area": area, "kinds": OrganisationKind.choices},
+        ),
     )
 
 
@@ -53,28 +67,46 @@ def organisation_register(request):
     return render(request, "civic/organisation_form.html", {"form": form, "editing": False})
 
 
+def _shared_organisation(organisation) -> dict:
+    """What everyone sees of an organisation's page (its cached parts)."""
+    return {
+        "representatives": selectors.organisation_representatives(organisation),
+        "member_count": organisation.memberships.count(),
+        "timeline": selectors.timeline_for_organisation(organisation),
+    }
+
+
 def organisation_detail(request, pk):
+    # The parts' versions first, then the organisation: what is kept is never older than its versions.
+    part = pagecache.Part(
+        "organisation",
+        pages.organisation_scopes(pk),
+        (pk,),
+        lambda: _shared_organisation(organisation),
+        request=request,
+    )
+    if kept := pagecache.kept_page(request, part):
+        return kept
     organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), pk=pk)
     user = request.user
     if not user.has_perm("civic.view_organisation", organisation):
         raise Http404
-    return render(
-        request,
-        "civic/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "representatives": selectors.organisation_representatives(organisation),
-            "member_count": organisation.memberships.count(),
-            "timeline": selectors.timeline_for_organisation(organisation),
-            "is_representative": user.has_perm("civic.manage_organisation", organisation),
-            "is_member": is_member(user, organisation),
-            "has_pending_request": user.is_authenticated
-            and organisation.requests.filter(user=user, status="pending").exists(),
-            "can_confirm": not organisation.confirmed_at and user.has_perm("civic.confirm_organisation", organisation),
-            "join_form": JoinForm(),
-            "report_type": "civic.organisation",
-        },
-    )
+    if organisation.is_hidden:  # seen by its representatives only: never kept
+        part = pagecache.Part("organisation", [], (pk,), lambda: _shared_organisation(organisation), cache=False)
+    signed_in = user.is_authenticated
+    context = {
+        "organisation": organisation,
+        "part": part,
+        "is_representative": signed_in and user.has_perm("civic.manage_organisation", organisation),
+        "is_member": signed_in and is_member(user, organisation),
+        "has_pending_request": signed_in and organisation.requests.filter(user=user, status="pending").exists(),
+        "can_confirm": signed_in
+        and not organisation.confirmed_at
+        and user.has_perm("civic.confirm_organisation", organisation),
+        "join_form": JoinForm(),
+        "report_type": "civic.organisation",
+    }
+    return pagecache.whole_page(request, part, lambda: render(request, "civic/organisation_detail.html", context))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .. import selectors, services
+from .. import pagecache, pages, selectors, services
 from ..forms import (
     CloseAccountForm,
     ProfileForm,
@@ -73,8 +73,23 @@ def me_deactivate(request):
     return render(request, "civic/me_deactivate.html")
 
 
+def _profile(person) -> dict:
+    summary = selectors.person_summary(person)
+    verification = selectors.effective_verification(person)
+    # a verification runs out by the clock: the page holds until then
+    return {**summary, "valid_until": verification.expires_at if verification is not None else None}
+
+
 def person_detail(request, pk):
+    # The page's versions first, then the person: what is kept is never older than its versions.
+    part = pagecache.Part("person", pages.profile_scopes(pk), (pk,), lambda: _profile(person), request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
     person = get_object_or_404(User, pk=pk)
     if not sees_person(request.user, person):
         raise Http404
-    return render(request, "civic/person_detail.html", {"person": person, **selectors.person_summary(person)})
+    if person.is_hidden:  # seen by the person only: never kept
+        part = pagecache.Part("person", [], (pk,), lambda: _profile(person), cache=False)
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "civic/person_detail.html", {"person": person, "part": part})
+    )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ __all__ = [
     "ballot_decisions",
     "box_for",
     "box_proposal_candidates",
+    "boxes_valid_until",
     "count",
     "imported_source",
     "pb_export",
@@ -46,6 +48,21 @@ def visible_boxes(user) -> QuerySet[BallotBox]:
     announced = ~Q(state=BoxState.DRAFT)
     managed = covered_by(user, {AreaRoleKind.OFFICIAL, AreaRoleKind.ORGANISER}, "area_path")
     return boxes.filter(announced if managed is None else announced | managed)
+
+
+def boxes_valid_until(boxes, now=None):
+    """Until when the phases of `boxes` hold without a write: the next opening or closing time still to
+    come of an announced box among them (None when none is ahead). A page showing them is rendered afresh
+    then."""
+    now = now or timezone.now()
+    ahead = [
+        moment
+        for box in boxes
+        if box.state == BoxState.SCHEDULED
+        for moment in (box.opens_at, box.closes_at)
+        if moment is not None and moment > now
+    ]
+    return min(ahead, default=None)
 
 
 def box_for(user, pk) -> BallotBox | None:

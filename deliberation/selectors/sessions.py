@@ -105,7 +105,7 @@ def public_sessions():
         Session.objects.filter(public=True)
         .select_related("council__area")
         .annotate(has_minutes=Exists(Minutes.objects.filter(session=OuterRef("pk"))))
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-id")
     )
 
 

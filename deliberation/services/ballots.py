@@ -18,7 +18,7 @@ from civic.selectors import eligible_people, people_identify
 from civic.services import assisted_channel, audit_record, require_perm, timeline_record
 from civic.text import clean_text
 
-from .. import pabulib
+from .. import pabulib, pages
 from ..models import Ballot, BallotBox, BallotOption, BoxKind, BoxState, BudgetRule, Channel, PaperBatch, Participation
 
 # Reads (the count, the check of a ballot's choices, receipts) live in the selectors; they are called
@@ -269,6 +269,7 @@ def vote_cast(
             channel=Channel.ONLINE,
         )
         BallotBox.objects.filter(pk=box.pk).update(turnout=F("turnout") + 1)
+        pages.ballot_cast(box.pk)  # an update sends no signal: the box's page shows the turnout live
     return ballot, code
 
 
@@ -360,6 +361,7 @@ def paper_batch_enter(*, actor, box, label: str, voters, ballots: list[list[str]
     secrets.SystemRandom().shuffle(rows)  # the batch's order says nothing about who voted first
     Ballot.objects.bulk_create(rows)
     BallotBox.objects.filter(pk=box.pk).update(turnout=F("turnout") + len(rows))
+    pages.ballots_entered(box)
     audit_record(
         actor=actor,
         action="ballot.paper_batch",

@@ -7,20 +7,25 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from civic import pagecache
 from civic.acting import acting_pair
 from civic.forms import submit
+from civic.models import Area
 from civic.money import format_yuan
+from civic.paging import bounded_page
+from civic.predicates import area_roles_of
 from civic.selectors import areas_for_roles
 from civic.services import require_perm
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..forms import AreaPickForm, BallotForm, BoxForm, CloseForm, OptionForm, PaperBatchForm, ScheduleForm
 from ..models import BallotBox, BoxKind, BoxState, Participation
 
@@ -33,30 +38,87 @@ def _box(request, pk) -> BallotBox:
     return box
 
 
-def ballot_list(request):
-    boxes = selectors.visible_boxes(request.user)
-    area = AreaPickForm.area_in(request.GET)
-    if area is not None:
-        boxes = boxes.filter(area_path__startswith=area.path)
-    # the city's own votes; elections imported from open data are listed apart, as what they are
-    page = Paginator(boxes.filter(imported=False).order_by("-closes_at", "-id"), 20).get_page(request.GET.get("page"))
-    for box in page.object_list:
-        box.current = box.phase()
-    imported = [(box, selectors.imported_source(box)) for box in boxes.filter(imported=True).order_by("-closes_at")]
-    return render(
-        request,
-        "deliberation/list.html",
-        {
-            "page": page,
-            "imported": imported,
-            "area": area,
-            "can_create": request.user.has_perm("deliberation.prepare_box"),
-        },
+CARD_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "state",
+    "opens_at",
+    "closes_at",
+    "turnout",
+    "imported",
+    "source_meta",
+    "area__name",
+    "area__code",
+)
+
+
+def _manages_boxes(user) -> bool:
+    """Whether `user` sees drafts in the lists (the people preparing votes): their list is their own."""
+    return bool(getattr(user, "is_superuser", False)) or any(
+        role in ("official", "organiser") for role, _path in area_roles_of(user)
     )
 
 
+def _list_context(request, area) -> dict:
+    boxes = selectors.visible_boxes(request.user).only(*CARD_FIELDS)
+    if area is not None:
+        boxes = boxes.filter(area_path__startswith=area.path)
+    # the city's own votes; elections imported from open data are listed apart, as what they are
+    page = bounded_page(boxes.filter(imported=False).order_by("-closes_at", "-id"), request.GET.get("page"))
+    now = timezone.now()
+    for box in page.object_list:
+        box.current = box.phase(now)
+    imported = [
+        (box, selectors.imported_source(box)) for box in boxes.filter(imported=True).order_by("-closes_at", "-id")[:20]
+    ]
+    return {
+        "page": page,
+        "imported": imported,
+        "area": area,
+        "query": urlencode({"area": area.code}) if area is not None else "",
+        "valid_until": selectors.boxes_valid_until(page.object_list, now),
+    }
+
+
+def ballot_list(request):
+    # Shared by everyone who sees only announced boxes: one cached part per area, page and language.
+    code = request.GET.get("area") or ""
+    area = Area.objects.filter(code=code).only("code", "path", "name").first() if code else None
+    user = request.user
+    part = pagecache.Part(
+        "ballot-list",
+        pages.ballot_list_scopes(area),
+        (area.code if area else "", request.GET.get("page") or ""),
+        lambda: _list_context(request, area),
+        request=request,
+        cache=not _manages_boxes(user),
+    )
+    can_create = user.is_authenticated and user.has_perm("deliberation.prepare_box")
+    return pagecache.whole_page(
+        request,
+        part,
+        lambda: render(request, "deliberation/list.html", {"part": part, "area": area, "can_create": can_create}),
+    )
+
+
+def _shared_ballot(box) -> dict:
+    """What every visitor sees of a box's page (its cached parts): only the moment its phase changes."""
+    return {"valid_until": selectors.boxes_valid_until([box])}
+
+
+def _ballot_part(request, name, pk, context) -> pagecache.Part:
+    return pagecache.Part(name, pages.ballot_scopes(pk), (pk,), context, request=request)
+
+
 def ballot_detail(request, pk):
+    # The shared parts' versions are read first, then the box: what is kept is never older than them.
+    part = _ballot_part(request, "ballot", pk, lambda: _shared_ballot(box))
+    if kept := pagecache.kept_page(request, part):
+        return kept
     box = _box(request, pk)
+    if box.state == BoxState.DRAFT:  # seen by the people preparing it only: never kept
+        part = pagecache.Part("ballot", [], (pk,), lambda: _shared_ballot(box), cache=False)
     user = request.user
     if request.method == "POST" and not user.is_authenticated:
         return redirect_to_login(box.get_absolute_url())
@@ -73,16 +135,21 @@ def ballot_detail(request, pk):
             user=person, box=box, choices=data["choice"], receipt=data["receipt"] or None, assisted_by=assisted_by
         )
 
+    signed_in = user.is_authenticated
     context = {
         "box": box,
+        "part": part,
         "phase": box.phase(),
         "options": options,
         "form": form,
         "voted": person.is_authenticated and Participation.objects.filter(box=box, user=person).exists(),
-        "eligible": rules.has_perm("deliberation.vote", person, box),  # as the service asks it: no superuser pass
-        "can_manage": user.has_perm("deliberation.manage_box", box.area),
+        # as the service asks it: no superuser pass
+        "eligible": signed_in and rules.has_perm("deliberation.vote", person, box),
+        "can_manage": signed_in and user.has_perm("deliberation.manage_box", box.area),
         "handed_over": assisted_by is None or request.method == "POST" or request.GET.get("handed") == "1",
     }
+    if request.method == "GET" and not signed_in:
+        return pagecache.whole_page(request, part, lambda: _ballot_response(request, box, form, options, context, None))
     response = _ballot_response(request, box, form, options, context, review_or_cast)
     if assisted_by is not None:
         add_never_cache_headers(response)  # the resident's pages stay out of the browser's history cache
@@ -111,10 +178,10 @@ def _ballot_response(request, box, form, options, context, review_or_cast):
     )
 
 
-def ballot_results(request, pk):
-    box = _box(request, pk)
+def _results_context(box) -> dict:
+    """What the results page shows (its cached part): the stored result, read when it is rendered."""
     if box.state != BoxState.TALLIED:
-        return render(request, "deliberation/results_pending.html", {"box": box, "phase": box.phase()}, status=200)
+        return _shared_ballot(box)
     result = box.result
     rows = result.get("options", [])
     chart = None
@@ -136,7 +203,21 @@ def ballot_results(request, pk):
         chart["segments"] = segments
         for r in rows:
             r["why"] = explain(r)
-    return render(request, "deliberation/results.html", {"box": box, "result": result, "rows": rows, "chart": chart})
+    return {"result": result, "rows": rows, "chart": chart}
+
+
+def ballot_results(request, pk):
+    part = _ballot_part(request, "ballot-results", pk, lambda: _results_context(box))
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    box = _box(request, pk)
+    if box.state == BoxState.DRAFT:
+        part = pagecache.Part("ballot-results", [], (pk,), lambda: _results_context(box), cache=False)
+    if box.state != BoxState.TALLIED:
+        template, context = "deliberation/results_pending.html", {"box": box, "phase": box.phase(), "part": part}
+    else:
+        template, context = "deliberation/results.html", {"box": box, "part": part}
+    return pagecache.whole_page(request, part, lambda: render(request, template, context))
 
 
 MONEY_PARAMS = ("left", "payment")

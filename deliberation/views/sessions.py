@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civic import pagecache
 from civic.errors import InvalidInput, NotAllowed
 from civic.forms import submit
 from civic.models import Area
+from civic.paging import bounded_page
 
-from .. import procedure, selectors, services
+from .. import pages, procedure, selectors, services
 from ..forms import AgendaOrderForm, CouncilForm, CouncilMemberForm, CouncilRulesForm, MinutesForm, SessionForm
 from ..models import Council, CouncilMember, Minutes, RulePreset, Session
 
@@ -105,10 +107,25 @@ def _session(request, pk) -> Session:
     return session
 
 
+SESSION_CARD = ("id", "title", "starts_at", "place", "phase", "council__name")
+
+
+def _session_list_context(request) -> dict:
+    sessions = selectors.public_sessions().select_related(None).select_related("council").only(*SESSION_CARD)
+    councils = Council.objects.select_related("area").only("name", "area__name").order_by("area__path", "id")[:50]
+    return {"page": bounded_page(sessions, request.GET.get("page"), per_page=30), "councils": councils}
+
+
 def session_list(request):
-    sessions = selectors.public_sessions()[:50]
-    councils = Council.objects.select_related("area").order_by("area__path")[:50]
-    return render(request, "deliberation/sessions.html", {"sessions": sessions, "councils": councils})
+    # The same for everyone: one cached part per page and language, the whole page for visitors.
+    part = pagecache.Part(
+        "sessions",
+        pages.session_list_scopes(),
+        (request.GET.get("page") or "",),
+        lambda: _session_list_context(request),
+        request=request,
+    )
+    return pagecache.whole_page(request, part, lambda: render(request, "deliberation/sessions.html", {"part": part}))
 
 
 def session_live(request, pk, screen=False):
@@ -141,26 +158,32 @@ def _first_error(form) -> str | None:
 
 
 def session_minutes(request, pk):
+    # Published minutes are the same for everyone who may watch the session: kept, the whole page for
+    # visitors. A draft (not yet published) is the chair's and organisers' page: never kept.
+    part = pagecache.Part(
+        "minutes", pages.minutes_scopes(pk), (pk,), lambda: {"minutes": selectors.minutes(session)}, request=request
+    )
+    if kept := pagecache.kept_page(request, part):
+        return kept
     session = _session(request, pk)
     published = Minutes.objects.filter(session=session).select_related("published_by").first()
     may_publish = request.user.has_perm("deliberation.publish_minutes", session)
     if not published and not may_publish:
         raise Http404
+    if not published:
+        part = pagecache.Part("minutes", [], (pk,), lambda: {"minutes": selectors.minutes(session)}, cache=False)
     form = MinutesForm(request.POST if request.method == "POST" and may_publish else None)
     if submit(form, lambda data: services.minutes_publish(actor=request.user, session=session, **data)):
         messages.success(request, _("The minutes are published."))
         return redirect("deliberation:session-minutes", pk=session.pk)
-    return render(
-        request,
-        "deliberation/minutes.html",
-        {
-            "session": session,
-            "minutes": selectors.minutes(session),
-            "published": published,
-            "may_publish": may_publish and not published,
-            "error": _first_error(form),
-        },
-    )
+    context = {
+        "session": session,
+        "part": part,
+        "published": published,
+        "may_publish": may_publish and not published,
+        "error": _first_error(form),
+    }
+    return pagecache.whole_page(request, part, lambda: render(request, "deliberation/minutes.html", context))
 
 
 @login_required
@@ -205,10 +228,22 @@ def _schedule(actor, council, qualified, form: SessionForm, data) -> Session:
     )
 
 
+def _council_context(council) -> dict:
+    """What everyone signed in sees of a council's page (its cached parts)."""
+    return {
+        "members": council.members.select_related("user", "organisation").only(
+            "user__display_name", "organisation__name"
+        ),
+        "sessions": council.sessions.only("id", "title", "starts_at", "phase").order_by("-starts_at", "-id")[:20],
+    }
+
+
 @login_required
 def council_detail(request, pk):
     from proposals.models import Proposal
 
+    # The parts' versions first, then the council: what is kept is never older than its versions.
+    part = pagecache.Part("council", pages.council_scopes(pk), (pk,), lambda: _council_context(council))
     council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
     manage = request.user.has_perm("deliberation.manage_council", council.area)
     qualified = (
@@ -234,14 +269,7 @@ def council_detail(request, pk):
     return render(
         request,
         "deliberation/council.html",
-        {
-            "council": council,
-            "members": council.members.select_related("user", "organisation"),
-            "manage": manage,
-            "error": error,
-            "qualified": qualified,
-            "sessions": council.sessions.order_by("-starts_at")[:20],
-        },
+        {"council": council, "part": part, "manage": manage, "error": error, "qualified": qualified},
     )
 
 

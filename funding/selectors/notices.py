@@ -31,6 +31,16 @@ def notice_deadlines(codes, now) -> list[tuple[str, int]]:
     return [(path, days) for path, *_rank, days in sorted(rows, key=lambda r: (r[1], r[2], r[3]), reverse=True)]
 
 
+def notice_deadlines_change_at(now):
+    """The next moment a subsidy policy comes into force (the deadlines above change then), or None."""
+    return (
+        SubsidyPolicy.objects.filter(effective_from__gt=now)
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+
+
 def ledger_stamp() -> str:
     """The line every award and payment notice carries: the ledger chain's head when it was published."""
     head = ledger_head()

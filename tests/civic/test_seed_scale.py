@@ -15,10 +15,50 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_scale writes PostgreSQL's bulk SQL"),
 ]
 
-SMALL = {"residents": 300, "proposals": 60, "cosignatures": 900, "comments": 120, "reports": 400, "opinions": 80}
+SMALL = {
+    "residents": 300,
+    "proposals": 60,
+    "cosignatures": 900,
+    "comments": 120,
+    "reports": 400,
+    "opinions": 80,
+    "ballots": 60,
+    "sessions": 20,
+    "notices": 120,
+}
 
 
-def test_seed_scale_fills_every_stage_with_counters_that_match_their_rows():
+def _deliberation_and_notices_are_there(client):
+    from django.db.models import Count
+
+    from civic.models import OutcomeNotice
+    from deliberation.models import BallotBox, Council, Minutes, Session
+
+    # the open city box the ballot benchmark votes in, and the boxes over the areas in every phase
+    city_box = BallotBox.objects.get(area__level="city")
+    assert city_box.phase() == "open" and city_box.options.count() == 3
+    boxes = BallotBox.objects.exclude(pk=city_box.pk)
+    assert boxes.count() == SMALL["ballots"]
+    assert {box.phase() for box in boxes} == {"draft", "upcoming", "open", "closed", "tallied"}
+    counted = boxes.annotate(b=Count("ballots", distinct=True), p=Count("participations", distinct=True))
+    assert [(x.pk, x.turnout) for x in counted if not x.turnout == x.b == x.p] == []
+    assert boxes.filter(state="tallied", turnout__gt=0).exists()
+    assert all(box.options.count() == 3 for box in boxes)
+    assert Council.objects.count() == 200 and Session.objects.count() == SMALL["sessions"]
+    assert Minutes.objects.count() == Session.objects.exclude(phase="scheduled").count() > 0
+    assert OutcomeNotice.objects.count() == SMALL["notices"]
+    assert OutcomeNotice.objects.filter(kind="ballot").count() == boxes.filter(state="tallied").count()
+    # the pages read them as the services would have written them
+    tallied = boxes.filter(state="tallied").order_by("pk")
+    for box in [tallied.filter(kind="question").first(), tallied.filter(kind="approval").first()]:
+        assert client.get(f"/ballots/{box.pk}/results/").status_code == 200
+    minutes = Minutes.objects.filter(session__public=True).first()
+    assert client.get(f"/sessions/{minutes.session_id}/minutes/").status_code == 200
+    for url in ["/ballots/", "/sessions/", "/areas/S01/notices/"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_seed_scale_fills_every_stage_with_counters_that_match_their_rows(client):
     call_command("seed_scale", **SMALL, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Area.objects.count() == 1 + 10 + 50 + 200 + 1000
     assert User.objects.filter(email__endswith="@scale.example").count() == SMALL["residents"]
@@ -30,6 +70,7 @@ def test_seed_scale_fills_every_stage_with_counters_that_match_their_rows():
     ]
     assert mismatched == []
     _consultations_agree()
+    _deliberation_and_notices_are_there(client)
     with pytest.raises(CommandError):
         call_command("seed_scale", **SMALL)
 

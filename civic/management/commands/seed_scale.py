@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://…/civic_perf_scale python manage.py seed_scale
         [--residents 50000] [--proposals 10000] [--cosignatures 1000000] [--comments 50000]
+        [--ballots 2000] [--sessions 500] [--notices 5000]
 
 The core makes the area tree (a city, 10 districts, 50 subdistricts, 200 communities, 1,000 grid cells) and
 the residents, each verified in a grid cell; every later stage adds its part through
@@ -95,6 +96,9 @@ class Command(BaseCommand):
             "--reports", type=int, default=100_000, help="small-matter reports (if that stage is installed)"
         )
         parser.add_argument("--opinions", type=int, default=5_000, help="opinions on one consultation (likewise)")
+        parser.add_argument("--ballots", type=int, default=2_000, help="ballot boxes over the areas, in every phase")
+        parser.add_argument("--sessions", type=int, default=500, help="council sessions (most with minutes)")
+        parser.add_argument("--notices", type=int, default=5_000, help="outcome notices on the areas' boards")
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
