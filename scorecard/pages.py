@@ -12,7 +12,8 @@ scopes are
   the record it belongs to: a rating counts in the year its project was accepted) to this year: a change
   made now can move the record's figures in any year it spans, and in no other.
 - `scorecard-now:CODE` — "overdue now", the one figure every period shows as it stands today: bumped only
-  when a proposal's answer state changes (its state, answer, answer deadline, visibility or area).
+  when a proposal starts or stops being overdue (answered, hidden, its deadline or state changed) or moves
+  while it is; one falling overdue at midnight is the pages' `valid_until`.
 - `scorecard-calendar` (working days), `scorecard-labels` (small-matter categories' names), and the
   shared `areas` and `organisations`.
 
@@ -153,10 +154,35 @@ def _proposal(row, deleted=False) -> None:
     if published is not None and before.get("published_at") != published:
         people = _people_paths(loaded.get("author_id"))  # published online: the author took part
     bump_area([*paths, *people], [loaded.get("created_at"), before.get("published_at"), published])
-    if deleted or _changed(row, OVERDUE_FIELDS):
+    if _overdue_moved(row, before, deleted):
         pagecache.bump(*(f"scorecard-now:{code}" for code in _codes(paths)))
     row._scorecard_before = {name: loaded[name] for name in PROPOSAL_FIELDS if name in loaded}
     row._scorecard_new = False
+
+
+def _is_overdue(values: dict) -> bool:
+    from proposals import lifecycle
+
+    due = values.get("response_due")
+    return (
+        values.get("state") in lifecycle.OPEN_FOR_ANSWER
+        and values.get("first_answered_at") is None
+        and not values.get("is_hidden")
+        and due is not None
+        and due < timezone.localdate()
+    )
+
+
+def _overdue_moved(row, before: dict, deleted: bool) -> bool:
+    """Whether "overdue now" changes: the proposal starts or stops being overdue, or moves while it is."""
+    loaded = row.__dict__
+    if getattr(row, "_scorecard_new", False) or deleted:
+        return _is_overdue(loaded)
+    if any(name in loaded and name not in before for name in OVERDUE_FIELDS):
+        return True  # not read before: cannot tell
+    now = {name: loaded.get(name, before.get(name)) for name in OVERDUE_FIELDS}
+    was, is_ = _is_overdue(before), _is_overdue(now)
+    return was != is_ or (is_ and before.get("area_path") != now["area_path"])
 
 
 def _participant(row) -> None:
