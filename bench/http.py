@@ -101,8 +101,22 @@ store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
 store["_auth_user_hash"] = user.get_session_auth_hash()
 store.create()
 proposal = (Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
-            .order_by("-endorsement_count").values_list("pk", flat=True)[:1][0])
-print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal}))
+            .order_by("-endorsement_count").values_list("pk", flat=True)[:1]
+            or Proposal.objects.filter(is_hidden=False, state="published").values_list("pk", flat=True)[:1])[0]
+from funding.models import MicroProject
+# the project with the most ledger entries (its page shows them all), and a district with projects
+project = (MicroProject.objects.filter(state="closed").order_by("-budget", "pk").values_list("pk", flat=True)[:1]
+           or MicroProject.objects.values_list("pk", flat=True)[:1] or [0])[0]
+district = (MicroProject.objects.values_list("area_path", flat=True)[:1] or ["/S/S01/"])[0].split("/")[2]
+# The scorecards take seconds to compute at this scale, once per version of what they count: render the
+# funding and scorecard pages once here, so the runs measure them kept (the steady state), not a crowd of
+# first readers computing the same figures at once.
+from django.test import Client
+for path in ("/projects/", f"/projects/{project}/", f"/areas/{district}/ledger/", "/scorecard/",
+             f"/areas/{district}/scorecard/"):
+    Client().get(path, HTTP_HOST="127.0.0.1")
+print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal,
+                  "project": project, "district": district}))
 """
 
 
@@ -181,6 +195,11 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
         ("area", "/areas/S01/", (), 0.50),
         ("home", "/", (), 0.50),
         ("api-list", "/api/proposals/?page=200", (), 0.0),
+        ("projects", "/projects/", (), 0.50),
+        ("project", f"/projects/{facts['project']}/", (), 0.50),
+        ("ledger", f"/areas/{facts['district']}/ledger/", (), 0.50),
+        ("scorecard", "/scorecard/", (), 0.50),
+        ("scorecard-area", f"/areas/{facts['district']}/scorecard/", (), 0.50),
     ]
 
 
