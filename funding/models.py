@@ -604,9 +604,9 @@ class LedgerEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["project", "kind"], name="funding_ledger_project"),
             models.Index(fields=["area", "year", "kind"], name="funding_ledger_area_year"),
-            # the area ledger's pages in the ledger's order (keyset), and each entry's running total
+            # the area ledger's pages in the ledger's order (keyset); each entry's running total reads its
+            # project's entries of its kind through funding_ledger_project
             models.Index(fields=["created_at", "id"], name="funding_ledger_order"),
-            models.Index(fields=["project", "kind", "created_at", "id"], name="funding_ledger_running"),
         ]
         constraints = [
             # One successor per entry: two postings that both extend the same head cannot both be written.

@@ -19,10 +19,6 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['created_at', 'id'], name='funding_ledger_order'),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['project', 'kind', 'created_at', 'id'], name='funding_ledger_running'),
-        ),
-        migrations.AddIndex(
             model_name='microproject',
             index=models.Index(fields=['-created_at', '-id'], name='funding_project_newest'),
         ),

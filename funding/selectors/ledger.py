@@ -239,7 +239,7 @@ def ledger_entries(project: MicroProject | int | None = None, area: Area | None 
 def running_total():
     """The project's running total of an entry's kind after it (corrections included), as a correlated
     sum over that project's entries of that kind up to it in the ledger's order (created_at, id): it reads
-    the project's few entries (index `funding_ledger_running`), never the rest of the ledger."""
+    the project's few entries of that kind (index `funding_ledger_project`), never the rest of the ledger."""
     upto = LedgerEntry.objects.filter(project_id=OuterRef("project_id"), kind=OuterRef("kind")).filter(
         Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
     )
