@@ -332,7 +332,7 @@ def watch() -> None:
     from casework.models import Report, ReportEvent, ReportRating
     from civic.models import AuditEntry, CalendarDay, OutcomeNotice, ResidencyVerification
     from consultations.models import Consultation, Opinion, Symposium
-    from deliberation.models import Minutes, Participation, Session, SessionRecord
+    from deliberation.models import BallotBox, Minutes, Participation, Session, SessionRecord
     from funding.models import AwardObjection, Commitment, Inspection, LedgerEntry, MicroProject, SatisfactionRating
     from proposals.models import CoSponsor, Endorsement, Proposal
 
@@ -356,8 +356,40 @@ def watch() -> None:
     for model in (ReportEvent, ReportRating):
         _connect(model, _of_report)
     _connect(AuditEntry, _audit)
+    _connect(BallotBox, _box, BOX_FIELDS)
     _connect(CalendarDay, lambda row: pagecache.bump("scorecard-calendar"))
     _connect(CaseworkCategory, lambda row: pagecache.bump("scorecard-labels"))
+
+
+# --- the open-data index -------------------------------------------------------------------------------------
+
+BOX_FIELDS = ("kind", "state", "title", "tallied_at", "area_path")
+
+
+def opendata_scopes(area) -> list[str]:
+    """The open-data index of `area` (None: the city): the datasets are fixed; it lists the counted
+    participatory budgets under it and the areas below."""
+    return [f"opendata:{area.code if area is not None else '*'}", "areas"]
+
+
+def _listed(values: dict) -> bool:
+    return values.get("kind") == "budget" and values.get("state") == "tallied"
+
+
+def _box(row) -> None:
+    """A participatory budget counted (or no longer), or a counted one renamed or moved: a vote changes
+    none of it, and a box that is not a counted budget is not listed."""
+    loaded = row.__dict__
+    before = getattr(row, "_scorecard_before", None) or {}
+    new = getattr(row, "_scorecard_new", False)
+    unknown = any(name in loaded and name not in before for name in BOX_FIELDS)
+    after = {name: loaded.get(name, before.get(name)) for name in BOX_FIELDS}
+    was = False if new else _listed(before)
+    if unknown or was != _listed(after) or (_listed(after) and _changed(row, BOX_FIELDS)):
+        paths = [after["area_path"] or "", before.get("area_path") or ""]
+        pagecache.bump(*(f"opendata:{code}" for code in _codes(paths)))
+    row._scorecard_before = {name: loaded[name] for name in BOX_FIELDS if name in loaded}
+    row._scorecard_new = False
 
 
 # --- until when a page holds without a write -----------------------------------------------------------------

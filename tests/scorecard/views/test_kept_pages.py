@@ -138,3 +138,18 @@ def test_the_scorecard_holds_until_midnight_at_most(client, pworld):
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     until = set(PagePart.objects.values_list("until", flat=True))
     assert until and all(value is not None and value <= midnight.timestamp() for value in until)
+
+
+def test_the_open_data_index_is_kept_and_shows_a_counted_budget_at_once(client, pworld):
+    from tests.scorecard.opendata.world import add_ballot
+
+    urls = ["/open-data/", "/areas/7701/open-data/", "/areas/7702/open-data/"]
+    kept = {url: _kept(client, url) for url in urls}
+    box = add_ballot(pworld["C1"], "一社区参与式预算", state="closed")
+    for url in urls:  # not counted yet: listed nowhere, every index still kept
+        assert _queries(client, url) == kept[url] and "一社区参与式预算" not in _page(client, url)
+    box.state, box.tallied_at = "tallied", timezone.now()
+    box.save(update_fields=["state", "tallied_at"])
+    assert "一社区参与式预算" in _page(client, "/open-data/")
+    assert "一社区参与式预算" in _page(client, "/areas/7701/open-data/")
+    assert _queries(client, "/areas/7702/open-data/") == kept["/areas/7702/open-data/"]
