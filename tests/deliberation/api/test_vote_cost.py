@@ -32,8 +32,10 @@ def test_a_ballot_reads_the_box_once_and_its_options_once_per_process(api_client
     assert not any('FROM "deliberation_ballotoption"' in q for q in second)  # options kept: they cannot change
     statements = [q for q in second if "SAVEPOINT" not in q]  # the test's own transaction makes savepoints
     # the token and its person, their roles and verification, the box, the box locked, the participation,
-    # the ballot, the turnout: 8 (13 before the box was read once and its options kept)
-    assert len(statements) == 8, "\n".join(q[:120] for q in statements)
+    # the ballot, the turnout: 8 (13 before the box was read once and its options kept); and 2 for the
+    # scorecards kept exactly (scorecard.pages): taking part counts where the voter is or was verified, so
+    # their verifications' cells are read and one change row per scorecard scope is written: 10
+    assert len(statements) == 10, "\n".join(q[:120] for q in statements)
     # the guarantees: one ballot and one participation per voter, the turnout exact
     assert Ballot.objects.filter(box=pb).count() == Participation.objects.filter(box=pb).count() == 2
     assert BallotBox.objects.get(pk=pb.pk).turnout == 2
