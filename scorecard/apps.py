@@ -15,3 +15,6 @@ class ScorecardConfig(AppConfig):
         from .demo import seed
 
         demo_seeder(seed)
+        from . import pages
+
+        pages.watch()  # the cached scorecard pages a write changes (civic.pagecache)

@@ -7,6 +7,7 @@ from .ledger import (  # noqa: F401
     chain_head,
     entries_for_export,
     ledger_entries,
+    ledger_page,
     ledger_years,
     project_balances,
     project_money_many,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, Q, Sum, Value, Window
+from django.db.models import DecimalField, F, Max, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -234,6 +234,52 @@ def ledger_entries(project: MicroProject | int | None = None, area: Area | None 
             charge_year=int(year)
         )
     return entries.select_related("project", "area").order_by("created_at", "id")
+
+
+def running_total():
+    """The project's running total of an entry's kind after it (corrections included), as a correlated
+    sum over that project's entries of that kind up to it in the ledger's order (created_at, id): it reads
+    the project's few entries of that kind (index `funding_ledger_project`), never the rest of the ledger."""
+    upto = LedgerEntry.objects.filter(project_id=OuterRef("project_id"), kind=OuterRef("kind")).filter(
+        Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
+    )
+    total = upto.order_by().values("project_id").annotate(total=Sum("amount")).values("total")[:1]
+    return Subquery(total, output_field=_SUM)
+
+
+def ledger_page(area: Area, year: int | None = None, after: int | None = None, size: int = 50):
+    """(entries, next cursor): one page of an area's entries oldest first, starting after entry `after`,
+    each with `balance` (its project's running total of that kind, earlier years included). Keyset paging
+    on (created_at, id) (index `funding_ledger_order`): a page costs its rows however long the ledger
+    grows, and nothing is counted. The cursor is the id of the page's last entry, or None at the end."""
+    entries = LedgerEntry.objects.filter(project__area_path__startswith=area.path)
+    if year is not None:
+        entries = entries.filter(year=int(year))
+    if after is not None:
+        last = LedgerEntry.objects.filter(pk=after).values("created_at")[:1]
+        entries = entries.filter(Q(created_at__gt=Subquery(last)) | Q(created_at=Subquery(last), id__gt=after))
+    rows = list(
+        entries.annotate(balance=running_total())
+        .select_related("project", "area")
+        .only(
+            "id",
+            "created_at",
+            "kind",
+            "amount",
+            "condition",
+            "reverses_id",
+            "memo",
+            "year",
+            "project_id",
+            "project__title",
+            "area__name",
+            "area__code",
+        )
+        .order_by("created_at", "id")[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more and rows else None)
 
 
 def ledger_years(area: Area) -> list[int]:

@@ -41,6 +41,20 @@ def adopted_without_project(user):
     return qs.select_related("area", "category").order_by("-closed_at", "-id")
 
 
+# The columns a row of the project list shows (and what its links and badges need).
+LIST_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "budget",
+    "created_at",
+    "area_path",
+    "area__code",
+    "area__name",
+    "implementer__name",
+)
+
+
 def projects_in(area: Area | None = None, *, state: str | None = None, implementer=None):
     """Projects of an area and the areas under it, with what the list shows, in one query."""
     qs = MicroProject.objects.select_related("area", "implementer")
@@ -58,6 +72,33 @@ def projects_in(area: Area | None = None, *, state: str | None = None, implement
             distinct=True,
         ),
     ).order_by("-created_at", "-id")
+
+
+def project_rows(area: Area | None = None, *, state: str | None = None):
+    """The public list's rows, newest first: only the columns a row shows, in the order of the indexes
+    `funding_project_newest` / `funding_project_state` (a page costs its rows, not the table; the overdue
+    milestones of a page's rows: `overdue_counts`)."""
+    qs = MicroProject.objects.select_related("area", "implementer")
+    if area is not None:
+        qs = qs.filter(area_path__startswith=area.path)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.only(*LIST_FIELDS).order_by("-created_at", "-id")
+
+
+def overdue_counts(projects) -> dict[int, int]:
+    """{project id: milestones not reached and past their date} for the rows of one page, in one query."""
+    ids = [project.pk for project in projects]
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    rows = (
+        Milestone.objects.filter(project_id__in=ids, reached_at__isnull=True, due_on__lt=today)
+        .order_by()
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
 
 
 def project_detail(pk) -> MicroProject:

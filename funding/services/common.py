@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from civic import pagecache
 from civic.errors import InvalidInput
 from civic.services import audit_record, timeline_record
 from civic.text import clean_text
@@ -35,6 +36,7 @@ def objections_follow(award: SubsidyAward, *, actor, reason: str, successor: Sub
         rows.update(status=ObjectionStatus.CLOSED, answer=answer[:3000], answered_by=actor, answered_at=timezone.now())
         action, after = "award.objections_closed", {"objections": ids, "reason": reason}
     audit_record(actor=actor, action=action, obj=award, area=award.project.area, after=after)
+    pagecache.bump(f"project:{award.project_id}")  # an update sends no signal (funding.pages)
     return len(ids)
 
 

@@ -7,16 +7,16 @@ memory. They carry no personal data: no one's name, only the project, the area a
 import json
 import re
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from civic import pagecache
 from civic.errors import InvalidInput
 from civic.exports import csv_lines, spreadsheet_text
 from civic.models import Area
 
-from .. import selectors
+from .. import pages, selectors
 from ..chain import short
 from ..models import AdvanceCondition, MicroProject
 from ..selectors.ledger import EXPORT_FIELDS, export_row
@@ -90,27 +90,46 @@ def area_ledger_export(request, code, fmt):
     return _export({"area": area, "year": year}, name, fmt)
 
 
-def area_ledger(request, code):
-    """An area's public ledger: what is charged against each area-year cap, and every entry with running totals."""
-    area = get_object_or_404(Area, code=code)
-    year = parse_year(request.GET.get("year"))
-    page = Paginator(selectors.ledger_entries(area=area, year=year), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+def parse_after(value) -> int | None:
+    """The `?after=` of a ledger page: the id of the last entry of the page before, or nothing."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _ledger_context(area, year, after) -> dict:
+    """What the ledger page shows (read only when the cache has no current copy)."""
+    entries, next_after = selectors.ledger_page(area, year=year, after=after, size=PAGE_SIZE)
     head_id, head = selectors.chain_head()
-    for entry in page.object_list:
+    for entry in entries:
         entry.condition_label = CONDITIONS.get(entry.condition, entry.condition)
-    return render(
-        request,
-        "funding/ledger/area_ledger.html",
-        {
-            "area": area,
-            "year": year,
-            "years": selectors.ledger_years(area),
-            "charges": selectors.area_charges(area, year),
-            "page": page,
-            "query": f"year={year}" if year else "",
-            "chain_head": head,
-            "chain_head_short": short(head),
-            "chain_head_entry": head_id or 0,
-        },
+    query = f"year={year}" if year else ""
+    return {
+        "area": area,
+        "year": year,
+        "years": selectors.ledger_years(area),
+        "charges": selectors.area_charges(area, year),
+        "entries": entries,
+        "next_url": "?" + "&".join(filter(None, [query, f"after={next_after}"])) if next_after else "",
+        "first_url": "?" + query if after is not None else "",
+        "chain_head": head,
+        "chain_head_short": short(head),
+        "chain_head_entry": head_id or 0,
+    }
+
+
+def area_ledger(request, code):
+    """An area's public ledger: what is charged against each area-year cap, and the entries, oldest first,
+    with running totals, a page at a time (keyset: `?after=<entry>`). Shared by everyone (funding.pages)."""
+    area = get_object_or_404(Area.objects.only("id", "code", "path"), code=code)
+    year = parse_year(request.GET.get("year"))
+    after = parse_after(request.GET.get("after"))
+    part = pagecache.Part(
+        "area-ledger",
+        pages.ledger_scopes(area),
+        (area.code, year, after),
+        lambda: _ledger_context(Area.objects.get(pk=area.pk), year, after),
+        request=request,
+    )
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "funding/ledger/area_ledger.html", {"part": part, "area": area})
     )

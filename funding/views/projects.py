@@ -3,6 +3,7 @@ one timeline of the whole chain, and one small view per action form on that page
 
 import json
 from collections import Counter
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import rules
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from civic import pagecache
 from civic.acting import acting_pair
 from civic.errors import DomainError, NotAllowed
 from civic.forms import Submission, submit
@@ -25,7 +27,7 @@ from civic.models import Area
 from civic.selectors import areas_for_roles, organisation_list, timeline_for
 from proposals.models import PledgeKind, Proposal
 
-from .. import services
+from .. import pages, services
 from ..forms import (
     BudgetLineFormSet,
     ChecklistFormSet,
@@ -42,7 +44,7 @@ from ..forms import (
     apply_row_error,
     rows_data,
 )
-from ..models import PROJECT_STATES, MicroProject, ProjectState
+from ..models import PROJECT_STATES, AwardStatus, MicroProject, ProjectState
 from ..selectors import projects as project_selectors
 from .awards import award_context
 
@@ -75,28 +77,57 @@ def _state_class(state) -> str:
 # --- lists ----------------------------------------------------------------------------------------------
 
 
+def _list_context(area, state, number) -> dict:
+    """What the list shows (read only when the cache has no current copy): one page of rows, their overdue
+    milestones, and the count of the filtered list (counted once per version of the list)."""
+    page = Paginator(project_selectors.project_rows(area, state=state), PER_PAGE).get_page(number)
+    page.object_list = list(page.object_list)
+    overdue = project_selectors.overdue_counts(page.object_list)
+    for project in page.object_list:
+        project.state_class = _state_class(project.state)
+        project.overdue_milestones = overdue.get(project.pk, 0)
+        project.is_late = bool(project.overdue_milestones) and project.state in ACTIVE
+    return {
+        "area": area,
+        "page": page,
+        "state": state,
+        "states": ProjectState.choices,
+        "query": urlencode({"state": state}) if state else "",
+        "valid_until": _next_midnight(),  # a milestone passes its date at midnight
+    }
+
+
+def _next_midnight():
+    local = timezone.localtime()
+    return (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def project_list(request, code=None):
-    """Projects of every area (or of one area and the areas under it), newest first, by state."""
-    area = get_object_or_404(Area, code=code) if code else None
+    """Projects of every area (or of one area and the areas under it), newest first, by state. Shared by
+    everyone: one cached part per area, state, page and language (funding.pages)."""
     state = request.GET.get("state") or None
     if state not in ProjectState.values:
         state = None
-    page = Paginator(project_selectors.projects_in(area, state=state), PER_PAGE).get_page(request.GET.get("page"))
-    for project in page.object_list:
-        project.state_class = _state_class(project.state)
-        project.is_late = bool(project.overdue_milestones) and project.state in ACTIVE
-    can_create = request.user.has_perm("funding.view_project_desk")
-    return render(
+    number = request.GET.get("page") or "1"
+    area = None
+    part = pagecache.Part(
+        "project-list",
+        pages.list_scopes(code),
+        (code or "", state or "", number),
+        lambda: _list_context(area, state, number),
+        request=request,
+    )
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    area = get_object_or_404(Area, code=code) if code else None  # read after the part's versions
+    return pagecache.whole_page(
         request,
-        "funding/projects/list.html",
-        {
-            "area": area,
-            "page": page,
-            "state": state,
-            "states": ProjectState.choices,
-            "query": urlencode({"state": state}) if state else "",
-            "can_create": can_create,
-        },
+        part,
+        lambda: render(
+            request,
+            "funding/projects/list.html",
+            {"list_part": part, "area": area, "can_create": request.user.has_perm("funding.view_project_desk")},
+        ),
     )
 
 
@@ -355,9 +386,33 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
     return context
 
 
+def _valid_until(context: dict):
+    """Until when the page holds without a write: the next midnight (milestones and objection answers fall
+    overdue), or sooner the next award notice or objection window to close, or the rating period to open
+    or close."""
+    now = timezone.now()
+    moments = [_next_midnight()]
+    for award in context.get("awards", []):
+        if award.status == AwardStatus.NOTICE:
+            moments += [award.notice_until, award.objections_until]
+    moments += [context.get("rating_opens"), context.get("rating_closes")]
+    return min(moment for moment in moments if moment is not None and moment > now)
+
+
 def project_detail(request, pk):
-    project = _get_project(pk)
-    return render(request, "funding/projects/detail.html", _detail_context(request, project))
+    """A project's public page. Visitors who are not signed in get the whole page kept (funding.pages:
+    `project:PK` and the stories it shows); signed-in people see their own forms, rendered per request."""
+    proposal_id = MicroProject.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
+    part = pagecache.Part("project", pages.detail_scopes(pk, proposal_id), (pk,), lambda: {}, request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
+
+    def render_page():
+        context = _detail_context(request, _get_project(pk))
+        part.context()["valid_until"] = context["valid_until"] = _valid_until(context)
+        return render(request, "funding/projects/detail.html", context)
+
+    return pagecache.whole_page(request, part, render_page)
 
 
 # --- the action forms: each posts here, calls one service, and comes back to the page ------------------------

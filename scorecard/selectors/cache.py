@@ -1,8 +1,7 @@
-"""The data version and the cache of the numbers."""
+"""The numbers of a scorecard, and the data version (a fingerprint of the newest rows, kept for callers)."""
 
 import hashlib
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -14,7 +13,6 @@ from funding.models import AwardObjection, Commitment, LedgerEntry, MicroProject
 from proposals.models import CoSponsor, Endorsement, Proposal
 
 from ..period import Period
-from .definitions import CACHE_SECONDS
 from .numbers import raw_numbers
 
 _VERSIONED = [
@@ -57,14 +55,8 @@ def data_version() -> str:
 
 
 def cached_numbers(scope: str, buckets: list[str], period: Period) -> dict[str, dict]:
-    from civic.workdays import _version as calendar_version
-
-    today = timezone.localdate()
-    signature = "|".join([scope, *buckets])
-    parts = [data_version(), calendar_version(), today, period.start, period.end]
-    key = "scorecard:" + ":".join(str(part) for part in parts) + ":" + hashlib.sha1(signature.encode()).hexdigest()[:16]
-    numbers = cache.get(key)
-    if numbers is None:
-        numbers = raw_numbers(scope, buckets, period, today)
-        cache.set(key, numbers, CACHE_SECONDS)
-    return numbers
+    """The numbers of `buckets`, computed afresh: the pages that show them are kept exactly, per area and
+    year (scorecard.pages), so they are computed once per version of what they count, not here per request.
+    (A cache keyed by `data_version` would read the newest row of every table, and count the co-signatures,
+    on every miss, and could not tell one district's writes from another's.)"""
+    return raw_numbers(scope, buckets, period, timezone.localdate())

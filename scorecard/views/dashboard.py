@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civic import pagecache
 from civic.errors import InvalidInput
 from civic.models import Area
 from civic.selectors import area_ancestors
@@ -110,43 +111,73 @@ def _open_data_url(area: Area | None) -> str:
     return reverse("scorecard:opendata", args=[area.code]) if area is not None else reverse("scorecard:opendata-city")
 
 
-def _dashboard(request, area: Area | None):
-    from .. import selectors
+def _dashboard_context(request, area: Area | None, period, form) -> dict:
+    """What the dashboard shows, read only when the kept page is not current (scorecard.pages)."""
+    from .. import pages, selectors
 
-    period, form = _period(request.GET)
     card = selectors.scorecard(area, period)
     index = _figure_index(card)
     children = selectors.compare_children(area, period)
     compare = [index[key] for key in COMPARE_FIGURES if key in index]
     today = timezone.localdate()
     report_year = min(period.end.year, today.year)
-    return render(
+    return {
+        "area": area,
+        "card": card,
+        "period": period,
+        "form": form,
+        "quick": _quick_periods(period),
+        "children": children,
+        "compare": compare,
+        "multiples": [index[key] for key in SMALL_MULTIPLES if key in index],
+        "crumbs": _area_links(area) if area else [(_("Areas"), reverse("civic:area-list"))],
+        "current": None if area else _("Scorecard of the whole city"),
+        "report_url": (
+            reverse("scorecard:scorecard-report-area", args=[area.code, report_year])
+            if area
+            else reverse("scorecard:scorecard-report-city", args=[report_year])
+        ),
+        "report_year": report_year,
+        "open_data_url": _open_data_url(area),
+        "valid_until": pages.valid_until(area, period),
+    }
+
+
+def _part(request, name: str, area: Area | None, period, context) -> pagecache.Part:
+    """The kept page of a scorecard: per area, period (the query) and language; figures are computed once
+    per version of the area's years (scorecard.pages). A period not begun yet is not kept."""
+    from .. import pages
+
+    return pagecache.Part(
+        name,
+        pages.page_scopes(area, period),
+        (area.code if area else "*", sorted(request.GET.lists())),
+        context,
+        request=request,
+        cache=not pages.is_future(period),
+    )
+
+
+def _dashboard(request, area: Area | None):
+    period, form = _period(request.GET)
+    part = _part(request, "scorecard", area, period, lambda: _dashboard_context(request, area, period, form))
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    if area is not None:
+        area.refresh_from_db()  # what is shown is read after the versions
+    suggestions_url = (
+        reverse("proposals:proposal-from-reports", args=[area.code])
+        if area is not None and request.user.has_perm("proposals.propose_from_reports", area)
+        else None
+    )
+    return pagecache.whole_page(
         request,
-        "scorecard/dashboard.html",
-        {
-            "area": area,
-            "card": card,
-            "period": period,
-            "form": form,
-            "quick": _quick_periods(period),
-            "children": children,
-            "compare": compare,
-            "multiples": [index[key] for key in SMALL_MULTIPLES if key in index],
-            "crumbs": _area_links(area) if area else [(_("Areas"), reverse("civic:area-list"))],
-            "current": None if area else _("Scorecard of the whole city"),
-            "report_url": (
-                reverse("scorecard:scorecard-report-area", args=[area.code, report_year])
-                if area
-                else reverse("scorecard:scorecard-report-city", args=[report_year])
-            ),
-            "report_year": report_year,
-            "open_data_url": _open_data_url(area),
-            "suggestions_url": (
-                reverse("proposals:proposal-from-reports", args=[area.code])
-                if area is not None and request.user.has_perm("proposals.propose_from_reports", area)
-                else None
-            ),
-        },
+        part,
+        lambda: render(
+            request,
+            "scorecard/dashboard.html",
+            {"part": part, "area": area, "period": period, "suggestions_url": suggestions_url},
+        ),
     )
 
 
@@ -182,33 +213,46 @@ def area_scorecard(request, code):
     return _dashboard(request, get_object_or_404(Area, code=code))
 
 
-def _report(request, area: Area | None, year: int):
-    from .. import selectors
+def _report_context(area: Area | None, year: int) -> dict:
+    from .. import pages, selectors
+    from ..period import year_period
 
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404
     report = selectors.yearly_report(area, year)
     totals = {
         "award": sum((row["award"] for row in report["projects"]), Decimal(0)),
         "paid": sum((row["paid"] for row in report["projects"]), Decimal(0)),
     }
-    return render(
+    return {
+        "area": area,
+        "year": year,
+        "report": report,
+        "totals": totals,
+        "card": report,
+        "crumbs": _area_links(area, include_self=True),
+        "current": _("Yearly report %(year)s") % {"year": year},
+        "dashboard_url": (
+            reverse("scorecard:scorecard-area", args=[area.code]) if area else reverse("scorecard:scorecard-city")
+        )
+        + f"?period=year&year={year}",
+        "generated": timezone.localtime(),
+        "valid_until": pages.valid_until(area, year_period(year)),
+    }
+
+
+def _report(request, area: Area | None, year: int):
+    from ..period import year_period
+
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    part = _part(request, "scorecard-report", area, year_period(year), lambda: _report_context(area, year))
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    if area is not None:
+        area.refresh_from_db()  # what is shown is read after the versions
+    return pagecache.whole_page(
         request,
-        "scorecard/report.html",
-        {
-            "area": area,
-            "year": year,
-            "report": report,
-            "totals": totals,
-            "card": report,
-            "crumbs": _area_links(area, include_self=True),
-            "current": _("Yearly report %(year)s") % {"year": year},
-            "dashboard_url": (
-                reverse("scorecard:scorecard-area", args=[area.code]) if area else reverse("scorecard:scorecard-city")
-            )
-            + f"?period=year&year={year}",
-            "generated": timezone.localtime(),
-        },
+        part,
+        lambda: render(request, "scorecard/report.html", {"part": part, "area": area, "year": year}),
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from civic import pagecache
 from civic.exports import csv_lines
 from civic.models import Area
 
@@ -90,21 +91,29 @@ def download_urls(dataset: opendata.Dataset, area: Area | None) -> dict:
     }
 
 
-def opendata_index(request, code=None):
-    """The datasets of an area (or the whole city), with download links and every field explained."""
-    area = _area(code)
+def _index_context(area: Area | None) -> dict:
     datasets = [
         {"dataset": d, "urls": download_urls(d, area), "fields": [(f, opendata.TYPES[f.type]) for f in d.fields]}
         for d in opendata.DATASETS.values()
     ]
-    return render(
-        request,
-        "scorecard/opendata.html",
-        {
-            "area": area,
-            "datasets": datasets,
-            "budgets": list(opendata.budget_ballots(area)[:50]),
-            "catalogue_url": reverse("api:opendata", args=[area.code]) if area else reverse("api:opendata-city"),
-            "children": list(area.children.order_by("code")) if area else list(Area.objects.filter(parent=None)),
-        },
-    )
+    return {
+        "area": area,
+        "datasets": datasets,
+        "budgets": list(opendata.budget_ballots(area)[:50]),
+        "catalogue_url": reverse("api:opendata", args=[area.code]) if area else reverse("api:opendata-city"),
+        "children": list(area.children.order_by("code")) if area else list(Area.objects.filter(parent=None)),
+    }
+
+
+def opendata_index(request, code=None):
+    """The datasets of an area (or the whole city), with download links and every field explained. Kept
+    exactly for visitors (scorecard.pages: the counted budgets listed and the areas below)."""
+    from ..pages import opendata_scopes
+
+    area = _area(code)
+    part = pagecache.Part("opendata-index", opendata_scopes(area), (code or "",), lambda: {}, request=request)
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    if area is not None:
+        area.refresh_from_db()  # what is shown is read after the versions
+    return pagecache.whole_page(request, part, lambda: render(request, "scorecard/opendata.html", _index_context(area)))

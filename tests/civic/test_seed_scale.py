@@ -71,6 +71,17 @@ def test_seed_scale_fills_every_stage_with_counters_that_match_their_rows(client
     assert mismatched == []
     _consultations_agree()
     _deliberation_and_notices_are_there(client)
+    # micro-projects in every state, with milestones, and a ledger that keeps every rule of the books
+    from funding.ledger_check import run_checks
+    from funding.models import LedgerEntry, MicroProject, Milestone, ProjectState
+
+    projects = MicroProject.objects.count()
+    assert projects >= len(ProjectState.values)
+    assert set(MicroProject.objects.values_list("state", flat=True)) == set(ProjectState.values)
+    assert Milestone.objects.count() == 3 * projects
+    assert LedgerEntry.objects.count() >= 20 * projects  # about thirty entries a project
+    report = run_checks()
+    assert report.problems == [] and report.entries_checked == LedgerEntry.objects.count()
     with pytest.raises(CommandError):
         call_command("seed_scale", **SMALL)
 

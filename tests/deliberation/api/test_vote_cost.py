@@ -32,11 +32,13 @@ def test_a_ballot_reads_the_box_once_and_its_options_once_per_process(api_client
     assert not any('FROM "deliberation_ballotoption"' in q for q in second)  # options kept: they cannot change
     statements = [q for q in second if "SAVEPOINT" not in q]  # the test's own transaction makes savepoints
     # the token and its person, their roles and verification, the box, the box locked, the participation,
-    # the ballot, the turnout, and the box's page told it changed: 9 (13 before the box was read once and
-    # its options kept; the page's change is one insert of one row, nothing any other voter waits on)
-    assert len(statements) == 9, "\n".join(q[:120] for q in statements)
+    # the ballot, the turnout (8; 13 before the box was read once and its options kept); the box's page told
+    # it changed; and the scorecards kept exactly (scorecard.pages): taking part counts where the voter is
+    # or was verified, so their verifications' cells are read: 11. The pages' changes are inserts of rows,
+    # nothing any other voter waits on.
+    assert len(statements) == 11, "\n".join(q[:120] for q in statements)
     changes = [q for q in statements if "civic_pagechange" in q]
-    assert len(changes) == 1 and changes[0].startswith("INSERT") and changes[0].count("),") == 0, changes
+    assert len(changes) == 2 and all(q.startswith("INSERT") for q in changes), changes
     # the guarantees: one ballot and one participation per voter, the turnout exact
     assert Ballot.objects.filter(box=pb).count() == Participation.objects.filter(box=pb).count() == 2
     assert BallotBox.objects.get(pk=pb.pk).turnout == 2

@@ -3,10 +3,12 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
 
+from civic.models import Area
 from funding import selectors
 from funding.models import LedgerEntry
 from tests.funding.selectors.test_ledger_check import YEAR, build_ledger, make_project
@@ -262,17 +264,49 @@ def test_the_area_ledger_page_shows_the_caps_the_entries_and_the_exports(client,
     assert "¥30,000.00" in html  # A's running total of advances after the midpoint advance
 
 
-def test_the_area_ledger_page_is_paginated_in_a_fixed_number_of_queries(client, books, django_assert_max_num_queries):
+def _next_url(html: str) -> str | None:
+    match = re.search(r'href="(\?[^"]*after=\d+)" rel="next"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_the_area_ledger_page_is_paged_by_keyset_in_a_fixed_number_of_queries(
+    client, books, django_assert_max_num_queries
+):
     more_projects(books, 12)
-    with django_assert_max_num_queries(12) as first:
+    with django_assert_max_num_queries(14) as first:
         page_one = client.get("/areas/7701/ledger/")
     more_projects(books, 8)
+    html = page_one.content.decode()
+    assert "page=" not in html and "Page 1 of" not in html  # nothing is counted
+    url = _next_url(html)
+    assert url is not None
     with django_assert_max_num_queries(len(first.captured_queries)):
-        page_two = client.get("/areas/7701/ledger/?page=2")
+        page_two = client.get(f"/areas/7701/ledger/{url}")
     assert page_one.status_code == page_two.status_code == 200
-    assert 'rel="next"' in page_one.content.decode()
-    filtered = client.get(f"/areas/7701/ledger/?year={YEAR}&page=2").content.decode()
-    assert f"year={YEAR}&amp;page=" in filtered
+    filtered = client.get(f"/areas/7701/ledger/?year={YEAR}").content.decode()
+    assert f"year={YEAR}&amp;after=" in filtered
+    assert client.get("/areas/7701/ledger/?after=99999999").status_code == 200  # past the end: an empty page
+
+
+def test_every_page_of_the_ledger_shows_the_running_totals_of_the_whole_ledger(client, books):
+    """Walking the keyset pages gives every entry once, in order, with the same running totals as the
+    window over all of the area's entries (earlier pages' entries and corrections included)."""
+    more_projects(books, 15)
+    expected = [(e.pk, e.balance) for e in selectors.ledger_entries(area=Area.objects.get(code="7701"))]
+    seen, url = [], "/areas/7701/ledger/"
+    while url:
+        html = client.get(url).content.decode()
+        entries = html.split('id="entries-title"')[1]
+        for row in entries.split("<tr>")[2:]:  # after the header row
+            cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+            seen.append((int(cells[0]), cells[5]))
+        following = _next_url(html)
+        url = f"/areas/7701/ledger/{following}" if following else None
+    assert [pk for pk, _balance in seen] == [pk for pk, _balance in expected]
+    assert len(expected) > 50  # more than one page
+    from civic.money import format_yuan
+
+    assert [balance for _pk, balance in seen] == [format_yuan(balance) for _pk, balance in expected]
 
 
 # --- API --------------------------------------------------------------------------------------------------

@@ -1,0 +1,155 @@
+"""The scorecard pages kept exactly (scorecard.pages): after a write, an area's scorecard (and those above
+it) is what a fresh computation renders, while another district's, and a closed year's, stay kept."""
+
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from civic.models import PagePart
+from funding import services as funding_services
+from proposals import services
+from tests.factories import UserFactory
+from tests.funding.selectors.test_ledger_check import make_project
+from tests.world import verify
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.localdate().year
+LAST_YEAR = THIS_YEAR - 1
+D1, CITY, D2 = "/areas/7701/scorecard/", "/scorecard/", "/areas/7702/scorecard/"
+
+
+def _page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    # the report says when it was computed; everything else must be the same kept or fresh
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*', r"\1", response.content.decode())
+    return re.sub(r"computed from the public records on [^<]*|于 [0-9: -]+（北京时间）", "", html)
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, url)
+    return len(queries)
+
+
+def _fresh(client, url) -> str:
+    """The page as a computation from scratch renders it (nothing kept)."""
+    PagePart.objects.all().delete()
+    return _page(client, url)
+
+
+def _kept(client, url) -> int:
+    _page(client, url)
+    count = _queries(client, url)
+    assert count <= 2, url  # the area, and the kept page with its versions in one query
+    return count
+
+
+def _assert_fresh_and_changed(client, url, before: str) -> None:
+    shown = _page(client, url)
+    assert shown != before, url  # the write is visible …
+    assert shown == _fresh(client, url), url  # … and the page is what a fresh computation shows
+
+
+def test_each_write_shows_on_the_scorecards_of_its_area_and_above_and_leaves_another_district_kept(
+    client, make_proposal, pworld
+):
+    before = {url: _page(client, url) for url in (D1, CITY)}
+    elsewhere = _kept(client, D2)
+    quiet = _page(client, D2)
+
+    proposal = make_proposal()  # published online in community C1, district D1
+    assert _queries(client, D2) == elsewhere and _page(client, D2) == quiet  # (before anything is dropped)
+    for url in (D1, CITY):
+        _assert_fresh_and_changed(client, url, before[url])
+
+    # a co-signature counts only as taking part (the resident is verified in C1)
+    before = {url: _page(client, url) for url in (D1, CITY)}
+    neighbour = UserFactory()
+    verify(neighbour, pworld["c1a"])
+    elsewhere = _kept(client, D2)
+    services.proposal_endorse(user=neighbour, proposal=proposal)
+    assert _queries(client, D2) == elsewhere
+    for url in (D1, CITY):
+        shown = _page(client, url)
+        assert shown == _fresh(client, url), url
+
+    # co-funding promised for a project in C1
+    before = {url: _page(client, url) for url in (D1, CITY)}
+    project = make_project(pworld, "一社区楼道灯")
+    elsewhere = _kept(client, D2)
+    funding_services.commitment_add(
+        actor=pworld["official_here"],
+        project=project,
+        source="enterprise",
+        funder="一号物业公司",
+        amount=Decimal("9000"),
+    )
+    assert _queries(client, D2) == elsewhere
+    for url in (D1, CITY):
+        _assert_fresh_and_changed(client, url, before[url])
+
+
+def test_a_counter_on_a_proposal_changes_no_scorecard(client, make_proposal):
+    proposal = make_proposal()
+    kept = _kept(client, D1)
+    proposal.comment_count += 1  # a counter is no figure: saving it bumps nothing here
+    proposal.save(update_fields=["comment_count"])
+    assert _queries(client, D1) == kept
+
+
+def test_a_closed_year_stays_kept_while_nothing_dated_in_it_changes(client, make_proposal, pworld):
+    dashboard = f"{D1}?period=year&year={LAST_YEAR}"
+    report = f"/areas/7701/report/{LAST_YEAR}/"
+    kept = {url: _kept(client, url) for url in (dashboard, report)}
+    make_proposal()  # dated this year
+    for url in (dashboard, report):
+        assert _queries(client, url) == kept[url], url
+    before = _page(client, report)
+
+    # a project finished last year, recorded now: last year's report shows it
+    last_year = timezone.make_aware(datetime(LAST_YEAR, 6, 1, 10, 0))
+    project = make_project(pworld, "去年完工的健身角")
+    project.created_at = last_year - timedelta(days=60)
+    project.started_at = last_year - timedelta(days=30)
+    project.completed_at = last_year
+    project.state = "completed"
+    project.save()
+    shown = _page(client, report)
+    assert "去年完工的健身角" in shown and "去年完工的健身角" not in before
+    assert shown == _fresh(client, report)
+
+
+def test_a_period_not_begun_is_not_kept(client, pworld):
+    url = f"{D1}?period=year&year={THIS_YEAR + 1}"
+    first = _queries(client, url)
+    assert _queries(client, url) == first > 1
+
+
+def test_the_scorecard_holds_until_midnight_at_most(client, pworld):
+    _page(client, D1)
+    local = timezone.localtime()
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    until = set(PagePart.objects.values_list("until", flat=True))
+    assert until and all(value is not None and value <= midnight.timestamp() for value in until)
+
+
+def test_the_open_data_index_is_kept_and_shows_a_counted_budget_at_once(client, pworld):
+    from tests.scorecard.opendata.world import add_ballot
+
+    urls = ["/open-data/", "/areas/7701/open-data/", "/areas/7702/open-data/"]
+    kept = {url: _kept(client, url) for url in urls}
+    box = add_ballot(pworld["C1"], "一社区参与式预算", state="closed")
+    for url in urls:  # not counted yet: listed nowhere, every index still kept
+        assert _queries(client, url) == kept[url] and "一社区参与式预算" not in _page(client, url)
+    box.state, box.tallied_at = "tallied", timezone.now()
+    box.save(update_fields=["state", "tallied_at"])
+    assert "一社区参与式预算" in _page(client, "/open-data/")
+    assert "一社区参与式预算" in _page(client, "/areas/7701/open-data/")
+    assert _queries(client, "/areas/7702/open-data/") == kept["/areas/7702/open-data/"]
