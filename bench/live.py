@@ -138,6 +138,7 @@ async def run(url, session_id, cookie, clients, commands, stop_file=None):
     await asyncio.wait_for(asyncio.gather(*readies), timeout=120)
     connected = time.perf_counter() - connecting
     sent: dict[int, float] = {}
+    answered: list[float] = []  # command sent → the chair's "ok": the command itself, before any fan-out
     async with websockets.connect(ws_url, additional_headers={"Origin": url, "Cookie": cookie}) as chair:
         await chair.send(json.dumps({"type": "hello", "last_seq": 0}))
         await chair.recv()
@@ -152,6 +153,7 @@ async def run(url, session_id, cookie, clients, commands, stop_file=None):
                     break
             if reply["type"] == "ok":
                 sent[reply["seq"]] = started
+                answered.append((time.perf_counter() - started) * 1000)
             n += 1
             await asyncio.sleep(0.25)
     await asyncio.sleep(2)
@@ -159,7 +161,7 @@ async def run(url, session_id, cookie, clients, commands, stop_file=None):
         task.cancel()
     latencies = [(t - sent[seq]) * 1000 for seq, times in received.items() if seq in sent for t in times]
     delivered = sum(len(received.get(seq, [])) for seq in sent)
-    return latencies, delivered, len(sent) * clients, connected
+    return latencies, delivered, len(sent) * clients, connected, sorted(answered)
 
 
 def main():
@@ -193,7 +195,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         time.sleep(1 if workers > 1 else 0)  # every worker listening, not only the first
-        latencies, delivered, expected, connected = asyncio.run(
+        latencies, delivered, expected, connected, answered = asyncio.run(
             run(f"http://127.0.0.1:{port}", session_id, cookie, args.clients, args.commands, args.stop_file)
         )
     finally:
@@ -206,6 +208,8 @@ def main():
     print(f"live: {expected // max(1, args.clients)} commands, events delivered {delivered}/{expected}")
     worst = latencies[-1] if latencies else float("nan")
     mean = statistics.mean(latencies) if latencies else float("nan")
+    if answered:
+        print(f"live: command answered ms  p50 {answered[len(answered) // 2]:.0f}  max {answered[-1]:.0f}")
     print(
         f"live: delivery ms  p50 {p(0.50):.0f}  p90 {p(0.90):.0f}  p99 {p(0.99):.0f}  max {worst:.0f}  mean {mean:.0f}"
     )
