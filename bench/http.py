@@ -8,8 +8,11 @@ last answer came) and open loop (a steady rate). Prints; asserts nothing.
     createdb civic_perf_scale
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py migrate
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py seed_scale
-    .venv/bin/python bench/http.py [--seconds 10] [--only list,detail] [--skip-ballots] [--live]
-        [--gunicorn "--workers 5 --preload --max-requests 0"]
+    .venv/bin/python bench/http.py [--seconds 10] [--only list,detail] [--skip-ballots] [--ballots-only]
+        [--live] [--gunicorn "--workers 5 --preload --max-requests 0"]
+
+`--live` runs bench/live.py at the same time (1,000 listeners on `uvicorn --workers 2` with the Redis
+channel layer, a chair issuing a command every quarter second) and prints its delivery latency at the end.
 
 Needs wrk (Debian's package), the seeded database (DATABASE_URL, default civic_perf_scale) and Redis
 (REDIS_URL, default redis://127.0.0.1:6379/9; its keys are prefixed `bench`).
@@ -244,8 +247,10 @@ end
 
 
 async def open_loop(port: int, path: str, tokens: list[str], rate: float, seconds: float, clients: int) -> dict:
-    """`rate` requests a second at fixed times from `clients` keep-alive connections; latency counts from the
-    moment a request was due (so a slow server cannot slow the arrivals down)."""
+    """`rate` requests a second at fixed times, sent by `clients` voters, each on a connection of its own
+    (gunicorn's sync workers answer with `Connection: close`, as they do for wrk); latency counts from the
+    moment a request was due, so a slow server cannot slow the arrivals down: a request that finds every
+    voter busy waits in the queue, and that wait is part of its latency."""
     queue: asyncio.Queue = asyncio.Queue()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -253,21 +258,24 @@ async def open_loop(port: int, path: str, tokens: list[str], rate: float, second
     body = b'{"choices": ["yes"]}'
 
     async def client():
-        # gunicorn's sync workers close the connection after each answer, as they do for wrk
         while True:
             item = await queue.get()
             if item is None:
                 return
             due, token = item
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(
-                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-                + body
-            )
-            await writer.drain()
-            answer = await reader.read()
-            writer.close()
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(
+                    f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                    "Connection: close\r\n\r\n".encode()
+                    + body
+                )
+                await writer.drain()
+                answer = await reader.read()  # to the end: the server closes after the answer
+                writer.close()
+            except OSError:  # refused or reset: counted as status 0, with the time it took to fail
+                answer = b""
             latencies.append(time.monotonic() - due)
             parts = answer.split(b" ", 2)
             code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
@@ -300,9 +308,14 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--gunicorn", default=DEPLOY_ARGS, help="gunicorn's arguments besides the bind")
     parser.add_argument("--skip-ballots", action="store_true")
+    parser.add_argument("--ballots-only", action="store_true", help="only the ballot rows (no pages)")
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--live", action="store_true", help="also run bench/live.py with 1,000 listeners")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="also run bench/live.py (1,000 listeners, uvicorn workers as docs/deploy.md) while the HTTP rows run",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -319,9 +332,23 @@ def main():
         stderr=open(Path(var_dir) / "gunicorn.log", "w"),  # noqa: SIM115 (closed with the process)
     )
     base = f"http://127.0.0.1:{port}"
+    live = None
+    stop_live = Path(var_dir) / "live.stop"
     try:
         wait_for(port)
+        if args.live:  # the live layer on the same machine, measured while the HTTP rows run
+            live = subprocess.Popen(
+                [PY, str(ROOT / "bench" / "live.py"), "--clients", "1000", "--stop-file", str(stop_live)],
+                cwd=ROOT,
+                env={k: v for k, v in env.items() if k != "CIVIC_BENCH_BARE_VIEW"},
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            print("live: 1,000 listeners connecting; the HTTP rows run while their session's events fan out")
+            time.sleep(30)  # connected before the measured bursts start
         chosen = [p for p in pages(base, facts) if not args.only or p[0] in args.only.split(",")]
+        if args.ballots_only:
+            chosen = []
         for _name, path, headers, _goal in chosen:  # warm every worker
             wrk(base + path, 2, connections=5, headers=headers)
         drain(port)
@@ -357,6 +384,7 @@ def main():
                 f"ballot, closed loop, {args.voters} voters: {closed['rps']:.0f} ballots/s, "
                 f"p50 {closed['p50']:.0f} ms, p99 {closed['p99']:.0f} ms, {closed['non2xx']} refused"
             )
+            drain(port)  # the ballots wrk left queued when it stopped are served before the open loop starts
             opened = asyncio.run(open_loop(port, vote, tokens[half:], args.rate, args.seconds, args.voters))
             print(
                 f"ballot, open loop, {args.rate:.0f}/s from {args.voters} voters: {opened['rps']:.0f} answered/s, "
@@ -364,13 +392,14 @@ def main():
                 f"statuses {opened['statuses']}"
             )
     finally:
+        stop_live.touch()
+        if live is not None:
+            print(live.communicate(timeout=300)[0], end="")
         server.terminate()
         server.wait(timeout=30)
         log = (Path(var_dir) / "gunicorn.log").read_text()
         errors = [line for line in log.splitlines() if "Traceback" in line or "[ERROR]" in line or "[CRITICAL]" in line]
         print(f"server log: {len(errors)} errors" + (f"; first: {errors[0]}" if errors else ""))
-    if args.live:
-        subprocess.run([PY, str(ROOT / "bench" / "live.py"), "--clients", "1000"], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,21 @@
-"""Live session fan-out: N watching screens on one server, a chair issuing commands; prints the delivery
-latency of events (command sent → event received on every screen). Prints; asserts nothing.
+"""Live session fan-out: N watching screens, a chair issuing commands; prints the delivery latency of
+events (command sent → event received on every screen) and what connecting cost. Prints; asserts nothing.
 
-Run: .venv/bin/python bench/live.py [--clients 1000] [--commands 20]
-Uses its own SQLite database in a temporary folder and the in-memory channel layer (one process).
+Run: .venv/bin/python bench/live.py [--clients 1000] [--commands 20] [--workers 2]
+
+With DATABASE_URL and REDIS_URL set it runs the production layout of docs/deploy.md: `uvicorn --workers N`
+(one per core), the Redis channel layer and PostgreSQL, DJANGO_ENV=production; the session is created in
+that database under its city `S` (bench/http.py's seeded database). Without them it uses its own SQLite
+database in a temporary folder and the in-memory channel layer in one process.
+`--stop-file F` keeps the chair issuing commands until F exists (bench/http.py --live, to measure while
+the HTTP benchmark runs).
 """
 
 import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -26,11 +33,33 @@ def free_port():
         return s.getsockname()[1]
 
 
-def prepare(var_dir: str):
-    """Migrate a fresh database, create a council session, and return (session id, chair cookie)."""
-    os.environ.update(DJANGO_SETTINGS_MODULE="civic.settings", DJANGO_VAR_DIR=var_dir)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
+def production() -> bool:
+    return bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
+
+
+def environment(var_dir: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civic.settings", "DJANGO_VAR_DIR": var_dir}
+    if production():
+        env.update(
+            DJANGO_ENV="production",
+            DJANGO_SECRET_KEY="bench-" + "x" * 60,
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DJANGO_SITE_URL="http://127.0.0.1",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_CACHE_PREFIX="bench",
+            DJANGO_LOG_LEVEL="ERROR",
+        )
+    else:
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def prepare(env: dict):
+    """A council session to watch and its chair's cookie: (session id, chair cookie). In a fresh SQLite
+    database (migrated here), or in the production database under its city `S`."""
+    os.environ.clear()
+    os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     # this folder holds bench/http.py, which must not stand in for the standard library's `http`
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
@@ -45,16 +74,21 @@ def prepare(var_dir: str):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from civic.models import AreaLevel, AreaRole
+    from civic.models import Area, AreaLevel, AreaRole
     from civic.services import area_create
     from deliberation import services
 
-    call_command("migrate", verbosity=0)
     user_model = get_user_model()
-    city = area_create(code="B1", name="基准市", level=AreaLevel.CITY)
-    chair = user_model.objects.create_user(email="chair@bench.example", password="x", display_name="主持人")
-    AreaRole.objects.create(user=chair, area=city, role="organiser")
-    council = services.council_create(actor=chair, area=city, name="基准议事会")
+    if production():
+        city = Area.objects.get(code="S")
+    else:
+        call_command("migrate", verbosity=0)
+        city = area_create(code="B1", name="基准市", level=AreaLevel.CITY)
+    chair = user_model.objects.filter(email="chair@bench.example").first()
+    if chair is None:
+        chair = user_model.objects.create_user(email="chair@bench.example", password="x", display_name="主持人")
+    AreaRole.objects.get_or_create(user=chair, area=city, role="organiser")
+    council = services.council_create(actor=chair, area=city, name=f"基准议事会 {timezone.now():%m-%d %H:%M:%S}")
     session = services.session_schedule(
         actor=chair,
         council=council,
@@ -67,10 +101,13 @@ def prepare(var_dir: str):
     store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     store["_auth_user_hash"] = chair.get_session_auth_hash()
     store.create()
+    from django.db import connections
+
+    connections.close_all()
     return session.pk, f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-async def run(url, session_id, cookie, clients, commands):
+async def run(url, session_id, cookie, clients, commands, stop_file=None):
     import websockets
 
     ws_url = url.replace("http://", "ws://") + f"/ws/sessions/{session_id}/"
@@ -90,6 +127,7 @@ async def run(url, session_id, cookie, clients, commands):
                     received.setdefault(event["seq"], []).append(now)
 
     loop = asyncio.get_running_loop()
+    connecting = time.perf_counter()
     readies, tasks = [], []
     for i in range(clients):
         ready = loop.create_future()
@@ -98,11 +136,14 @@ async def run(url, session_id, cookie, clients, commands):
         if i % 100 == 99:
             await asyncio.sleep(0.05)
     await asyncio.wait_for(asyncio.gather(*readies), timeout=120)
+    connected = time.perf_counter() - connecting
     sent: dict[int, float] = {}
+    answered: list[float] = []  # command sent → the chair's "ok": the command itself, before any fan-out
     async with websockets.connect(ws_url, additional_headers={"Origin": url, "Cookie": cookie}) as chair:
         await chair.send(json.dumps({"type": "hello", "last_seq": 0}))
         await chair.recv()
-        for n in range(commands):
+        n = 0
+        while n < commands or (stop_file and not os.path.exists(stop_file)):
             command = {"type": "check_in"} if n % 2 == 0 else {"type": "check_out"}
             started = time.perf_counter()
             await chair.send(json.dumps({"type": "command", "command": command}))
@@ -112,63 +153,66 @@ async def run(url, session_id, cookie, clients, commands):
                     break
             if reply["type"] == "ok":
                 sent[reply["seq"]] = started
+                answered.append((time.perf_counter() - started) * 1000)
+            n += 1
             await asyncio.sleep(0.25)
     await asyncio.sleep(2)
     for task in tasks:
         task.cancel()
     latencies = [(t - sent[seq]) * 1000 for seq, times in received.items() if seq in sent for t in times]
     delivered = sum(len(received.get(seq, [])) for seq in sent)
-    return latencies, delivered, len(sent) * clients
+    return latencies, delivered, len(sent) * clients, connected, sorted(answered)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--commands", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn processes (production layout only)")
+    parser.add_argument("--stop-file", default=None, help="keep issuing commands until this file exists")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard := resource.getrlimit(resource.RLIMIT_NOFILE)[1], hard))
     var_dir = tempfile.mkdtemp(prefix="civic-bench-")
-    session_id, cookie = prepare(var_dir)
+    env = environment(var_dir)
+    session_id, cookie = prepare(env)
     port = free_port()
-    env = {**os.environ, "DJANGO_VAR_DIR": var_dir}
+    workers = args.workers if production() else 1  # the in-memory layer reaches one process only
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "civic.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-            "--ws-max-queue",
-            "1000",
+            *(str(ROOT / ".venv" / "bin" / "uvicorn"), "civic.asgi:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+            *("--lifespan", "off", "--log-level", "warning"),
         ],
         cwd=ROOT,
         env=env,
     )
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
                 time.sleep(0.1)
-        latencies, delivered, expected = asyncio.run(
-            run(f"http://127.0.0.1:{port}", session_id, cookie, args.clients, args.commands)
+        time.sleep(1 if workers > 1 else 0)  # every worker listening, not only the first
+        latencies, delivered, expected, connected, answered = asyncio.run(
+            run(f"http://127.0.0.1:{port}", session_id, cookie, args.clients, args.commands, args.stop_file)
         )
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
-    print(f"clients {args.clients}  commands {args.commands}  delivered {delivered}/{expected}")
+    layout = f"uvicorn --workers {workers}, Redis channel layer" if production() else "one process, in-memory layer"
+    print(f"live: {layout}; {args.clients} listeners connected in {connected:.1f} s")
+    print(f"live: {expected // max(1, args.clients)} commands, events delivered {delivered}/{expected}")
     worst = latencies[-1] if latencies else float("nan")
     mean = statistics.mean(latencies) if latencies else float("nan")
-    print(f"latency ms  p50 {p(0.50):.0f}  p90 {p(0.90):.0f}  p99 {p(0.99):.0f}  max {worst:.0f}  mean {mean:.0f}")
+    if answered:
+        print(f"live: command answered ms  p50 {answered[len(answered) // 2]:.0f}  max {answered[-1]:.0f}")
+    print(
+        f"live: delivery ms  p50 {p(0.50):.0f}  p90 {p(0.90):.0f}  p99 {p(0.99):.0f}  max {worst:.0f}  mean {mean:.0f}"
+    )
 
 
 if __name__ == "__main__":

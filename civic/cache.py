@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,11 +45,29 @@ def _fail_safe(name: str):
     return method
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every call (with its table of some 170 response
+    callbacks), which cost more than the round trip itself on a throttled API call; a client per
+    connection pool is kept instead (a client is only the pool and those callbacks, and is thread-safe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """RedisCache that never fails a request because Redis is down (see the module's note)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
         self._key = f"{server}|{params.get('KEY_PREFIX', '')}"
         self._fallback = LocMemCache(
             f"civic.cache.fallback:{self._key}",

@@ -174,4 +174,10 @@ class SessionConsumer(DegradableConsumer, AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def session_events(self, message):
-        await self.send_json({"type": "events", "events": message["events"], "state": message.get("state")})
+        # The services encode a session's events once for all its screens ("text"); a message built
+        # elsewhere with the events themselves is encoded here.
+        text = message.get("text")
+        if text is None:
+            content = {"type": "events", "events": message["events"], "state": message.get("state")}
+            text = await self.encode_json(content)
+        await self.send(text_data=text)

@@ -296,3 +296,18 @@ async def test_an_event_published_while_redis_was_down_is_fetched_by_sequence_nu
     live = await _receive_until(ws, "events")
     assert [e["seq"] for e in live["events"]] == [2]
     await ws.disconnect()
+
+
+def test_the_cache_keeps_one_redis_client_per_connection_pool():
+    """Django's Redis cache built a client (with its table of some 170 response callbacks) for every call,
+    which cost a throttled API call more than its round trip; one client per pool is kept instead, and it
+    still falls back to the process's memory when Redis is down."""
+    from django.core.cache import caches
+
+    kept = caches["default"]
+    assert isinstance(kept, fail_safe_cache.FailSafeRedisCache)
+    client = kept._cache
+    assert client.get_client(write=True) is client.get_client(write=True)
+    assert client.get_client(write=False) is client.get_client(write=False)
+    kept.set("kept-client", 1)  # Redis is down here: the fallback answers
+    assert kept.get("kept-client") == 1

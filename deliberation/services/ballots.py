@@ -2,13 +2,14 @@
 computed once by deliberation/counting.py when the box has closed."""
 
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import rules
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, prefetch_related_objects
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,11 @@ QUESTION_OPTIONS = [("yes", "yes"), ("no", "no"), ("abstain", "abstain")]
 
 
 def _locked(box) -> BallotBox:
-    return BallotBox.objects.select_for_update(of=("self",)).select_related("area").get(pk=box.pk)
+    """The box's row, locked until the commit against every other change of it (and every first ballot's
+    turnout). FOR NO KEY UPDATE: a ballot on its way may still write its own rows, which point at the box,
+    and then waits here at its turnout (`_turnout_add`) — never holding something this lock's holder waits
+    for."""
+    return BallotBox.objects.select_for_update(of=("self",), no_key=True).select_related("area").get(pk=box.pk)
 
 
 def _new_receipt() -> str:
@@ -226,6 +231,11 @@ def vote_cast(
     reference is read first. Its phase is read once, under the row's lock, and a box that is not open
     refuses before anything else.
 
+    Every voter of a box queues on its row for the turnout, so a first ballot takes that lock last (see
+    `_turnout_add`): the participation and the ballot are written first, and the row is locked and its
+    turnout raised by one statement just before the commit. A box found closed then undoes the whole
+    ballot. Changing a ballot, or a refusal, locks the row first, as before.
+
     `assisted_by`: the staff member at the side of `user`, who marks their own choice on the staff member's
     device (代办). The participation records it; the ballot does not (see Participation)."""
     if not BallotBox._meta.get_field("area").is_cached(box):  # a bare reference (BallotBox(pk=…)): read it
@@ -239,9 +249,25 @@ def vote_cast(
         refusal = error
     area = box.area  # the locked row below is read without it
     with transaction.atomic():
-        # Re-checked under the box's row lock: a count that has locked the box first closes it to this
-        # ballot, and a ballot that got here first is committed before the count reads the ballots.
-        # Voters already queue on this row for the turnout update, so the lock costs them nothing more.
+        if refusal is None and _participation_add(box, user, channel, assisted_by):
+            if assisted_by is not None:  # who voted with whose help: never what was chosen, nor the receipt
+                audit_record(actor=user, action="ballot.voted", obj=box, area=area, assisted_by=assisted_by)
+            code = _new_receipt()
+            ballot = Ballot.objects.create(
+                box=box,
+                choices=chosen,
+                receipt_hash=receipt_hash(code),
+                voter=None if box.secret else user,
+                channel=Channel.ONLINE,
+            )
+            pages.ballot_cast(box.pk)  # the box's page shows the turnout live: one inserted row, no lock
+            locked = _turnout_add(box)
+            if locked.phase() != "open":  # raised inside the transaction: the ballot and participation go too
+                raise Conflict("box_not_open", _("This vote is not open."))
+            if locked.secret != box.secret:  # the caller's copy is older than a change of the box
+                Ballot.objects.filter(pk=ballot.pk).update(voter=None if locked.secret else user)
+            return ballot, code
+        # A refusal, or a second ballot of the same person: the row's lock first, then the phase.
         box = (
             BallotBox.objects.select_for_update(no_key=True)
             .only("state", "opens_at", "closes_at", "secret", "allow_change")
@@ -251,26 +277,79 @@ def vote_cast(
             raise Conflict("box_not_open", _("This vote is not open."))
         if refusal is not None:
             raise refusal
-        try:
-            with transaction.atomic():
-                Participation.objects.create(box=box, user=user, channel=channel, assisted_by=assisted_by)
-        except IntegrityError:
-            if Participation.objects.filter(box=box, user=user, channel=Channel.PAPER).exists():
-                raise Conflict("voted_on_paper", _("You voted on paper; you cannot also vote online.")) from None
-            return _change(box, user, chosen, receipt), None
-        if assisted_by is not None:  # who voted with whose help: never what was chosen, nor the receipt
-            audit_record(actor=user, action="ballot.voted", obj=box, area=area, assisted_by=assisted_by)
-        code = _new_receipt()
-        ballot = Ballot.objects.create(
-            box=box,
-            choices=chosen,
-            receipt_hash=receipt_hash(code),
-            voter=None if box.secret else user,
-            channel=Channel.ONLINE,
+        if Participation.objects.filter(box=box, user=user, channel=Channel.PAPER).exists():
+            raise Conflict("voted_on_paper", _("You voted on paper; you cannot also vote online."))
+        return _change(box, user, chosen, receipt), None
+
+
+def _participation_add(box, user, channel: str, assisted_by) -> bool:
+    """Record that `user` takes part in `box`; False if they already had (the unique constraint decides,
+    also between two requests of the same person at once: the second waits for the first to commit).
+    One statement, without the savepoint a caught IntegrityError would need."""
+    table = connection.ops.quote_name(Participation._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (box_id, user_id, channel, assisted_by_id, created_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            [
+                box.pk,
+                user.pk,
+                channel,
+                getattr(assisted_by, "pk", None),
+                connection.ops.adapt_datetimefield_value(now),
+            ],
         )
-        BallotBox.objects.filter(pk=box.pk).update(turnout=F("turnout") + 1)
-        pages.ballot_cast(box.pk)  # an update sends no signal: the box's page shows the turnout live
-    return ballot, code
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    # what Participation.objects.create would have told the rest of the platform (the scorecards count it)
+    post_save.send(
+        sender=Participation,
+        instance=Participation(
+            pk=row[0],
+            box_id=box.pk,
+            user_id=user.pk,
+            channel=channel,
+            assisted_by_id=getattr(assisted_by, "pk", None),
+            created_at=now,
+        ),
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )
+    return True
+
+
+def _turnout_add(box) -> BallotBox:
+    """Add one to the box's turnout and return what decides whether the ballot may stay: its state, times
+    and secrecy, read after the row's lock was granted (one statement; the lock is held until the commit).
+
+    A count locks the row first (`_locked`) and closes the box; a ballot that then reaches this statement
+    waits for the count's commit, reads the box closed, and is undone. A ballot that got here first is
+    committed before the count reads the ballots. The count's lock lets ballots write their own rows
+    meanwhile (FOR NO KEY UPDATE does not block their references to the box), so the two never wait on
+    each other in a circle."""
+    table = connection.ops.quote_name(BallotBox._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET turnout = turnout + 1 WHERE id = %s RETURNING state, opens_at, closes_at, secret",
+            [box.pk],
+        )
+        state, opens_at, closes_at, secret = cursor.fetchone()
+    return BallotBox(
+        pk=box.pk, state=state, opens_at=_aware(opens_at), closes_at=_aware(closes_at), secret=bool(secret)
+    )
+
+
+def _aware(value):
+    """A timestamp from a raw row: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def _change(box, user, chosen, receipt) -> Ballot:

@@ -1,6 +1,7 @@
 """Councils and live sessions: commands applied by the rules-of-order engine under the session's row lock,
 recorded append-only and published after commit."""
 
+import json
 import math
 import time
 from dataclasses import replace
@@ -409,7 +410,10 @@ def _publish(session_id: int, numbered: list[procedure.Event]) -> None:
     from ..selectors import session_snapshot
 
     public = session_snapshot(Session.objects.select_related("council").get(pk=session_id), AnonymousUser())
-    group_send(session_group(session_id), {"type": "session.events", "events": numbered, "state": public})
+    # Encoded here, once: every screen is sent these very characters (SessionConsumer.session_events), so a
+    # thousand screens cost one encoding, not a thousand.
+    text = json.dumps({"type": "events", "events": numbered, "state": public})
+    group_send(session_group(session_id), {"type": "session.events", "text": text})
 
 
 @transaction.atomic

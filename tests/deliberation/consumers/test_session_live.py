@@ -1,5 +1,6 @@
 """The live session over WebSockets: permission, catch-up by sequence number, commands, broadcast."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -109,3 +110,37 @@ async def test_the_snapshot_offers_only_what_is_in_order():
     assert "record_not_held" in state["allowed"] and "open_session" not in state["allowed"]
     await chair_ws.disconnect()
     assert await database_sync_to_async(lambda: Session.objects.get(pk=session.pk).seq)() == 0
+
+
+async def test_a_command_is_encoded_once_and_every_screen_gets_those_very_characters(monkeypatch):
+    """A session with a thousand screens must not encode each event a thousand times: the service publishes
+    the message's text once, and every screen is sent that text as it is."""
+    from deliberation.services import sessions as session_services
+
+    session, chair, _members = await database_sync_to_async(_setup)()
+    published = []
+    original = session_services.group_send
+
+    def capture(group, message):
+        published.append(message)
+        return original(group, message)
+
+    monkeypatch.setattr(session_services, "group_send", capture)
+    watchers = []
+    for _ in range(3):
+        watcher, connected, _ = await _connect(session.pk, AnonymousUser())
+        assert connected
+        await watcher.send_json_to({"type": "hello", "last_seq": None})
+        await watcher.receive_json_from()  # the snapshot
+        watchers.append(watcher)
+    chair_ws, _, _ = await _connect(session.pk, chair)
+    await chair_ws.send_json_to({"type": "command", "command": {"type": "check_in"}, "expected_seq": 0})
+    assert await chair_ws.receive_json_from() == {"type": "ok", "seq": 1}
+    frames = [await watcher.receive_from(timeout=2) for watcher in watchers]
+    assert len(published) == 1 and set(published[0]) == {"type", "text"}  # no events to encode per screen
+    assert frames == [published[0]["text"]] * 3
+    broadcast = json.loads(frames[0])
+    assert broadcast["type"] == "events" and broadcast["events"][0]["type"] == "checked_in"
+    assert broadcast["state"]["phase"] == "scheduled"  # the public view travels with the events
+    for ws in [*watchers, chair_ws]:
+        await ws.disconnect()

@@ -108,3 +108,123 @@ def test_a_ballot_waiting_on_a_closing_box_is_refused_not_left_out_of_the_count(
     assert (
         not Ballot.objects.filter(box_id=box.pk).exists() and not Participation.objects.filter(box_id=box.pk).exists()
     )
+
+
+def _open_question_box(tree, official):
+    box = services.box_create(actor=official, area=tree["city"], kind="question", title="边投边计票")
+    now = timezone.now()
+    services.box_schedule(
+        actor=official, box=box, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1)
+    )
+    return box
+
+
+def test_closing_and_counting_while_ballots_stream_in_leaves_none_half_counted():
+    """Twenty voters keep casting while an official closes and counts the box. A ballot takes the box's
+    lock last (after writing its own rows), the count first: every ballot is either in the count or refused
+    and gone, none waits for the other in a circle (no deadlock), and the turnout is exact."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    tree = make_area_tree()
+    official = UserFactory()
+    AreaRole.objects.create(user=official, area=tree["city"], role="official")
+    box = _open_question_box(tree, official)
+    voters = [UserFactory() for _ in range(200)]
+    for i, person in enumerate(voters):
+        verify(person, tree["cells"][i % len(tree["cells"])])
+
+    outcomes: dict[str, int] = {"cast": 0, "refused": 0}
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    started = threading.Barrier(21)
+
+    def voter(batch):
+        try:
+            started.wait()
+            for person in batch:
+                try:
+                    services.vote_cast(user=person, box=BallotBox(pk=box.pk), choices=["yes"])
+                    key = "cast"
+                except Conflict as refused:
+                    assert refused.code == "box_not_open"
+                    key = "refused"
+                with lock:
+                    outcomes[key] += 1
+        except BaseException as error:  # a deadlock or anything else the database refused
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def closer():
+        try:
+            started.wait()
+            while True:  # close once some ballots are in and more are on their way
+                with lock:
+                    if outcomes["cast"] >= 30:
+                        break
+                threading.Event().wait(0.005)
+            services.box_close_now(actor=official, box=BallotBox(pk=box.pk))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=voter, args=(voters[i::20],)) for i in range(20)]
+    threads.append(threading.Thread(target=closer))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert outcomes["cast"] + outcomes["refused"] == 200 and outcomes["cast"] >= 30
+    box.refresh_from_db()
+    assert box.state == "tallied"
+    assert box.turnout == box.result["turnout"] == outcomes["cast"]
+    assert Ballot.objects.filter(box=box).count() == Participation.objects.filter(box=box).count() == outcomes["cast"]
+    assert box.result["votes"]["yes"] == outcomes["cast"]
+
+
+def test_a_ballot_holding_the_box_is_in_the_count_that_waited_for_it():
+    """The other order: a ballot has raised the turnout (holding the box's lock) and not yet committed when
+    the count starts; the count waits for it and counts it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from deliberation.services import ballots as ballot_services
+
+    tree = make_area_tree()
+    official = UserFactory()
+    AreaRole.objects.create(user=official, area=tree["city"], role="official")
+    box = _open_question_box(tree, official)
+    voter = UserFactory()
+    verify(voter, tree["cells"][0])
+    holding, counted = threading.Event(), threading.Event()
+    counted_meanwhile: list[bool] = []
+    original = ballot_services._turnout_add
+
+    def turnout_add_then_linger(b):
+        locked = original(b)
+        holding.set()
+        counted.wait(1)  # the count cannot finish while this ballot holds the box
+        counted_meanwhile.append(counted.is_set())
+        return locked
+
+    def count():
+        try:
+            holding.wait(5)
+            services.box_close_now(actor=official, box=BallotBox(pk=box.pk))
+            counted.set()
+        finally:
+            connections.close_all()
+
+    ballot_services._turnout_add = turnout_add_then_linger
+    thread = threading.Thread(target=count)
+    thread.start()
+    try:
+        services.vote_cast(user=voter, box=BallotBox(pk=box.pk), choices=["no"])
+    finally:
+        ballot_services._turnout_add = original
+        thread.join()
+    assert counted_meanwhile == [False]  # the count waited for the ballot's commit
+    box.refresh_from_db()
+    assert box.state == "tallied" and box.turnout == box.result["turnout"] == 1
+    assert box.result["votes"]["no"] == 1

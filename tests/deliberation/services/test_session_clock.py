@@ -1,6 +1,7 @@
 """The server's clock: a speech ends at its limit without anyone pressing anything (speeches_time_up, run by
 each WebSocket server process's deadline loop and by `manage.py tick`), exactly once."""
 
+import json
 import threading
 import time
 from dataclasses import replace
@@ -120,7 +121,7 @@ def test_the_time_up_is_recorded_when_publishing_fails(world, council, monkeypat
 
     class DeadLayer:
         async def group_send(self, group, message):
-            tried.append(message["events"][0]["type"])
+            tried.append(json.loads(message["text"])["events"][0]["type"])  # encoded once for every screen
             raise ConnectionError("the bus is down")
 
     monkeypatch.setattr(civic_events, "get_channel_layer", lambda: DeadLayer())
