@@ -327,7 +327,9 @@ class Report(models.Model):
                 fields=["area_path", "submitted_at"],
                 name="casework_report_open_path",
                 opclasses=["varchar_pattern_ops", ""],
-                condition=Q(is_hidden=False, state__in=["submitted", "accepted", "dispatched", "in_progress", "resolved"]),
+                condition=Q(
+                    is_hidden=False, state__in=["submitted", "accepted", "dispatched", "in_progress", "resolved"]
+                ),
             ),
             models.Index(fields=["reporter", "-submitted_at"], name="casework_report_reporter"),
             models.Index(fields=["merged_into"], name="casework_report_merged_into"),
