@@ -177,7 +177,15 @@ def seed(world: dict) -> None:
         table = Report._meta.db_table
         cursor.execute(
             f"""
-            WITH drawn AS (
+            -- Each step MATERIALIZED: computed once per row (inlined, the later CASEs would repeat the earlier ones).
+            WITH cats AS (  -- small tables of their own, joined by number
+                SELECT * FROM unnest(%(category_ids)s::bigint[], %(keys)s::text[], %(hours)s::int[], %(days)s::int[])
+                    WITH ORDINALITY AS k(category_id, key, hours, days, i)
+            ), cellz AS (
+                SELECT * FROM unnest(%(cell_ids)s::bigint[], %(paths)s::text[]) WITH ORDINALITY AS c(cell_id, path, i)
+            ), unitz AS (
+                SELECT * FROM unnest(%(unit_of)s::bigint[]) WITH ORDINALITY AS u(unit_id, i)
+            ), drawn AS MATERIALIZED (
                 SELECT n,
                        1 + (n * 7919) %% %(cells)s AS ci,
                        1 + (n * 104729 / 7) %% %(cats)s AS ki,
@@ -186,26 +194,26 @@ def seed(world: dict) -> None:
                        now() - ((%(count)s - n) * 365.0 / %(count)s) * interval '1 day'
                              - ((n * 37) %% 600) * interval '1 second' AS t
                 FROM generate_series(1, %(count)s::bigint) AS n
-            ), aged AS (
+            ), aged AS MATERIALIZED (
                 SELECT *, extract(epoch FROM now() - t) / 86400.0 AS age FROM drawn
-            ), stated AS (
-                SELECT *, {_state_sql()} AS state,
-                       (%(hours)s::int[])[ki] AS hours, (%(days)s::int[])[ki] AS days
-                FROM aged
-            ), timed AS (
+            ), stated AS MATERIALIZED (
+                SELECT aged.*, {_state_sql()} AS state,
+                       cats.category_id, cats.key, cats.hours, cats.days
+                FROM aged JOIN cats ON cats.i = aged.ki
+            ), timed AS MATERIALIZED (
                 SELECT *,
                        t + hours * interval '1 hour' AS response_due,
                        CASE WHEN state IN ('accepted', 'dispatched', 'in_progress', 'resolved', 'closed', 'referred')
                             THEN LEAST(t + interval '50 minutes', now()) END AS accepted_at
                 FROM stated
-            ), handled AS (
+            ), handled AS MATERIALIZED (
                 SELECT *,
                        CASE WHEN state IN ('dispatched', 'in_progress', 'resolved', 'closed')
                             THEN LEAST(accepted_at + interval '40 minutes', now()) END AS dispatched_at,
                        CASE WHEN state IN ('accepted', 'dispatched', 'in_progress', 'resolved', 'closed')
                             THEN accepted_at + days * interval '1 day' END AS handling_due
                 FROM timed
-            ), done AS (
+            ), done AS MATERIALIZED (
                 SELECT *,
                        CASE WHEN state IN ('in_progress', 'resolved', 'closed')
                             THEN LEAST(dispatched_at + interval '2 hours', now()) END AS started_at,
@@ -220,8 +228,7 @@ def seed(world: dict) -> None:
                 resolved_at, rating_due, closed_at, response_overdue_at, handling_overdue_at, escalation_level,
                 reopen_count, return_count, rating_level, follower_count, photo_count, is_hidden
             )
-            SELECT (%(category_ids)s::bigint[])[ki], (%(keys)s::text[])[ki], (%(cell_ids)s::bigint[])[ci],
-                   (%(paths)s::text[])[ci],
+            SELECT category_id, key, cellz.cell_id, cellz.path,
                    (ARRAY['柳岸小区', '望湖苑', '东风里', '和平新村', '西桥社区', '南门巷'])[1 + n %% 6]
                        || (1 + n %% 30) || ' 栋' || (ARRAY['北侧', '门口', '楼道', '东侧路边'])[1 + n %% 4],
                    (ARRAY['从前天起一直没人处理，', '晚上经过很不安全，', '影响老人孩子出行，'])[1 + n %% 3]
@@ -231,7 +238,7 @@ def seed(world: dict) -> None:
                    CASE WHEN state = 'merged' THEN 'scale-merge' ELSE '' END,
                    CASE WHEN state = 'merged' THEN 'withdrawn' ELSE state END,
                    CASE WHEN dispatched_at IS NOT NULL
-                        THEN (%(unit_of)s::bigint[])[(ci - 1) * %(cats)s + ki] END,
+                        THEN unitz.unit_id END,
                    CASE WHEN state = 'referred' THEN '区住房和城乡建设局' ELSE '' END,
                    CASE WHEN state = 'referred' THEN '属于小区公共维修基金事项。' ELSE '' END,
                    CASE WHEN state = 'rejected' THEN '经核实不属于本平台受理范围。' ELSE '' END,
@@ -239,7 +246,7 @@ def seed(world: dict) -> None:
                    t, response_due, accepted_at, dispatched_at, handling_due, started_at, resolved_at,
                    CASE WHEN state = 'resolved' THEN now() + (1 + r2 %% 7) * interval '1 day' END,
                    CASE WHEN state IN ('closed', 'rejected', 'withdrawn', 'merged', 'referred')
-                        THEN GREATEST(t, COALESCE(resolved_at, accepted_at, t) + interval '1 day') END,
+                        THEN LEAST(GREATEST(t, COALESCE(resolved_at, accepted_at, t) + interval '1 day'), now()) END,
                    CASE WHEN state = 'submitted' AND response_due < now() THEN response_due
                         WHEN accepted_at - t > hours * interval '1 hour' THEN response_due END,
                    CASE WHEN state IN ('accepted', 'dispatched', 'in_progress') AND handling_due < now()
@@ -247,8 +254,11 @@ def seed(world: dict) -> None:
                         WHEN resolved_at > handling_due THEN handling_due END,
                    0,
                    0,
-                   0, NULL, 0, 0, r2 %% 200 = 0
-            FROM done
+                   0,
+                   CASE WHEN state = 'closed' AND resolved_at IS NOT NULL AND n %% 4 <> 0 THEN 3 + n %% 3 END,
+                   CASE WHEN n %% 8 = 0 AND state <> 'merged' THEN 1 + n %% 4 ELSE 0 END,
+                   0, (n * 7 + ci) %% 200 = 0
+            FROM done JOIN cellz ON cellz.i = done.ci JOIN unitz ON unitz.i = (done.ci - 1) * %(cats)s + done.ki
             """,
             {
                 "count": count,
@@ -271,34 +281,26 @@ def seed(world: dict) -> None:
             f"FROM {table} p WHERE r.external_id = 'scale-merge' AND p.id = r.id - 1"
         )
         cursor.execute(f"UPDATE {table} SET state = 'withdrawn', external_id = '' WHERE external_id = 'scale-merge'")
-        # Ratings: most closed reports rated by their reporter (a poor rating says why), the last one on the row.
+        # The rows behind the counters the reports were inserted with (no second pass over the reports): the
+        # rating of three closed reports in four (satisfied: they stay closed), and the people also affected
+        # (我也遇到) of one report in eight, one to four each, distinct people.
         cursor.execute(
             f"""
             INSERT INTO {ReportRating._meta.db_table}
                 (report_id, round, level, comment, channel, rated_by_id, unit_id, created_at)
-            SELECT id, 0, 3 + id % 3, CASE WHEN id % 3 = 0 THEN '还可以，希望下次更快。' ELSE '' END, 'self',
+            SELECT id, 0, rating_level, CASE WHEN id % 3 = 0 THEN '还可以，希望下次更快。' ELSE '' END, 'self',
                    reporter_id, unit_id, resolved_at + interval '1 day'
-            FROM {table} WHERE state = 'closed' AND resolved_at IS NOT NULL AND id % 4 <> 0
+            FROM {table} WHERE rating_level IS NOT NULL
             """
         )
         cursor.execute(
-            f"UPDATE {table} r SET rating_level = g.level FROM {ReportRating._meta.db_table} g "
-            f"WHERE g.report_id = r.id AND g.round = 0"
-        )
-        # People also affected (我也遇到): about one open report in eight, one to four each.
-        cursor.execute(
             f"""
             INSERT INTO {ReportFollower._meta.db_table} (report_id, user_id, source, created_at)
-            SELECT r.id, %s + ((r.id * 7 + g * 131) %% %s), 'me_too', r.submitted_at + g * interval '1 hour'
-            FROM {table} r, generate_series(1, 1 + r.id %% 4) AS g
-            WHERE r.id %% 8 = 0 AND r.state NOT IN ('merged')
-            ON CONFLICT DO NOTHING
+            SELECT r.id, %s + ((r.id * 7 + g) %% %s), 'me_too', r.submitted_at + g * interval '1 hour'
+            FROM {table} r, generate_series(1, r.follower_count) AS g
+            WHERE r.follower_count > 0
             """,
             [first, people],
-        )
-        cursor.execute(
-            f"UPDATE {table} r SET follower_count = f.c FROM (SELECT report_id, count(*) AS c FROM "
-            f"{ReportFollower._meta.db_table} GROUP BY report_id) f WHERE f.report_id = r.id"
         )
         # The timeline: the report, and the step that brought it to its state.
         events = ReportEvent._meta.db_table
