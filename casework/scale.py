@@ -257,7 +257,7 @@ def seed(world: dict) -> None:
                    0,
                    CASE WHEN state = 'closed' AND resolved_at IS NOT NULL AND n %% 4 <> 0 THEN 3 + n %% 3 END,
                    CASE WHEN n %% 8 = 0 AND state <> 'merged' THEN 1 + n %% 4 ELSE 0 END,
-                   0, (n * 7 + ci) %% 200 = 0
+                   0, n %% 173 = 0
             FROM done JOIN cellz ON cellz.i = done.ci JOIN unitz ON unitz.i = (done.ci - 1) * %(cats)s + done.ki
             """,
             {
