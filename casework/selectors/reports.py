@@ -292,6 +292,24 @@ def units_of(user):
     return Unit.objects.filter(pk__in=unit_ids_of(user)).select_related("organisation").order_by("organisation__name")
 
 
+def units_worked_by(user) -> list:
+    """The units whose organisation `user` belongs to, with their names, in one query; the permission checks
+    of this request (`predicates.unit_ids_of`) then read them without another."""
+    from civic.models import Membership
+
+    from ..models import Unit
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    units = list(
+        Unit.objects.filter(organisation__in=Membership.objects.filter(user=user).values("organisation"))
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    user._casework_units = {unit.pk for unit in units}
+    return units
+
+
 def overdue_in(area, *, limit: int = QUEUE_LIMIT) -> list[Report]:
     """Overdue reports of `area` and under it, longest overdue first (public)."""
     now = timezone.now()

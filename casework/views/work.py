@@ -17,7 +17,8 @@ from civic.views.shared import require_page_perm
 from .. import pages
 from ..forms import AcknowledgeForm
 from ..predicates import INTAKE_ROLES
-from ..selectors import escalations_for, intake_queue, rows_valid_until, unit_queue, units_of
+from ..selectors import escalations_for, intake_queue, rows_valid_until, unit_queue
+from ..selectors.reports import units_worked_by
 from .board import _decorate
 
 REFRESH_SECONDS = 20
@@ -32,11 +33,10 @@ def _queue_context(queue, now) -> dict:
     return {"queue": queue, "valid_until": rows_valid_until(every, now, soon=soon)}
 
 
-def _queues(user) -> dict:
+def _queues(user, units: list) -> dict:
     """The person's queues, each a part shared by everyone who works it: the intake queue of the areas they
     cover (keyed by those areas), and each unit's queue (keyed by the unit). Whose queues they are is read
     for every request (roles, memberships: the permission), before any kept part is served."""
-    units = list(units_of(user))
     if user.is_superuser:
         paths: list[str] = ["*"]
     else:
@@ -71,15 +71,18 @@ def _queues(user) -> dict:
 
 @login_required
 def work_queue(request):
+    units = units_worked_by(request.user)  # read once, for the permission and the lists
     require_page_perm(request, "casework.view_queue")
-    return render(request, "casework/queue.html", {**_queues(request.user), "refresh_seconds": REFRESH_SECONDS})
+    context = {**_queues(request.user, units), "refresh_seconds": REFRESH_SECONDS}
+    return render(request, "casework/queue.html", context)
 
 
 @login_required
 def work_queue_fragment(request):
     """The queue's lists alone, which the page fetches every REFRESH_SECONDS seconds."""
+    units = units_worked_by(request.user)
     require_page_perm(request, "casework.view_queue")
-    return render(request, "casework/_queue_lists.html", _queues(request.user))
+    return render(request, "casework/_queue_lists.html", _queues(request.user, units))
 
 
 @login_required
