@@ -97,12 +97,23 @@ box = BallotBox.objects.create(  # a fresh box per run, so every voter votes for
 BallotOption.objects.bulk_create(
     BallotOption(box=box, title=p, project_id=p, position=i) for i, p in enumerate(["yes", "no", "abstain"])
 )
-store = SessionStore()
-user = User.objects.get(pk=first)
-store["_auth_user_id"] = str(user.pk)
-store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-store["_auth_user_hash"] = user.get_session_auth_hash()
-store.create()
+def session_of(user):
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+session = session_of(User.objects.get(pk=first))
+# A member of the unit with the most reports in its queue (casework's scale seeder makes units and members).
+from django.db.models import Count
+from casework.models import Report
+from civic.models import Membership
+busiest = (Report.objects.filter(state__in=["dispatched", "in_progress"]).values("unit__organisation")
+           .annotate(n=Count("id")).order_by("-n").first())
+member = (Membership.objects.filter(organisation=busiest["unit__organisation"]).order_by("pk").first()
+          if busiest else None)
+unit_session = session_of(member.user) if member else None
 proposal = (Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
             .order_by("-endorsement_count").values_list("pk", flat=True)[:1]
             or Proposal.objects.filter(is_hidden=False, state="published").values_list("pk", flat=True)[:1])[0]
@@ -125,9 +136,9 @@ from django.test import Client
 for path in ("/projects/", f"/projects/{project}/", f"/areas/{funded}/ledger/", "/scorecard/",
              f"/areas/{funded}/scorecard/"):
     Client().get(path, HTTP_HOST="127.0.0.1")
-print(json.dumps({"tokens": tokens, "box": box.pk, "session": store.session_key, "proposal": proposal,
-                  "consultation": consultation, "ballot": ballot, "district": district, "project": project,
-                  "funded": funded}))
+print(json.dumps({"tokens": tokens, "box": box.pk, "session": session, "proposal": proposal,
+                  "unit_session": unit_session, "consultation": consultation, "ballot": ballot,
+                  "district": district, "project": project, "funded": funded}))
 """
 
 
@@ -221,6 +232,13 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
         ("ledger", f"/areas/{facts['funded']}/ledger/", (), 0.50),
         ("scorecard", "/scorecard/", (), 0.50),
         ("scorecard-area", f"/areas/{facts['funded']}/scorecard/", (), 0.50),
+        ("board", "/areas/S01/casework/", (), 0.50),
+        ("board-signed-in", "/areas/S01/casework/", signed, 0.25),
+        *(
+            [("queue", "/casework/queue/lists/", (f"Cookie: sessionid={facts['unit_session']}",), 0.25)]
+            if facts.get("unit_session")
+            else []
+        ),
     ]
 
 

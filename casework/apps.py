@@ -8,10 +8,13 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from civic.registry import demo_seeder
+        from civic.registry import demo_seeder, scale_seeder
 
+        from . import pages, scale
         from .demo import seed
         from .registry import register
 
         register()
+        pages.watch()
         demo_seeder(seed)
+        scale_seeder(scale.seed)

@@ -315,6 +315,22 @@ class Report(models.Model):
                 condition=Q(next_escalation_at__isnull=False),
             ),
             models.Index(fields=["rating_due"], name="casework_report_rating_due", condition=Q(state="resolved")),
+            # The board filtered by category, newest first (shown reports only).
+            models.Index(
+                fields=["category_key", "-submitted_at", "-id"],
+                name="casework_report_category_new",
+                condition=Q(is_hidden=False),
+            ),
+            # The overdue list and the board's open and overdue filters: the open, shown reports of a subtree
+            # (a few in a hundred of all reports).
+            models.Index(
+                fields=["area_path", "submitted_at"],
+                name="casework_report_open_path",
+                opclasses=["varchar_pattern_ops", ""],
+                condition=Q(
+                    is_hidden=False, state__in=["submitted", "accepted", "dispatched", "in_progress", "resolved"]
+                ),
+            ),
             models.Index(fields=["reporter", "-submitted_at"], name="casework_report_reporter"),
             models.Index(fields=["merged_into"], name="casework_report_merged_into"),
         ]

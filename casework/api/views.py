@@ -125,6 +125,7 @@ class ReportListView(APIView):
             overdue=params.get("overdue") in ("1", "true"),
             after=Cursor.parse(params.get("after")),
             limit=limit,
+            cards=False,
         )
         next_cursor = str(page.next_cursor) if page.next_cursor else None
         return Response(s.CaseBoardSerializer({"results": page.rows, "next": next_cursor}).data)
@@ -247,8 +248,9 @@ class WorkView(APIView):
     @extend_schema(responses=s.CaseWorkSerializer, summary="My work queues: intake, and each of my units")
     def get(self, request):
         require_perm(request.user, "casework.view_queue", None, _("You handle no reports."))
-        units = [{"unit": unit, "queue": unit_queue(unit)} for unit in units_of(request.user)]
-        return Response(s.CaseWorkSerializer({"intake": intake_queue(request.user), "units": units}).data)
+        units = [{"unit": unit, "queue": unit_queue(unit, cards=False)} for unit in units_of(request.user)]
+        intake = intake_queue(request.user, cards=False)
+        return Response(s.CaseWorkSerializer({"intake": intake, "units": units}).data)
 
 
 class EscalationsView(APIView):

@@ -13,6 +13,7 @@ from .categories import (
     units_serving,
 )
 from .reports import (
+    CARD_FIELDS,
     PAGE_SIZE,
     STATUS_GROUPS,
     Cursor,
@@ -23,15 +24,18 @@ from .reports import (
     intake_queue,
     is_following,
     my_reports,
+    next_overdue_in,
     overdue_condition,
     overdue_in,
     report_detail,
+    rows_valid_until,
     similar_open,
     unit_queue,
     units_of,
 )
 
 __all__ = [
+    "CARD_FIELDS",
     "PAGE_SIZE",
     "STATUS_GROUPS",
     "Cursor",
@@ -46,11 +50,13 @@ __all__ = [
     "intake_queue",
     "is_following",
     "my_reports",
+    "next_overdue_in",
     "overdue_condition",
     "overdue_in",
     "path_prefixes",
     "report_detail",
     "role_holders",
+    "rows_valid_until",
     "similar_open",
     "unit_members",
     "unit_queue",

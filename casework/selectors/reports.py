@@ -50,6 +50,71 @@ def _listed(queryset: QuerySet[Report]) -> QuerySet[Report]:
     return queryset.select_related("category", "cell", "unit__organisation")
 
 
+# What a card (casework/_row.html) shows and `Report.is_overdue` reads: the lists read these columns only.
+CARD_FIELDS = (
+    "id",
+    "place",
+    "state",
+    "submitted_at",
+    "response_due",
+    "handling_due",
+    "clock_stopped_at",
+    "reopen_count",
+    "follower_count",
+    "rating_level",
+    "category__name",
+    "category__name_en",
+    "cell__name",
+    "unit__organisation__name",
+)
+
+
+def _cards(queryset: QuerySet[Report], cards: bool = True) -> QuerySet[Report]:
+    """The rows a list shows: with `cards`, only the columns of a card (the pages); else whole (the API)."""
+    queryset = _listed(queryset)
+    return queryset.only(*CARD_FIELDS) if cards else queryset
+
+
+def running_due(report) -> datetime | None:
+    """When the limit that runs now passes (None: none runs, or the clock is stopped)."""
+    if report.clock_stopped_at is not None:
+        return None
+    if report.state in WAITING_FOR_RESPONSE:
+        return report.response_due
+    if report.state in WITH_HANDLER:
+        return report.handling_due
+    return None
+
+
+def rows_valid_until(rows, now: datetime, *, soon: timedelta | None = None) -> datetime | None:
+    """The first moment one of `rows` turns overdue (or, with `soon`, due soon): until then a rendering
+    of them holds."""
+    moments = []
+    for report in rows:
+        due = running_due(report)
+        if due is None:
+            continue
+        moments += [moment for moment in (due, due - soon if soon else None) if moment is not None and moment > now]
+    return min(moments, default=None)
+
+
+def next_overdue_in(area, now: datetime) -> datetime | None:
+    """When the next report of `area` (and under it) turns overdue: an overdue list holds until then. Two
+    index reads (the partial indexes on the due times), whatever the number of reports."""
+    base = Report.objects.filter(area_path__startswith=area.path, is_hidden=False, clock_stopped_at__isnull=True)
+    moments = [
+        base.filter(state__in=WAITING_FOR_RESPONSE, response_due__gt=now)
+        .order_by("response_due")
+        .values_list("response_due", flat=True)
+        .first(),
+        base.filter(state__in=WITH_HANDLER, handling_due__gt=now)
+        .order_by("handling_due")
+        .values_list("handling_due", flat=True)
+        .first(),
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a page ends: the (submitted_at, id) of its last row, as text for a link."""
@@ -88,6 +153,7 @@ def board(
     after: Cursor | None = None,
     limit: int = PAGE_SIZE,
     include_hidden: bool = False,
+    cards: bool = True,
 ) -> Page:
     """The public board of `area` and everything under it, newest first: one query per page whatever the
     number of reports and however deep the page (keyset on submitted_at, id: the indexes of Report)."""
@@ -110,7 +176,7 @@ def board(
             Q(submitted_at__lt=after.submitted_at) | Q(submitted_at=after.submitted_at, pk__lt=after.pk)
         )
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    rows = list(_listed(queryset).order_by("-submitted_at", "-id")[: limit + 1])
+    rows = list(_cards(queryset, cards).order_by("-submitted_at", "-id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, Cursor(rows[-1].submitted_at, rows[-1].pk) if more and rows else None)
@@ -195,7 +261,7 @@ def _sorted_into_queue(rows: list[Report], *, new_states, now: datetime) -> Queu
 QUEUE_LIMIT = 200
 
 
-def intake_queue(user, *, now=None, limit: int = QUEUE_LIMIT) -> Queue:
+def intake_queue(user, *, now=None, limit: int = QUEUE_LIMIT, cards: bool = True) -> Queue:
     """The grid worker's queue: reports waiting to be accepted or dispatched in every cell they cover
     (an organiser's or official's area too), soonest due first; one query."""
     now = now or timezone.now()
@@ -203,19 +269,20 @@ def intake_queue(user, *, now=None, limit: int = QUEUE_LIMIT) -> Queue:
     if condition is None:
         return Queue([], [], [], [])
     rows = list(
-        _listed(Report.objects.filter(condition, state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED])).order_by(
-            "state", "response_due", "id"
-        )[:limit]
+        _cards(
+            Report.objects.filter(condition, state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED]), cards
+        ).order_by("state", "response_due", "id")[:limit]
     )
     rows.sort(key=lambda r: (_due(r) or r.submitted_at, r.pk))
     return _sorted_into_queue(rows, new_states={ReportState.SUBMITTED}, now=now)
 
 
-def unit_queue(unit, *, now=None, limit: int = QUEUE_LIMIT) -> Queue:
+def unit_queue(unit, *, now=None, limit: int = QUEUE_LIMIT, cards: bool = True) -> Queue:
     """A unit's queue: what is dispatched to it and being handled, soonest due first; one query (the index
     on unit, state, handling_due)."""
     now = now or timezone.now()
-    rows = list(_listed(Report.objects.filter(unit=unit, state__in=WITH_UNIT)).order_by("handling_due", "id")[:limit])
+    queryset = _cards(Report.objects.filter(unit=unit, state__in=WITH_UNIT), cards)
+    rows = list(queryset.order_by("handling_due", "id")[:limit])
     return _sorted_into_queue(rows, new_states={ReportState.DISPATCHED}, now=now)
 
 
@@ -225,11 +292,29 @@ def units_of(user):
     return Unit.objects.filter(pk__in=unit_ids_of(user)).select_related("organisation").order_by("organisation__name")
 
 
+def units_worked_by(user) -> list:
+    """The units whose organisation `user` belongs to, with their names, in one query; the permission checks
+    of this request (`predicates.unit_ids_of`) then read them without another."""
+    from civic.models import Membership
+
+    from ..models import Unit
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    units = list(
+        Unit.objects.filter(organisation__in=Membership.objects.filter(user=user).values("organisation"))
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    user._casework_units = {unit.pk for unit in units}
+    return units
+
+
 def overdue_in(area, *, limit: int = QUEUE_LIMIT) -> list[Report]:
     """Overdue reports of `area` and under it, longest overdue first (public)."""
     now = timezone.now()
     queryset = Report.objects.filter(overdue_condition(now), area_path__startswith=area.path, is_hidden=False)
-    rows = list(_listed(queryset).order_by("submitted_at", "id")[:limit])
+    rows = list(_cards(queryset).order_by("submitted_at", "id")[:limit])
     rows.sort(key=lambda r: _due(r) or now)
     return rows
 

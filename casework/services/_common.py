@@ -20,6 +20,7 @@ from ..models import (
     ReportEvent,
     ReportFollower,
 )
+from ..pages import bump_report
 
 User = get_user_model()
 
@@ -77,6 +78,7 @@ def end_clock_stop(report, *, actor, now=None) -> ClockStop | None:
         setattr(report, field, clock.add_minutes(local(now), left))
     report.clock_stopped_at = None
     Report.objects.filter(pk=report.pk).update(**{field: getattr(report, field), "clock_stopped_at": None})
+    bump_report(report)  # an update sends no signal
     return stop
 
 

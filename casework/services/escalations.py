@@ -28,6 +28,7 @@ from ..models import (
     LimitKind,
     Report,
 )
+from ..pages import bump_report
 from ..selectors.categories import first_responders, role_holders, unit_members
 from ._common import REASON_MAX, record_event, tell
 
@@ -85,6 +86,7 @@ def _flag(claimed, pk, limit, due, now, clock, fields) -> int:
         if not claimed.update(**fields, next_escalation_at=_next_escalation(clock, due), escalation_level=0):
             return 0
         report = Report.objects.select_related("cell", "unit__organisation", "dispatcher").get(pk=pk)
+        bump_report(report)  # an update sends no signal: "was overdue" on its page, its lists
         record_event(report, EventKind.OVERDUE, params={"limit": limit})
         tell(
             _handlers(report),
@@ -145,6 +147,7 @@ def escalate_overdue_reports(now=None) -> int:
             Report.objects.filter(pk=pk).update(
                 escalation_level=level, next_escalation_at=None if top else _next_escalation(clock, now)
             )
+            bump_report(report)  # an update sends no signal
             if escalation is None:
                 continue
             record_event(report, EventKind.ESCALATED, params={"area": area.name, "level": level, "limit": limit})

@@ -24,6 +24,7 @@ from ..models import (
     ReportState,
     Unit,
 )
+from ..pages import bump_report
 from ..selectors.categories import first_responders
 from ._common import (
     CLOCK_NOTE_MAX,
@@ -170,6 +171,7 @@ def clock_stop(*, actor, report, reason: str, note: str = "") -> ClockStop:
     except IntegrityError:
         raise Conflict("clock_already_stopped", _("The clock is already stopped.")) from None
     Report.objects.filter(pk=report.pk).update(clock_stopped_at=now)
+    bump_report(report)  # an update sends no signal
     report.clock_stopped_at = now
     record_event(
         report,

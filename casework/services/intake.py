@@ -23,6 +23,7 @@ from ..models import (
     ReportState,
     Unit,
 )
+from ..pages import bump_report
 from ..selectors.categories import unit_members, unit_serves
 from ._common import (
     REASON_MAX,
@@ -143,6 +144,7 @@ def report_merge(*, actor, report, into) -> Report:
     )
     if people:
         Report.objects.filter(pk=into.pk).update(follower_count=F("follower_count") + len(people))
+        bump_report(into)  # an update sends no signal
     record_event(into, EventKind.MERGED_IN, actor=actor, params={"from": report.pk, "people": len(people)})
     tell_reporter_and_followers(
         report,

@@ -29,6 +29,7 @@ from ..models import (
     ReportFollower,
     ReportPhoto,
 )
+from ..pages import bump_report
 from ..selectors.categories import category_in, first_responders
 from ._common import NAME_MAX, PHONE_MAX, PLACE_MAX, TEXT_MAX, record_event, tell
 
@@ -69,6 +70,7 @@ def save_photos(report: Report, cleaned, *, stage: str, actor, event=None) -> li
     ]
     if photos:
         Report.objects.filter(pk=report.pk).update(photo_count=F("photo_count") + len(photos))
+        bump_report(report)  # an update sends no signal
         report.photo_count += len(photos)
     return photos
 
@@ -185,6 +187,7 @@ def report_follow(*, actor, report) -> Report:
     except IntegrityError:
         raise Conflict("already_following", _("You have already said you are affected too.")) from None
     Report.objects.filter(pk=report.pk).update(follower_count=F("follower_count") + 1)
+    bump_report(report)  # an update sends no signal
     report.follower_count += 1
     record_event(report, EventKind.FOLLOWED, actor=actor, actor_public=False)
     return report

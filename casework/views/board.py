@@ -6,41 +6,78 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import urlencode
 
+from civic import pagecache
 from civic.models import Area, AreaLevel
 from civic.selectors import area_ancestors, effective_verification
 
+from .. import pages
 from ..models import ReportState
-from ..selectors import STATUS_GROUPS, Cursor, board, categories_in, my_reports, overdue_in
+from ..selectors import (
+    STATUS_GROUPS,
+    Cursor,
+    board,
+    categories_in,
+    my_reports,
+    next_overdue_in,
+    overdue_in,
+    rows_valid_until,
+)
 from .presenting import state_class
 
 MY_PER_PAGE = 20
 
 
-def _decorate(rows):
+def _decorate(rows, now=None):
+    now = now or timezone.now()
     for report in rows:
         report.badge = state_class(report.state)
-        report.late = report.is_overdue()
+        report.late = report.is_overdue(now)
     return rows
 
 
 def casework_home(request):
-    """Where a resident starts: report a problem, my reports, and the boards of the districts."""
+    """Where a resident starts: report a problem, my reports, and the boards of the districts. The list of
+    boards is shared (the whole page for visitors not signed in); the buttons are each person's own."""
+    part = pagecache.Part("casework-home", ["areas"], (), _home_context, request=request)
+    return pagecache.whole_page(request, part, lambda: _home_page(request, part))
+
+
+def _home_context() -> dict:
+    return {"districts": Area.objects.filter(level__in=[AreaLevel.CITY, AreaLevel.DISTRICT]).order_by("path")}
+
+
+def _home_page(request, part):
     verification = effective_verification(request.user) if request.user.is_authenticated else None
     return render(
-        request,
-        "casework/home.html",
-        {
-            "own_cell": verification.cell if verification else None,
-            "districts": Area.objects.filter(level__in=[AreaLevel.CITY, AreaLevel.DISTRICT]).order_by("path"),
-        },
+        request, "casework/home.html", {"part": part, "own_cell": verification.cell if verification else None}
     )
 
 
 def area_board(request, code):
+    """The public board of an area: one shared rendering per area, filters, page and language, kept until a
+    report under the area (or a name it shows) changes, or until a shown report turns overdue. The Part is
+    made before anything is read; a visitor not signed in whose page is kept costs that one read."""
+    part = pagecache.Part(
+        "casework-board",
+        pages.board_scopes(code),
+        (code, sorted(request.GET.lists())),
+        lambda: _board_context(request.GET, area),
+        request=request,
+    )
+    if kept := pagecache.kept_page(request, part):
+        return kept
     area = get_object_or_404(Area, code=code)
-    params = request.GET
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "casework/board.html", {"area": area, "part": part})
+    )
+
+
+def _board_context(params, area) -> dict:
+    """What the board shows (read only when its part must be rendered)."""
+    now = timezone.now()
     status = params.get("status", "")
     status = status if status in STATUS_GROUPS else ""
     state = params.get("state", "")
@@ -49,7 +86,11 @@ def area_board(request, code):
     keys = {c.key for c in categories}
     category_key = params.get("category", "")
     category_key = category_key if category_key in keys else ""
-    cells = list(Area.objects.filter(level=AreaLevel.GRID, path__startswith=area.path).order_by("path")[:300])
+    cells = list(
+        Area.objects.filter(level=AreaLevel.GRID, path__startswith=area.path)
+        .only("code", "name")
+        .order_by("path")[:300]
+    )
     cell_code = params.get("cell", "")
     cell = next((c for c in cells if c.code == cell_code), None)
     overdue = params.get("overdue") == "1"
@@ -67,31 +108,40 @@ def area_board(request, code):
         if value
     }
     next_url = f"?{urlencode({**filters, 'after': str(page.next_cursor)})}" if page.next_cursor else ""
-    return render(
-        request,
-        "casework/board.html",
-        {
-            "area": area,
-            "ancestors": area_ancestors(area),
-            "rows": _decorate(page.rows),
-            "next_url": next_url,
-            "first_url": f"?{urlencode(filters)}" if after else "",
-            "categories": categories,
-            "cells": cells,
-            "filters": filters,
-            "status_choices": [("open", ReportState.SUBMITTED), ("closed", ReportState.CLOSED)],
-            "states": ReportState.choices,
-        },
-    )
+    # Overdue badges turn on at the shown rows' deadlines; the overdue filter gains rows at any deadline under
+    # the area (and the rows it shows leave it only by a write, which bumps).
+    valid_until = next_overdue_in(area, now) if overdue else rows_valid_until(page.rows, now)
+    return {
+        "ancestors": area_ancestors(area),
+        "rows": _decorate(page.rows, now),
+        "next_url": next_url,
+        "first_url": f"?{urlencode(filters)}" if after else "",
+        "categories": categories,
+        "cells": cells,
+        "filters": filters,
+        "status_choices": [("open", ReportState.SUBMITTED), ("closed", ReportState.CLOSED)],
+        "states": ReportState.choices,
+        "valid_until": valid_until,
+    }
 
 
 def area_overdue(request, code):
-    area = get_object_or_404(Area, code=code)
-    return render(
-        request,
-        "casework/overdue.html",
-        {"area": area, "ancestors": area_ancestors(area), "rows": _decorate(overdue_in(area))},
+    """Overdue reports of an area, shared like the board; it gains a row when any report under the area
+    passes its limit, so it holds until the next such moment."""
+    part = pagecache.Part(
+        "casework-overdue", pages.board_scopes(code), (code,), lambda: _overdue_context(area), request=request
     )
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    area = get_object_or_404(Area, code=code)
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "casework/overdue.html", {"area": area, "part": part})
+    )
+
+
+def _overdue_context(area) -> dict:
+    now = timezone.now()
+    return {"rows": _decorate(overdue_in(area), now), "valid_until": next_overdue_in(area, now)}
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civic import pagecache
 from civic.errors import InvalidInput, NotAllowed
 from civic.forms import submit
 from civic.media import file_response
@@ -20,7 +21,7 @@ from civic.models import Area, AreaLevel
 from civic.selectors import area_ancestors, effective_verification
 from civic.views.shared import refuse_unless
 
-from .. import services
+from .. import pages, services
 from ..forms import (
     AcknowledgeForm,
     ClockStopForm,
@@ -35,6 +36,7 @@ from ..forms import (
     ReturnForm,
 )
 from ..models import (
+    OPEN_STATES,
     WITH_UNIT,
     Escalation,
     RatingChannel,
@@ -46,6 +48,7 @@ from ..models import (
 )
 from ..predicates import takes_in
 from ..selectors import categories_in, category_in, is_following, report_detail, similar_open, units_serving
+from ..selectors.reports import running_due
 from .presenting import present_event, state_class
 
 S = ReportState
@@ -194,32 +197,36 @@ def _actions(user, report: Report) -> dict:
 
 
 def report_detail_page(request, pk):
-    try:
-        report = report_detail(pk)
-    except Report.DoesNotExist:
-        raise Http404 from None
+    """A report's page. What every visitor sees alike (the facts, photos, escalations and steps) is shared:
+    the whole page for visitors not signed in, kept before anything is read; the forms of whoever may act
+    stay each person's own. The report's handlers, its reporter and the officials who answer escalations
+    see more (private facts, hidden photos, the names behind steps, acknowledge forms): their page is
+    rendered for them."""
+    part = pagecache.Part(
+        "casework-report", pages.report_scopes(pk), (pk,), lambda: _shared_report(pk), request=request
+    )
+    if kept := pagecache.kept_page(request, part):
+        return kept
+    report = get_object_or_404(Report.objects.select_related("category", "cell__parent", "unit__organisation"), pk=pk)
     user = request.user
     act = _actions(user, report)
     own = user.is_authenticated and report.reporter_id == user.pk
     if report.is_hidden and not (act["private"] or own):
         raise Http404
-    photos = [p for p in report.photos.all() if not p.is_hidden or act["private"] or own]
+    if act["private"] or own or report.is_hidden or user.has_perm("casework.view_escalations"):
+        part = pagecache.Part(
+            "casework-report",
+            [],
+            (pk,),
+            lambda: _shared_report(pk, user=user, show_private=act["private"], own=own),
+            cache=False,
+        )
     units = list(units_serving(report.cell, report.category_key)) if act["dispatch"] or act["return"] else []
-    escalations = list(report.escalations.all())
     context = {
         "report": report,
+        "part": part,
         "act": act,
         "own": own,
-        "state_class": state_class(report.state),
-        "overdue": report.is_overdue(),
-        "photos_before": [p for p in photos if p.stage == "reported"],
-        "photos_after": [p for p in photos if p.stage == "after"],
-        "events": [present_event(e, show_private=act["private"]) for e in report.events.all()],
-        "escalations": escalations,
-        "can_acknowledge": {
-            e.pk for e in escalations if not e.acknowledged_at and user.has_perm("casework.acknowledge", e)
-        },
-        "ratings": list(report.ratings.all()),
         "following": is_following(user, report),
         "reason_form": ReasonForm(auto_id="reject-%s"),
         "optional_reason_form": OptionalReasonForm(auto_id="withdraw-%s"),
@@ -235,9 +242,34 @@ def report_detail_page(request, pk):
         "rating_form": RatingForm(initial={"channel": RatingChannel.SELF}, auto_id="rate-%s"),
         "callback_form": RatingForm(initial={"channel": RatingChannel.CALLBACK}, auto_id="callback-%s"),
         "clock_form": ClockStopForm(auto_id="clock-%s"),
-        "now": timezone.now(),
     }
-    return render(request, "casework/report_detail.html", context)
+    return pagecache.whole_page(request, part, lambda: render(request, "casework/report_detail.html", context))
+
+
+def _shared_report(pk, *, user=None, show_private: bool = False, own: bool = False) -> dict:
+    """What the report's page shows of it (its shared parts): the public view, or, for a handler or the
+    reporter, with what they may see besides."""
+    report = report_detail(pk)
+    now = timezone.now()
+    photos = [p for p in report.photos.all() if not p.is_hidden or show_private or own]
+    escalations = list(report.escalations.all())
+    due = running_due(report) if report.state in OPEN_STATES else None
+    return {
+        "report": report,
+        "state_class": state_class(report.state),
+        "overdue": report.is_overdue(now),
+        "photos_before": [p for p in photos if p.stage == "reported"],
+        "photos_after": [p for p in photos if p.stage == "after"],
+        "events": [present_event(e, show_private=show_private) for e in report.events.all()],
+        "escalations": escalations,
+        "can_acknowledge": {
+            e.pk for e in escalations if not e.acknowledged_at and user.has_perm("casework.acknowledge", e)
+        }
+        if user is not None and user.is_authenticated
+        else set(),
+        "ratings": list(report.ratings.all()),
+        "valid_until": due if due is not None and due > now else None,
+    }
 
 
 def _report(pk) -> Report:

@@ -82,6 +82,7 @@ def test_seed_scale_fills_every_stage_with_counters_that_match_their_rows(client
     assert LedgerEntry.objects.count() >= 20 * projects  # about thirty entries a project
     report = run_checks()
     assert report.problems == [] and report.entries_checked == LedgerEntry.objects.count()
+    _assert_casework_agrees()
     with pytest.raises(CommandError):
         call_command("seed_scale", **SMALL)
 
@@ -112,3 +113,35 @@ def _consultations_agree():
     wrong = [o.pk for o in Opinion.objects.all() if o.support_count != o.supports.count()]
     assert wrong == []
     assert OpinionSupport.objects.filter(opinion__consultation=big).exists()
+
+
+def _assert_casework_agrees():
+    """The small matters: the reports asked for, in every state, spread over the cells, dispatched ones with a
+    unit of their district, their counters (rating, people also affected) agreeing with the rows."""
+    from django.db.models import Count
+
+    from casework.models import Category, Report, ReportFollower, ReportRating, ReportState, Unit, UnitService
+
+    assert Report.objects.count() == SMALL["reports"]
+    assert Category.objects.filter(area__code="S").count() >= 8
+    assert Unit.objects.count() == 10 * 6 and UnitService.objects.exists()
+    states = set(Report.objects.values_list("state", flat=True))
+    assert states == set(ReportState.values)
+    assert Report.objects.values("cell").distinct().count() > 100
+    assert Report.objects.filter(response_overdue_at__isnull=False).exists()
+    assert Report.objects.filter(is_hidden=True).exists()
+    outside = [
+        r.pk
+        for r in Report.objects.filter(unit__isnull=False).select_related("unit__organisation", "cell")
+        if not UnitService.objects.filter(
+            unit=r.unit, category_key=r.category_key, area_path=r.cell.path[: len("/S/S01/")]
+        ).exists()
+    ]
+    assert outside == []
+    followers = dict(ReportFollower.objects.values("report").annotate(n=Count("id")).values_list("report", "n"))
+    assert followers and all(r.follower_count == followers.get(r.pk, 0) for r in Report.objects.all())
+    last = {g.report_id: g.level for g in ReportRating.objects.order_by("round")}
+    assert last and all(r.rating_level == last.get(r.pk) for r in Report.objects.all())
+    assert all(r.merged_into_id for r in Report.objects.filter(state="merged"))
+    assert not Report.objects.filter(state__in=["dispatched", "in_progress", "resolved"], unit__isnull=True).exists()
+    assert Report.objects.filter(events__isnull=True).count() == 0
