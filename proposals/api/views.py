@@ -82,14 +82,19 @@ class ProposalListView(generics.ListCreateAPIView):
             )
             if category is None:
                 raise InvalidInput("category_unknown", _("Unknown category."), field="category")
-        return selectors.proposal_list(
-            area=_area(params["area"]) if params.get("area") else None,
-            category=category,
-            state=state,
-            actor_kind=params.get("actor") or None,
-            query=params.get("q", "")[:60],
-            sort=sort,
-        )
+        self.filters = {
+            "area": _area(params["area"]) if params.get("area") else None,
+            "category": category,
+            "state": state,
+            "actor_kind": params.get("actor") or None,
+            "query": params.get("q", "")[:60],
+            "sort": sort,
+        }
+        return selectors.proposal_list(**self.filters)
+
+    def list_count(self, queryset) -> int:
+        """The exact count of the filtered list, kept between writes of proposals (see civic.api.pagination)."""
+        return selectors.proposal_count(**self.filters)
 
     @extend_schema(request=s.ProposalWriteSerializer, responses={201: s.ProposalDetailSerializer})
     def post(self, request):
