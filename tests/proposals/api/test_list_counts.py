@@ -251,3 +251,23 @@ def test_a_deep_page_s_ids_are_an_index_walk_without_a_sort(api_client, pworld, 
         cursor.execute("EXPLAIN " + ids)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan and "Sort" not in plan, plan
+
+
+def test_the_kept_json_of_a_page_shows_every_write_at_once(api_client, make_proposal, pworld):
+    proposal = make_proposal()
+    first, _sqls = _api(api_client)
+    kept, sqls = _api(api_client)
+    assert kept == first and len(sqls) == 1  # the versions and the kept JSON, in one query
+    verify(pworld["member"], pworld["c1a"])
+    services.proposal_endorse(user=pworld["member"], proposal=proposal)
+    assert _api(api_client)[0]["results"][0]["endorsement_count"] == 1
+    services.comment_add(author=pworld["member"], proposal=proposal, body="楼道太黑，老人上下楼很危险。", stance="for")
+    assert _api(api_client)[0]["results"][0]["comment_count"] == 1
+    assert _api(api_client, area="C2")[0]["count"] == 0
+    make_proposal(title="柳岸小区电梯加装", author="resident_elsewhere", area="C2")
+    body, _sqls = _api(api_client, area="C2")
+    assert body["count"] == 1 and body["results"][0]["title"] == "柳岸小区电梯加装"
+    services.proposal_withdraw(actor=pworld["resident"], proposal=proposal)
+    assert _api(api_client)[0]["results"][-1]["state"] == "withdrawn"
+    assert api_client.get("/api/proposals/", {"page": 9}).status_code == 404  # refusals are not kept
+    assert api_client.get("/api/proposals/", {"sort": "nonsense"}).status_code == 400
