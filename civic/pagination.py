@@ -8,8 +8,8 @@ Two costs grow with a list when it is paged the plain way (`COUNT(*)`, then `ORD
   cache is exact: the versions are read before counting, so a count is never kept under a newer version
   than the rows it counted. A count that depends on the clock (the proposals still collecting) says until
   when it holds (`valid_until`). A list with no scopes is counted per request by its index.
-- **the rows of a deep page.** The first pages are one query each. A deeper page first reads only the ids
-  of its rows, in the list's order (an index walk over the ids, no row, no join), then the rows of those
+- **the rows of a deep page.** Every page is one query. A deeper page's query first picks only the ids of
+  its rows, in the list's order (an index walk over the ids, no row, no join), then reads the rows of those
   ids: the rows, joins and columns read are those of one page whatever its number.
 """
 
@@ -39,8 +39,8 @@ def kept_count(
     )
 
 
-# A page that starts within the first DEEP_FROM rows is one query (stepping over so few joined rows costs
-# less than a second round trip); a deeper one reads its ids first.
+# A page that starts within the first DEEP_FROM rows is read with a plain OFFSET (stepping over so few
+# joined rows costs less than the inner query); a deeper one picks its ids first.
 DEEP_FROM = 100
 
 
@@ -50,21 +50,19 @@ def _ends_with_id(queryset: QuerySet) -> bool:
 
 
 def page_rows(object_list, bottom: int, top: int, count: int | None = None) -> list:
-    """The rows `bottom`..`top` of an ordered list: for a deeper page, the ids first (what the list's index
-    holds), then those rows, in the list's order. A page in the second half of a list whose order ends with
-    the id (a total order) walks the index from the other end: at most half the list's ids are stepped
-    over."""
+    """The rows `bottom`..`top` of an ordered list. A deeper page is still one query, whose inner part reads
+    only the ids of the page's rows in the list's order (what the list's index holds: no row, no join is
+    touched for the rows stepped over), and whose outer part reads those rows by id. A page in the second
+    half of a list whose order ends with the id (a total order) walks the index from the other end: at most
+    half the list's ids are stepped over."""
     if bottom < DEEP_FROM or not isinstance(object_list, QuerySet) or not object_list.ordered:
         return list(object_list[bottom:top])
     ids_of = object_list.values_list("pk", flat=True)
     if count is not None and bottom > count - top and top <= count and _ends_with_id(object_list):
-        ids = list(ids_of.reverse()[count - top : count - bottom])[::-1]
+        ids = ids_of.reverse()[count - top : count - bottom]
     else:
-        ids = list(ids_of[bottom:top])
-    if not ids:
-        return []
-    found = {row.pk: row for row in object_list.order_by().filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+        ids = ids_of[bottom:top]
+    return list(object_list.filter(pk__in=ids))
 
 
 class ListPaginator(Paginator):

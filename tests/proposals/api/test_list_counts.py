@@ -182,6 +182,16 @@ def test_the_page_list_counts_like_the_api(client, make_proposal, pworld):
     assert _counted([q["sql"] for q in queries.captured_queries]) == []
 
 
+def _inner(sql: str) -> str:
+    """The inner query of a deep page's query: `… IN (SELECT U0."id" … LIMIT n [OFFSET k])`."""
+    start = sql.index('IN (SELECT U0."id"') + len("IN (")
+    depth, end = 1, start
+    while depth:
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        end += 1
+    return sql[start : end - 1]
+
+
 def _make_many(pworld, n):
     """`n` published proposals in C1 with distinct publication moments (bulk: the services are tested above)."""
     now = timezone.now()
@@ -205,7 +215,7 @@ def _make_many(pworld, n):
 
 
 @pytest.mark.parametrize("sort", ["newest", "endorsed", "closest"])
-def test_deep_pages_read_ids_first_and_hold_exactly_the_rows_of_a_plain_offset(api_client, pworld, monkeypatch, sort):
+def test_deep_pages_pick_ids_first_and_hold_exactly_the_rows_of_a_plain_offset(api_client, pworld, monkeypatch, sort):
     monkeypatch.setattr(pagination, "DEEP_FROM", 20)
     _make_many(pworld, 95)
     expected = list(selectors.proposal_list(sort=sort).values_list("pk", flat=True))
@@ -216,13 +226,14 @@ def test_deep_pages_read_ids_first_and_hold_exactly_the_rows_of_a_plain_offset(a
         assert body["count"] == 95
         seen += [row["id"] for row in body["results"]]
         costs.append(len(sqls))
-        if page > 1:
-            ids = [sql for sql in sqls if 'AS "pk" FROM "proposals_proposal"' in sql]
-            assert len(ids) == 1 and "LIMIT" in ids[0]
-            rows = [sql for sql in sqls if '"proposals_proposal"."title"' in sql]
-            assert len(rows) == 1 and "OFFSET" not in rows[0] and " IN (" in rows[0]
+        rows = [sql for sql in sqls if '"proposals_proposal"."title"' in sql]
+        assert len(rows) == 1  # one query per page, deep or not
+        if page > 1:  # the rows of the ids picked by the inner query, which steps over ids only
+            inner = _inner(rows[0])
+            assert inner.startswith('SELECT U0."id" AS "pk" FROM "proposals_proposal" U0 ') and "LIMIT" in inner
+            assert '"title"' not in inner and "JOIN" not in inner
     assert seen == expected  # the back half walks from the end: the same rows, in the same order
-    assert len(set(costs[1:])) == 1  # every deep page costs the same queries
+    assert len(set(costs[1:])) == 1  # once the list is counted (page 1), every page costs the same queries
 
 
 def test_the_deepest_page_steps_over_at_most_half_the_list(api_client, pworld, monkeypatch):
@@ -230,8 +241,8 @@ def test_the_deepest_page_steps_over_at_most_half_the_list(api_client, pworld, m
     _make_many(pworld, 95)
     body, sqls = _api(api_client, page=5)
     assert [row["id"] for row in body["results"]] == list(selectors.proposal_list().values_list("pk", flat=True)[80:95])
-    ids = next(sql for sql in sqls if 'AS "pk" FROM "proposals_proposal"' in sql)
-    assert '"published_at" ASC' in ids and "LIMIT 15" in ids and "OFFSET" not in ids  # from the end
+    inner = _inner(next(sql for sql in sqls if '"proposals_proposal"."title"' in sql))
+    assert '"published_at" ASC' in inner and "LIMIT 15" in inner and "OFFSET" not in inner  # from the end
 
 
 @pytest.mark.postgres
@@ -242,15 +253,20 @@ def test_a_deep_page_s_ids_are_an_index_walk_without_a_sort(api_client, pworld, 
     monkeypatch.setattr(pagination, "DEEP_FROM", 20)
     _make_many(pworld, 95)
     _body, sqls = _api(api_client, sort=sort, page=2)
-    ids = next(sql for sql in sqls if 'AS "pk" FROM "proposals_proposal"' in sql)
+    rows = next(sql for sql in sqls if '"proposals_proposal"."title"' in sql)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE proposals_proposal")
         # a tiny table is cheapest read whole: ask whether an index gives the order without a sort
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + ids)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan and "Sort" not in plan, plan
+        cursor.execute("EXPLAIN " + _inner(rows))
+        inner = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN " + rows)
+        plan = [row[0] for row in cursor.fetchall()]
+    assert index in inner and "Sort" not in inner, inner
+    assert "proposals_proposal_pkey" in "\n".join(plan)  # the page's rows, by id
+    sorts = [line for line in plan if "Sort  (" in line]
+    assert sorts == [] or sorts == [plan[0]], "\n".join(plan)  # at most the page's own rows are sorted
 
 
 def test_the_kept_json_of_a_page_shows_every_write_at_once(api_client, make_proposal, pworld):
