@@ -264,7 +264,6 @@ def test_a_deep_page_s_ids_are_an_index_walk_without_a_sort(api_client, pworld, 
         cursor.execute("EXPLAIN " + rows)
         plan = [row[0] for row in cursor.fetchall()]
     assert index in inner and "Sort" not in inner, inner
-    assert "proposals_proposal_pkey" in "\n".join(plan)  # the page's rows, by id
     sorts = [line for line in plan if "Sort  (" in line]
     assert sorts == [] or sorts == [plan[0]], "\n".join(plan)  # at most the page's own rows are sorted
 
