@@ -233,11 +233,29 @@ def whole_page(request, part: Part, render_page: Callable[[], HttpResponse]) -> 
     return _serve(request, part.render("page", build))
 
 
-def value(name: str, scopes: Iterable[str], keys: tuple, compute: Callable[[], dict]) -> dict:
+def value(
+    name: str,
+    scopes: Iterable[str],
+    keys: tuple,
+    compute: Callable[[], dict],
+    *,
+    valid_until: Callable[[], datetime | None] | None = None,
+) -> dict:
     """A small JSON value kept like a part: `compute()` once per version of `scopes` — a person's unread
-    count and menu, under `person:PK`. Read in the same one query as a part."""
-    part = Part(f"value:{name}", scopes, keys, lambda: {})
-    return json.loads(part.render("value", lambda: json.dumps(compute())))
+    count and menu, under `person:PK`. Read in the same one query as a part.
+
+    A value that changes with the clock (a count of the proposals still collecting) passes `valid_until`:
+    it is asked *before* `compute()`, so a moment passing between the two leaves the value already expired,
+    never kept too long."""
+    made: dict = {}
+
+    def build() -> str:
+        if valid_until is not None:
+            made["valid_until"] = valid_until()
+        return json.dumps(compute())
+
+    part = Part(f"value:{name}", scopes, keys, lambda: made)
+    return json.loads(part.render("value", build))
 
 
 # What each kind of row changes: model -> function(row) -> scopes. Filled by `watch` from the apps' ready().

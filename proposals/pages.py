@@ -3,6 +3,10 @@
 - `proposals:CODE` — the proposal lists of area CODE (every area above a proposal's area lists it too) and
   `proposals:*`, the list of every area; a proposal's own row (state, counters, title) and the co-signatures
   and comments that its card counts change them.
+- `proposal-set:CODE` (and `proposal-set:*`) — which proposals the lists of area CODE hold and the fields
+  they are filtered by (state, category, area, visibility, wording): bumped by every write of a proposal's
+  own row, not by co-signatures and comments, so the lists' kept counts (`selectors.proposal_count`) are
+  counted again only when the set may have changed.
 - `proposal:PK` — the proposal's page: the row and everything the page shows of it (co-signatures,
   comments, answers, co-sponsors, attachments, followers).
 - shared by many pages: `categories`, `areas`, `organisations`, `people` (names shown).
@@ -30,11 +34,20 @@ def _in_lists(area_path: str) -> list[str]:
     return ["proposals:*", *pagecache.area_scopes("proposals", area_path)]
 
 
+def set_scopes(area) -> list[str]:
+    """What moves the count of a list of proposals of `area` (or of every area)."""
+    return [f"proposal-set:{area.code}" if area is not None else "proposal-set:*"]
+
+
+def _in_sets(area_path: str) -> list[str]:
+    return ["proposal-set:*", *pagecache.area_scopes("proposal-set", area_path)]
+
+
 def _proposal(proposal: Proposal) -> list[str]:
-    scopes = [f"proposal:{proposal.pk}", *_in_lists(proposal.area_path)]
+    scopes = [f"proposal:{proposal.pk}", *_in_lists(proposal.area_path), *_in_sets(proposal.area_path)]
     before = getattr(proposal, "_pagecache_area_path", None)
     if before and before != proposal.area_path:  # moved: the lists it left change too
-        scopes += _in_lists(before)
+        scopes += _in_lists(before) + _in_sets(before)
     return scopes
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from civic.models import Area, AreaRoleKind
+from civic.pagination import ListPaginator, kept_count
 from civic.selectors import Decision, areas_for_roles, decision_rows, effective_verification, organisations_represented
 
 from . import lifecycle
@@ -170,12 +170,59 @@ CARD_FIELDS = (
 )
 
 
+def next_deadline(now=None):
+    """The next co-signing deadline to pass, if any: until then no proposal leaves "collecting" by the clock."""
+    return (
+        Proposal.objects.filter(state=ProposalState.PUBLISHED, collection_deadline__gt=now or timezone.now())
+        .order_by("collection_deadline")
+        .values_list("collection_deadline", flat=True)
+        .first()
+    )
+
+
+def proposal_count(
+    *,
+    area: Area | None = None,
+    category=None,
+    state: str | None = None,
+    actor_kind: str | None = None,
+    query: str = "",
+    sort: str = "newest",
+    viewer=None,
+) -> int:
+    """The exact number of proposals in the list with these filters, without counting them on every read:
+    counted once per version of the list's set (`proposal-set:CODE`, bumped by every write of a proposal's
+    row, not by co-signatures or comments) and kept per filter. A filter that depends on the clock
+    (collecting, expired, and the orders that keep only collecting proposals) holds until the next
+    co-signing deadline. A search is counted by its index on each read (searches are many and rarely the
+    same: keeping each would write on every read)."""
+    from .pages import set_scopes
+
+    counted = proposal_list(
+        area=area, category=category, state=state, actor_kind=actor_kind, query=query, sort=sort
+    ).order_by()
+    if query_tokens(query):
+        return counted.count()
+    by_clock = state in ("collecting", ProposalState.EXPIRED) or sort in ("closest", "deadline")
+    keys = (
+        area.code if area is not None else None,
+        getattr(category, "pk", category),
+        state or None,
+        actor_kind or None,
+        "collecting" if sort in ("closest", "deadline") else None,
+    )
+    return kept_count("proposals", set_scopes(area), keys, counted, valid_until=next_deadline if by_clock else None)
+
+
 def proposal_page(*, area: Area | None = None, number=None, per_page: int = 20, **filters):
-    """One page of the list, with only the columns a card shows; the count is of the whole filtered list."""
+    """One page of the list, with only the columns a card shows; the count is of the whole filtered list (a
+    kept count, see `proposal_count`), and a deep page reads its ids first (civic.pagination)."""
     queryset = (
         proposal_list(area=area, **filters).select_related(None).select_related("area", "category", "organisation")
     )
-    return Paginator(queryset.only(*CARD_FIELDS), per_page).get_page(number)
+    return ListPaginator(
+        queryset.only(*CARD_FIELDS), per_page, count=lambda: proposal_count(area=area, **filters)
+    ).get_page(number)
 
 
 def shown_states_valid_until(now=None):
@@ -183,12 +230,7 @@ def shown_states_valid_until(now=None):
     deadline to pass (a collecting proposal becomes expired) or the next local midnight (answers become
     overdue), whichever comes first."""
     now = now or timezone.now()
-    deadline = (
-        Proposal.objects.filter(state=ProposalState.PUBLISHED, collection_deadline__gt=now)
-        .order_by("collection_deadline")
-        .values_list("collection_deadline", flat=True)
-        .first()
-    )
+    deadline = next_deadline(now)
     local = timezone.localtime(now)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return min(deadline, midnight) if deadline else midnight

@@ -137,6 +137,9 @@ class AreaListView(generics.ListAPIView):
     serializer_class = s.AreaSerializer
     permission_classes = [permissions.AllowAny]
 
+    def get_count_scopes(self):  # the count is kept until an area is written (civic.api.pagination)
+        return ["areas"]
+
     def get_queryset(self):
         queryset = Area.objects.select_related("parent").annotate(child_count=Count("children")).order_by("path")
         if parent := self.request.query_params.get("parent"):
@@ -298,6 +301,9 @@ class OrganisationListView(generics.ListCreateAPIView):
     """Confirmed organisations; register a new one (you become its representative)."""
 
     serializer_class = s.OrganisationSerializer
+
+    def get_count_scopes(self):  # organisations written, hidden, areas served; the areas' own paths
+        return ["organisations", "areas"]
 
     def get_queryset(self):
         kind = self.request.query_params.get("kind") or None
@@ -520,6 +526,9 @@ class ModerationDecideView(APIView):
 class NotificationListView(generics.ListAPIView):
     serializer_class = s.NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
+
+    def get_count_scopes(self):  # every notification of a person bumps `person:PK`
+        return [f"person:{self.request.user.pk}"]
 
     def get_queryset(self):
         return selectors.notifications_for(self.request.user)

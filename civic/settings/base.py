@@ -286,7 +286,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "civic.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "civic.api.exceptions.exception_handler",
     # Keyed on civic.net.client_ip; NUM_PROXIES says the same to any stock DRF throttle.

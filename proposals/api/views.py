@@ -1,11 +1,14 @@
 """Proposals API: parse, call a service or selector, serialize."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic import pagecache
 from civic.acting import acting_pair
 from civic.api.utils import ACTING_FOR, validated
 from civic.errors import InvalidInput, NotAllowed, NotFound
@@ -13,7 +16,7 @@ from civic.models import Area, Organisation
 from civic.services import require_perm
 from civic.validators import as_pk
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..models import Category, Comment, ProposalState
 from ..predicates import authors_may
 from . import serializers as s
@@ -82,14 +85,39 @@ class ProposalListView(generics.ListCreateAPIView):
             )
             if category is None:
                 raise InvalidInput("category_unknown", _("Unknown category."), field="category")
-        return selectors.proposal_list(
-            area=_area(params["area"]) if params.get("area") else None,
-            category=category,
-            state=state,
-            actor_kind=params.get("actor") or None,
-            query=params.get("q", "")[:60],
-            sort=sort,
+        self.filters = {
+            "area": _area(params["area"]) if params.get("area") else None,
+            "category": category,
+            "state": state,
+            "actor_kind": params.get("actor") or None,
+            "query": params.get("q", "")[:60],
+            "sort": sort,
+        }
+        return selectors.proposal_list(**self.filters)
+
+    def list_count(self, queryset) -> int:
+        """The exact count of the filtered list, kept between writes of proposals (see civic.api.pagination)."""
+        return selectors.proposal_count(**self.filters)
+
+    def list(self, request, *args, **kwargs):
+        """A page of the list is the same for everyone: its JSON is kept like a cached page (civic.pagecache)
+        per area, filters, page and language, under the scopes of the HTML list (every write a card shows
+        bumps them), until a shown state changes with the clock."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        code = request.query_params.get("area") or ""
+        part = pagecache.Part(
+            "api-proposal-list",
+            [f"proposals:{code}" if code else "proposals:*", *pages.COMMON],
+            (request.build_absolute_uri(request.path), sorted(request.query_params.lists())),
+            lambda: {"valid_until": selectors.shown_states_valid_until()},
         )
+
+        def build() -> str:
+            part.context()  # the moment it holds until, asked before the rows are read
+            return JSONRenderer().render(super(ProposalListView, self).list(request, *args, **kwargs).data).decode()
+
+        return HttpResponse(part.render("json", build), content_type="application/json")
 
     @extend_schema(request=s.ProposalWriteSerializer, responses={201: s.ProposalDetailSerializer})
     def post(self, request):

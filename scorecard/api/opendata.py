@@ -4,10 +4,10 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from civic.api.pagination import Pagination
 from civic.errors import NotFound
 from civic.models import Area
 
@@ -137,7 +137,7 @@ class RowsView(APIView):
     def get(self, request, dataset, code=None):
         area = _area(code)
         found = _dataset(dataset)
-        paginator = PageNumberPagination()
+        paginator = Pagination()  # deep pages by id, like every API list
         page = paginator.paginate_queryset(found.queryset(area), request, view=self)
         base_url = request.build_absolute_uri("/").rstrip("/")
         rows = [opendata.json_row(found, row) for row in found.format_rows(page, base_url)]
