@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,11 +45,29 @@ def _fail_safe(name: str):
     return method
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's Redis client, which builds a redis-py client for every call; its constructor copies the whole
+    table of response callbacks, a cost every signed-in page paid for its session. One client per
+    connection pool does the same (a client takes a connection from its pool for each command)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """RedisCache that never fails a request because Redis is down (see the module's note)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _OneClientPerPool
         self._key = f"{server}|{params.get('KEY_PREFIX', '')}"
         self._fallback = LocMemCache(
             f"civic.cache.fallback:{self._key}",
