@@ -60,8 +60,7 @@ def _area_reader(request) -> dict | None:
 
 
 def _eligible(request) -> dict:
-    verification = selectors.effective_verification(request.user)
-    cell = verification.cell.path if verification is not None else None
+    cell = selectors.verified_cell_path(request.user)
     return {"eligible_in": lambda path: cell is not None and cell.startswith(path)}
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from civic import pagecache
 from civic.models import PagePart
-from civic.selectors import is_eligible, unread_count
+from civic.selectors import effective_verification, is_eligible, unread_count, verified_cell_path
 from civic.services import area_role_grant, notify
 from proposals import selectors, services
 from proposals.models import Comment
@@ -147,6 +147,8 @@ def test_the_facts_read_in_one_query_follow_the_selectors_rules(make_proposal, p
         for area in ("c1a", "C1", "city", "c2a", "c1b"):
             assert facts["eligible_in"](pworld[area].path) == is_eligible(person, pworld[area]), (role, area)
         assert facts["represents"] == selectors.organisations_represented(person).exists(), role
+        verification = effective_verification(person)
+        assert verified_cell_path(person) == (verification.cell.path if verification else None), role
     assert selectors.reader_facts(p.pk, pworld["member"])["editable"]  # the cases above are not all empty
     assert selectors.reader_facts(p.pk, pworld["representative"])["represents"]
 
