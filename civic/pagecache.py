@@ -162,7 +162,11 @@ class Part:
     parts) when made, so what is rendered is at least as new as the versions it is kept under. (Read after,
     a write committing in between would leave the old rendering under the new version.)
 
-    `preloaded` (versions, kept row) is a value's part already read in another part's query."""
+    `preloaded` (versions, kept row) is a value's part already read in another part's query.
+
+    `signed_in_page`: the page is kept whole for signed-in readers too (`whole_page` with a `reader`; its
+    template marks what differs between them). A signed-in reader's own header value is read in the same
+    query either way."""
 
     def __init__(
         self,
@@ -174,6 +178,7 @@ class Part:
         request=None,
         cache: bool = True,
         preloaded: tuple[str, tuple | None] | None = None,
+        signed_in_page: bool = False,
     ):
         self.name = name
         self.scopes = list(scopes)
@@ -191,12 +196,14 @@ class Part:
             self._versions, found = preloaded
             self._kept = {"value": found} if found is not None else {}
             return
+        self.signed_in_page = signed_in_page
         load, extra = self.scopes, None
         if cache and request is not None:
             if _whole(request):
                 self._first = ("page",)
             elif (pk := _whole_signed_in(request)) is not None:
-                self._first = (SIGNED_IN_PAGE,)
+                if signed_in_page:
+                    self._first = (SIGNED_IN_PAGE,)
                 load = [*self.scopes, f"person:{pk}"]
                 extra = (_page_key(f"value:{PERSONAL}", (pk,)), "value")
         if not cache:
@@ -209,6 +216,7 @@ class Part:
             mine, person = versions_.rsplit(",", 1)
             self._versions = mine
             self.person = (person, self._kept.pop(("extra", "value"), None))
+            request._pagecache_person = self.person  # the header's value, read with the page (person())
 
     def context(self) -> dict:
         if self._made is None:
@@ -424,8 +432,9 @@ def kept_page(request, part: Part, reader: Callable[[], dict | None] | None = No
         return None
     if part.person is None:
         return _serve(request, html)
-    request._pagecache_person = part.person
-    facts = {} if reader is None else reader()
+    if reader is None:
+        return None
+    facts = reader()
     if facts is None:
         return None
     return _serve_signed_in(request, html, facts)
@@ -441,7 +450,8 @@ def whole_page(
     too) is one more part of `part`, so a kept page costs no template at all. The CSRF token of the
     language switch is the visitor's own: a hole in the kept page, filled per request.
 
-    A signed-in reader with no message waiting gets the one rendering all signed-in readers share, made
+    A signed-in reader with no message waiting, on a page whose Part says `signed_in_page` and whose view
+    gives `reader`, gets the one rendering all signed-in readers share, made
     with `request.user` standing for nobody in particular (`holes(request)` is true meanwhile): the header's
     menu is a hole filled from the reader's own kept value, and what only some readers see is marked in the
     template with ``{% reader %}`` and decided by `reader()`, the reader's facts ("endorsed": True, "editable":
@@ -455,10 +465,9 @@ def whole_page(
             return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", render_page().content.decode())
 
         return _serve(request, part.render("page", build))
-    if part.person is None or not part._cache:
+    if part.person is None or not part._cache or not part.signed_in_page or reader is None:
         return render_page()
-    request._pagecache_person = part.person
-    facts = {} if reader is None else reader()
+    facts = reader()
     if facts is None:
         return render_page()
 

@@ -88,8 +88,10 @@ def proposal_list(request):
         (sorted(request.GET.lists()),),
         lambda: _list_context(request, code),
         request=request,
+        signed_in_page=True,
     )
-    return pagecache.whole_page(request, part, lambda: render(request, "proposals/list.html", {"list_part": part}))
+    page = lambda: render(request, "proposals/list.html", {"list_part": part})  # noqa: E731
+    return pagecache.whole_page(request, part, page, reader=dict)  # nothing personal but the header
 
 
 @login_required
@@ -271,7 +273,14 @@ def _detail_context(request, proposal, part=None, **forms) -> dict:
 
 def proposal_detail(request, pk):
     # The shared parts' versions are read first, then the proposal: what is kept is never older than them.
-    part = pagecache.Part("proposal", pages.detail_scopes(pk), (pk,), lambda: _shared_detail(proposal), request=request)
+    part = pagecache.Part(
+        "proposal",
+        pages.detail_scopes(pk),
+        (pk,),
+        lambda: _shared_detail(proposal),
+        request=request,
+        signed_in_page=True,
+    )
     reader = lambda: _reader(request, pk)  # noqa: E731
     if kept := pagecache.kept_page(request, part, reader):
         return kept

@@ -31,8 +31,9 @@ def _home_areas() -> dict:
 
 def home(request):
     # The only part read from the database, the area tree's summary, is shared and cached (civic.pagecache).
-    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas, request=request)
-    return pagecache.whole_page(request, part, lambda: render(request, "home.html", {"part": part}))
+    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas, request=request, signed_in_page=True)
+    page = lambda: render(request, "home.html", {"part": part})  # noqa: E731
+    return pagecache.whole_page(request, part, page, reader=dict)  # nothing personal but the header
 
 
 def area_list(request):
@@ -66,7 +67,9 @@ def _eligible(request) -> dict:
 
 def area_detail(request, code):
     # Versions first, then the area: what the shared parts keep is never older than their versions.
-    part = pagecache.Part("area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request)
+    part = pagecache.Part(
+        "area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request, signed_in_page=True
+    )
     reader = lambda: _area_reader(request)  # noqa: E731
     if kept := pagecache.kept_page(request, part, reader):
         return kept

@@ -258,3 +258,22 @@ def test_nobody_can_type_a_mark_into_a_page(make_proposal, pworld):
     services.comment_add(author=pworld["member"], proposal=p, body=f"{pagecache.mark_hole('menu')}", stance="for")
     page = _page(_reader(pworld["resident"]), p.get_absolute_url())
     assert page.count("账户菜单：") == 1  # the menu once, in the header
+
+
+def test_a_page_that_does_not_ask_for_it_is_never_shared_between_signed_in_readers(pworld, rf):
+    """Only a page whose Part says `signed_in_page` and whose view gives `reader` is kept for signed-in
+    readers: any other page marks nothing, so it is rendered for each of them."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    seen = []
+    for role in ("resident", "member"):
+        request = rf.get("/somewhere/")
+        request.user, request.session = pworld[role], SessionStore()
+        request._messages = FallbackStorage(request)
+        part = pagecache.Part("unmarked", ["areas"], (), dict, request=request)
+        page = pagecache.whole_page(request, part, lambda request=request: HttpResponse(request.user.public_name))
+        seen.append(page.content.decode())
+    assert seen == [pworld["resident"].public_name, pworld["member"].public_name]
+    assert not PagePart.objects.filter(sub=pagecache.SIGNED_IN_PAGE).exists()
