@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
 from django.db.models import F
@@ -65,9 +66,17 @@ def _versions_sql(count: int) -> str:
     )
 
 
-def _load(scopes: list[str], page: str | None, subs: tuple[str, ...] | None = None, *, only_parts=False):
+def _load(
+    scopes: list[str],
+    page: str | None,
+    subs: tuple[str, ...] | None = None,
+    *,
+    only_parts=False,
+    extra: tuple[str, str] | None = None,
+):
     """The versions of `scopes` (as one string) and the kept parts of `page` (those named `subs`, or all),
-    in one query."""
+    in one query. `extra`, a (page, sub) of another page (a person's value, whose scopes are then the last
+    of `scopes`), comes in the same query, under the key ``("extra", sub)``."""
     sql, params = ("", []) if only_parts else (_versions_sql(len(scopes)), [*scopes, *scopes])
     if page is not None:
         table = PagePart._meta.db_table
@@ -78,6 +87,12 @@ def _load(scopes: list[str], page: str | None, subs: tuple[str, ...] | None = No
         if subs is not None:
             sql += f" AND sub IN ({', '.join(['%s'] * len(subs))})"
             params.extend(subs)
+    if extra is not None:
+        table = PagePart._meta.db_table
+        sql += (
+            f" UNION ALL SELECT 'x', sub, NULL, NULL, versions, html, until FROM {table} WHERE page = %s AND sub = %s"
+        )
+        params.extend(extra)
     found: dict[str, tuple[int, int]] = {}
     kept: dict[str, tuple[str, str, float | None]] = {}
     with connection.cursor() as cursor:
@@ -86,7 +101,7 @@ def _load(scopes: list[str], page: str | None, subs: tuple[str, ...] | None = No
             if kind == "v":
                 found[name] = (int(n), int(m))
             else:
-                kept[name] = (versions_, html, until)
+                kept[("extra", name) if kind == "x" else name] = (versions_, html, until)
     return ",".join(f"{n}.{m}" for n, m in (found.get(scope, (0, 0)) for scope in scopes)), kept
 
 
@@ -128,6 +143,14 @@ def compact(batch: int = 10_000) -> int:
     return len(rows)
 
 
+def _page_key(name: str, keys: tuple) -> str:
+    return hashlib.blake2b(repr((name, keys, translation.get_language())).encode(), digest_size=16).hexdigest()
+
+
+PERSONAL = "personal-header"  # the value holding a signed-in person's header (civic.context_processors.personal)
+SIGNED_IN_PAGE = "signed-in-page"  # the part holding the whole page as every signed-in reader shares it
+
+
 class Part:
     """The shared parts of one page for one request: `name`, the `scopes` whose writes change them, the
     `keys` that pick one rendering (area, filters, page…; the language is added), and `context`, a function
@@ -137,7 +160,13 @@ class Part:
 
     Make the Part **before** reading anything the parts show: it reads the scopes' versions (and the kept
     parts) when made, so what is rendered is at least as new as the versions it is kept under. (Read after,
-    a write committing in between would leave the old rendering under the new version.)"""
+    a write committing in between would leave the old rendering under the new version.)
+
+    `preloaded` (versions, kept row) is a value's part already read in another part's query.
+
+    `signed_in_page`: the page is kept whole for signed-in readers too (`whole_page` with a `reader`; its
+    template marks what differs between them). A signed-in reader's own header value is read in the same
+    query either way."""
 
     def __init__(
         self,
@@ -148,6 +177,8 @@ class Part:
         *,
         request=None,
         cache: bool = True,
+        preloaded: tuple[str, tuple | None] | None = None,
+        signed_in_page: bool = False,
     ):
         self.name = name
         self.scopes = list(scopes)
@@ -155,12 +186,37 @@ class Part:
         self._context = context
         self._made: dict | None = None
         self._cache = cache
-        self._page = hashlib.blake2b(
-            repr((name, keys, translation.get_language())).encode(), digest_size=16
-        ).hexdigest()
-        # A visitor whose whole page is kept needs that one part: the others are read only on a miss.
-        self._first = ("page",) if cache and request is not None and _whole(request) else None
-        self._versions, self._kept = _load(self.scopes, self._page, self._first) if cache else ("", {})
+        self._page = _page_key(name, keys)
+        # A visitor whose whole page is kept needs that one part: the others are read only on a miss. A
+        # signed-in reader's whole page is the one shared signed-in rendering, and their own value (the
+        # header's menu) comes in the same query.
+        self._first: tuple[str, ...] | None = None
+        self.person: tuple[str, tuple | None] | None = None
+        if preloaded is not None:
+            self._versions, found = preloaded
+            self._kept = {"value": found} if found is not None else {}
+            return
+        self.signed_in_page = signed_in_page
+        load, extra = self.scopes, None
+        if cache and request is not None:
+            if _whole(request):
+                self._first = ("page",)
+            elif (pk := _whole_signed_in(request)) is not None:
+                if signed_in_page:
+                    self._first = (SIGNED_IN_PAGE,)
+                load = [*self.scopes, f"person:{pk}"]
+                extra = (_page_key(f"value:{PERSONAL}", (pk,)), "value")
+        if not cache:
+            self._versions, self._kept = "", {}
+            return
+        versions_, self._kept = _load(load, self._page, self._first, extra=extra)
+        if extra is None:
+            self._versions = versions_
+        else:
+            mine, person = versions_.rsplit(",", 1)
+            self._versions = mine
+            self.person = (person, self._kept.pop(("extra", "value"), None))
+            request._pagecache_person = self.person  # the header's value, read with the page (person())
 
     def context(self) -> dict:
         if self._made is None:
@@ -191,6 +247,11 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_HOLE = "<!--csrf-->"  # cannot come from text people typed: that is escaped
 
 
+def csrf_hole(html: str) -> str:
+    """`html` with its CSRF tokens made holes, filled per request with the reader's own."""
+    return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", html)
+
+
 def _whole(request) -> bool:
     """A visitor not signed in, with no message waiting (one would be in the messages cookie or, with a
     session cookie, in the session: a visitor with neither costs no session read here)."""
@@ -199,38 +260,227 @@ def _whole(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES or not len(messages.get_messages(request))
 
 
+def _whole_signed_in(request) -> int | None:
+    """The pk of a signed-in reader who gets the shared signed-in page: no message waiting, not acting for a
+    resident (the page then speaks of the resident: rendered for them alone)."""
+    from .acting import SESSION_KEY as ACTING
+
+    user = request.user
+    if (
+        request.method != "GET"
+        or not user.is_authenticated
+        or CookieStorage.cookie_name in request.COOKIES
+        or request.session.get(ACTING)
+        or len(messages.get_messages(request))
+    ):
+        return None
+    return user.pk
+
+
+# Signed-in readers share one rendering of a page in which each personal bit is marked: a segment shown to
+# some readers only (``{% reader %}``: "you have co-signed", the edit form of one's own comment) is kept
+# with the condition it needs, and a bit that differs for each person (``{% personal %}``: the header's
+# menu) is a hole. Per request the marks are resolved from the reader's facts (a few values read for them
+# alone) and the holes filled from their own kept value. The marks carry a key derived from SECRET_KEY:
+# nobody can type one into a text the page shows (and what people type is escaped anyway).
+_MARK_VALUE = re.compile(r"[\w/.]*")
+
+
+def _mark_key() -> str:
+    global _MARK_KEY_CACHE
+    if _MARK_KEY_CACHE is None:
+        _MARK_KEY_CACHE = hashlib.blake2b(b"pagecache-marks" + settings.SECRET_KEY.encode(), digest_size=6).hexdigest()
+    return _MARK_KEY_CACHE
+
+
+_MARK_KEY_CACHE: str | None = None
+_MARKS_CACHE: dict[str, re.Pattern] = {}
+
+
+def _marks() -> re.Pattern:
+    key = _mark_key()
+    found = _MARKS_CACHE.get(key)
+    if found is None:
+        found = _MARKS_CACHE[key] = re.compile(rf"<!--(r|/r|h){key}(?::(\w+):(!?):([\w/.]*))?-->")
+    return found
+
+
+def holes(request) -> bool:
+    """True while the shared signed-in rendering of a page is made: personal bits are marked, not decided."""
+    return getattr(request, "_pagecache_holes", False)
+
+
+def mark_open(name: str, value: str, negate: bool) -> str:
+    if not _MARK_VALUE.fullmatch(value):
+        raise ValueError(f"a reader mark's value may hold only letters, digits, / and . ({value!r})")
+    return f"<!--r{_mark_key()}:{name}:{'!' if negate else ''}:{value}-->"
+
+
+def mark_close() -> str:
+    return f"<!--/r{_mark_key()}-->"
+
+
+def mark_hole(name: str) -> str:
+    return f"<!--h{_mark_key()}:{name}::-->"
+
+
+def reader_holds(facts: dict, name: str, value: str, negate: bool = False) -> bool:
+    """Whether a segment marked (name, value) is shown to the reader whose facts these are: with no value,
+    if the fact is true; a set: if it holds the value; a function: if it says so of the value; otherwise if
+    the fact, as text, is the value."""
+    fact = facts.get(name)
+    if value == "":
+        held = bool(fact)
+    elif callable(fact):
+        held = bool(fact(value))
+    elif isinstance(fact, (set, frozenset)):
+        held = value in fact
+    else:
+        held = fact is not None and str(fact) == value
+    return held != negate
+
+
+def _fill(html: str, facts: dict, filled: dict[str, str]) -> str:
+    """The reader's page: marked segments kept or dropped by their facts, holes filled."""
+    out: list[str] = []
+    shown = [True]
+    pos = 0
+    for match in _marks().finditer(html):
+        if shown[-1]:
+            out.append(html[pos : match.start()])
+        pos = match.end()
+        kind, name, negate, value = match.groups()
+        if kind == "r":
+            shown.append(shown[-1] and reader_holds(facts, name, value, negate == "!"))
+        elif kind == "/r":
+            shown.pop()
+        elif shown[-1]:
+            out.append(filled[name])
+    out.append(html[pos:])
+    return "".join(out)
+
+
+class _AnyReader(AnonymousUser):
+    """Who the shared signed-in rendering is made for: signed in, nobody in particular. A template that
+    shows something of the reader outside a mark shows it of nobody (and tests catch it)."""
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    is_active = True
+    public_name = ""
+
+    def has_perm(self, perm, obj=None):
+        return False
+
+    def has_perms(self, perm_list, obj=None):
+        return False
+
+    def has_module_perms(self, module):
+        return False
+
+
+def any_reader() -> AnonymousUser:
+    return _AnyReader()
+
+
+def fill_for(html: str, facts: dict, csrf_token: str) -> str:
+    """A part kept for every signed-in reader (`{% shared part "name" marked %}`), as one reader sees it."""
+    return _fill(html, facts, {}).replace(_CSRF_HOLE, csrf_token)
+
+
 def _serve(request, html: str) -> HttpResponse:
     if _CSRF_HOLE in html:
         html = html.replace(_CSRF_HOLE, get_token(request))
     return HttpResponse(html)
 
 
-def kept_page(request, part: Part) -> HttpResponse | None:
+def _serve_signed_in(request, html: str, facts: dict) -> HttpResponse:
+    facts = {"me": str(request.user.pk), **facts}
+    return _serve(request, _fill(html, facts, {"menu": person(request)["menu_html"]}))
+
+
+def person(request) -> dict:
+    """The signed-in reader's own kept value (civic.context_processors.personal): the header's menu, and
+    whether they are an official or an administrator (pages whose forms that opens render for them)."""
+    from .context_processors import personal
+
+    found = getattr(request, "_pagecache_person_value", None)
+    if found is None:
+        found = request._pagecache_person_value = personal(
+            request.user, preloaded=getattr(request, "_pagecache_person", None)
+        )
+    return found
+
+
+def kept_page(request, part: Part, reader: Callable[[], dict | None] | None = None) -> HttpResponse | None:
     """The kept whole page for this visitor, if there is a current one — before the view reads anything
-    (a kept page at the current versions is one that was visible: hiding a thing bumps its scope)."""
+    (a kept page at the current versions is one that was visible: hiding a thing bumps its scope). For a
+    signed-in reader, `reader()` returns their facts the page's marks ask for (see `whole_page`)."""
     if part._first is None or not part._cache:
         return None
-    found = part._kept.get("page")
+    found = part._kept.get(part._first[0])
     if found is None:
         return None
     versions_, html, until = found
     if versions_ != part._versions or (until is not None and until <= time.time()):
         return None
-    return _serve(request, html)
+    if part.person is None:
+        return _serve(request, html)
+    if reader is None:
+        return None
+    facts = reader()
+    if facts is None:
+        return None
+    return _serve_signed_in(request, html, facts)
 
 
-def whole_page(request, part: Part, render_page: Callable[[], HttpResponse]) -> HttpResponse:
+def whole_page(
+    request,
+    part: Part,
+    render_page: Callable[[], HttpResponse],
+    reader: Callable[[], dict | None] | None = None,
+) -> HttpResponse:
     """For a visitor who is not signed in and has no message waiting, the whole page (header and footer
     too) is one more part of `part`, so a kept page costs no template at all. The CSRF token of the
-    language switch is the visitor's own: a hole in the kept page, filled per request. Anyone else gets
-    `render_page()`, whose shared parts are kept as usual."""
-    if not _whole(request):
+    language switch is the visitor's own: a hole in the kept page, filled per request.
+
+    A signed-in reader with no message waiting, on a page whose Part says `signed_in_page` and whose view
+    gives `reader`, gets the one rendering all signed-in readers share, made
+    with `request.user` standing for nobody in particular (`holes(request)` is true meanwhile): the header's
+    menu is a hole filled from the reader's own kept value, and what only some readers see is marked in the
+    template with ``{% reader %}`` and decided by `reader()`, the reader's facts ("endorsed": True, "editable":
+    {"12", "15"}…; "me", their pk, is always there). `reader()` is asked on every request, so it reads only
+    what is the reader's own, or None if the page must be rendered for this reader alone (an official, whose
+    roles open forms the others do not see: `person(request)["official"]`).
+    Anyone else gets `render_page()`, whose shared parts are kept as usual."""
+    if _whole(request):
+
+        def build() -> str:
+            return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", render_page().content.decode())
+
+        return _serve(request, part.render("page", build))
+    if part.person is None or not part._cache or not part.signed_in_page or reader is None:
+        return render_page()
+    facts = reader()
+    if facts is None:
         return render_page()
 
-    def build() -> str:
-        return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", render_page().content.decode())
+    def build_signed_in() -> str:
+        user = request.user
+        request.user, request._pagecache_holes = any_reader(), True
+        try:
+            html = render_page().content.decode()
+        finally:
+            request.user, request._pagecache_holes = user, False
+        return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", html)
 
-    return _serve(request, part.render("page", build))
+    return _serve_signed_in(request, part.render(SIGNED_IN_PAGE, build_signed_in), facts)
 
 
 def value(
@@ -240,9 +490,10 @@ def value(
     compute: Callable[[], dict],
     *,
     valid_until: Callable[[], datetime | None] | None = None,
+    preloaded=None,
 ) -> dict:
     """A small JSON value kept like a part: `compute()` once per version of `scopes` — a person's unread
-    count and menu, under `person:PK`. Read in the same one query as a part.
+    count and menu, under `person:PK`. Read in the same one query as a part (`preloaded`: as read there).
 
     A value that changes with the clock (a count of the proposals still collecting) passes `valid_until`:
     it is asked *before* `compute()`, so a moment passing between the two leaves the value already expired,
@@ -254,7 +505,7 @@ def value(
             made["valid_until"] = valid_until()
         return json.dumps(compute())
 
-    part = Part(f"value:{name}", scopes, keys, lambda: made)
+    part = Part(f"value:{name}", scopes, keys, lambda: made, preloaded=preloaded)
     return json.loads(part.render("value", build))
 
 

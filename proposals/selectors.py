@@ -363,6 +363,62 @@ def viewer_facts(proposal: Proposal, user) -> dict:
     }
 
 
+def _reader_sql() -> str:
+    from civic.models import Area, Membership, Organisation, ResidencyVerification
+
+    return (
+        f"SELECT 'endorsed', '', id FROM {Endorsement._meta.db_table} WHERE proposal_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 'following', '', id FROM {Follow._meta.db_table} WHERE proposal_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 'editable', '', id FROM {Comment._meta.db_table} "
+        f"WHERE proposal_id = %s AND author_id = %s AND NOT is_hidden AND created_at >= %s "
+        f"UNION ALL SELECT 'verified', a.path, v.id FROM {ResidencyVerification._meta.db_table} v "
+        f"JOIN {Area._meta.db_table} a ON a.id = v.cell_id "
+        f"WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
+        f"UNION ALL SELECT 'represents', '', m.id FROM {Membership._meta.db_table} m "
+        f"JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
+        f"WHERE m.user_id = %s AND m.role = %s AND o.confirmed_at IS NOT NULL AND NOT o.is_hidden"
+    )
+
+
+_READER_SQL: list[str] = []
+
+
+def reader_facts(proposal_pk: int, user) -> dict:
+    """What one signed-in reader sees of a proposal's page that others do not, in one query (the page's
+    `{% reader %}` marks ask for these; it is asked on every signed-in reading, so it is plain SQL): whether
+    they co-signed and follow it, which of their comments they may still edit, where they are a verified
+    resident, whether they speak for an organisation (the co-sponsor form then offers it). The same rules as
+    `viewer_facts`, `comments_still_editable`, `civic.selectors.effective_verification` and
+    `organisations_represented` (a test holds them equal)."""
+    from civic.models import MembershipRole, VerificationStatus
+
+    if not _READER_SQL:
+        _READER_SQL.append(_reader_sql())
+    now = timezone.now()
+    since = now - timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES)
+    adapt = connection.ops.adapt_datetimefield_value
+    me = user.pk
+    found: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _READER_SQL[0],
+            [
+                *(proposal_pk, me, proposal_pk, me, proposal_pk, me, adapt(since)),
+                *(me, VerificationStatus.APPROVED.value, adapt(now), me, MembershipRole.REPRESENTATIVE.value),
+            ],
+        )
+        for tag, text, pk in cursor.fetchall():
+            found.setdefault(tag, []).append(text if tag == "verified" else str(pk))
+    cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
+    return {
+        "endorsed": "endorsed" in found,
+        "following": "following" in found,
+        "editable": set(found.get("editable", ())),
+        "eligible_in": lambda path: cell is not None and cell.startswith(path),
+        "represents": "represents" in found,
+    }
+
+
 def waiting_for_answer(user) -> QuerySet[Proposal]:
     """Unanswered proposals (overdue or not) in the areas where `user` is an official."""
     from civic.selectors import covered_by

@@ -88,8 +88,10 @@ def proposal_list(request):
         (sorted(request.GET.lists()),),
         lambda: _list_context(request, code),
         request=request,
+        signed_in_page=True,
     )
-    return pagecache.whole_page(request, part, lambda: render(request, "proposals/list.html", {"list_part": part}))
+    page = lambda: render(request, "proposals/list.html", {"list_part": part})  # noqa: E731
+    return pagecache.whole_page(request, part, page, reader=dict)  # nothing personal but the header
 
 
 @login_required
@@ -175,11 +177,19 @@ def proposal_edit(request, pk):
     )
 
 
+def _with_reply_forms(threads: list) -> list:
+    """Each thread its reply form, its field ids its own so a label picks its own form's choice; the same
+    for every reader, so kept in the discussion every signed-in reader shares."""
+    for thread in threads:
+        thread.reply_form = CommentForm(auto_id=f"id_reply{thread.pk}_%s")
+    return threads
+
+
 def _shared_detail(proposal) -> dict:
     """What every visitor sees of a proposal's page (its cached parts), each read only when a part is rendered."""
     return {
         "stances": SimpleLazyObject(lambda: selectors.stance_counts(proposal)),
-        "threads": SimpleLazyObject(lambda: selectors.comment_threads(proposal)),
+        "threads": SimpleLazyObject(lambda: _with_reply_forms(selectors.comment_threads(proposal))),
         "answers": selectors.answers(proposal),
         "cosponsors": selectors.cosponsors(proposal),
         "endorsers": selectors.endorsers(proposal, limit=50),
@@ -189,9 +199,22 @@ def _shared_detail(proposal) -> dict:
     }
 
 
+def _reader(request, pk: int) -> dict | None:
+    """The signed-in reader's own facts on the page shared by every signed-in reader (one query), or None
+    if it must be rendered for them: an official may answer it, the co-sponsor form offers the
+    organisations one speaks for."""
+    if pagecache.person(request)["official"]:
+        return None
+    facts = selectors.reader_facts(pk, request.user)
+    return None if facts["represents"] else facts
+
+
 def _detail_context(request, proposal, part=None, **forms) -> dict:
     """What the proposal page shows; `forms` replaces an empty form with a submitted one and its errors.
-    `part` holds the shared parts (made before the proposal was read); without it nothing is cached."""
+    `part` holds the shared parts (made before the proposal was read); without it nothing is cached.
+    While the page every signed-in reader shares is made (`pagecache.holes`), nothing of the reader is
+    read: what differs between readers is marked `{% reader %}` in the template and decided per request
+    from `_reader`'s facts; a page rendered for one person decides it from the same facts."""
     user = request.user
     state = selectors.effective_state(proposal)
     public = state != ProposalState.DRAFT and not proposal.is_hidden
@@ -199,7 +222,9 @@ def _detail_context(request, proposal, part=None, **forms) -> dict:
         part = pagecache.Part(
             "proposal", pages.detail_scopes(proposal.pk), (proposal.pk,), lambda: _shared_detail(proposal), cache=False
         )
+    shared = pagecache.holes(request)  # made for every signed-in reader
     signed_in = user.is_authenticated
+    personal = signed_in and not shared
     context = {
         "proposal": proposal,
         "part": part,
@@ -207,33 +232,32 @@ def _detail_context(request, proposal, part=None, **forms) -> dict:
         "state_label": ProposalState(state).label,
         "overdue": selectors.is_overdue(proposal),
         "percent": min(100, round(100 * proposal.endorsement_count / proposal.threshold)) if proposal.threshold else 0,
-        "editable": {c.pk for c in selectors.comments_still_editable(proposal, user)} if signed_in else set(),
         "similar": selectors.similar_proposals(title=proposal.title, area=proposal.area, exclude_pk=proposal.pk)
         if state == ProposalState.DRAFT
         else [],
-        "is_author": signed_in and proposal.author_id == user.pk,
-        "can_edit": signed_in and authors_may(user, "proposals.edit_proposal", proposal),
-        "can_publish": signed_in and authors_may(user, "proposals.publish_proposal", proposal),
-        "can_withdraw": signed_in and authors_may(user, "proposals.withdraw_proposal", proposal),
+        "can_publish": personal and authors_may(user, "proposals.publish_proposal", proposal),
         "open_for_answer": state in lifecycle.OPEN_FOR_ANSWER,
         "open_for_comments": state in lifecycle.OPEN_FOR_COMMENTS and not proposal.is_hidden,
         "withdrawable": lifecycle.MACHINE.can(state, ProposalState.WITHDRAWN),
         "correctable": state in lifecycle.OPEN_FOR_ANSWER,
         "declinable": lifecycle.MACHINE.can(state, ProposalState.DECLINED),
         "cosponsorable": selectors.accepts_cosponsors(state),
-        "can_answer": signed_in and user.has_perm("proposals.answer", proposal),
-        **selectors.viewer_facts(proposal, user),
+        # officials' forms: whoever holds a role gets the page rendered for them (pagecache.whole_page)
+        "can_answer": personal and user.has_perm("proposals.answer", proposal),
+        "reader": None,
     }
-    if signed_in:
+    if personal:
         from civic.selectors import is_eligible
 
+        facts = selectors.reader_facts(proposal.pk, user)
         person, _assisted_by = acting_pair(request)  # while acting, the page speaks of the resident's part
-        context.update(selectors.viewer_facts(proposal, person) if person is not user else {})
-        context["eligible"] = is_eligible(person, proposal.area)
-        # each reply form its own field ids, so a label picks its own form's choice
-        # (the comments are rendered for each signed-in reader: their part is kept for visitors only)
-        for thread in part.context()["threads"]:
-            thread.reply_form = CommentForm(auto_id=f"id_reply{thread.pk}_%s")
+        if person is not user:
+            theirs = selectors.reader_facts(proposal.pk, person)
+            facts.update(endorsed=theirs["endorsed"], following=theirs["following"])
+            context["eligible"] = is_eligible(person, proposal.area)
+            context["endorsed"] = theirs["endorsed"]
+        context["reader"] = {"me": str(user.pk), **facts}
+    if signed_in:
         # The forms are made only if the page shows them.
         context["comment_form"] = forms.get("comment_form") or CommentForm()
         if context["can_answer"]:
@@ -241,22 +265,33 @@ def _detail_context(request, proposal, part=None, **forms) -> dict:
             context["reason_form"] = forms.get("reason_form") or DeclineForm()
         if context["cosponsorable"]:
             context["cosponsor_form"] = forms.get("cosponsor_form") or CoSponsorForm(
-                organisations=organisations_represented(user)
+                organisations=organisations_represented(user) if personal else ()
             )
-        if context["can_withdraw"]:
-            context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
+        context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()  # shown to the author only
     return context
 
 
 def proposal_detail(request, pk):
     # The shared parts' versions are read first, then the proposal: what is kept is never older than them.
-    part = pagecache.Part("proposal", pages.detail_scopes(pk), (pk,), lambda: _shared_detail(proposal), request=request)
-    if kept := pagecache.kept_page(request, part):
+    part = pagecache.Part(
+        "proposal",
+        pages.detail_scopes(pk),
+        (pk,),
+        lambda: _shared_detail(proposal),
+        request=request,
+        signed_in_page=True,
+    )
+    reader = lambda: _reader(request, pk)  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):
         return kept
     proposal = _visible(request, pk)
-    return pagecache.whole_page(
-        request, part, lambda: render(request, "proposals/detail.html", _detail_context(request, proposal, part))
-    )
+
+    def render_page():
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, part))
+
+    if proposal.state == ProposalState.DRAFT or proposal.is_hidden:  # its author's alone: never kept whole
+        return render_page()
+    return pagecache.whole_page(request, part, render_page, reader)
 
 
 @require_safe

@@ -31,6 +31,23 @@ def effective_verification(person) -> ResidencyVerification | None:
     return verification
 
 
+def verified_cell_path(person) -> str | None:
+    """The path of the grid cell that makes `person` a resident now, or None: what `effective_verification`
+    says, in one plain query (no models built), for a page that asks it on every signed-in reading."""
+    if not getattr(person, "is_authenticated", False):
+        return None
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.path FROM {ResidencyVerification._meta.db_table} v JOIN {Area._meta.db_table} a "
+            f"ON a.id = v.cell_id WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s",
+            [person.pk, VerificationStatus.APPROVED.value, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()  # one approved verification at a time (a constraint)
+    return row[0] if row else None
+
+
 def is_eligible(person, area: Area) -> bool:
     """True if `person` is a verified resident of `area` or of an area under it.
 

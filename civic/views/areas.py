@@ -31,8 +31,9 @@ def _home_areas() -> dict:
 
 def home(request):
     # The only part read from the database, the area tree's summary, is shared and cached (civic.pagecache).
-    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas, request=request)
-    return pagecache.whole_page(request, part, lambda: render(request, "home.html", {"part": part}))
+    part = pagecache.Part("home", pages.home_scopes(), (), _home_areas, request=request, signed_in_page=True)
+    page = lambda: render(request, "home.html", {"part": part})  # noqa: E731
+    return pagecache.whole_page(request, part, page, reader=dict)  # nothing personal but the header
 
 
 def area_list(request):
@@ -58,26 +59,43 @@ def _shared_area(area) -> dict:
     }
 
 
+def _area_reader(request) -> dict | None:
+    """What a signed-in reader sees of an area page that others do not: whether they live there (an
+    official, who may manage its roles, gets the page rendered for them)."""
+    if pagecache.person(request)["official"]:
+        return None
+    return _eligible(request)
+
+
+def _eligible(request) -> dict:
+    cell = selectors.verified_cell_path(request.user)
+    return {"eligible_in": lambda path: cell is not None and cell.startswith(path)}
+
+
 def area_detail(request, code):
     # Versions first, then the area: what the shared parts keep is never older than their versions.
-    part = pagecache.Part("area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request)
-    if kept := pagecache.kept_page(request, part):
+    part = pagecache.Part(
+        "area", pages.area_scopes(code), (code,), lambda: _shared_area(area), request=request, signed_in_page=True
+    )
+    reader = lambda: _area_reader(request)  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):
         return kept
     area = get_object_or_404(Area, code=code)
-    return pagecache.whole_page(
-        request,
-        part,
-        lambda: render(
+
+    def render_page():
+        signed_in = request.user.is_authenticated and not pagecache.holes(request)
+        return render(
             request,
             "civic/area_detail.html",
             {
                 "area": area,
                 "part": part,
-                "can_manage_roles": request.user.is_authenticated and request.user.has_perm("civic.grant_role", area),
-                "eligible": selectors.is_eligible(request.user, area),
+                "can_manage_roles": signed_in and request.user.has_perm("civic.grant_role", area),
+                "reader": {"me": str(request.user.pk), **_eligible(request)} if signed_in else None,
             },
-        ),
-    )
+        )
+
+    return pagecache.whole_page(request, part, render_page, reader)
 
 
 @login_required

@@ -1,0 +1,117 @@
+"""What each page costs inside one process: SQL queries, Redis round trips and this process's CPU time per
+request, next to a bare view's. A companion to bench/http.py for a busy machine: CPU time leaves out the
+waits for the database and Redis (which other work on the machine stretches), so pages compare fairly;
+the round trips say what the waits would be.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<your seeded db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
+    DJANGO_ENV=production DJANGO_SECRET_KEY=<60 characters> DJANGO_ALLOWED_HOSTS=127.0.0.1 \\
+    DJANGO_SITE_URL=http://127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 CIVIC_BENCH_BARE_VIEW=1 \\
+    .venv/bin/python bench/inprocess.py [--rounds 300] [--only list,detail-signed-in] [--sql]
+
+Needs `collectstatic` once for the production settings. Prints; asserts nothing. Writes only a session and
+the page cache's kept parts.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from importlib import import_module
+from pathlib import Path
+
+sys.path[0] = str(Path(__file__).resolve().parents[1])  # the project, not bench/ (whose http.py would hide http)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import redis.connection  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from civic.models import User  # noqa: E402
+from proposals.models import Proposal  # noqa: E402
+
+_round_trips = {"redis": 0}
+_read_response = redis.connection.AbstractConnection.read_response
+
+
+def _counting(self, *args, **kwargs):
+    _round_trips["redis"] += 1
+    return _read_response(self, *args, **kwargs)
+
+
+redis.connection.AbstractConnection.read_response = _counting  # type: ignore[method-assign]
+
+
+def _signed_in_client() -> Client:
+    person = User.objects.filter(email__endswith="@scale.example").order_by("pk").first()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(person.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = person.get_session_auth_hash()
+    store.create()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    return client
+
+
+def pages() -> list[tuple[str, str, Client]]:
+    anonymous, signed_in = Client(HTTP_HOST="127.0.0.1"), _signed_in_client()
+    p = (
+        Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
+        .order_by("-endorsement_count")
+        .values_list("pk", flat=True)[0]
+    )
+    rows = [("bare", "/_bench/bare/"), ("list", "/proposals/"), ("list-page-200", "/proposals/?page=200")]
+    rows += [("detail", f"/proposals/{p}/"), ("area", "/areas/S01/"), ("home", "/")]
+    both = [(name, path, anonymous) for name, path in rows]
+    both += [
+        (f"{name}-signed-in", path, signed_in) for name, path in rows if name in ("list", "detail", "area", "home")
+    ]
+    return both
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    measured = [row for row in pages() if not only or row[0] in only or row[0] == "bare"]
+    facts = {}
+    for name, path, client in measured:
+        client.get(path)  # fill the caches
+        queries: list[str] = []
+
+        def log(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        _round_trips["redis"] = 0
+        with connection.execute_wrapper(log):
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        facts[name] = (len(queries), _round_trips["redis"], len(response.content))
+        if args.sql:
+            print(name, *(f"    {sql[:200]}" for sql in queries), sep="\n")
+    cpu: dict[str, list[float]] = {name: [] for name, _path, _client in measured}
+    for _round in range(args.rounds):  # every page once per round: the machine's load falls alike on all
+        for name, path, client in measured:
+            started = time.process_time()
+            client.get(path)
+            cpu[name].append((time.process_time() - started) * 1000)
+    bare = statistics.mean(cpu["bare"])
+    print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'queries':>8} {'redis':>6} {'bytes':>7}")
+    for name, times in cpu.items():
+        n_queries, n_redis, size = facts[name]
+        mean = statistics.mean(times)
+        print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {n_queries:8} {n_redis:6} {size:7}")
+
+
+if __name__ == "__main__":
+    main()
