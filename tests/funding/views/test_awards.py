@@ -197,11 +197,10 @@ def test_the_project_section_lists_awards_newest_first_with_their_status_and_pay
 def test_the_awards_section_reads_in_a_fixed_number_of_queries(fworld, project):
     w = fworld
     award = provisional(w, project)
-    request = RequestFactory().get("/")
-    request.user = w["official_here"]
 
     def count():
         fresh = type(project).objects.get(pk=project.pk)
+        request = RequestFactory().get("/")  # a request of its own: what a request keeps is not carried over
         request.user = type(w["official_here"]).objects.get(pk=w["official_here"].pk)
         PagePart.objects.all().delete()  # the header's kept values: computed in both readings alike
         with CaptureQueriesContext(connection) as queries:
