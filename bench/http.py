@@ -196,7 +196,7 @@ def wrk(url: str, seconds: int, connections: int = 32, headers=(), script: str |
     }
 
 
-def drain(port: int, seconds: float = 30) -> None:
+def drain(port: int, seconds: float = 90) -> None:
     """Wait until the requests a burst left queued are served (a bare request answers quickly again)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

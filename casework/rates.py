@@ -21,10 +21,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from civic.text import localized
-from civic.workdays import working_days_between
+from civic.workdays import one_calendar, working_days_between
 
 from .models import SATISFIED_LEVELS, Category, Report, ReportState
 
@@ -136,8 +137,17 @@ def rates_by_bucket(queryset: QuerySet[Report], start: datetime, end: datetime, 
     reports = counted(queryset, start, end).order_by()
     rows = {row.pop("bucket"): row for row in reports.values("bucket").annotate(**aggregates(now))}
     days: dict[str, list[int]] = {}
-    for bucket, accepted_at, resolved_at in handled(reports).values_list("bucket", "accepted_at", "resolved_at"):
-        days.setdefault(bucket, []).append(handling_days(accepted_at, resolved_at))
+    # one row per bucket and pair of days (Beijing time), not per report: many share them
+    pairs = (
+        handled(reports)
+        .annotate(accepted_on=TruncDate("accepted_at"), resolved_on=TruncDate("resolved_at"))
+        .values("bucket", "accepted_on", "resolved_on")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "accepted_on", "resolved_on", "n")
+    )
+    with one_calendar():
+        for bucket, accepted_on, resolved_on, n in pairs:
+            days.setdefault(bucket, []).extend([working_days_between(accepted_on, resolved_on)] * n)
     result = {}
     for bucket in set(rows) | set(days):
         spans = days.get(bucket, [])

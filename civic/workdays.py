@@ -3,6 +3,9 @@ working days (调休). Published years come from `chinese-calendar`; CalendarDay
 year nobody has published yet counts Monday to Friday."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -27,8 +30,34 @@ def _period() -> int:
     return int(time.time() // RELOAD_SECONDS)
 
 
+# The calendar one computation reads throughout (`one_calendar`): empty until first needed, then it; None
+# outside one: each call reads the version.
+_held: ContextVar[list[dict[date, bool]] | None] = ContextVar("civic.workdays.held", default=None)
+
+
 def _current() -> dict[date, bool]:
-    return _corrections(_version(), _period())
+    held = _held.get()
+    if held is None:
+        return _corrections(_version(), _period())
+    if not held:
+        held.append(_corrections(_version(), _period()))
+    return held[0]
+
+
+@contextmanager
+def one_calendar() -> Iterator[None]:
+    """Within, every working-day computation uses the calendar as first read inside: a figure over a hundred
+    thousand reports asks for the calendar's version once, not once a report (a round trip to the cache
+    each). Its result is as exact as the calendar when it began; a correction made meanwhile bumps the
+    pages that count working days, which are then computed afresh."""
+    if _held.get() is not None:  # already inside one
+        yield
+        return
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 @lru_cache(maxsize=16)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework import rates as casework_rates
 from casework.models import Report
 from civic.models import Area, OutcomeNotice, ResidencyVerification
+from civic.workdays import one_calendar
 from deliberation.models import Minutes, Participation, Session, SessionRecord
 from funding.models import (
     AwardObjection,
@@ -54,7 +55,13 @@ def _empty() -> dict:
 
 
 def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
-    """{bucket: raw numbers} for every bucket, in a fixed number of queries."""
+    """{bucket: raw numbers} for every bucket, in a fixed number of queries; the working-day calendar read
+    once for all of them (deadlines of notices, handling times of small matters)."""
+    with one_calendar():
+        return _raw_numbers(scope, buckets, period, today)
+
+
+def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
     result = {bucket: _empty() for bucket in buckets}
 
     def put(name, rows):

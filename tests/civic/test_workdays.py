@@ -47,3 +47,21 @@ def test_a_correction_whose_bump_was_lost_is_read_within_the_reload_period(monke
     assert is_workday(date(2026, 12, 7))  # within the period: the old corrections, as before
     monkeypatch.setattr(workdays, "_period", lambda: 2)
     assert not is_workday(date(2026, 12, 7))
+
+
+def test_one_computation_reads_the_calendar_version_once_and_keeps_its_corrections(monkeypatch):
+    """A figure over thousands of rows (small matters' handling times) asks the cache for the calendar's
+    version once, not once a row; outside such a computation every call asks again, so a correction made by
+    another process is seen at once."""
+    CalendarDay.objects.create(date=date(2027, 1, 4), is_workday=False, note="临时调整")
+    bump_calendar()
+    asked = []
+    real = workdays._version
+    monkeypatch.setattr(workdays, "_version", lambda: asked.append(1) or real())
+    with workdays.one_calendar():
+        with workdays.one_calendar():  # nested: still the one reading
+            spans = [working_days_between(date(2027, 1, 1), date(2027, 1, 8)) for _ in range(50)]
+    assert spans == [4] * 50 and len(asked) == 1  # 1-4 taken off: 5, 6, 7, 8
+    working_days_between(date(2027, 1, 1), date(2027, 1, 8))
+    working_days_between(date(2027, 1, 1), date(2027, 1, 8))
+    assert len(asked) == 3
