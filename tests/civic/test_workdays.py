@@ -58,9 +58,8 @@ def test_one_computation_reads_the_calendar_version_once_and_keeps_its_correctio
     asked = []
     real = workdays._version
     monkeypatch.setattr(workdays, "_version", lambda: asked.append(1) or real())
-    with workdays.one_calendar():
-        with workdays.one_calendar():  # nested: still the one reading
-            spans = [working_days_between(date(2027, 1, 1), date(2027, 1, 8)) for _ in range(50)]
+    with workdays.one_calendar(), workdays.one_calendar():  # nested: still the one reading
+        spans = [working_days_between(date(2027, 1, 1), date(2027, 1, 8)) for _ in range(50)]
     assert spans == [4] * 50 and len(asked) == 1  # 1-4 taken off: 5, 6, 7, 8
     working_days_between(date(2027, 1, 1), date(2027, 1, 8))
     working_days_between(date(2027, 1, 1), date(2027, 1, 8))
