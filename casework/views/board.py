@@ -66,12 +66,13 @@ def area_board(request, code):
         (code, sorted(request.GET.lists())),
         lambda: _board_context(request.GET, area),
         request=request,
+        signed_in_page=True,  # nothing personal but the header ("Report a problem" is every signed-in reader's)
     )
-    if kept := pagecache.kept_page(request, part):
+    if kept := pagecache.kept_page(request, part, dict):
         return kept
     area = get_object_or_404(Area, code=code)
     return pagecache.whole_page(
-        request, part, lambda: render(request, "casework/board.html", {"area": area, "part": part})
+        request, part, lambda: render(request, "casework/board.html", {"area": area, "part": part}), reader=dict
     )
 
 
@@ -129,13 +130,18 @@ def area_overdue(request, code):
     """Overdue reports of an area, shared like the board; it gains a row when any report under the area
     passes its limit, so it holds until the next such moment."""
     part = pagecache.Part(
-        "casework-overdue", pages.board_scopes(code), (code,), lambda: _overdue_context(area), request=request
+        "casework-overdue",
+        pages.board_scopes(code),
+        (code,),
+        lambda: _overdue_context(area),
+        request=request,
+        signed_in_page=True,  # nothing personal but the header
     )
-    if kept := pagecache.kept_page(request, part):
+    if kept := pagecache.kept_page(request, part, dict):
         return kept
     area = get_object_or_404(Area, code=code)
     return pagecache.whole_page(
-        request, part, lambda: render(request, "casework/overdue.html", {"area": area, "part": part})
+        request, part, lambda: render(request, "casework/overdue.html", {"area": area, "part": part}), reader=dict
     )
 
 

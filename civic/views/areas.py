@@ -43,8 +43,10 @@ def area_list(request):
         (),
         lambda: {"roots": selectors.area_children_with_counts(None)},
         request=request,
+        signed_in_page=True,  # nothing personal but the header
     )
-    return pagecache.whole_page(request, part, lambda: render(request, "civic/area_list.html", {"part": part}))
+    page = lambda: render(request, "civic/area_list.html", {"part": part})  # noqa: E731
+    return pagecache.whole_page(request, part, page, reader=dict)
 
 
 def _shared_area(area) -> dict:

@@ -124,8 +124,10 @@ def session_list(request):
         (request.GET.get("page") or "",),
         lambda: _session_list_context(request),
         request=request,
+        signed_in_page=True,  # nothing personal but the header
     )
-    return pagecache.whole_page(request, part, lambda: render(request, "deliberation/sessions.html", {"part": part}))
+    page = lambda: render(request, "deliberation/sessions.html", {"part": part})  # noqa: E731
+    return pagecache.whole_page(request, part, page, reader=dict)
 
 
 def session_live(request, pk, screen=False):
