@@ -4,6 +4,7 @@ person may read (paged, with a constant number of queries), the answering progre
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,7 +24,9 @@ from ..models import (
     Opinion,
     OpinionGroup,
     OpinionSupport,
+    Participation,
     Question,
+    QuestionAnswer,
     Source,
     Symposium,
     TextUnit,
@@ -399,6 +402,95 @@ def subscribed_areas(user) -> QuerySet[Area]:
     if not getattr(user, "is_authenticated", False):
         return Area.objects.none()
     return Area.objects.filter(pk__in=AreaSubscription.objects.filter(user=user).values("area")).order_by("path")
+
+
+def _reader_sql() -> str:
+    from civic.models import Area, AreaRole, Membership, Organisation, ResidencyVerification
+
+    drafters = Consultation.drafters.through._meta.db_table
+    return (
+        f"SELECT 'c', c.area_path || '|' || c.participation || '|' || c.state || '|' "
+        f"|| CASE WHEN c.organisations_take_part THEN 't' ELSE 'f' END "
+        f"|| CASE WHEN c.opinions_public THEN 't' ELSE 'f' END, c.id FROM {Consultation._meta.db_table} c "
+        f"WHERE c.id = %s "
+        f"UNION ALL SELECT 'drafter', '', d.id FROM {drafters} d WHERE d.consultation_id = %s AND d.user_id = %s "
+        f"UNION ALL SELECT 'role:' || r.role, a.path, r.id FROM {AreaRole._meta.db_table} r "
+        f"JOIN {Area._meta.db_table} a ON a.id = r.area_id WHERE r.user_id = %s "
+        f"UNION ALL SELECT 'verified', a.path, v.id FROM {ResidencyVerification._meta.db_table} v "
+        f"JOIN {Area._meta.db_table} a ON a.id = v.cell_id "
+        f"WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
+        f"UNION ALL SELECT 'represents', '', m.id FROM {Membership._meta.db_table} m "
+        f"JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
+        f"WHERE m.user_id = %s AND m.role = %s AND o.confirmed_at IS NOT NULL AND NOT o.is_hidden "
+        f"UNION ALL SELECT 'following', '', f.id FROM {Follow._meta.db_table} f "
+        f"WHERE f.consultation_id = %s AND f.user_id = %s "
+        f"UNION ALL SELECT 'answered', '', q.id FROM {Question._meta.db_table} q "
+        f"JOIN {QuestionAnswer._meta.db_table} qa ON qa.question_id = q.id "
+        f"WHERE q.consultation_id = %s AND qa.respondent_id = %s "
+        f"UNION ALL SELECT CASE WHEN o.is_hidden THEN 'own-hidden' ELSE 'own' END, '', o.id "
+        f"FROM {Opinion._meta.db_table} o WHERE o.consultation_id = %s AND o.author_id = %s "
+        f"UNION ALL SELECT 'supported', '', s.opinion_id FROM {OpinionSupport._meta.db_table} s "
+        f"JOIN {Opinion._meta.db_table} o ON o.id = s.opinion_id WHERE o.consultation_id = %s AND s.user_id = %s"
+    )
+
+
+_READER_SQL: list[str] = []
+
+
+def reader_facts(consultation_pk: int, user) -> dict:
+    """What one signed-in reader sees of a consultation's pages that others do not, in one plain query (the
+    pages' `{% reader %}` marks ask for these on every signed-in reading): whether they may give an opinion
+    and answer the questions (`may_comment`: the participation rule, leaving out organisations), which
+    questions they answered, whether they follow it, which opinions they agree with; and what makes their
+    page their own (`own_page`): they draft it (named, or an official of its area or above), enter opinions
+    that came in offline (an organiser of its area or above), speak for an organisation where organisations
+    take part, or have an opinion of their own the public does not read (hidden, or kept to the drafters).
+    The same rules as `is_drafter`, `holds_perm(..., "consultations.enter_offline")`, `pages.view_of`,
+    `questions`, `follows` and `holds_perm(..., "consultations.comment")` (a test holds them equal)."""
+    from civic.models import AreaRoleKind, MembershipRole, VerificationStatus
+
+    if not _READER_SQL:
+        _READER_SQL.append(_reader_sql())
+    me, pk = user.pk, consultation_pk
+    adapt = connection.ops.adapt_datetimefield_value
+    found: dict[str, list[tuple[str, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _READER_SQL[0],
+            [
+                *(pk, pk, me, me, me, VerificationStatus.APPROVED.value, adapt(timezone.now())),
+                *(me, MembershipRole.REPRESENTATIVE.value, pk, me, pk, me, pk, me, pk, me),
+            ],
+        )
+        for tag, text, row_pk in cursor.fetchall():
+            found.setdefault(tag, []).append((text, row_pk))
+    if "c" not in found:
+        return {"own_page": True, "may_comment": False}
+    path, participation, state, flags = found["c"][0][0].split("|")
+    takes_organisations, public = flags[0] == "t", flags[1] == "t"
+
+    def covered(role: str) -> bool:
+        return any(path.startswith(area_path) for area_path, _pk in found.get(f"role:{role}", ()))
+
+    published = state != S.DRAFT
+    readable = published and (public or state in (S.ANSWERED, S.CONCLUDED))
+    cell = found["verified"][0][0] if "verified" in found else None  # one approved at a time (a constraint)
+    drafter = bool(user.is_superuser) or "drafter" in found or covered(AreaRoleKind.OFFICIAL)
+    represents = "represents" in found
+    own_private = "own-hidden" in found or (not readable and "own" in found)
+    return {
+        "drafter": drafter,
+        "enters_offline": drafter or covered(AreaRoleKind.ORGANISER),
+        "represents": represents,
+        "own_private": own_private,
+        "own_page": drafter or covered(AreaRoleKind.ORGANISER) or (represents and takes_organisations) or own_private,
+        "may_comment": published
+        and user.is_active
+        and (participation == Participation.SIGNED_IN or (cell is not None and cell.startswith(path))),
+        "following": "following" in found,
+        "answered": {str(row_pk) for _text, row_pk in found.get("answered", ())},
+        "supported": {str(row_pk) for _text, row_pk in found.get("supported", ())},
+    }
 
 
 def is_open_now(consultation: Consultation, now=None) -> bool:

@@ -13,12 +13,12 @@ from civic.errors import NotFound
 from civic.forms import submit
 from civic.models import Area, AreaRoleKind
 from civic.selectors import areas_for_roles, effective_verification
-from civic.services import holds_perm, require_perm
+from civic.services import require_perm
 
 from .. import pages, selectors, services, textimport
 from ..forms import ConsultationForm, ExtendForm, QuestionForm, TextImportForm, UnitForm
 from ..models import ConsultationState, TextUnit, VersionKind
-from ._common import back, detail_context, shared_detail
+from ._common import back, detail_context, reader_once, shared_detail
 
 __all__ = [
     "area_subscription",
@@ -161,37 +161,38 @@ def consultation_edit(request, pk):
 
 
 def consultation_detail(request, pk):
+    # The kept page's versions are read first, then the consultation: what is kept is never older. Visitors
+    # and signed-in readers who see what the public sees share the public view's parts; a signed-in reader
+    # whose facts say nothing makes the page their own gets the one rendering they all share.
+    part = pagecache.Part(
+        "consultation",
+        pages.detail_scopes(pk),
+        (pk, pages.PUBLIC),
+        lambda: shared_detail(pk, pages.PUBLIC),
+        request=request,
+        signed_in_page=True,
+    )
+    facts = reader_once(request, pk, query_is_theirs=True)  # `?unit=` picks the form's unit
+    if kept := pagecache.kept_page(request, part, facts):
+        return kept
     user = request.user
-    if not user.is_authenticated:
-        # The kept page's versions are read first, then the consultation: what is kept is never older.
+    consultation = selectors.consultation_for(user, pk)  # a draft is no one's but its drafters'
+    # facts mean the public view (no drafter, no opinion of theirs the public does not read)
+    if user.is_authenticated and facts() is None and (view := pages.view_of(user, consultation)) != pages.PUBLIC:
+        # the drafters' view (every opinion), or a reader's own opinion the public does not read
         part = pagecache.Part(
             "consultation",
             pages.detail_scopes(pk),
-            (pk, pages.PUBLIC, False),
-            lambda: shared_detail(pk, pages.PUBLIC, False),
-            request=request,
-        )
-        if kept := pagecache.kept_page(request, part):
-            return kept
-        consultation = selectors.consultation_for(user, pk)  # a draft is no one's but its drafters'
-    else:
-        # What a signed-in reader is shown depends on who they are (the view of the opinions, whether they may
-        # comment): the parts are kept per view; the shared context reads the consultation afresh.
-        consultation = selectors.consultation_for(user, pk)
-        view = pages.view_of(user, consultation)
-        commentable = selectors.is_open_now(consultation) and holds_perm(
-            user, "consultations.comment", consultation, personal=True
-        )
-        part = pagecache.Part(
-            "consultation",
-            pages.detail_scopes(pk),
-            (pk, view, commentable),
-            lambda: shared_detail(pk, view, commentable, user),
+            (pk, view),
+            lambda: shared_detail(pk, view, user),
             request=request,
             cache=view is not None,
         )
     return pagecache.whole_page(
-        request, part, lambda: render(request, "consultations/detail.html", detail_context(request, consultation, part))
+        request,
+        part,
+        lambda: render(request, "consultations/detail.html", detail_context(request, consultation, part)),
+        facts,
     )
 
 

@@ -11,7 +11,7 @@ from civic import pagecache
 from civic.errors import InvalidInput, NotFound
 from civic.forms import submit
 from civic.models import Organisation
-from civic.services import holds_perm, require_perm
+from civic.services import require_perm
 from civic.validators import as_pk
 
 from .. import pages, selectors, services
@@ -19,7 +19,7 @@ from ..forms import OfflineOpinionForm, OpinionForm, QuestionAnswerForm, Symposi
 from ..models import Classification, Consultation, Opinion, OpinionGroup, Question, Source, Symposium, TextUnit
 from ..predicates import opinion_public, opinions_readable
 from ..textdiff import diff_html
-from ._common import back, detail_context, organisations_for
+from ._common import back, clock_valid_until, detail_context, organisations_for, personal_facts, reader_once
 
 __all__ = ["offline_entry", "opinion_action", "opinion_detail", "opinion_list", "question_answer"]
 
@@ -107,21 +107,23 @@ def opinion_list(request, pk):
             return redirect(f"/accounts/login/?next={request.path}")
         return _submit_opinion(request, consultation)
     keys = sorted(request.GET.lists())
-    if not user.is_authenticated:
-        # the kept page's versions first, then whether the consultation may be seen at all
-        part = pagecache.Part(
-            "opinion-list",
-            pages.opinions_scopes(pk),
-            (pk, pages.PUBLIC, keys),
-            lambda: _list_shared(request, pk, pages.PUBLIC, None),
-            request=request,
-        )
-        if kept := pagecache.kept_page(request, part):
-            return kept
-        selectors.consultation_for(user, pk)
-    else:
-        consultation = selectors.consultation_for(user, pk)
-        view = pages.view_of(user, consultation)
+    # the kept page's versions first, then whether the consultation may be seen at all; signed-in readers who
+    # see what the public sees share one rendering (nothing personal but the header)
+    part = pagecache.Part(
+        "opinion-list",
+        pages.opinions_scopes(pk),
+        (pk, pages.PUBLIC, keys),
+        lambda: _list_shared(request, pk, pages.PUBLIC, None),
+        request=request,
+        signed_in_page=True,
+    )
+    facts = reader_once(request, pk)
+    if kept := pagecache.kept_page(request, part, facts):
+        return kept
+    consultation = selectors.consultation_for(user, pk)
+    # facts mean the public view (no drafter, no opinion of theirs the public does not read)
+    if user.is_authenticated and facts() is None and (view := pages.view_of(user, consultation)) != pages.PUBLIC:
+        # the drafters' view (every opinion), or a reader's own opinion the public does not read
         part = pagecache.Part(
             "opinion-list",
             pages.opinions_scopes(pk),
@@ -130,7 +132,9 @@ def opinion_list(request, pk):
             request=request,
             cache=view is not None,
         )
-    return pagecache.whole_page(request, part, lambda: render(request, "consultations/opinions.html", {"part": part}))
+    return pagecache.whole_page(
+        request, part, lambda: render(request, "consultations/opinions.html", {"part": part}), facts
+    )
 
 
 def _opinion_shared(pk: int, opinion_pk: int) -> dict:
@@ -151,6 +155,7 @@ def _opinion_shared(pk: int, opinion_pk: int) -> dict:
         "draft_text": draft_text,
         "unit_label": unit_label,
         "diff": diff_html(draft_text, opinion.wording) if opinion.wording else "",
+        "valid_until": clock_valid_until(consultation),  # the offer to agree closes with the window
     }
 
 
@@ -162,27 +167,32 @@ def opinion_detail(request, pk, opinion_pk):
         (pk, opinion_pk),
         lambda: _opinion_shared(pk, opinion_pk),
         request=request,
+        signed_in_page=True,
     )
-    if kept := pagecache.kept_page(request, part):
+    facts = reader_once(request, pk)
+    if kept := pagecache.kept_page(request, part, facts):
         return kept
     consultation = selectors.consultation_for(user, pk)
     opinion = selectors.opinion_for(user, consultation, opinion_pk)
-    if not opinion_public(None, opinion):  # the author's or the drafters' alone: rendered for them
+    public = opinion_public(None, opinion)
+    if not public:  # the author's or the drafters' alone: rendered for them
         part = pagecache.Part(
             "opinion", [], (pk, opinion_pk), lambda: _opinion_shared(pk, opinion_pk), request=request, cache=False
         )
-    signed_in = user.is_authenticated
+    # Who may agree, and whether they do, are marks: decided per reader on the page they share, and from
+    # the same facts on a page rendered for one person. Agreeing is for public opinions written online,
+    # by someone else, from a person who may take part, while the window is open.
     context = {
         "part": part,
         "consultation": consultation,
         "opinion": opinion,
-        "supported": signed_in and opinion.supports.filter(user=user).exists(),
-        "may_support": signed_in
-        and holds_perm(user, "consultations.support", opinion, personal=True)
-        and selectors.is_open_now(consultation),
-        "is_drafter": signed_in and selectors.is_drafter(user, consultation),
+        "support_open": public and opinion.source == Source.ONLINE and selectors.is_open_now(consultation),
+        "is_drafter": user.is_authenticated
+        and not pagecache.holes(request)
+        and selectors.is_drafter(user, consultation),
+        "reader": personal_facts(request, consultation),
     }
-    return pagecache.whole_page(request, part, lambda: render(request, "consultations/opinion.html", context))
+    return pagecache.whole_page(request, part, lambda: render(request, "consultations/opinion.html", context), facts)
 
 
 @login_required

@@ -197,14 +197,17 @@ def _result_consultation(request, pk):
 
 def _result_page(request, pk, name: str, template: str, shared) -> HttpResponse:
     """A result page: kept for everyone once the result is published (nothing of it changes then but what
-    moderation hides); the drafters' preview before that is rendered for them."""
-    part = pagecache.Part(name, pages.result_scopes(pk), (pk,), lambda: shared(pk), request=request)
-    if kept := pagecache.kept_page(request, part):
+    moderation hides), one rendering for every signed-in reader too (nothing personal but the header); the
+    drafters' preview before that is rendered for them."""
+    part = pagecache.Part(
+        name, pages.result_scopes(pk), (pk,), lambda: shared(pk), request=request, signed_in_page=True
+    )
+    if kept := pagecache.kept_page(request, part, dict):
         return kept
     consultation = _result_consultation(request, pk)
     if not selectors.result_public(consultation):
         part = pagecache.Part(name, [], (pk,), lambda: shared(pk), cache=False)
-    return pagecache.whole_page(request, part, lambda: render(request, template, {"part": part}))
+    return pagecache.whole_page(request, part, lambda: render(request, template, {"part": part}), dict)
 
 
 def _comparison_shared(pk) -> dict:
