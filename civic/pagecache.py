@@ -400,9 +400,13 @@ def _serve(request, html: str) -> HttpResponse:
     return HttpResponse(html)
 
 
+HOLES = "holes"  # a reader's facts may fill holes of their own: {"holes": {"name": html}} (CSRF tokens as holes)
+
+
 def _serve_signed_in(request, html: str, facts: dict) -> HttpResponse:
     facts = {"me": str(request.user.pk), **facts}
-    return _serve(request, _fill(html, facts, {"menu": person(request)["menu_html"]}))
+    filled = {"menu": person(request)["menu_html"], **facts.pop(HOLES, {})}
+    return _serve(request, _fill(html, facts, filled))
 
 
 def person(request) -> dict:
@@ -455,7 +459,9 @@ def whole_page(
     with `request.user` standing for nobody in particular (`holes(request)` is true meanwhile): the header's
     menu is a hole filled from the reader's own kept value, and what only some readers see is marked in the
     template with ``{% reader %}`` and decided by `reader()`, the reader's facts ("endorsed": True, "editable":
-    {"12", "15"}…; "me", their pk, is always there). `reader()` is asked on every request, so it reads only
+    {"12", "15"}…; "me", their pk, is always there); a bit that differs for each reader beyond a condition is
+    a ``{% personal "name" %}`` hole that `reader()` fills (`{HOLES: {"name": html}}`, its CSRF tokens made
+    holes with `csrf_hole`). `reader()` is asked on every request, so it reads only
     what is the reader's own, or None if the page must be rendered for this reader alone (an official, whose
     roles open forms the others do not see: `person(request)["official"]`).
     Anyone else gets `render_page()`, whose shared parts are kept as usual."""

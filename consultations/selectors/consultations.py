@@ -493,6 +493,29 @@ def reader_facts(consultation_pk: int, user) -> dict:
     }
 
 
+def subscription_offer(user, area: Area | None) -> tuple[Area | None, bool]:
+    """Which area the consultations list offers `user` to hear of, and whether they already do, in one plain
+    query: the area chosen, or else the community of the grid cell that makes them a resident now (what
+    `civic.selectors.effective_verification` says; a test holds them equal)."""
+    from civic.models import ResidencyVerification, VerificationStatus
+
+    table, areas = ResidencyVerification._meta.db_table, Area._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 's', s.area_id, '', '' FROM {AreaSubscription._meta.db_table} s WHERE s.user_id = %s "
+            f"UNION ALL SELECT 'v', p.id, p.code, p.name FROM {table} v JOIN {areas} c ON c.id = v.cell_id "
+            f"JOIN {areas} p ON p.id = c.parent_id WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s",
+            [user.pk, user.pk, VerificationStatus.APPROVED.value, adapt(timezone.now())],
+        )
+        rows = cursor.fetchall()
+    subscribed = {pk for tag, pk, _code, _name in rows if tag == "s"}
+    if area is None:
+        found = next(((pk, code, name) for tag, pk, code, name in rows if tag == "v"), None)
+        area = Area(pk=found[0], code=found[1], name=found[2]) if found else None
+    return area, area is not None and area.pk in subscribed
+
+
 def is_open_now(consultation: Consultation, now=None) -> bool:
     return consultation.window_open(now or timezone.now())
 

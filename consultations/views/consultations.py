@@ -4,6 +4,7 @@ and correction, questions), publication, extension, following and subscribing.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from civic import pagecache
 from civic.errors import NotFound
 from civic.forms import submit
 from civic.models import Area, AreaRoleKind
-from civic.selectors import areas_for_roles, effective_verification
+from civic.selectors import areas_for_roles
 from civic.services import require_perm
 
 from .. import pages, selectors, services, textimport
@@ -53,31 +54,49 @@ def _list_context(request) -> dict:
 
 
 def consultation_list(request):
-    # Shared by everyone: the list is one cached part per area, filter, page and language; the offer to
-    # subscribe and the button to start one are the reader's own.
+    # Shared by everyone: the list is one cached part per area, filter, page and language, and one whole page
+    # for every signed-in reader; the offer to subscribe is the reader's own (a hole filled per request), the
+    # button to start a consultation an official's (whose list is rendered for them).
     code = request.GET.get("area", "")
-    area = Area.objects.filter(code=code).only("code").first() if code else None
+    area = Area.objects.filter(code=code).only("code", "name").first() if code else None
     part = pagecache.Part(
         "consultation-list",
         pages.list_scopes(area),
         (sorted(request.GET.lists()),),
         lambda: _list_context(request),
         request=request,
+        signed_in_page=True,
     )
-    return pagecache.whole_page(request, part, lambda: render(request, "consultations/list.html", _mine(request, part)))
+    return pagecache.whole_page(
+        request,
+        part,
+        lambda: render(request, "consultations/list.html", _mine(request, part)),
+        lambda: _list_reader(request, area),
+    )
+
+
+def _list_reader(request, area) -> dict | None:
+    """The signed-in reader's own bit of the shared list: the offer to subscribe, filled in (one query); None
+    for an official or an administrator (the button to start a consultation: their list is rendered)."""
+    if pagecache.person(request)["official"]:
+        return None
+    offered, subscribed = selectors.subscription_offer(request.user, area)
+    html = render_to_string(
+        "consultations/_subscribe.html",
+        {"offered": offered, "subscribed": subscribed, "user": request.user, "csrf_token": "-"},
+    )
+    return {pagecache.HOLES: {"subscribe": pagecache.csrf_hole(html)}}
 
 
 def _mine(request, part) -> dict:
     """The reader's own bits of the list: the offer to subscribe (a verified resident, without an area chosen,
     is offered the community they live in) and the button to start a consultation."""
     context: dict = {"list_part": part, "may_create": request.user.has_perm("consultations.create")}
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not pagecache.holes(request):
         code = request.GET.get("area", "")
-        area = Area.objects.filter(code=code).first() if code else None
-        verification = effective_verification(request.user)
-        offered = area or (verification.cell.parent if verification else None)
-        subscribed = set(selectors.subscribed_areas(request.user).values_list("pk", flat=True))
-        context.update(offered=offered, subscribed=offered is not None and offered.pk in subscribed)
+        area = Area.objects.filter(code=code).only("code", "name").first() if code else None
+        offered, subscribed = selectors.subscription_offer(request.user, area)
+        context.update(offered=offered, subscribed=subscribed)
     return context
 
 

@@ -339,3 +339,57 @@ def test_result_pages_are_shared_by_signed_in_readers(world, make_consultation):
         assert len(_queries(b, url)) == 2  # the person; the page with their header
         menu = f"账户菜单： </span>{world['member'].display_name}</summary>"
         assert menu in _page(b, url) and menu not in _page(a, url)
+
+
+@pytest.mark.parametrize("query", ["", "?area=7701001001", "?state=open"])
+def test_the_list_is_shared_and_each_reader_is_offered_their_own_community(world, make_consultation, for_one, query):
+    make_consultation()
+    services.area_subscribe(user=world["resident_elsewhere"], area=world["C2"])
+    url = reverse("consultations:consultation-list") + query
+    readers = ["resident", "resident_elsewhere", "unverified", "member"]
+    shared = {role: _page(_reader(world[role]), url) for role in readers}
+    assert _shared_pages() == 1
+    here, elsewhere = shared["resident"], shared["resident_elsewhere"]
+    subscribe = reverse("consultations:area-subscription", args=[world["C1"].code])
+    if query.startswith("?area"):  # the area chosen is offered to everyone signed in
+        assert all(subscribe in page for page in shared.values())
+    else:  # a resident is offered their own community
+        assert subscribe in here and subscribe not in elsewhere and subscribe not in shared["unverified"]
+        assert reverse("consultations:area-subscription", args=[world["C2"].code]) in elsewhere
+        assert "不再通知我二社区的征求意见" in elsewhere and "不再通知我" not in here
+    for page in shared.values():
+        assert "<!--csrf-->" not in page and "发起征求意见" not in page
+    for_one(True)
+    for role in readers:
+        _same(shared[role], _page(_reader(world[role]), url))
+    official = _page(_reader(world["official_elsewhere"]), url)
+    assert reverse("consultations:consultation-new") in official
+    assert reverse("consultations:consultation-new") not in _page(_reader(world["resident"]), url)
+
+
+def test_a_subscription_shows_at_once_on_the_kept_list(world, make_consultation):
+    make_consultation()
+    url = reverse("consultations:consultation-list")
+    a, b = _reader(world["resident"]), _reader(world["member"])
+    _page(b, reverse("civic:area-list"))
+    _page(a, url)
+    kept = _queries(b, url)
+    assert len(kept) == 3, "\n".join(q[:160] for q in kept)  # the person; the page and header; the offer
+    shared = _shared_pages()
+    services.area_subscribe(user=world["resident"], area=world["C1"])
+    assert "不再通知我一社区的征求意见" in _page(a, url)
+    assert "不再通知我" not in _page(b, url)
+    assert _shared_pages() == shared  # the reader's own: the shared list is kept
+
+
+def test_the_offer_read_in_one_query_follows_the_verification(world):
+    from civic.selectors import effective_verification
+
+    services.area_subscribe(user=world["resident_elsewhere"], area=world["C2"])
+    for role in ("resident", "resident_elsewhere", "unverified", "official_here"):
+        person = fresh(world[role])
+        verification = effective_verification(person)
+        offered, subscribed = selectors.subscription_offer(person, None)
+        assert (offered.pk if offered else None) == (verification.cell.parent_id if verification else None), role
+        assert subscribed == (role == "resident_elsewhere"), role
+        assert selectors.subscription_offer(person, world["C2"]) == (world["C2"], role == "resident_elsewhere")
