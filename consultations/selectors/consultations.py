@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civic.errors import NotFound
 from civic.models import Area, AreaRoleKind
+from civic.pagination import ListPaginator
 from civic.selectors import areas_for_roles
 from civic.services import holds_perm
 
@@ -313,13 +314,10 @@ def page_of(queryset: QuerySet, number, per_page: int = OPINIONS_PER_PAGE) -> Pa
 
 
 def opinion_page(queryset: QuerySet[Opinion], number, per_page: int = OPINIONS_PER_PAGE) -> Page:
-    """One page of opinions in three queries whatever the list's length: the count, the page's ids (a walk
-    of the list's index that skips the earlier pages without joining their rows) and the page's rows."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
-    ids = list(page.object_list)
-    rows = {o.pk: o for o in queryset.filter(pk__in=ids).order_by()} if ids else {}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]  # type: ignore[misc]  # the ids' rows, in order
-    return page
+    """One page of opinions in two queries whatever the list's length: the count and the page's rows, a deep
+    page's ids picked first by a walk of the list's index (`civic.pagination.ListPaginator`, as every list of
+    the API)."""
+    return ListPaginator(queryset, per_page).get_page(number)
 
 
 def opinion_for(user, consultation: Consultation, pk) -> Opinion:

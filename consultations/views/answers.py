@@ -27,7 +27,7 @@ def _drafter_consultation(request, pk):
 def _desk(request, consultation, status=200, **forms):
     show = request.GET.get("show", "unanswered")
     queryset = selectors.opinions(request.user, consultation, answered=None if show == "all" else False, order="unit")
-    page = selectors.page_of(queryset, request.GET.get("page"))
+    page = selectors.opinion_page(queryset, request.GET.get("page"))
     page.object_list = selectors.with_unit_labels(page.object_list, consultation)
     if any(o.wording for o in page.object_list):  # the draft each proposed wording is compared with
         unit_list = selectors.units(selectors.version_of(consultation))
