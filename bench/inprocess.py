@@ -33,6 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from civic.models import User  # noqa: E402
+from consultations.models import Consultation  # noqa: E402
 from proposals.models import Proposal  # noqa: E402
 
 _round_trips = {"redis": 0}
@@ -68,10 +69,16 @@ def pages() -> list[tuple[str, str, Client]]:
     )
     rows = [("bare", "/_bench/bare/"), ("list", "/proposals/"), ("list-page-200", "/proposals/?page=200")]
     rows += [("detail", f"/proposals/{p}/"), ("area", "/areas/S01/"), ("home", "/")]
-    both = [(name, path, anonymous) for name, path in rows]
-    both += [
-        (f"{name}-signed-in", path, signed_in) for name, path in rows if name in ("list", "detail", "area", "home")
+    # the open consultation with the most opinions (5,000 seeded), as bench/http.py measures it
+    c = Consultation.objects.filter(state="open").order_by("-opinion_count", "pk").values_list("pk", flat=True)[0]
+    rows += [
+        ("consultations", "/consultations/"),
+        ("consultation", f"/consultations/{c}/"),
+        ("opinions", f"/consultations/{c}/opinions/"),
     ]
+    signed = ("list", "detail", "area", "home", "consultations", "consultation", "opinions")
+    both = [(name, path, anonymous) for name, path in rows]
+    both += [(f"{name}-signed-in", path, signed_in) for name, path in rows if name in signed]
     return both
 
 
