@@ -81,11 +81,11 @@ def _list_reader(request, area) -> dict | None:
     if pagecache.person(request)["official"]:
         return None
     offered, subscribed = selectors.subscription_offer(request.user, area)
-    html = render_to_string(
-        "consultations/_subscribe.html",
-        {"offered": offered, "subscribed": subscribed, "user": request.user, "csrf_token": "-"},
-    )
-    return {pagecache.HOLES: {"subscribe": pagecache.csrf_hole(html)}}
+    html = ""
+    if offered is not None:
+        context = {"offered": offered, "subscribed": subscribed, "user": request.user, "csrf_token": "-"}
+        html = pagecache.csrf_hole(render_to_string("consultations/_subscribe.html", context))
+    return {pagecache.HOLES: {"subscribe": html}}
 
 
 def _mine(request, part) -> dict:
