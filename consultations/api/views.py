@@ -12,7 +12,7 @@ from civic.errors import InvalidInput, NotFound
 from civic.models import Area, Organisation
 from civic.services import require_perm
 
-from .. import selectors, services, textimport
+from .. import pages, selectors, services, textimport
 from ..models import Classification, ConsultationState, Opinion, OpinionGroup, Question, Source, Symposium, TextUnit
 from . import serializers as s
 
@@ -57,7 +57,11 @@ class ConsultationListView(generics.ListCreateAPIView):
         state = params.get("state") or None
         if state and (state not in ConsultationState.values or state == "draft"):
             raise InvalidInput("state_unknown", _("Unknown state."), field="state")
-        return selectors.consultation_list(area=_area(params["area"]) if params.get("area") else None, state=state)
+        self.area = _area(params["area"]) if params.get("area") else None
+        return selectors.consultation_list(area=self.area, state=state)
+
+    def get_count_scopes(self):  # a consultation's every save bumps the lists of its area and above
+        return pages.list_scopes(self.area)
 
     @extend_schema(request=s.ConsultationWriteSerializer, responses={201: s.ConsultationDetailSerializer})
     def post(self, request):
@@ -206,6 +210,7 @@ class OpinionListView(generics.ListCreateAPIView):
     def get_queryset(self):
         params = self.request.query_params
         consultation = selectors.consultation_for(self.request.user, self.kwargs["pk"])
+        self.consultation_pk = consultation.pk
         unit = None
         if params.get("unit"):
             unit = TextUnit.objects.filter(version__consultation=consultation, anchor=params["unit"]).first()
@@ -221,6 +226,11 @@ class OpinionListView(generics.ListCreateAPIView):
             classification=params.get("classification", ""),
             order=params.get("order", "time"),
         )
+
+    def get_count_scopes(self):
+        # every write of an opinion (moderation, answers and groups too) bumps `opinions:PK`; what the caller
+        # may read (their own, the drafters' all) is in the query, which keys the count
+        return [f"opinions:{self.consultation_pk}", f"consultation:{self.consultation_pk}"]
 
     @extend_schema(request=s.OpinionWriteSerializer, responses={201: s.OpinionSerializer})
     def post(self, request, pk):
