@@ -57,3 +57,31 @@ def test_the_organisation_list_counts_a_hidden_organisation_out(api_client, worl
     organisation.is_hidden = True
     organisation.save()
     assert _get(api_client, "/api/organisations/")[0] == 0
+
+
+def test_an_area_s_notices_count_a_new_notice_on_its_board_and_every_board_above(api_client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civic.services import notice_publish
+
+    def publish(area, title):
+        return notice_publish(
+            actor=fresh(world["official_here"]),
+            area=world[area],
+            kind="other",
+            title=title,
+            body="经社区议事会决定，已更换 3 号楼楼道灯。",
+            decided_at=timezone.now() - timedelta(days=1),
+        )
+
+    board, below = f"/api/areas/{world['D1'].code}/notices/", f"/api/areas/{world['C1'].code}/notices/"
+    publish("C1", "三号楼道灯更换完成公告")
+    count, counted = _get(api_client, board)
+    assert count == 1 and counted
+    assert _get(api_client, board) == (1, [])  # kept
+    publish("S1", "街道停车位划线公告")  # on the district's board, not on the community's
+    assert _get(api_client, board)[0] == 2 and _get(api_client, below)[0] == 1
+    publish("C1", "一社区议事会公告")
+    assert _get(api_client, board)[0] == 3 and _get(api_client, below)[0] == 2
