@@ -329,13 +329,24 @@ class AnswerView(APIView):
         return Response(s.AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
-class CoSponsorView(APIView):
+class CoSponsorView(generics.ListAPIView):
+    """Co-sponsors and their pledges, oldest first, paginated like every list; co-sponsor with POST."""
+
+    serializer_class = s.CoSponsorSerializer
+
     def get_permissions(self):
         return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
 
-    @extend_schema(responses=s.CoSponsorSerializer(many=True))
-    def get(self, request, pk):
-        return Response(s.CoSponsorSerializer(selectors.cosponsors(_visible(request, pk)), many=True).data)
+    def get_queryset(self):
+        self.proposal = _visible(self.request, self.kwargs["pk"])
+        return selectors.cosponsors(self.proposal).order_by("created_at", "id")
+
+    def get_count_scopes(self):  # every co-sponsor written or removed bumps its proposal's page
+        return [f"proposal:{self.proposal.pk}"]
+
+    @extend_schema(summary="Co-sponsors of a proposal")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.CoSponsorWriteSerializer, responses={201: s.CoSponsorSerializer})
     def post(self, request, pk):

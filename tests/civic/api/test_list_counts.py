@@ -85,3 +85,20 @@ def test_an_area_s_notices_count_a_new_notice_on_its_board_and_every_board_above
     assert _get(api_client, board)[0] == 2 and _get(api_client, below)[0] == 1
     publish("C1", "一社区议事会公告")
     assert _get(api_client, board)[0] == 3 and _get(api_client, below)[0] == 2
+
+
+def test_an_organisation_s_members_are_a_page_counted_exactly_after_each_write(api_client, world):
+    from civic.models import Membership
+    from civic.services import organisation_request_decide, organisation_request_join
+
+    organisation = world.organisation
+    url = f"/api/organisations/{organisation.pk}/members/"
+    data = api_client.get(url).json()
+    before = data["count"]
+    assert before == Membership.objects.filter(organisation=organisation).count() and len(data["results"]) == before
+    assert _get(api_client, url) == (before, [])  # kept
+    request = organisation_request_join(user=fresh(world["resident"]), organisation=organisation)
+    organisation_request_decide(actor=fresh(world["representative"]), request=request, accept=True)
+    assert _get(api_client, url)[0] == before + 1
+    Membership.objects.get(organisation=organisation, user=world["resident"]).delete()
+    assert _get(api_client, url)[0] == before

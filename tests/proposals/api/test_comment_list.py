@@ -97,3 +97,22 @@ def test_a_deep_page_is_one_query_for_its_rows(api_client, make_proposal, pworld
     rows = [q["sql"] for q in queries.captured_queries if 'FROM "proposals_comment"' in q["sql"]]
     assert len(rows) == 1 and "IN (SELECT" in rows[0]  # the page's ids picked inside the one query
     assert [c["body"] for c in data["results"]] == [f"第 {i} 条意见" for i in range(20, 40)]
+
+
+def test_the_co_sponsors_are_a_page_counted_exactly_after_each_write(api_client, make_proposal, pworld):
+    from proposals.models import CoSponsor
+    from tests.factories import UserFactory
+    from tests.world import verify
+
+    proposal = make_proposal()
+    url = f"/api/proposals/{proposal.pk}/cosponsors/"
+    assert api_client.get(url).json() == {"count": 0, "next": None, "previous": None, "results": []}
+    people = []
+    for i in range(3):
+        person = UserFactory(display_name=f"邻居{i}")
+        verify(person, pworld["c1a"])
+        people.append(services.cosponsor_join(user=person, proposal=proposal, pledge_kind="none"))
+    data = api_client.get(url).json()
+    assert data["count"] == 3 and [c["person"]["name"] for c in data["results"]] == ["邻居0", "邻居1", "邻居2"]
+    CoSponsor.objects.get(pk=people[0].pk).delete()
+    assert api_client.get(url).json()["count"] == 2
