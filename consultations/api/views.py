@@ -14,6 +14,7 @@ from civic.services import require_perm
 
 from .. import pages, selectors, services, textimport
 from ..models import Classification, ConsultationState, Opinion, OpinionGroup, Question, Source, Symposium, TextUnit
+from ..selectors import consultations as consultation_selectors
 from . import serializers as s
 
 
@@ -192,6 +193,9 @@ class FollowView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+OPINION_FIELDS = (*consultation_selectors.OPINION_LINE_FIELDS, "symposium_id", "group_id", "received_on")
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("unit", str, description="Anchor of a unit: the opinions on it"),
@@ -216,7 +220,7 @@ class OpinionListView(generics.ListCreateAPIView):
             unit = TextUnit.objects.filter(version__consultation=consultation, anchor=params["unit"]).first()
             if unit is None:
                 raise NotFound("unit_unknown", _("This part of the text does not exist in the draft."))
-        return selectors.opinions(
+        opinions = selectors.opinions(
             self.request.user,
             consultation,
             unit=unit,
@@ -226,6 +230,8 @@ class OpinionListView(generics.ListCreateAPIView):
             classification=params.get("classification", ""),
             order=params.get("order", "time"),
         )
+        # only what OpinionSerializer shows: the symposium and the group by id, no join for them
+        return opinions.select_related(None).select_related("author", "organisation", "unit").only(*OPINION_FIELDS)
 
     def get_count_scopes(self):
         # every write of an opinion (moderation, answers and groups too) bumps `opinions:PK`; what the caller
