@@ -282,7 +282,13 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["proposal", "parent", "created_at"], name="prop_comment_thread")]
+        indexes = [
+            models.Index(fields=["proposal", "parent", "created_at"], name="prop_comment_thread"),
+            # the API's list of a proposal's comments, in its order: count and pages by index
+            models.Index(
+                fields=["proposal", "created_at", "id"], condition=models.Q(is_hidden=False), name="prop_comment_listed"
+            ),
+        ]
 
     def __str__(self):
         return self.body[:40]

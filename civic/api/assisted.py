@@ -92,20 +92,23 @@ class AssistedActSerializer(serializers.ModelSerializer):
 # --- views ---------------------------------------------------------------------------------------------
 
 
-class AssistedResidentListView(APIView):
-    """The assisted residents of your areas (organisers and officials); register one met in person."""
+class AssistedResidentListView(generics.ListAPIView):
+    """The assisted residents of your areas (organisers and officials), paginated like every list (counted
+    per request: a queue of the caller's areas); register one met in person."""
 
     permission_classes = [permissions.IsAuthenticated]
+    serializer_class = AssistedResidentSerializer
+
+    def get_queryset(self):
+        services.require_perm(self.request.user, "civic.view_assisted_residents")
+        return selectors.assisted_residents_for(self.request.user, self.request.query_params.get("q", "")[:60])
 
     @extend_schema(
-        responses=AssistedResidentSerializer(many=True),
         parameters=[OpenApiParameter("q", str, description="Name or last four ID characters")],
         summary="Assisted residents of my areas",
     )
-    def get(self, request):
-        services.require_perm(request.user, "civic.view_assisted_residents")
-        residents = selectors.assisted_residents_for(request.user, request.query_params.get("q", "")[:60])
-        return Response(AssistedResidentSerializer(residents, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=AssistedRegisterSerializer,

@@ -117,8 +117,11 @@ class AreaNoticeListView(generics.ListAPIView):
         return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
 
     def get_queryset(self):
-        area = get_object_or_404(Area, code=self.kwargs["code"])
-        return selectors.notices_for_area(area, kind=_kind(self.request))
+        self.area = get_object_or_404(Area, code=self.kwargs["code"])
+        return selectors.notices_for_area(self.area, kind=_kind(self.request))
+
+    def get_count_scopes(self):  # a notice bumps `notices:CODE` of its area and every area above
+        return [f"notices:{self.area.code}", "areas"]
 
     @extend_schema(summary="Outcome notices of an area and below")
     def get(self, request, *args, **kwargs):

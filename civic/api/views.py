@@ -373,17 +373,28 @@ class OrganisationConfirmView(APIView):
         return Response(s.OrganisationSerializer(organisation).data)
 
 
-class OrganisationMembersView(APIView):
-    """Members (public); ask to join (signed in)."""
+class OrganisationMembersView(generics.ListAPIView):
+    """Members (public, paginated like every list); ask to join (signed in)."""
+
+    serializer_class = s.MembershipSerializer
 
     def get_permissions(self):
         return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
 
-    @extend_schema(responses=s.MembershipSerializer(many=True))
-    def get(self, request, pk):
-        organisation = get_object_or_404(Organisation, pk=pk, is_hidden=False)
-        memberships = organisation.memberships.select_related("user").order_by("role", "joined_at")
-        return Response(s.MembershipSerializer(memberships, many=True).data)
+    def get_queryset(self):
+        self.organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"], is_hidden=False)
+        return (
+            self.organisation.memberships.select_related("user")
+            .only("id", "role", "joined_at", "user__id", "user__display_name")
+            .order_by("role", "joined_at", "id")
+        )
+
+    def get_count_scopes(self):  # every membership written or removed bumps its organisation's page
+        return [f"organisation:{self.organisation.pk}"]
+
+    @extend_schema(summary="Members of an organisation")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=s.JoinRequestSerializer, responses={201: s.OrganisationRequestSerializer}, summary="Ask to join"

@@ -12,8 +12,9 @@ from civic.errors import InvalidInput, NotFound
 from civic.models import Area, Organisation
 from civic.services import require_perm
 
-from .. import selectors, services, textimport
+from .. import pages, selectors, services, textimport
 from ..models import Classification, ConsultationState, Opinion, OpinionGroup, Question, Source, Symposium, TextUnit
+from ..selectors import consultations as consultation_selectors
 from . import serializers as s
 
 
@@ -57,7 +58,11 @@ class ConsultationListView(generics.ListCreateAPIView):
         state = params.get("state") or None
         if state and (state not in ConsultationState.values or state == "draft"):
             raise InvalidInput("state_unknown", _("Unknown state."), field="state")
-        return selectors.consultation_list(area=_area(params["area"]) if params.get("area") else None, state=state)
+        self.area = _area(params["area"]) if params.get("area") else None
+        return selectors.consultation_list(area=self.area, state=state)
+
+    def get_count_scopes(self):  # a consultation's every save bumps the lists of its area and above
+        return pages.list_scopes(self.area)
 
     @extend_schema(request=s.ConsultationWriteSerializer, responses={201: s.ConsultationDetailSerializer})
     def post(self, request):
@@ -188,6 +193,9 @@ class FollowView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+OPINION_FIELDS = (*consultation_selectors.OPINION_LINE_FIELDS, "symposium_id", "group_id", "received_on")
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("unit", str, description="Anchor of a unit: the opinions on it"),
@@ -206,12 +214,13 @@ class OpinionListView(generics.ListCreateAPIView):
     def get_queryset(self):
         params = self.request.query_params
         consultation = selectors.consultation_for(self.request.user, self.kwargs["pk"])
+        self.consultation_pk = consultation.pk
         unit = None
         if params.get("unit"):
             unit = TextUnit.objects.filter(version__consultation=consultation, anchor=params["unit"]).first()
             if unit is None:
                 raise NotFound("unit_unknown", _("This part of the text does not exist in the draft."))
-        return selectors.opinions(
+        opinions = selectors.opinions(
             self.request.user,
             consultation,
             unit=unit,
@@ -221,6 +230,13 @@ class OpinionListView(generics.ListCreateAPIView):
             classification=params.get("classification", ""),
             order=params.get("order", "time"),
         )
+        # only what OpinionSerializer shows: the symposium and the group by id, no join for them
+        return opinions.select_related(None).select_related("author", "organisation", "unit").only(*OPINION_FIELDS)
+
+    def get_count_scopes(self):
+        # every write of an opinion (moderation, answers and groups too) bumps `opinions:PK`; what the caller
+        # may read (their own, the drafters' all) is in the query, which keys the count
+        return [f"opinions:{self.consultation_pk}", f"consultation:{self.consultation_pk}"]
 
     @extend_schema(request=s.OpinionWriteSerializer, responses={201: s.OpinionSerializer})
     def post(self, request, pk):

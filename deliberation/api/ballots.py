@@ -11,7 +11,7 @@ from civic.api.fields import money_out
 from civic.api.utils import ACTING_FOR, validated
 from civic.errors import Conflict, NotFound
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..models import BallotBox, BallotOption, BoxState
 
 
@@ -99,6 +99,9 @@ class BoxListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.visible_boxes(self.request.user).prefetch_related("options").order_by("-closes_at", "-id")
+
+    def get_count_scopes(self):  # every save of a box bumps `ballots:*`; the drafts one manages: `roles`
+        return [*pages.ballot_list_scopes(None), "roles"]
 
 
 class BoxDetailView(generics.RetrieveAPIView):

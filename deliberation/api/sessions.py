@@ -67,6 +67,9 @@ class CouncilListView(generics.ListAPIView):
             .order_by("area__path", "name")
         )
 
+    def get_count_scopes(self):
+        return ["councils"]
+
 
 class SessionListView(generics.ListAPIView):
     serializer_class = SessionSerializer
@@ -79,6 +82,9 @@ class SessionListView(generics.ListAPIView):
             .prefetch_related("items")
             .order_by("-starts_at")
         )
+
+    def get_count_scopes(self):  # a session's save bumps `sessions`, but a step of the live meeting
+        return ["sessions"]
 
 
 def _session_for(request, pk) -> Session:

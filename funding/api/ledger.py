@@ -107,14 +107,18 @@ class ProjectLedgerView(APIView):
 
 
 class AreaLedgerView(generics.ListAPIView):
-    """The entries of the projects in an area and every area under it, oldest first, paginated."""
+    """The entries of the projects in an area and every area under it, oldest first, paginated; the count is
+    kept until an entry is booked there (entries are never changed or removed)."""
 
     permission_classes = [permissions.AllowAny]
     serializer_class = LedgerEntrySerializer
 
     def get_queryset(self):
-        area = get_object_or_404(Area, code=self.kwargs["code"])
-        return selectors.ledger_entries(area=area, year=parse_year(self.request.query_params.get("year")))
+        self.area = get_object_or_404(Area, code=self.kwargs["code"])
+        return selectors.area_ledger(self.area, year=parse_year(self.request.query_params.get("year")))
+
+    def get_count_scopes(self):  # every entry bumps `ledger:CODE` of its project's area and those above
+        return [f"ledger:{self.area.code}", "areas"]
 
     @extend_schema(parameters=[YEAR], summary="Ledger of an area")
     def get(self, request, *args, **kwargs):

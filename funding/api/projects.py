@@ -22,7 +22,7 @@ from civic.services import require_perm
 from proposals.api.serializers import ProposalListSerializer
 from proposals.models import Proposal
 
-from .. import services
+from .. import pages, services
 from ..models import (
     AwardObjection,
     Commitment,
@@ -125,7 +125,11 @@ class ProjectListView(generics.ListAPIView):
         state = params.get("state") or None
         if state and state not in s.STATES:
             raise InvalidInput("state_unknown", _("Unknown state."), field="state")
+        self.area = area
         return project_selectors.projects_in(area, state=state)
+
+    def get_count_scopes(self):  # a project's every save bumps the lists of its area and above
+        return pages.list_scopes(self.area.code if self.area else None)
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectDetailSerializer})
     def post(self, request):

@@ -2,6 +2,7 @@
 
 from .ledger import (  # noqa: F401
     area_charges,
+    area_ledger,
     area_year_balances,
     area_year_balances_many,
     chain_head,

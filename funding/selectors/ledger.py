@@ -247,6 +247,40 @@ def running_total():
     return Subquery(total, output_field=_SUM)
 
 
+# What a row of an area's ledger shows (the API's list, the page's rows): the entry, its project's title,
+# its charged area.
+ROW_FIELDS = (
+    "id",
+    "created_at",
+    "kind",
+    "amount",
+    "condition",
+    "reverses_id",
+    "memo",
+    "year",
+    "project_id",
+    "project__title",
+    "area__name",
+    "area__code",
+)
+
+
+def area_ledger(area: Area, year: int | None = None):
+    """An area's entries (its projects' and those of every area under it) oldest first, each with `balance`
+    (its project's running total of that kind, earlier years included). The running total is a correlated
+    sum per row (`running_total`), so a page of it, however deep, reads its own rows and their projects' few
+    entries of their kind, and stays right on a page cut out by id (a window would only sum that page)."""
+    entries = LedgerEntry.objects.filter(project__area_path__startswith=area.path)
+    if year is not None:
+        entries = entries.filter(year=int(year))
+    return (
+        entries.annotate(balance=running_total())
+        .select_related("project", "area")
+        .only(*ROW_FIELDS)
+        .order_by("created_at", "id")
+    )
+
+
 def ledger_page(area: Area, year: int | None = None, after: int | None = None, size: int = 50):
     """(entries, next cursor): one page of an area's entries oldest first, starting after entry `after`,
     each with `balance` (its project's running total of that kind, earlier years included). Keyset paging
@@ -261,20 +295,7 @@ def ledger_page(area: Area, year: int | None = None, after: int | None = None, s
     rows = list(
         entries.annotate(balance=running_total())
         .select_related("project", "area")
-        .only(
-            "id",
-            "created_at",
-            "kind",
-            "amount",
-            "condition",
-            "reverses_id",
-            "memo",
-            "year",
-            "project_id",
-            "project__title",
-            "area__name",
-            "area__code",
-        )
+        .only(*ROW_FIELDS)
         .order_by("created_at", "id")[: size + 1]
     )
     more = len(rows) > size

@@ -3,7 +3,8 @@
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from civic.models import Area
@@ -55,8 +56,30 @@ LIST_FIELDS = (
 )
 
 
+# The columns a project of the API's list shows (ProjectListSerializer).
+API_LIST_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "proposal_id",
+    "budget",
+    "planned_start",
+    "planned_end",
+    "location",
+    "created_at",
+    "area__code",
+    "area__name",
+    "area__level",
+    "implementer__id",
+    "implementer__name",
+)
+
+
 def projects_in(area: Area | None = None, *, state: str | None = None, implementer=None):
-    """Projects of an area and the areas under it, with what the list shows, in one query."""
+    """Projects of an area and the areas under it, with what the API's list shows, in one query, newest
+    first in the order of `funding_project_newest` / `funding_project_state`. The overdue milestones are
+    counted per row (a project's few milestones, by their project's index), so a page reads its own rows
+    and not every project's milestones."""
     qs = MicroProject.objects.select_related("area", "implementer")
     if area is not None:
         qs = qs.filter(area_path__startswith=area.path)
@@ -64,14 +87,18 @@ def projects_in(area: Area | None = None, *, state: str | None = None, implement
         qs = qs.filter(state=state)
     if implementer is not None:
         qs = qs.filter(implementer=implementer)
-    today = timezone.localdate()
-    return qs.annotate(
-        overdue_milestones=Count(
-            "milestones",
-            filter=Q(milestones__reached_at__isnull=True, milestones__due_on__lt=today),
-            distinct=True,
-        ),
-    ).order_by("-created_at", "-id")
+    overdue = (
+        Milestone.objects.filter(project_id=OuterRef("pk"), reached_at__isnull=True, due_on__lt=timezone.localdate())
+        .order_by()
+        .values("project_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return (
+        qs.only(*API_LIST_FIELDS)
+        .annotate(overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), 0))
+        .order_by("-created_at", "-id")
+    )
 
 
 def project_rows(area: Area | None = None, *, state: str | None = None):

@@ -223,15 +223,43 @@ class FollowView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentListView(APIView):
+# What a comment of the list shows (CommentSerializer), nothing more.
+COMMENT_FIELDS = (
+    "id",
+    "parent_id",
+    "stance",
+    "body",
+    "created_at",
+    "edited_at",
+    "author__id",
+    "author__display_name",
+    "organisation__name",
+)
+
+
+class CommentListView(generics.ListAPIView):
+    """The discussion of a proposal, oldest first, paginated like every list (`?page=N`, 20 a page)."""
+
+    serializer_class = s.CommentSerializer
+
     def get_permissions(self):
         return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
 
-    @extend_schema(responses=s.CommentSerializer(many=True))
-    def get(self, request, pk):
-        proposal = _visible(request, pk)
-        comments = Comment.objects.filter(proposal=proposal, is_hidden=False).select_related("author", "organisation")
-        return Response(s.CommentSerializer(comments, many=True).data)
+    def get_queryset(self):
+        self.proposal = _visible(self.request, self.kwargs["pk"])
+        return (
+            Comment.objects.filter(proposal=self.proposal, is_hidden=False)
+            .select_related("author", "organisation")
+            .only(*COMMENT_FIELDS)
+            .order_by("created_at", "id")
+        )
+
+    def get_count_scopes(self):  # every write of a comment (a hiding too) bumps its proposal's page
+        return [f"proposal:{self.proposal.pk}"]
+
+    @extend_schema(summary="The discussion of a proposal")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.CommentWriteSerializer, responses={201: s.CommentSerializer}, parameters=[ACTING_FOR])
     def post(self, request, pk):
@@ -301,13 +329,24 @@ class AnswerView(APIView):
         return Response(s.AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
-class CoSponsorView(APIView):
+class CoSponsorView(generics.ListAPIView):
+    """Co-sponsors and their pledges, oldest first, paginated like every list; co-sponsor with POST."""
+
+    serializer_class = s.CoSponsorSerializer
+
     def get_permissions(self):
         return [permissions.AllowAny()] if self.request.method == "GET" else [permissions.IsAuthenticated()]
 
-    @extend_schema(responses=s.CoSponsorSerializer(many=True))
-    def get(self, request, pk):
-        return Response(s.CoSponsorSerializer(selectors.cosponsors(_visible(request, pk)), many=True).data)
+    def get_queryset(self):
+        self.proposal = _visible(self.request, self.kwargs["pk"])
+        return selectors.cosponsors(self.proposal).order_by("created_at", "id")
+
+    def get_count_scopes(self):  # every co-sponsor written or removed bumps its proposal's page
+        return [f"proposal:{self.proposal.pk}"]
+
+    @extend_schema(summary="Co-sponsors of a proposal")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.CoSponsorWriteSerializer, responses={201: s.CoSponsorSerializer})
     def post(self, request, pk):

@@ -57,3 +57,48 @@ def test_the_organisation_list_counts_a_hidden_organisation_out(api_client, worl
     organisation.is_hidden = True
     organisation.save()
     assert _get(api_client, "/api/organisations/")[0] == 0
+
+
+def test_an_area_s_notices_count_a_new_notice_on_its_board_and_every_board_above(api_client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civic.services import notice_publish
+
+    def publish(area, title):
+        return notice_publish(
+            actor=fresh(world["official_here"]),
+            area=world[area],
+            kind="other",
+            title=title,
+            body="经社区议事会决定，已更换 3 号楼楼道灯。",
+            decided_at=timezone.now() - timedelta(days=1),
+        )
+
+    board, below = f"/api/areas/{world['D1'].code}/notices/", f"/api/areas/{world['C1'].code}/notices/"
+    publish("C1", "三号楼道灯更换完成公告")
+    count, counted = _get(api_client, board)
+    assert count == 1 and counted
+    assert _get(api_client, board) == (1, [])  # kept
+    publish("S1", "街道停车位划线公告")  # on the district's board, not on the community's
+    assert _get(api_client, board)[0] == 2 and _get(api_client, below)[0] == 1
+    publish("C1", "一社区议事会公告")
+    assert _get(api_client, board)[0] == 3 and _get(api_client, below)[0] == 2
+
+
+def test_an_organisation_s_members_are_a_page_counted_exactly_after_each_write(api_client, world):
+    from civic.models import Membership
+    from civic.services import organisation_request_decide, organisation_request_join
+
+    organisation = world.organisation
+    url = f"/api/organisations/{organisation.pk}/members/"
+    data = api_client.get(url).json()
+    before = data["count"]
+    assert before == Membership.objects.filter(organisation=organisation).count() and len(data["results"]) == before
+    assert _get(api_client, url) == (before, [])  # kept
+    request = organisation_request_join(user=fresh(world["resident"]), organisation=organisation)
+    organisation_request_decide(actor=fresh(world["representative"]), request=request, accept=True)
+    assert _get(api_client, url)[0] == before + 1
+    Membership.objects.get(organisation=organisation, user=world["resident"]).delete()
+    assert _get(api_client, url)[0] == before

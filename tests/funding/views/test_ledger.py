@@ -338,9 +338,11 @@ def test_the_project_ledger_api_gives_balances_and_entries(api_client, books):
 
 def test_the_area_ledger_api_pages_the_entries_and_filters_by_year(api_client, books, django_assert_max_num_queries):
     more_projects(books, 10)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # the area, the versions, the count, keeping it, the page
         data = api_client.get("/api/areas/7701/ledger/").json()
     assert data["count"] == 59 and len(data["results"]) == 20
+    with django_assert_max_num_queries(3):  # the area, the kept count, the page: no count
+        assert api_client.get("/api/areas/7701/ledger/").json() == data
     first = data["results"][0]
     assert set(first) >= {"id", "recorded_at", "project", "project_title", "area", "year", "kind", "amount", "balance"}
     assert api_client.get(f"/api/areas/7701/ledger/?year={YEAR + 1}").json()["count"] == 0
@@ -378,3 +380,24 @@ def test_exports_and_the_area_page_publish_the_chain_head(client, books):
     assert [b["prev_hash"] for b in rows[1:]] == [a["entry_hash"] for a in rows[:-1]]
     html = client.get("/areas/7701001001/ledger/").content.decode()
     assert head.entry_hash in html and head.entry_hash[:12] in html
+
+
+def test_a_deep_page_of_the_area_ledger_api_shows_each_entry_s_running_total(api_client, books, monkeypatch):
+    """A deep page is read by id; each row's balance still sums its project's earlier entries of its kind."""
+    more_projects(books, 10)
+    expected = {e.pk: f"{e.balance:.2f}" for e in selectors.ledger_entries(area=Area.objects.get(code="7701"))}
+    monkeypatch.setattr("civic.pagination.DEEP_FROM", 0)  # every page past the first by id
+    rows = api_client.get("/api/areas/7701/ledger/?page=2").json()["results"]
+    assert len(rows) == 20
+    assert [(row["id"], row["balance"]) for row in rows] == [(row["id"], expected[row["id"]]) for row in rows]
+
+
+def test_the_area_ledger_api_counts_an_entry_booked_right_after(api_client, books):
+    assert api_client.get("/api/areas/7701/ledger/").json()["count"] == 19
+    assert api_client.get("/api/areas/7701001/ledger/").json()["count"] == 19
+    more_projects(books, 1)
+    assert api_client.get("/api/areas/7701/ledger/").json()["count"] == 19 + 4
+    assert (
+        api_client.get("/api/areas/7701001/ledger/").json()["count"]
+        == LedgerEntry.objects.filter(project__area_path__startswith=Area.objects.get(code="7701001").path).count()
+    )

@@ -44,7 +44,7 @@ def test_create_publish_endorse_comment_answer_through_the_api(api_client, pworl
     )
     assert comment.status_code == 201
     api_client.force_authenticate(None)
-    assert [c["stance"] for c in api_client.get(f"/api/proposals/{pk}/comments/").json()] == ["for"]
+    assert [c["stance"] for c in api_client.get(f"/api/proposals/{pk}/comments/").json()["results"]] == ["for"]
 
     denied = as_user(api_client, pworld["official_elsewhere"]).post(
         f"/api/proposals/{pk}/answers/", {"status": "accepted", "reason": "同意提交议事"}, format="json"
