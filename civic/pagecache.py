@@ -22,12 +22,18 @@ of a cached page's time.)
 A part may also change with the clock (a co-signing window closes at its deadline): its context says until
 when it holds (``valid_until``), and a kept part past that moment is rendered afresh.
 
+A kept part also names the release that rendered it (``release()``: a digest of the code, templates,
+translations and static files, or ``DJANGO_RELEASE``), so after a deploy that changes a template nothing
+rendered by the old one is served, whatever versions it was kept at.
+
 ``manage.py tick`` folds the change rows into one row per scope (``compact``) and drops parts nobody read
-for a day. How a list adopts the cache: docs/architecture.md, "Caching a page exactly".
+for a day (so the old release's parts too). How a list adopts the cache: docs/architecture.md, "Caching a page exactly".
 """
 
+import functools
 import hashlib
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -143,8 +149,35 @@ def compact(batch: int = 10_000) -> int:
     return len(rows)
 
 
+# What renders a page: a change to any of these files may change a kept page without any write.
+_RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".mo", ".css", ".js", ".svg"})
+_NOT_RELEASED = frozenset({"var", "tests", "bench", "docs", "node_modules", "media"})
+
+
+@functools.cache
+def _source_digest() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    base = str(settings.BASE_DIR)
+    for folder, dirs, files in os.walk(base):
+        top = folder == base
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (top and d in _NOT_RELEASED))
+        for name in sorted(files):
+            if os.path.splitext(name)[1] in _RELEASE_SUFFIXES:
+                path = os.path.join(folder, name)
+                with open(path, "rb") as f:
+                    digest.update(os.path.relpath(path, base).encode() + b"\0" + f.read() + b"\0")
+    return digest.hexdigest()
+
+
+def release() -> str:
+    """The release kept parts were rendered by: `settings.PAGECACHE_RELEASE` (`DJANGO_RELEASE`) when the
+    deployment names it, else a digest of the files that render pages, read once per process."""
+    return getattr(settings, "PAGECACHE_RELEASE", "") or _source_digest()
+
+
 def _page_key(name: str, keys: tuple) -> str:
-    return hashlib.blake2b(repr((name, keys, translation.get_language())).encode(), digest_size=16).hexdigest()
+    named = (name, keys, translation.get_language(), release())
+    return hashlib.blake2b(repr(named).encode(), digest_size=16).hexdigest()
 
 
 PERSONAL = "personal-header"  # the value holding a signed-in person's header (civic.context_processors.personal)

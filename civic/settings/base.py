@@ -150,6 +150,9 @@ def redis_services(url: str, prefix: str) -> tuple[dict, dict]:
     return caches, layers
 
 
+# Names the release kept pages were rendered by (civic.pagecache.release); empty: a digest of the code.
+PAGECACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "").strip()
+
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES, CHANNEL_LAYERS = redis_services(REDIS_URL, os.environ.get("DJANGO_CACHE_PREFIX", "civic"))

@@ -165,6 +165,51 @@ def test_a_part_kept_at_older_versions_is_never_served(client, make_proposal, pw
     assert "<strong>1</strong>/3" in _get(client, url)  # …and not served
 
 
+def test_a_page_kept_by_an_earlier_release_is_never_served(client, make_proposal, settings):
+    """After a deploy that changes a template, nothing the old one rendered is served, though no write
+    moved a version: a kept part names the release that rendered it."""
+    make_proposal()
+    url = reverse("proposals:proposal-list")
+    settings.PAGECACHE_RELEASE = "release-1"
+    first = _queries(client, url)
+    assert _queries(client, url) < first  # kept under this release
+    settings.PAGECACHE_RELEASE = "release-2"
+    assert _queries(client, url) == first  # rendered afresh under the next
+    assert _queries(client, url) < first
+
+
+def test_the_release_is_a_digest_of_what_renders_pages_when_none_is_named(settings, tmp_path):
+    """A template, code or translation changed: another release. A test, a virtualenv or a file
+    collected into var/ changed: the same one."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "list.html").write_text("<ul></ul>")
+    (tmp_path / "app.py").write_text("X = 1")
+    for folder in ("tests", ".venv", "var"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "t.py").write_text("")
+    settings.BASE_DIR = tmp_path
+    settings.PAGECACHE_RELEASE = ""
+
+    def digest():
+        pagecache._source_digest.cache_clear()
+        return pagecache.release()
+
+    try:
+        first = digest()
+        for folder in ("tests", ".venv", "var"):
+            (tmp_path / folder / "t.py").write_text("changed")
+        assert digest() == first
+        (tmp_path / "templates" / "list.html").write_text("<ol></ol>")
+        second = digest()
+        assert second != first
+        (tmp_path / "app.py").write_text("X = 2")
+        assert digest() not in (first, second)
+        settings.PAGECACHE_RELEASE = "v2.3.1"
+        assert pagecache.release() == "v2.3.1"
+    finally:
+        pagecache._source_digest.cache_clear()
+
+
 def test_versions_are_read_the_same_after_compaction():
     pagecache.bump("a", "b")
     pagecache.bump("a")
