@@ -68,6 +68,7 @@ def pages() -> list[tuple[str, str, Client]]:
     )
     rows = [("bare", "/_bench/bare/"), ("list", "/proposals/"), ("list-page-200", "/proposals/?page=200")]
     rows += [("detail", f"/proposals/{p}/"), ("area", "/areas/S01/"), ("home", "/")]
+    rows += [("scorecard", "/scorecard/"), ("scorecard-area", "/areas/S01/scorecard/")]
     both = [(name, path, anonymous) for name, path in rows]
     both += [
         (f"{name}-signed-in", path, signed_in) for name, path in rows if name in ("list", "detail", "area", "home")
@@ -75,12 +76,53 @@ def pages() -> list[tuple[str, str, Client]]:
     return both
 
 
+def recompute(rounds: int, show_sql: bool) -> None:
+    """What a scorecard page costs when its figures must be computed afresh (a small-matter deadline passed,
+    a first participation in the year): the context of the city's and a district's page, this year, in
+    wall-clock and CPU ms, with its queries and their time."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from civic.models import Area
+    from scorecard.period import parse_period
+    from scorecard.views.dashboard import _dashboard_context
+
+    request = RequestFactory().get("/scorecard/")
+    translation.activate(settings.LANGUAGE_CODE)
+    print(f"{'recompute':<20} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'sql ms':>8}")
+    for name, area in (("scorecard", None), ("scorecard-area", Area.objects.get(code="S01"))):
+        for _round in range(rounds):
+            queries: list[tuple[float, str]] = []
+
+            def log(execute, sql, params, many, context, queries=queries):
+                began = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    queries.append(((time.perf_counter() - began) * 1000, sql))
+
+            period = parse_period({}, today=None)
+            started, cpu = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(log):
+                _dashboard_context(request, area, period, None)
+            wall, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+            sql_ms = sum(ms for ms, _sql in queries)
+            print(f"{name:<20} {wall:8.0f} {cpu:8.0f} {len(queries):8} {sql_ms:8.0f}")
+            if show_sql:
+                for ms, sql in sorted(queries, reverse=True)[:15]:
+                    print(f"    {ms:7.1f} ms  {sql[:160]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--only", default="")
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    parser.add_argument("--recompute", action="store_true", help="time the scorecards' figures computed afresh")
     args = parser.parse_args()
+    if args.recompute:
+        recompute(args.rounds if args.rounds != 300 else 3, args.sql)
+        return
     only = set(filter(None, args.only.split(",")))
     measured = [row for row in pages() if not only or row[0] in only or row[0] == "bare"]
     facts = {}
