@@ -1,5 +1,9 @@
 """The raw numbers of every bucket (an area, or each child of an area), in a fixed number of queries."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
@@ -52,6 +56,35 @@ def _empty() -> dict:
         "casework": casework_rates.Rates(),
         "hot_spots": [],
     }
+
+
+# What one computation reads that does not depend on the buckets (`one_computation`): None outside one.
+_reads: ContextVar[dict | None] = ContextVar("scorecard.numbers.reads", default=None)
+
+
+@contextmanager
+def one_computation() -> Iterator[None]:
+    """Within, the scorecards computed (an area's and its children's side by side, on one page) read once
+    what does not depend on the buckets: who took part in a period, the decisions waiting for a notice
+    under an area; and the working-day calendar. As exact as each of them when first read inside."""
+    if _reads.get() is not None:
+        yield
+        return
+    token = _reads.set({})
+    try:
+        with one_calendar():
+            yield
+    finally:
+        _reads.reset(token)
+
+
+def _shared(key, read):
+    held = _reads.get()
+    if held is None:
+        return read()
+    if key not in held:
+        held[key] = read()
+    return held[key]
 
 
 def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
@@ -162,7 +195,7 @@ def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[
     ):
         if bucket in result:
             result[bucket]["verified"].add(user_id)
-    participants = _participants(period)
+    participants = _shared(("participants", period.bounds()), lambda: _participants(period))
     for numbers in result.values():
         numbers["took_part"] = len(numbers["verified"] & participants)
         numbers["verified"] = len(numbers["verified"])
@@ -217,11 +250,11 @@ def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[
         ),
     )
 
-    # Outcome notices (2 queries, and 6 for the decisions still waiting for one).
-    for bucket, on_time in _notices(scope, buckets, period, today):
+    # Outcome notices (2 queries), and the decisions still waiting for one (one query per kind of decision).
+    for bucket, on_time, n in _notices(scope, buckets, period, today):
         if bucket in result:
             result[bucket]["notices"][0] += on_time
-            result[bucket]["notices"][1] += 1
+            result[bucket]["notices"][1] += n
 
     # Objections whose answer was due in the period (1 query).
     objections = (
@@ -285,9 +318,9 @@ def _participants(period: Period) -> set[int]:
 
 
 def _notices(scope: str, buckets: list[str], period: Period, today):
-    """(bucket, on time?) for each notice published in the period and each decision whose publication
-    deadline fell in the period and passed without a notice."""
-    from civic.selectors import published_within_deadline, unpublished_decisions
+    """(bucket, on time, how many) for the notices published in the period (one each) and the decisions
+    whose publication deadline fell in the period and passed without a notice (counted per area and day)."""
+    from civic.selectors import published_within_deadline
 
     notices = bucketed(
         OutcomeNotice.objects.filter(in_period("published_at", period), corrects__isnull=True),
@@ -296,10 +329,18 @@ def _notices(scope: str, buckets: list[str], period: Period, today):
         buckets,
     ).only("pk", "area_path", "decided_at", "published_at")
     for notice in published_within_deadline(notices):
-        yield notice.bucket, int(notice.timing.on_time)
-    where = Area(path=scope or "/")  # the selector reads only the path
-    for decision in unpublished_decisions(where):
-        if decision.overdue and period.start <= decision.due <= period.end and decision.due < today:
-            bucket = next((path for path in buckets if decision.area_path.startswith(path)), None)
+        yield notice.bucket, int(notice.timing.on_time), 1
+    now = timezone.now()
+    overdue_from = min(today, timezone.localdate(now))  # due before both: overdue as the notice board says
+    for (path, due), n in _waiting_deadlines(scope, now).items():
+        if period.start <= due <= period.end and due < overdue_from:
+            bucket = next((b for b in buckets if path.startswith(b)), None)
             if bucket is not None:
-                yield bucket, 0
+                yield bucket, 0, n
+
+
+def _waiting_deadlines(scope: str, now):
+    """civic's waiting decisions under `scope`, per area and due day; read once per `one_computation`."""
+    from civic.selectors import waiting_deadlines
+
+    return _shared(("waiting", scope), lambda: waiting_deadlines(Area(path=scope or "/"), now))
