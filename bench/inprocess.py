@@ -77,21 +77,26 @@ def pages() -> list[tuple[str, str, Client]]:
 
 
 def recompute(rounds: int, show_sql: bool) -> None:
-    """What a scorecard page costs when its figures must be computed afresh (a small-matter deadline passed,
-    a first participation in the year): the context of the city's and a district's page, this year, in
-    wall-clock and CPU ms, with its queries and their time."""
+    """What a scorecard page costs when its figures must be computed: afresh (a write, a first participation
+    in the year, midnight) and when a small-matter deadline passed (the day's numbers kept, the small
+    matters' rates computed): the context of the city's and a district's page, this year, in wall-clock
+    and CPU ms, with its queries and their time."""
     from django.test import RequestFactory
     from django.utils import translation
 
-    from civic.models import Area
+    from civic.models import Area, PagePart
     from scorecard.period import parse_period
     from scorecard.views.dashboard import _dashboard_context
 
     request = RequestFactory().get("/scorecard/")
     translation.activate(settings.LANGUAGE_CODE)
-    print(f"{'recompute':<20} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'sql ms':>8}")
-    for name, area in (("scorecard", None), ("scorecard-area", Area.objects.get(code="S01"))):
+    print(f"{'recompute':<28} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'sql ms':>8}")
+    district = Area.objects.get(code="S01")
+    cases = [(name, area) for name, area in (("scorecard", None), ("scorecard-area", district))]
+    for name, area, fresh in [(n + how, a, how == "") for n, a in cases for how in ("", " (deadline)")]:
         for _round in range(rounds):
+            if fresh:
+                PagePart.objects.filter(sub="value").delete()  # the day's numbers too
             queries: list[tuple[float, str]] = []
 
             def log(execute, sql, params, many, context, queries=queries):
@@ -107,7 +112,7 @@ def recompute(rounds: int, show_sql: bool) -> None:
                 _dashboard_context(request, area, period, None)
             wall, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
             sql_ms = sum(ms for ms, _sql in queries)
-            print(f"{name:<20} {wall:8.0f} {cpu:8.0f} {len(queries):8} {sql_ms:8.0f}")
+            print(f"{name:<28} {wall:8.0f} {cpu:8.0f} {len(queries):8} {sql_ms:8.0f}")
             if show_sql:
                 for ms, sql in sorted(queries, reverse=True)[:15]:
                     print(f"    {ms:7.1f} ms  {sql[:160]}")

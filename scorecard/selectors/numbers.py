@@ -63,19 +63,27 @@ _reads: ContextVar[dict | None] = ContextVar("scorecard.numbers.reads", default=
 
 
 @contextmanager
-def one_computation() -> Iterator[None]:
+def one_computation(*, keep: bool = False) -> Iterator[None]:
     """Within, the scorecards computed (an area's and its children's side by side, on one page) read once
     what does not depend on the buckets: who took part in a period, the decisions waiting for a notice
-    under an area; and the working-day calendar. As exact as each of them when first read inside."""
+    under an area; and the working-day calendar. As exact as each of them when first read inside.
+    `keep`: what holds for the day is kept under the pages' scopes (`cache.cached_numbers`): for the
+    scorecard pages, whose scopes every write that changes a figure bumps."""
     if _reads.get() is not None:
         yield
         return
-    token = _reads.set({})
+    token = _reads.set({"keep": keep})
     try:
         with one_calendar():
             yield
     finally:
         _reads.reset(token)
+
+
+def keeping() -> bool:
+    """Whether the numbers are kept for the day in this computation (`one_computation(keep=True)`)."""
+    held = _reads.get()
+    return bool(held and held.get("keep"))
 
 
 def _shared(key, read):
@@ -87,11 +95,27 @@ def _shared(key, read):
     return held[key]
 
 
-def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
+def raw_numbers(scope: str, buckets: list[str], period: Period, today, *, clock: bool = True) -> dict[str, dict]:
     """{bucket: raw numbers} for every bucket, in a fixed number of queries; the working-day calendar read
-    once for all of them (deadlines of notices, handling times of small matters)."""
+    once for all of them (deadlines of notices, handling times of small matters). `clock=False` leaves out
+    the small matters' rates (`clock_numbers`), the only numbers that change with the clock between two
+    midnights: everything else holds for the day (`today`) until a write."""
     with one_calendar():
-        return _raw_numbers(scope, buckets, period, today)
+        result = _raw_numbers(scope, buckets, period, today)
+        if clock:
+            for bucket, rates in clock_numbers(scope, buckets, period).items():
+                if bucket in result:
+                    result[bucket]["casework"] = rates
+        return result
+
+
+def clock_numbers(scope: str, buckets: list[str], period: Period) -> dict:
+    """{bucket: casework.rates.Rates} as they stand now: a small matter counts in the response or resolution
+    rate once its time limit has passed, so these move whenever one passes (two queries)."""
+    start, end = period.bounds()
+    reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
+    with one_calendar():
+        return casework_rates.rates_by_bucket(reports, start, end, timezone.now())
 
 
 def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
@@ -273,11 +297,8 @@ def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[
     # Consultations opened in the period, their opinions and symposiums (3 queries).
     put("consultations", consultation_numbers.numbers(scope, buckets, period, today))
 
-    # Small matters: the three rates (1 query), the handling times (1 query) and, for one area, the hot
-    # spots (2 queries).
-    now = timezone.now()
+    # Small matters: for one area, the hot spots (2 queries); their rates are `clock_numbers`.
     reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
-    put("casework", casework_rates.rates_by_bucket(reports, start, end, now))
     if buckets == [scope]:
         result[scope]["hot_spots"] = casework_rates.hot_spots(reports, start, end)
     return result

@@ -121,7 +121,7 @@ def _dashboard_context(request, area: Area | None, period, form) -> dict:
     """What the dashboard shows, read only when the kept page is not current (scorecard.pages)."""
     from .. import pages, selectors
 
-    with selectors.one_computation():  # the card and the children's: who took part etc. read once
+    with selectors.one_computation(keep=True):  # who took part etc. read once; the day's numbers kept
         card = selectors.scorecard(area, period)
         children = selectors.compare_children(area, period)
     index = _figure_index(card)
@@ -235,7 +235,8 @@ def _report_context(area: Area | None, year: int) -> dict:
     from .. import pages, selectors
     from ..period import year_period
 
-    report = selectors.yearly_report(area, year)
+    with selectors.one_computation(keep=True):  # the day's numbers kept (scorecard.selectors.cache)
+        report = selectors.yearly_report(area, year)
     totals = {
         "award": sum((row["award"] for row in report["projects"]), Decimal(0)),
         "paid": sum((row["paid"] for row in report["projects"]), Decimal(0)),
