@@ -367,10 +367,10 @@ def watch() -> None:
 BOX_FIELDS = ("kind", "state", "title", "tallied_at", "area_path")
 
 
-def opendata_scopes(area) -> list[str]:
-    """The open-data index of `area` (None: the city): the datasets are fixed; it lists the counted
-    participatory budgets under it and the areas below."""
-    return [f"opendata:{area.code if area is not None else '*'}", "areas"]
+def opendata_scopes(code: str | None) -> list[str]:
+    """The open-data index of the area with `code` (None: the city): the datasets are fixed; it lists the
+    counted participatory budgets under it and the areas below."""
+    return [f"opendata:{code or '*'}", "areas"]
 
 
 def _listed(values: dict) -> bool:
