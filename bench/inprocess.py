@@ -76,10 +76,53 @@ def pages() -> list[tuple[str, str, Client]]:
         ("consultation", f"/consultations/{c}/"),
         ("opinions", f"/consultations/{c}/opinions/"),
     ]
+    rows += [("scorecard", "/scorecard/"), ("scorecard-area", "/areas/S01/scorecard/")]
     signed = ("list", "detail", "area", "home", "consultations", "consultation", "opinions")
     both = [(name, path, anonymous) for name, path in rows]
     both += [(f"{name}-signed-in", path, signed_in) for name, path in rows if name in signed]
     return both
+
+
+def recompute(rounds: int, show_sql: bool) -> None:
+    """What a scorecard page costs when its figures must be computed: afresh (a write, a first participation
+    in the year, midnight) and when a small-matter deadline passed (the day's numbers kept, the small
+    matters' rates computed): the context of the city's and a district's page, this year, in wall-clock
+    and CPU ms, with its queries and their time."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from civic.models import Area, PagePart
+    from scorecard.period import parse_period
+    from scorecard.views.dashboard import _dashboard_context
+
+    request = RequestFactory().get("/scorecard/")
+    translation.activate(settings.LANGUAGE_CODE)
+    print(f"{'recompute':<28} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'sql ms':>8}")
+    district = Area.objects.get(code="S01")
+    cases = [(name, area) for name, area in (("scorecard", None), ("scorecard-area", district))]
+    for name, area, fresh in [(n + how, a, how == "") for n, a in cases for how in ("", " (deadline)")]:
+        for _round in range(rounds):
+            if fresh:
+                PagePart.objects.filter(sub="value").delete()  # the day's numbers too
+            queries: list[tuple[float, str]] = []
+
+            def log(execute, sql, params, many, context, queries=queries):
+                began = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    queries.append(((time.perf_counter() - began) * 1000, sql))
+
+            period = parse_period({}, today=None)
+            started, cpu = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(log):
+                _dashboard_context(request, area, period, None)
+            wall, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+            sql_ms = sum(ms for ms, _sql in queries)
+            print(f"{name:<28} {wall:8.0f} {cpu:8.0f} {len(queries):8} {sql_ms:8.0f}")
+            if show_sql:
+                for ms, sql in sorted(queries, reverse=True)[:15]:
+                    print(f"    {ms:7.1f} ms  {sql[:160]}")
 
 
 def main() -> None:
@@ -87,7 +130,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--only", default="")
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    parser.add_argument("--recompute", action="store_true", help="time the scorecards' figures computed afresh")
     args = parser.parse_args()
+    if args.recompute:
+        recompute(args.rounds if args.rounds != 300 else 3, args.sql)
+        return
     only = set(filter(None, args.only.split(",")))
     measured = [row for row in pages() if not only or row[0] in only or row[0] == "bare"]
     facts = {}

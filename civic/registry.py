@@ -106,12 +106,16 @@ class NoticeKind:
     of this kind (`civic.selectors.Decision`) in the area at `path` and below: only the one with that `pk`
     when given, only those no notice names yet when `unpublished`. A kind without it has no source key.
     `stamp()`, when given, returns a line that publication appends to every notice of this kind, computed
-    at that moment (funding: the head of the ledger's hash chain, so copies people keep can be compared)."""
+    at that moment (funding: the head of the ledger's hash chain, so copies people keep can be compared).
+    `waiting(path)`, when given, yields only (area path, decided at) of the decisions `decisions(path)` yields
+    (those no notice names yet), in one query of two columns: what counting them needs (the scorecard's
+    notices on time), without making a Decision of each; without it, they are read from `decisions`."""
 
     key: str
     label: Promise
     decisions: Callable[..., Iterable] | None = None
     stamp: Callable[[], str] | None = None
+    waiting: Callable[[str], Iterable] | None = None
 
 
 NOTICE_KINDS: dict[str, NoticeKind] = {}
@@ -127,8 +131,9 @@ def notice_kind(
     label: Promise,
     decisions: Callable[..., Iterable] | None = None,
     stamp: Callable[[], str] | None = None,
+    waiting: Callable[[str], Iterable] | None = None,
 ) -> None:
-    NOTICE_KINDS[key] = NoticeKind(key, label, decisions, stamp)
+    NOTICE_KINDS[key] = NoticeKind(key, label, decisions, stamp, waiting)
 
 
 def notice_deadlines(

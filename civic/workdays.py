@@ -12,6 +12,7 @@ from functools import lru_cache
 import chinese_calendar
 
 
+@lru_cache(maxsize=8192)  # the published calendar does not change while the process runs
 def _published(day: date) -> bool | None:
     try:
         return chinese_calendar.is_workday(day)

@@ -25,7 +25,14 @@ def _labelled(name: str, choices):
 
 def register() -> None:
     from .models import AdvanceCondition, FundingSource, ObjectionStatus
-    from .selectors.notices import award_decisions, ledger_stamp, notice_deadlines_change_at, payment_decisions
+    from .selectors.notices import (
+        award_decisions,
+        award_waiting,
+        ledger_stamp,
+        notice_deadlines_change_at,
+        payment_decisions,
+        payment_waiting,
+    )
     from .selectors.notices import notice_deadlines as policy_notice_deadlines
     from .services.progress import notify_overdue_milestones
 
@@ -74,8 +81,8 @@ def register() -> None:
     timeline_verb("award.recovered", _("%(amount)s recovered from the implementer"))
     timeline_verb("subsidy.policy_published", _("Subsidy policy version %(version)s: %(share)s %% of the cost"))
 
-    notice_kind("award", _("award under public notice"), award_decisions, ledger_stamp)
-    notice_kind("payment", _("payment"), payment_decisions, ledger_stamp)
+    notice_kind("award", _("award under public notice"), award_decisions, ledger_stamp, award_waiting)
+    notice_kind("payment", _("payment"), payment_decisions, ledger_stamp, payment_waiting)
     notice_deadlines(policy_notice_deadlines, notice_deadlines_change_at)
     _watch_policies()
 

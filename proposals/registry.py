@@ -15,10 +15,10 @@ from civic.registry import (
 
 def register() -> None:
     from .models import Comment, Proposal
-    from .selectors import answer_decisions
+    from .selectors import answer_decisions, answer_waiting
     from .services.transitions import decision_words
 
-    notice_kind("answer", _("answer to a proposal"), answer_decisions)
+    notice_kind("answer", _("answer to a proposal"), answer_decisions, waiting=answer_waiting)
 
     assisted_action("proposal.endorsed", _("Co-signed a proposal"))
     assisted_action("proposal.commented", _("Commented on a proposal"))

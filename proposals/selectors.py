@@ -460,6 +460,12 @@ def answer_decisions(path: str, pk=None, unpublished=True):
         )
 
 
+def answer_waiting(path: str):
+    """(area path, decided at) of each answer `answer_decisions(path)` yields: one query of two columns."""
+    rows = decision_rows(OfficialAnswer.objects.filter(proposal__area_path__startswith=path), "answer")
+    return rows.order_by().values_list("proposal__area_path", "created_at")
+
+
 # --- from small matters to proposals ----------------------------------------------------------------------------
 
 

@@ -43,18 +43,18 @@ def _open(uid: str, title: str, desc: str, width: int, height: int, css: str) ->
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sc-svg {css}" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
-        f'aria-labelledby="{uid}-title {uid}-desc" focusable="false">'
+        f'aria-labelledby="{uid}-title {uid}-desc" focusable="false" font-size="{FONT}" fill="{INK}">'
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(desc)}</desc>'
     )
 
 
 def _text(x: float, y: float, text: str, *, size: int = FONT, anchor: str = "start", css: str = "", bold=False) -> str:
+    """A text in ink; the size and ink are the chart's own (set on <svg>, inherited), written only when other."""
     weight = ' font-weight="700"' if bold else ""
     klass = f' class="{css}"' if css else ""
-    return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{size}" text-anchor="{anchor}" fill="{INK}"{weight}{klass}>'
-        f"{escape(text)}</text>"
-    )
+    sized = f' font-size="{size}"' if size != FONT else ""
+    anchored = f' text-anchor="{anchor}"' if anchor != "start" else ""
+    return f'<text x="{_f(x)}" y="{_f(y)}"{sized}{anchored}{weight}{klass}>{escape(text)}</text>'
 
 
 def pattern_defs(uid: str, count: int) -> str:

@@ -46,9 +46,10 @@ def _year(moment) -> int:
     return moment.year
 
 
-def page_scopes(area, period) -> list[str]:
-    """The scopes of the scorecard (and the yearly report) of `area` (None: the whole city) for `period`."""
-    code = area.code if area is not None else "*"
+def page_scopes(code: str | None, period) -> list[str]:
+    """The scopes of the scorecard (and the yearly report) of the area with `code` (None: the whole city)
+    for `period`."""
+    code = code or "*"
     this_year = timezone.localdate().year
     years = sorted({min(year, this_year) for year in range(period.start.year, period.end.year + 1)})
     return [*(f"scorecard:{code}:{year}" for year in years), f"scorecard-now:{code}", *SHARED]
@@ -366,10 +367,10 @@ def watch() -> None:
 BOX_FIELDS = ("kind", "state", "title", "tallied_at", "area_path")
 
 
-def opendata_scopes(area) -> list[str]:
-    """The open-data index of `area` (None: the city): the datasets are fixed; it lists the counted
-    participatory budgets under it and the areas below."""
-    return [f"opendata:{area.code if area is not None else '*'}", "areas"]
+def opendata_scopes(code: str | None) -> list[str]:
+    """The open-data index of the area with `code` (None: the city): the datasets are fixed; it lists the
+    counted participatory budgets under it and the areas below."""
+    return [f"opendata:{code or '*'}", "areas"]
 
 
 def _listed(values: dict) -> bool:

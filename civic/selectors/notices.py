@@ -7,6 +7,7 @@ answers in a fixed number of queries, whatever the number of rows.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -32,6 +33,7 @@ __all__ = [
     "published_within_deadline",
     "source_key_kind",
     "unpublished_decisions",
+    "waiting_deadlines",
 ]
 
 DEFAULT_ANSWER_DAYS = 5
@@ -91,9 +93,12 @@ class _Deadlines:
         return self._days[path]
 
     def due(self, decided_at: datetime, days: int) -> date:
-        key = (timezone.localdate(decided_at), days)
+        return self.due_on(timezone.localdate(decided_at), days)
+
+    def due_on(self, day: date, days: int) -> date:
+        key = (day, days)
         if key not in self._due:
-            self._due[key] = add_working_days(key[0], days)
+            self._due[key] = add_working_days(day, days)
         return self._due[key]
 
 
@@ -147,6 +152,28 @@ def unpublished_decisions(area: Area, now=None) -> list[Decision]:
     decisions = [_with_deadline(d, deadlines, today) for d in found]
     decisions.sort(key=lambda d: (d.due, d.decided_at, d.source_key))
     return decisions
+
+
+def waiting_deadlines(area: Area, now=None) -> Counter[tuple[str, date]]:
+    """How many of `unpublished_decisions(area, now)` fall due on each day, per area: {(area path, due): n}.
+    The same deadlines, counted from two columns a decision (`NoticeKind.waiting`), not from Decisions
+    with their titles and links: one query per kind and one for the rules, whatever the number."""
+    now = now or timezone.now()
+    found: Counter[tuple[str, date]] = Counter()
+    for kind in NOTICE_KINDS.values():
+        if kind.waiting is not None:
+            rows = kind.waiting(area.path)
+        elif kind.decisions is not None:
+            rows = ((d.area_path, d.decided_at) for d in kind.decisions(area.path))
+        else:
+            continue
+        for path, decided_at in rows:
+            found[(path, timezone.localdate(decided_at))] += 1
+    deadlines = _Deadlines([area.path, *{path for path, _day in found}], now)
+    due: Counter[tuple[str, date]] = Counter()
+    for (path, day), n in found.items():
+        due[(path, deadlines.due_on(day, deadlines.days(path)))] += n
+    return due
 
 
 def decision_for_key(source_key: str, area: Area | None = None, now=None) -> Decision | None:

@@ -78,6 +78,12 @@ def award_decisions(path: str, pk=None, unpublished=True):
         )
 
 
+def award_waiting(path: str):
+    """(area path, decided at) of each award `award_decisions(path)` yields: one query of two columns."""
+    rows = decision_rows(SubsidyAward.objects.filter(project__area_path__startswith=path), "award")
+    return rows.order_by().values_list("project__area_path", "computed_at")
+
+
 def payment_decisions(path: str, pk=None, unpublished=True):
     """Advances and settlements paid to projects in the area at `path` and below."""
     rows = LedgerEntry.objects.filter(kind__in=PAYMENT_KINDS, project__area_path__startswith=path).select_related(
@@ -98,3 +104,9 @@ def payment_decisions(path: str, pk=None, unpublished=True):
             area_path=project.area_path,
             source_url=project.get_absolute_url(),
         )
+
+
+def payment_waiting(path: str):
+    """(area path, decided at) of each payment `payment_decisions(path)` yields: one query of two columns."""
+    rows = LedgerEntry.objects.filter(kind__in=PAYMENT_KINDS, project__area_path__startswith=path)
+    return decision_rows(rows, "payment").order_by().values_list("project__area_path", "created_at")

@@ -18,6 +18,7 @@ side) and `report` (the yearly report). Callers use the names below.
 from .cache import data_version
 from .cards import children_of, compare_children, scorecard
 from .definitions import ACTOR_KINDS, CACHE_SECONDS, FIGURES, FUNNEL, FUNNEL_DEFINITION, GOVERNANCES
+from .numbers import one_computation
 from .report import yearly_report
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "children_of",
     "compare_children",
     "data_version",
+    "one_computation",
     "scorecard",
     "yearly_report",
 ]

@@ -1,11 +1,16 @@
 """The numbers of a scorecard, and the data version (a fingerprint of the newest rows, kept for callers)."""
 
 import hashlib
+from dataclasses import asdict
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
 from casework.models import Report, ReportRating
+from casework.rates import HotSpot, Rates
+from civic import pagecache
 from civic.models import AuditEntry, CalendarDay, OutcomeNotice, ResidencyVerification, TimelineEntry
 from consultations.models import Consultation, Opinion, Symposium
 from deliberation.models import Minutes, Participation, Session, SessionRecord
@@ -13,7 +18,7 @@ from funding.models import AwardObjection, Commitment, LedgerEntry, MicroProject
 from proposals.models import CoSponsor, Endorsement, Proposal
 
 from ..period import Period
-from .numbers import raw_numbers
+from .numbers import clock_numbers, keeping, raw_numbers
 
 _VERSIONED = [
     (AuditEntry, "MAX(id)"),
@@ -55,8 +60,62 @@ def data_version() -> str:
 
 
 def cached_numbers(scope: str, buckets: list[str], period: Period) -> dict[str, dict]:
-    """The numbers of `buckets`, computed afresh: the pages that show them are kept exactly, per area and
-    year (scorecard.pages), so they are computed once per version of what they count, not here per request.
+    """The numbers of `buckets`. For the scorecard pages (`one_computation(keep=True)`), what holds for the
+    day is kept (`civic.pagecache.value`) under the scopes of the pages of the area and period
+    (scorecard.pages) until the next midnight, so it is computed once per version of what it counts and
+    per day; the small matters' rates, which move each time a small matter's time limit passes (the pages'
+    `valid_until`, every few minutes at a city's scale), are computed afresh (`clock_numbers`, two
+    queries): a limit passing recomputes those alone.
     (A cache keyed by `data_version` would read the newest row of every table, and count the co-signatures,
     on every miss, and could not tell one district's writes from another's.)"""
-    return raw_numbers(scope, buckets, period, timezone.localdate())
+    from .. import pages
+
+    today = timezone.localdate()
+    if not keeping() or pages.is_future(period):  # a period not begun is not kept, as its pages
+        return raw_numbers(scope, buckets, period, today)
+    code = scope.strip("/").split("/")[-1] if scope.strip("/") else None
+    kept = pagecache.value(
+        "scorecard-numbers",
+        pages.page_scopes(code, period),
+        (scope, tuple(buckets), period.start.isoformat(), period.end.isoformat(), today.isoformat()),
+        lambda: _encoded(raw_numbers(scope, buckets, period, today, clock=False)),
+        valid_until=_next_midnight,
+    )
+    numbers = _decoded(kept)
+    rates = clock_numbers(scope, buckets, period)
+    for bucket, n in numbers.items():
+        n["casework"] = rates.get(bucket, Rates())
+    return numbers
+
+
+def _next_midnight():
+    local = timezone.localtime()
+    return (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _encoded(numbers: dict[str, dict]) -> dict[str, dict]:
+    """As JSON keeps it: dates and amounts as text, hot spots as objects (`_decoded` gives them back)."""
+    out = {}
+    for bucket, n in numbers.items():
+        n = {key: value for key, value in n.items() if key != "casework"}
+        n["answers"] = [[str(published), _text(answered), str(due)] for published, answered, due in n["answers"]]
+        n["cofunding"] = {source: _text(amount) for source, amount in n["cofunding"].items()}
+        n["hot_spots"] = [asdict(spot) for spot in n["hot_spots"]]
+        out[bucket] = n
+    return out
+
+
+def _text(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _decoded(kept: dict[str, dict]) -> dict[str, dict]:
+    for n in kept.values():
+        n["answers"] = [(date.fromisoformat(p), _day(a), date.fromisoformat(d)) for p, a, d in n["answers"]]
+        n["cofunding"] = {source: Decimal(a) if a is not None else None for source, a in n["cofunding"].items()}
+        n["hot_spots"] = [HotSpot(**spot) for spot in n["hot_spots"]]
+    return kept

@@ -1,5 +1,9 @@
 """The raw numbers of every bucket (an area, or each child of an area), in a fixed number of queries."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
@@ -54,11 +58,64 @@ def _empty() -> dict:
     }
 
 
-def raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
+# What one computation reads that does not depend on the buckets (`one_computation`): None outside one.
+_reads: ContextVar[dict | None] = ContextVar("scorecard.numbers.reads", default=None)
+
+
+@contextmanager
+def one_computation(*, keep: bool = False) -> Iterator[None]:
+    """Within, the scorecards computed (an area's and its children's side by side, on one page) read once
+    what does not depend on the buckets: who took part in a period, the decisions waiting for a notice
+    under an area; and the working-day calendar. As exact as each of them when first read inside.
+    `keep`: what holds for the day is kept under the pages' scopes (`cache.cached_numbers`): for the
+    scorecard pages, whose scopes every write that changes a figure bumps."""
+    if _reads.get() is not None:
+        yield
+        return
+    token = _reads.set({"keep": keep})
+    try:
+        with one_calendar():
+            yield
+    finally:
+        _reads.reset(token)
+
+
+def keeping() -> bool:
+    """Whether the numbers are kept for the day in this computation (`one_computation(keep=True)`)."""
+    held = _reads.get()
+    return bool(held and held.get("keep"))
+
+
+def _shared(key, read):
+    held = _reads.get()
+    if held is None:
+        return read()
+    if key not in held:
+        held[key] = read()
+    return held[key]
+
+
+def raw_numbers(scope: str, buckets: list[str], period: Period, today, *, clock: bool = True) -> dict[str, dict]:
     """{bucket: raw numbers} for every bucket, in a fixed number of queries; the working-day calendar read
-    once for all of them (deadlines of notices, handling times of small matters)."""
+    once for all of them (deadlines of notices, handling times of small matters). `clock=False` leaves out
+    the small matters' rates (`clock_numbers`), the only numbers that change with the clock between two
+    midnights: everything else holds for the day (`today`) until a write."""
     with one_calendar():
-        return _raw_numbers(scope, buckets, period, today)
+        result = _raw_numbers(scope, buckets, period, today)
+        if clock:
+            for bucket, rates in clock_numbers(scope, buckets, period).items():
+                if bucket in result:
+                    result[bucket]["casework"] = rates
+        return result
+
+
+def clock_numbers(scope: str, buckets: list[str], period: Period) -> dict:
+    """{bucket: casework.rates.Rates} as they stand now: a small matter counts in the response or resolution
+    rate once its time limit has passed, so these move whenever one passes (two queries)."""
+    start, end = period.bounds()
+    reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
+    with one_calendar():
+        return casework_rates.rates_by_bucket(reports, start, end, timezone.now())
 
 
 def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:
@@ -162,7 +219,7 @@ def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[
     ):
         if bucket in result:
             result[bucket]["verified"].add(user_id)
-    participants = _participants(period)
+    participants = _shared(("participants", period.bounds()), lambda: _participants(period))
     for numbers in result.values():
         numbers["took_part"] = len(numbers["verified"] & participants)
         numbers["verified"] = len(numbers["verified"])
@@ -217,11 +274,11 @@ def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[
         ),
     )
 
-    # Outcome notices (2 queries, and 6 for the decisions still waiting for one).
-    for bucket, on_time in _notices(scope, buckets, period, today):
+    # Outcome notices (2 queries), and the decisions still waiting for one (one query per kind of decision).
+    for bucket, on_time, n in _notices(scope, buckets, period, today):
         if bucket in result:
             result[bucket]["notices"][0] += on_time
-            result[bucket]["notices"][1] += 1
+            result[bucket]["notices"][1] += n
 
     # Objections whose answer was due in the period (1 query).
     objections = (
@@ -240,11 +297,8 @@ def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[
     # Consultations opened in the period, their opinions and symposiums (3 queries).
     put("consultations", consultation_numbers.numbers(scope, buckets, period, today))
 
-    # Small matters: the three rates (1 query), the handling times (1 query) and, for one area, the hot
-    # spots (2 queries).
-    now = timezone.now()
+    # Small matters: for one area, the hot spots (2 queries); their rates are `clock_numbers`.
     reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
-    put("casework", casework_rates.rates_by_bucket(reports, start, end, now))
     if buckets == [scope]:
         result[scope]["hot_spots"] = casework_rates.hot_spots(reports, start, end)
     return result
@@ -285,9 +339,9 @@ def _participants(period: Period) -> set[int]:
 
 
 def _notices(scope: str, buckets: list[str], period: Period, today):
-    """(bucket, on time?) for each notice published in the period and each decision whose publication
-    deadline fell in the period and passed without a notice."""
-    from civic.selectors import published_within_deadline, unpublished_decisions
+    """(bucket, on time, how many) for the notices published in the period (one each) and the decisions
+    whose publication deadline fell in the period and passed without a notice (counted per area and day)."""
+    from civic.selectors import published_within_deadline
 
     notices = bucketed(
         OutcomeNotice.objects.filter(in_period("published_at", period), corrects__isnull=True),
@@ -296,10 +350,18 @@ def _notices(scope: str, buckets: list[str], period: Period, today):
         buckets,
     ).only("pk", "area_path", "decided_at", "published_at")
     for notice in published_within_deadline(notices):
-        yield notice.bucket, int(notice.timing.on_time)
-    where = Area(path=scope or "/")  # the selector reads only the path
-    for decision in unpublished_decisions(where):
-        if decision.overdue and period.start <= decision.due <= period.end and decision.due < today:
-            bucket = next((path for path in buckets if decision.area_path.startswith(path)), None)
+        yield notice.bucket, int(notice.timing.on_time), 1
+    now = timezone.now()
+    overdue_from = min(today, timezone.localdate(now))  # due before both: overdue as the notice board says
+    for (path, due), n in _waiting_deadlines(scope, now).items():
+        if period.start <= due <= period.end and due < overdue_from:
+            bucket = next((b for b in buckets if path.startswith(b)), None)
             if bucket is not None:
-                yield bucket, 0
+                yield bucket, 0, n
+
+
+def _waiting_deadlines(scope: str, now):
+    """civic's waiting decisions under `scope`, per area and due day; read once per `one_computation`."""
+    from civic.selectors import waiting_deadlines
+
+    return _shared(("waiting", scope), lambda: waiting_deadlines(Area(path=scope or "/"), now))

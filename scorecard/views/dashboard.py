@@ -79,18 +79,24 @@ class PeriodForm(forms.Form):
 
 
 def _period(params):
-    """(period, form): the period asked for, or this year's with the error on the form."""
+    """(period, error): the period asked for, or this year's and the error that made it so (InvalidInput)."""
     today = timezone.localdate()
-    form = PeriodForm(params if params else None, initial={"period": "year", "year": today.year})
+    try:
+        return parse_period(params, today=today), None
+    except InvalidInput as error:
+        return parse_period({}, today=today), error
+
+
+def _period_form(params, error) -> PeriodForm:
+    """The period selector as asked for, with the error `_period` met on its field; made only when the page
+    is rendered (a kept page needs no form)."""
+    form = PeriodForm(params if params else None, initial={"period": "year", "year": timezone.localdate().year})
     if form.is_bound:
         form.is_valid()
-    try:
-        period = parse_period(params, today=today)
-    except InvalidInput as error:
+    if error is not None:
         field = error.field if error.field in form.fields else None
         form.add_error(field, str(error.message))
-        period = parse_period({}, today=today)
-    return period, form
+    return form
 
 
 def _figure_index(card: dict) -> dict:
@@ -115,9 +121,10 @@ def _dashboard_context(request, area: Area | None, period, form) -> dict:
     """What the dashboard shows, read only when the kept page is not current (scorecard.pages)."""
     from .. import pages, selectors
 
-    card = selectors.scorecard(area, period)
+    with selectors.one_computation(keep=True):  # who took part etc. read once; the day's numbers kept
+        card = selectors.scorecard(area, period)
+        children = selectors.compare_children(area, period)
     index = _figure_index(card)
-    children = selectors.compare_children(area, period)
     compare = [index[key] for key in COMPARE_FIGURES if key in index]
     today = timezone.localdate()
     report_year = min(period.end.year, today.year)
@@ -143,28 +150,39 @@ def _dashboard_context(request, area: Area | None, period, form) -> dict:
     }
 
 
-def _part(request, name: str, area: Area | None, period, context) -> pagecache.Part:
-    """The kept page of a scorecard: per area, period (the query) and language; figures are computed once
-    per version of the area's years (scorecard.pages). A period not begun yet is not kept."""
+def _part(request, name: str, code: str | None, period, context) -> pagecache.Part:
+    """The kept page of a scorecard: per area (its code; None: the city), period (the query) and language;
+    figures are computed once per version of the area's years (scorecard.pages). A period not begun yet is
+    not kept. Made from the URL's code, before the area is read: a kept page costs one query."""
     from .. import pages
 
     return pagecache.Part(
         name,
-        pages.page_scopes(area, period),
-        (area.code if area else "*", sorted(request.GET.lists())),
+        pages.page_scopes(code, period),
+        (code or "*", sorted(request.GET.lists())),
         context,
         request=request,
         cache=not pages.is_future(period),
     )
 
 
-def _dashboard(request, area: Area | None):
-    period, form = _period(request.GET)
-    part = _part(request, "scorecard", area, period, lambda: _dashboard_context(request, area, period, form))
+def _area(code: str | None) -> Area | None:
+    return get_object_or_404(Area, code=code) if code is not None else None
+
+
+def _dashboard(request, code: str | None):
+    period, error = _period(request.GET)
+    holder: dict = {}
+    part = _part(
+        request,
+        "scorecard",
+        code,
+        period,
+        lambda: _dashboard_context(request, holder["area"], period, _period_form(request.GET, error)),
+    )
     if kept := pagecache.kept_page(request, part):
         return kept
-    if area is not None:
-        area.refresh_from_db()  # what is shown is read after the versions
+    area = holder["area"] = _area(code)  # read after the versions, as what is shown
     suggestions_url = (
         reverse("proposals:proposal-from-reports", args=[area.code])
         if area is not None and request.user.has_perm("proposals.propose_from_reports", area)
@@ -210,14 +228,15 @@ def city_scorecard(request):
 
 
 def area_scorecard(request, code):
-    return _dashboard(request, get_object_or_404(Area, code=code))
+    return _dashboard(request, code)
 
 
 def _report_context(area: Area | None, year: int) -> dict:
     from .. import pages, selectors
     from ..period import year_period
 
-    report = selectors.yearly_report(area, year)
+    with selectors.one_computation(keep=True):  # the day's numbers kept (scorecard.selectors.cache)
+        report = selectors.yearly_report(area, year)
     totals = {
         "award": sum((row["award"] for row in report["projects"]), Decimal(0)),
         "paid": sum((row["paid"] for row in report["projects"]), Decimal(0)),
@@ -239,16 +258,16 @@ def _report_context(area: Area | None, year: int) -> dict:
     }
 
 
-def _report(request, area: Area | None, year: int):
+def _report(request, code: str | None, year: int):
     from ..period import year_period
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
-    part = _part(request, "scorecard-report", area, year_period(year), lambda: _report_context(area, year))
+    holder: dict = {}
+    part = _part(request, "scorecard-report", code, year_period(year), lambda: _report_context(holder["area"], year))
     if kept := pagecache.kept_page(request, part):
         return kept
-    if area is not None:
-        area.refresh_from_db()  # what is shown is read after the versions
+    area = holder["area"] = _area(code)  # read after the versions, as what is shown
     return pagecache.whole_page(
         request,
         part,
@@ -261,4 +280,4 @@ def city_report(request, year):
 
 
 def area_report(request, code, year):
-    return _report(request, get_object_or_404(Area, code=code), year)
+    return _report(request, code, year)

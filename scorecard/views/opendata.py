@@ -110,10 +110,8 @@ def opendata_index(request, code=None):
     exactly for visitors (scorecard.pages: the counted budgets listed and the areas below)."""
     from ..pages import opendata_scopes
 
-    area = _area(code)
-    part = pagecache.Part("opendata-index", opendata_scopes(area), (code or "",), lambda: {}, request=request)
-    if kept := pagecache.kept_page(request, part):
+    part = pagecache.Part("opendata-index", opendata_scopes(code), (code or "",), lambda: {}, request=request)
+    if kept := pagecache.kept_page(request, part):  # one query: the area is read only on a miss
         return kept
-    if area is not None:
-        area.refresh_from_db()  # what is shown is read after the versions
+    area = _area(code)  # read after the versions, as what is shown
     return pagecache.whole_page(request, part, lambda: render(request, "scorecard/opendata.html", _index_context(area)))
