@@ -12,26 +12,30 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from civic import rows
+from civic.selectors.verification import verification_join, verification_remember
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         user_model = get_user_model()
         quote = connection.ops.quote_name
+        # the person's verification comes with them (what a ballot, the API's main write, asks next)
+        verification, joins, params = verification_join("u")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {rows.columns(Token, 't')}, {rows.columns(user_model, 'u')} "
+                f"SELECT {rows.columns(Token, 't')}, {rows.columns(user_model, 'u')}, {verification} "
                 f"FROM {quote(Token._meta.db_table)} t JOIN {quote(user_model._meta.db_table)} u "
-                f"ON u.{quote(user_model._meta.pk.column)} = t.{quote(Token._meta.get_field('user').column)} "
-                f"WHERE t.{quote(Token._meta.pk.column)} = %s",
-                [key],
+                f"ON u.{quote(user_model._meta.pk.column)} = t.{quote(Token._meta.get_field('user').column)}"
+                f"{joins} WHERE t.{quote(Token._meta.pk.column)} = %s",
+                [*params, key],
             )
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        n = rows.width(Token)
-        token, user = rows.build(Token, row[:n]), rows.build(user_model, row[n:])
+        n, m = rows.width(Token), rows.width(Token) + rows.width(user_model)
+        token, user = rows.build(Token, row[:n]), rows.build(user_model, row[n:m])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        verification_remember(user, row[m:])
         token.user = user
         return (user, token)

@@ -45,6 +45,37 @@ def effective_verification(person) -> ResidencyVerification | None:
     return verification
 
 
+def verification_join(person_alias: str) -> tuple[str, str, list]:
+    """What `effective_verification` reads, to read with a person in the same statement: (the select list,
+    the joins after the person's table named `person_alias`, their parameters). Hand the selected values to
+    `verification_remember`. At most one row joins (one approved verification at a time, a constraint)."""
+    from django.db import connection
+
+    from civic import rows
+
+    quote = connection.ops.quote_name
+    select = f"{rows.columns(ResidencyVerification, 'ev')}, {rows.columns(Area, 'ec')}"
+    joins = (
+        f" LEFT JOIN {quote(ResidencyVerification._meta.db_table)} ev ON ev.user_id = {quote(person_alias)}.id "
+        "AND ev.status = %s AND ev.expires_at > %s "
+        f"LEFT JOIN {quote(Area._meta.db_table)} ec ON ec.id = ev.cell_id"
+    )
+    params = [VerificationStatus.APPROVED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
+    return select, joins, params
+
+
+def verification_remember(person, values) -> None:
+    """Keep on `person` (for this request) the verification read by `verification_join`'s columns."""
+    from civic import rows
+
+    n = rows.width(ResidencyVerification)
+    verification = None
+    if values[0] is not None:
+        verification = rows.build(ResidencyVerification, values[:n])
+        verification.cell = rows.build(Area, values[n:])
+    person._civic_verification = verification
+
+
 def verified_cell_path(person) -> str | None:
     """The path of the grid cell that makes `person` a resident now, or None: what `effective_verification`
     says, in one plain query (no models built), for a page that asks it on every signed-in reading."""
