@@ -7,9 +7,14 @@ the round trips say what the waits would be.
     DJANGO_ENV=production DJANGO_SECRET_KEY=<60 characters> DJANGO_ALLOWED_HOSTS=127.0.0.1 \\
     DJANGO_SITE_URL=http://127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 CIVIC_BENCH_BARE_VIEW=1 \\
     .venv/bin/python bench/inprocess.py [--rounds 300] [--only list,detail-signed-in] [--sql]
+    .venv/bin/python bench/inprocess.py --ballots 500 [--sql] [--profile 30]
+
+`--ballots N` casts N ballots through the API (`POST /api/ballots/ID/vote/` with a token) in a fresh box,
+each by a voter who has not voted in it, and prints CPU ms, queries and Redis round trips per ballot;
+`--profile K` prints the K costliest functions of those ballots (cProfile).
 
 Needs `collectstatic` once for the production settings. Prints; asserts nothing. Writes only a session and
-the page cache's kept parts.
+the page cache's kept parts (and, with --ballots, a box, its ballots and API tokens for the voters).
 """
 
 import argparse
@@ -125,15 +130,98 @@ def recompute(rounds: int, show_sql: bool) -> None:
                     print(f"    {ms:7.1f} ms  {sql[:160]}")
 
 
+def ballots(n: int, sql: bool, profile: int) -> None:
+    """Cast `n` ballots through the API in a fresh box (as bench/http.py does), one voter after another."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civic.models import Area
+    from deliberation.models import BallotBox, BallotOption, BoxKind, BoxState
+
+    first = User.objects.filter(email__endswith="@scale.example").order_by("pk").values_list("pk", flat=True)[0]
+    with connection.cursor() as cursor:  # an API token for each voter (idempotent), as bench/http.py makes them
+        cursor.execute(
+            "INSERT INTO authtoken_token (key, user_id, created) SELECT md5('bench' || id), id, now() "
+            "FROM civic_user WHERE id BETWEEN %s AND %s ON CONFLICT DO NOTHING",
+            [first, first + n],
+        )
+        cursor.execute(
+            "SELECT key FROM authtoken_token WHERE user_id BETWEEN %s AND %s ORDER BY user_id", [first, first + n]
+        )
+        tokens = [row[0] for row in cursor.fetchall()]
+    city, now = Area.objects.get(code="S"), timezone.now()
+    box = BallotBox.objects.create(
+        area=city,
+        area_path=city.path,
+        kind=BoxKind.QUESTION,
+        title=f"基准表决 {now:%H:%M:%S}",
+        state=BoxState.SCHEDULED,
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=1),
+    )
+    BallotOption.objects.bulk_create(
+        BallotOption(box=box, title=p, project_id=p, position=i) for i, p in enumerate(["yes", "no", "abstain"])
+    )
+    client, url = Client(HTTP_HOST="127.0.0.1"), f"/api/ballots/{box.pk}/vote/"
+
+    def cast(token: str) -> None:
+        response = client.post(
+            url, b'{"choices": ["yes"]}', content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
+        )
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+
+    cast(tokens.pop())  # the first ballot of the process reads the options
+    queries: list[str] = []
+
+    def log(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    _round_trips["redis"] = 0
+    with connection.execute_wrapper(log):
+        cast(tokens.pop())
+    if sql:
+        print("ballot", *(f"    {q[:200]}" for q in queries), sep="\n")
+    n_redis = _round_trips["redis"]
+    voters = tokens[: max(0, n - 2)]
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)  # CPU time, not the waits
+        profiler.enable()
+    started, wall = time.process_time(), time.perf_counter()
+    for token in voters:
+        cast(token)
+    cpu, elapsed = time.process_time() - started, time.perf_counter() - wall
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(profile)
+    print(f"{'row':<20} {'cpu ms':>7} {'wall ms':>8} {'queries':>8} {'redis':>6}")
+    print(
+        f"{'ballot':<20} {cpu * 1000 / len(voters):7.2f} {elapsed * 1000 / len(voters):8.2f} "
+        f"{len(queries):8} {n_redis:6}   ({len(voters)} ballots)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--only", default="")
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--recompute", action="store_true", help="time the scorecards' figures computed afresh")
+    parser.add_argument("--ballots", type=int, default=0, help="cast this many ballots instead of reading pages")
+    parser.add_argument("--profile", type=int, default=0, help="with --ballots: the costliest functions")
     args = parser.parse_args()
     if args.recompute:
         recompute(args.rounds if args.rounds != 300 else 3, args.sql)
+        return
+    if args.ballots:
+        ballots(args.ballots, args.sql, args.profile)
         return
     only = set(filter(None, args.only.split(",")))
     measured = [row for row in pages() if not only or row[0] in only or row[0] == "bare"]

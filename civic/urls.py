@@ -89,6 +89,9 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    # first: an API call (every ballot is one) is resolved without trying each page's pattern; no page's
+    # address starts with api/
+    path("api/", include((api_patterns, "api"))),
     path("", include((civic_patterns, "civic"))),
     path("proposals/", include("proposals.urls")),
     path("", include("deliberation.urls")),
@@ -100,7 +103,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include((api_patterns, "api"))),
 ]
 
 if settings.CIVIC_BENCH_BARE_VIEW:

@@ -11,7 +11,7 @@ from civic.models import Area
 
 from .models import BallotBox, BoxKind, BoxState, Council
 from .pabulib import PabulibError
-from .selectors import pb_export
+from .selectors import pb_export, with_turnout
 from .services import pb_import
 
 
@@ -24,13 +24,20 @@ class PbImportForm(forms.Form):
 class BallotBoxAdmin(admin.ModelAdmin):
     """Read-only: boxes change through their services. Import and export of open .pb data are here."""
 
-    list_display = ["title", "kind", "area", "state", "opens_at", "closes_at", "turnout", "imported"]
+    list_display = ["title", "kind", "area", "state", "opens_at", "closes_at", "ballots_cast", "imported"]
     list_filter = ["kind", "state", "imported"]
     search_fields = ["title"]
     list_select_related = ["area"]
     readonly_fields = [f.name for f in BallotBox._meta.fields]
     change_list_template = "admin/deliberation/ballotbox/change_list.html"
     actions = ["export_pb"]
+
+    def get_queryset(self, request):
+        return with_turnout(super().get_queryset(request))
+
+    @admin.display(description=_("ballots cast"))
+    def ballots_cast(self, box) -> int:
+        return box.turnout_now  # the online ballots' shares too, read with the list
 
     def has_add_permission(self, request):
         return False

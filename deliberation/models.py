@@ -58,6 +58,8 @@ class BallotBox(models.Model):
     threshold = models.CharField(_("threshold"), max_length=3, choices=Threshold.choices, default=Threshold.MAJORITY)
     imported = models.BooleanField(_("imported election"), default=False)
     source_meta = models.JSONField(default=dict, blank=True)
+    # The ballots counted in the row: paper batches, an import, the count. An online ballot is added to one of
+    # the box's TurnoutShare rows instead, so voters never queue on this row: `turnout_now` is the sum.
     turnout = models.PositiveIntegerField(_("ballots cast"), default=0)
     eligible_count = models.PositiveIntegerField(_("eligible residents at the close"), null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
@@ -96,6 +98,20 @@ class BallotBox(models.Model):
     def get_absolute_url(self):
         return reverse("deliberation:ballot-detail", args=[self.pk])
 
+    @property
+    def turnout_now(self) -> int:
+        """Every ballot cast so far: the row's count and the online ballots' shares (folded into the row by
+        the count). Read with the box where a query annotates `turnout_online` (`with_turnout`), else one
+        query."""
+        online = self.__dict__.get("turnout_online")
+        if online is None:
+            online = TurnoutShare.objects.filter(box_id=self.pk).aggregate(n=models.Sum("n"))["n"] or 0
+        return self.turnout + online
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("turnout_online", None)  # read with the row it came with: as old as that row
+        super().refresh_from_db(*args, **kwargs)
+
     def phase(self, now=None) -> str:
         """draft, upcoming, open, closed (waiting for the count) or tallied — judged from the clock."""
         now = now or timezone.now()
@@ -108,6 +124,25 @@ class BallotBox(models.Model):
         if self.closes_at and now >= self.closes_at:
             return "closed"
         return "open"
+
+
+class TurnoutShare(models.Model):
+    """Part of a box's turnout: each online ballot adds one to one of a few rows of its box, chosen at random,
+    in its own transaction. Voters of one box so never queue on one row (the box's row, locked until the
+    commit, let through one ballot per commit); the sum is exact, and the count folds it into the box's row
+    (`BallotBox.turnout_now`)."""
+
+    SLOTS = 32
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["box", "slot"], name="turnout_share_slot")]
+
+    def __str__(self):
+        return f"{self.box_id}/{self.slot}: {self.n}"
 
 
 class BallotOption(models.Model):

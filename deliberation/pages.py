@@ -53,7 +53,7 @@ def _box(box: BallotBox) -> list[str]:
 
 
 def ballot_cast(box_pk: int) -> None:
-    """An online ballot (its turnout is an update, which sends no signal): the box's own pages only."""
+    """An online ballot (its turnout is a TurnoutShare row, which sends no signal): the box's own pages only."""
     pagecache.bump(f"ballot:{box_pk}")
 
 

@@ -20,15 +20,60 @@ def effective_verification(person) -> ResidencyVerification | None:
     cached = getattr(person, "_civic_verification", False)
     if cached is not False:
         return cached
-    verification = (
-        ResidencyVerification.objects.filter(
-            user=person, status=VerificationStatus.APPROVED, expires_at__gt=timezone.now()
+    from django.db import connection
+
+    from civic import rows
+
+    # what `filter(user=…, status=approved, expires_at__gt=now).select_related("cell").first()` reads, in one
+    # plain statement: every ballot and every signed-in page asks it (one approved verification at a time)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns(ResidencyVerification, 'v')}, {rows.columns(Area, 'a')} "
+            f"FROM {quote(ResidencyVerification._meta.db_table)} v JOIN {quote(Area._meta.db_table)} a "
+            "ON a.id = v.cell_id WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
+            "ORDER BY v.created_at DESC LIMIT 1",
+            [person.pk, VerificationStatus.APPROVED.value, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
-        .select_related("cell")
-        .first()
-    )
+        row = cursor.fetchone()
+    verification = None
+    if row is not None:
+        n = rows.width(ResidencyVerification)
+        verification = rows.build(ResidencyVerification, row[:n])
+        verification.cell = rows.build(Area, row[n:])
     person._civic_verification = verification
     return verification
+
+
+def verification_join(person_alias: str) -> tuple[str, str, list]:
+    """What `effective_verification` reads, to read with a person in the same statement: (the select list,
+    the joins after the person's table named `person_alias`, their parameters). Hand the selected values to
+    `verification_remember`. At most one row joins (one approved verification at a time, a constraint)."""
+    from django.db import connection
+
+    from civic import rows
+
+    quote = connection.ops.quote_name
+    select = f"{rows.columns(ResidencyVerification, 'ev')}, {rows.columns(Area, 'ec')}"
+    joins = (
+        f" LEFT JOIN {quote(ResidencyVerification._meta.db_table)} ev ON ev.user_id = {quote(person_alias)}.id "
+        "AND ev.status = %s AND ev.expires_at > %s "
+        f"LEFT JOIN {quote(Area._meta.db_table)} ec ON ec.id = ev.cell_id"
+    )
+    params = [VerificationStatus.APPROVED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
+    return select, joins, params
+
+
+def verification_remember(person, values) -> None:
+    """Keep on `person` (for this request) the verification read by `verification_join`'s columns."""
+    from civic import rows
+
+    n = rows.width(ResidencyVerification)
+    verification = None
+    if values[0] is not None:
+        verification = rows.build(ResidencyVerification, values[:n])
+        verification.cell = rows.build(Area, values[n:])
+    person._civic_verification = verification
 
 
 def verified_cell_path(person) -> str | None:

@@ -63,6 +63,11 @@ class BoxSerializer(serializers.ModelSerializer):
     def get_phase(self, obj) -> str:
         return obj.phase()
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["turnout"] = instance.turnout_now  # the row's count and the online ballots' shares (exact)
+        return data
+
 
 class VoteSerializer(serializers.Serializer):
     choices = serializers.ListField(

@@ -13,6 +13,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civic import rows
 from civic.errors import Conflict, InvalidInput, NotAllowed
 from civic.money import parse_amount
 from civic.selectors import eligible_people, people_identify
@@ -20,7 +21,18 @@ from civic.services import assisted_channel, audit_record, require_perm, timelin
 from civic.text import clean_text
 
 from .. import pabulib, pages
-from ..models import Ballot, BallotBox, BallotOption, BoxKind, BoxState, BudgetRule, Channel, PaperBatch, Participation
+from ..models import (
+    Ballot,
+    BallotBox,
+    BallotOption,
+    BoxKind,
+    BoxState,
+    BudgetRule,
+    Channel,
+    PaperBatch,
+    Participation,
+    TurnoutShare,
+)
 
 # Reads (the count, the check of a ballot's choices, receipts) live in the selectors; they are called
 # through the module so that a test can stand in for one of them.
@@ -228,13 +240,13 @@ def vote_cast(
 
     `box` may be as the caller read it with its area, even before it was announced: who may vote (its
     area) and the options cannot change once it is announced, so they are checked against it, and a bare
-    reference is read first. Its phase is read once, under the row's lock, and a box that is not open
-    refuses before anything else.
+    reference is read first. Its phase and secrecy are read once, under a shared lock of its row taken
+    first (`_phase_locked`), and a box that is not open refuses before anything else.
 
-    Every voter of a box queues on its row for the turnout, so a first ballot takes that lock last (see
-    `_turnout_add`): the participation and the ballot are written first, and the row is locked and its
-    turnout raised by one statement just before the commit. A box found closed then undoes the whole
-    ballot. Changing a ballot, or a refusal, locks the row first, as before.
+    The shared lock conflicts only with what changes the box (closing it, counting it, paper batches), never
+    with another voter's: a close waits for the ballots holding it to commit (and counts them), and a ballot
+    that asks after the close reads the box closed. The turnout is raised in one of the box's TurnoutShare
+    rows, so no voter waits on another's commit (`_turnout_add`).
 
     `assisted_by`: the staff member at the side of `user`, who marks their own choice on the staff member's
     device (代办). The participation records it; the ballot does not (see Participation)."""
@@ -247,39 +259,53 @@ def vote_cast(
         chosen = ballot_selectors.ballot_choices_check(box, choices)
     except (NotAllowed, InvalidInput) as error:
         refusal = error
-    area = box.area  # the locked row below is read without it
+    area = box.area
     with transaction.atomic():
-        if refusal is None and _participation_add(box, user, channel, assisted_by):
-            if assisted_by is not None:  # who voted with whose help: never what was chosen, nor the receipt
-                audit_record(actor=user, action="ballot.voted", obj=box, area=area, assisted_by=assisted_by)
-            code = _new_receipt()
-            ballot = Ballot.objects.create(
-                box=box,
-                choices=chosen,
-                receipt_hash=receipt_hash(code),
-                voter=None if box.secret else user,
-                channel=Channel.ONLINE,
-            )
-            pages.ballot_cast(box.pk)  # the box's page shows the turnout live: one inserted row, no lock
-            locked = _turnout_add(box)
-            if locked.phase() != "open":  # raised inside the transaction: the ballot and participation go too
-                raise Conflict("box_not_open", _("This vote is not open."))
-            if locked.secret != box.secret:  # the caller's copy is older than a change of the box
-                Ballot.objects.filter(pk=ballot.pk).update(voter=None if locked.secret else user)
-            return ballot, code
-        # A refusal, or a second ballot of the same person: the row's lock first, then the phase.
-        box = (
-            BallotBox.objects.select_for_update(no_key=True)
-            .only("state", "opens_at", "closes_at", "secret", "allow_change")
-            .get(pk=box.pk)
-        )
-        if box.phase() != "open":
+        locked = _phase_locked(box)  # first: while waiting for it, this ballot holds nothing a close waits for
+        if locked.phase() != "open":
             raise Conflict("box_not_open", _("This vote is not open."))
         if refusal is not None:
             raise refusal
+        if _participation_add(box, user, channel, assisted_by):
+            if assisted_by is not None:  # who voted with whose help: never what was chosen, nor the receipt
+                audit_record(actor=user, action="ballot.voted", obj=box, area=area, assisted_by=assisted_by)
+            code = _new_receipt()
+            ballot = Ballot(
+                box=box,
+                choices=chosen,
+                receipt_hash=receipt_hash(code),
+                voter=None if locked.secret else user,
+                channel=Channel.ONLINE,
+            )
+            rows.insert(ballot)  # nothing listens to a ballot's saving: one plain statement
+            pages.ballot_cast(box.pk)  # the box's page shows the turnout live: one inserted row, no lock
+            _turnout_add(box)
+            return ballot, code
+        # A second ballot of the same person: change it, if the box allows.
         if Participation.objects.filter(box=box, user=user, channel=Channel.PAPER).exists():
             raise Conflict("voted_on_paper", _("You voted on paper; you cannot also vote online."))
-        return _change(box, user, chosen, receipt), None
+        return _change(locked, user, chosen, receipt), None
+
+
+def _phase_locked(box) -> BallotBox:
+    """What decides whether a ballot may be cast or changed (state, times, secrecy, changes allowed), read
+    under a shared lock of the box's row held until the commit (FOR SHARE on PostgreSQL): ballots hold it
+    together; closing or counting the box (`_locked`, FOR NO KEY UPDATE) waits for them, and they for it."""
+    table = connection.ops.quote_name(BallotBox._meta.db_table)
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT state, opens_at, closes_at, secret, allow_change FROM {table} WHERE id = %s{lock}", [box.pk]
+        )
+        state, opens_at, closes_at, secret, allow_change = cursor.fetchone()
+    return BallotBox(
+        pk=box.pk,
+        state=state,
+        opens_at=_aware(opens_at),
+        closes_at=_aware(closes_at),
+        secret=bool(secret),
+        allow_change=bool(allow_change),
+    )
 
 
 def _participation_add(box, user, channel: str, assisted_by) -> bool:
@@ -322,25 +348,17 @@ def _participation_add(box, user, channel: str, assisted_by) -> bool:
     return True
 
 
-def _turnout_add(box) -> BallotBox:
-    """Add one to the box's turnout and return what decides whether the ballot may stay: its state, times
-    and secrecy, read after the row's lock was granted (one statement; the lock is held until the commit).
-
-    A count locks the row first (`_locked`) and closes the box; a ballot that then reaches this statement
-    waits for the count's commit, reads the box closed, and is undone. A ballot that got here first is
-    committed before the count reads the ballots. The count's lock lets ballots write their own rows
-    meanwhile (FOR NO KEY UPDATE does not block their references to the box), so the two never wait on
-    each other in a circle."""
-    table = connection.ops.quote_name(BallotBox._meta.db_table)
+def _turnout_add(box) -> None:
+    """Add one to the box's turnout: to one of its TurnoutShare rows, chosen at random (one statement, the
+    row created by the first ballot that picks it). Two ballots wait on each other only when they pick the
+    same row, one time in `TurnoutShare.SLOTS`; the box's own row is not written."""
+    table = connection.ops.quote_name(TurnoutShare._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET turnout = turnout + 1 WHERE id = %s RETURNING state, opens_at, closes_at, secret",
-            [box.pk],
+            f"INSERT INTO {table} (box_id, slot, n) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (box_id, slot) DO UPDATE SET n = {table}.n + 1",
+            [box.pk, secrets.randbelow(TurnoutShare.SLOTS)],
         )
-        state, opens_at, closes_at, secret = cursor.fetchone()
-    return BallotBox(
-        pk=box.pk, state=state, opens_at=_aware(opens_at), closes_at=_aware(closes_at), secret=bool(secret)
-    )
 
 
 def _aware(value):
@@ -476,7 +494,9 @@ def _tally(*, box, actor) -> tuple[BallotBox, bool]:
         if box.kind == BoxKind.QUESTION:
             box.eligible_count = eligible_people(box.area).count()
         box.result = ballot_selectors.count(box)
-        box.turnout = box.result["turnout"]
+        box.turnout = box.result["turnout"]  # every ballot: the online ballots' shares are folded in
+        TurnoutShare.objects.filter(box=box).delete()
+        box.__dict__["turnout_online"] = 0
         box.state, box.tallied_at = BoxState.TALLIED, timezone.now()
         box.save(update_fields=["result", "turnout", "state", "tallied_at", "eligible_count"])
         audit_record(

@@ -29,30 +29,35 @@ def test_a_ballot_reads_the_box_once_and_its_options_once_per_process(api_client
     assert any("deliberation_ballotoption" in q for q in first), first  # read by the first ballot only
     assert not any('FROM "deliberation_ballotoption"' in q for q in second)  # options kept: they cannot change
     statements = [q for q in second if "SAVEPOINT" not in q]
-    # the token and its person, their verification, the box (announced: no look-up of the voter's roles),
-    # the participation, where the voter is or was verified (the scorecards count taking part there) and
-    # their scorecards told, the ballot, the box's page told (it shows the turnout), and the turnout raised
-    # under the box's lock, read back by the same statement: 9 (13 before the box was read once and its
-    # options kept). The pages' changes are inserted rows, nothing another voter waits on; the box's lock
-    # is taken by the last statement.
+    # the token, its person and their verification, the box with its area (announced: no look-up of the
+    # voter's roles), the box's phase under a shared lock (ballots hold it together; only closing or
+    # counting the box waits for it), the participation, where the voter is or was verified (the scorecards
+    # count taking part there) and their scorecards told, the ballot, the box's page told (it shows the
+    # turnout), and one of the box's turnout shares raised: 9 (13 before the box was read once and its
+    # options kept). Nothing here waits on another voter: the pages' changes are inserted rows, the box's
+    # row is only read, and two ballots meet on a turnout share one time in TurnoutShare.SLOTS.
     expected = [
         'FROM "authtoken_token"',
         'FROM "deliberation_ballotbox"',
-        'FROM "civic_residencyverification"',
+        'FROM "deliberation_ballotbox"',
         'INSERT INTO "deliberation_participation"',
         'FROM "civic_residencyverification"',
         'INSERT INTO "civic_pagechange"',
         'INSERT INTO "deliberation_ballot"',
         'INSERT INTO "civic_pagechange"',
-        'UPDATE "deliberation_ballotbox" SET turnout = turnout + 1',
+        'INSERT INTO "deliberation_turnoutshare"',
     ]
     assert len(statements) == len(expected), "\n".join(q[:120] for q in statements)
     for marker, sql in zip(expected, statements, strict=True):
         assert marker in sql, (marker, sql[:120])
+    assert '"civic_residencyverification"' in statements[0]  # the verification comes with the person
     assert " FOR " not in statements[1]  # the box is read without a lock ...
-    assert "RETURNING" in statements[-1]  # ... and locked by the last statement, which reads its phase back
+    if connection.vendor == "postgresql":
+        assert statements[2].endswith(" FOR SHARE")  # ... its phase under a lock voters share ...
+    assert "ON CONFLICT" in statements[-1]  # ... and the turnout raised in a share, never in the box's row
+    assert not any('UPDATE "deliberation_ballotbox"' in q for q in statements)
     # one transaction and no savepoint inside it (the test's own transaction turns it into one savepoint)
     assert len([q for q in second if q.startswith("SAVEPOINT")]) == 1
     # the guarantees: one ballot and one participation per voter, the turnout exact
     assert Ballot.objects.filter(box=pb).count() == Participation.objects.filter(box=pb).count() == 2
-    assert BallotBox.objects.get(pk=pb.pk).turnout == 2
+    assert BallotBox.objects.get(pk=pb.pk).turnout_now == 2

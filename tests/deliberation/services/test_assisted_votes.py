@@ -27,7 +27,7 @@ def test_an_assisted_secret_vote_is_counted_and_not_tied_to_the_staff_member(wor
     entry = AuditEntry.objects.get(action="ballot.voted")
     assert (entry.actor, entry.assisted_by, entry.before, entry.after) == (person, world["organiser_here"], None, None)
     pb.refresh_from_db()
-    assert pb.turnout == 1
+    assert pb.turnout_now == 1
 
 
 def test_staff_of_another_area_cannot_vote_for_the_resident(world, pb):

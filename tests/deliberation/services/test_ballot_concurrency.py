@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from civic.errors import Conflict
 from civic.models import AreaRole
-from deliberation import services
-from deliberation.models import Ballot, BallotBox, Participation
+from deliberation import selectors, services
+from deliberation.models import Ballot, BallotBox, Participation, TurnoutShare
 from tests.factories import UserFactory, make_area_tree
 from tests.world import verify
 
@@ -62,9 +62,17 @@ def test_two_hundred_voters_posting_twice():
         t.join()
     assert outcomes == {"cast": 200, "refused": 200}
     assert Ballot.objects.filter(box=box).count() == 200 and Participation.objects.filter(box=box).count() == 200
-    assert BallotBox.objects.get(pk=box.pk).turnout == 200
+    # exact while open: the online ballots are in the box's shares (the row itself is not written) ...
+    assert BallotBox.objects.get(pk=box.pk).turnout == 0
+    assert sum(TurnoutShare.objects.filter(box=box).values_list("n", flat=True)) == 200
+    assert BallotBox.objects.get(pk=box.pk).turnout_now == 200
+    assert selectors.with_turnout(BallotBox.objects.filter(pk=box.pk)).get().turnout_now == 200
     BallotBox.objects.filter(pk=box.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    result = services.box_tally(box=box).result
+    tallied = services.box_tally(box=box)
+    # ... and folded into the row by the count
+    assert not TurnoutShare.objects.filter(box=box).exists()
+    assert BallotBox.objects.get(pk=box.pk).turnout == BallotBox.objects.get(pk=box.pk).turnout_now == 200
+    result = tallied.result
     votes = {r["project_id"]: r["votes"] for r in result["options"]}
     assert votes == {"1": 100, "2": 100, "3": 100}
 
@@ -120,9 +128,9 @@ def _open_question_box(tree, official):
 
 
 def test_closing_and_counting_while_ballots_stream_in_leaves_none_half_counted():
-    """Twenty voters keep casting while an official closes and counts the box. A ballot takes the box's
-    lock last (after writing its own rows), the count first: every ballot is either in the count or refused
-    and gone, none waits for the other in a circle (no deadlock), and the turnout is exact."""
+    """Twenty voters keep casting while an official closes and counts the box. A ballot takes a shared lock
+    of the box's row first, the count an exclusive one: every ballot is either in the count or refused and
+    gone, none waits for the other in a circle (no deadlock), and the turnout is exact."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     tree = make_area_tree()
@@ -185,8 +193,8 @@ def test_closing_and_counting_while_ballots_stream_in_leaves_none_half_counted()
 
 
 def test_a_ballot_holding_the_box_is_in_the_count_that_waited_for_it():
-    """The other order: a ballot has raised the turnout (holding the box's lock) and not yet committed when
-    the count starts; the count waits for it and counts it."""
+    """The other order: a ballot has raised the turnout (holding the box's shared lock) and not yet
+    committed when the count starts; the count waits for it and counts it."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     from deliberation.services import ballots as ballot_services
@@ -228,3 +236,55 @@ def test_a_ballot_holding_the_box_is_in_the_count_that_waited_for_it():
     box.refresh_from_db()
     assert box.state == "tallied" and box.turnout == box.result["turnout"] == 1
     assert box.result["votes"]["no"] == 1
+
+
+def test_voters_of_one_box_do_not_wait_for_each_other():
+    """A ballot that has raised the turnout and not yet committed holds the box only shared: another voter of
+    the same box casts and commits meanwhile (in another of the box's shares), and both count."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from deliberation.services import ballots as ballot_services
+
+    tree = make_area_tree()
+    official = UserFactory()
+    AreaRole.objects.create(user=official, area=tree["city"], role="official")
+    box = _open_question_box(tree, official)
+    first, second = UserFactory(), UserFactory()
+    verify(first, tree["cells"][0])
+    verify(second, tree["cells"][1])
+    holding, other_done = threading.Event(), threading.Event()
+    done_meanwhile: list[bool] = []
+    original = ballot_services._turnout_add
+    slots = iter([0, 1])  # two different shares: the same one would make the second wait, as it should
+
+    def turnout_add_then_linger(b):
+        original(b)
+        if not holding.is_set():
+            holding.set()
+            other_done.wait(5)  # the other voter is not held up by this open transaction
+            done_meanwhile.append(other_done.is_set())
+
+    def other():
+        try:
+            holding.wait(5)
+            services.vote_cast(user=second, box=BallotBox(pk=box.pk), choices=["yes"])
+            other_done.set()
+        finally:
+            connections.close_all()
+
+    ballot_services._turnout_add = turnout_add_then_linger
+    randbelow = ballot_services.secrets.randbelow
+    ballot_services.secrets.randbelow = lambda n: next(slots)
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        services.vote_cast(user=first, box=BallotBox(pk=box.pk), choices=["no"])
+    finally:
+        ballot_services._turnout_add = original
+        ballot_services.secrets.randbelow = randbelow
+        thread.join()
+    assert done_meanwhile == [True]
+    assert BallotBox.objects.get(pk=box.pk).turnout_now == 2
+    services.box_close_now(actor=official, box=BallotBox(pk=box.pk))
+    box.refresh_from_db()
+    assert box.turnout == box.result["turnout"] == 2 and box.result["votes"]["yes"] == box.result["votes"]["no"] == 1

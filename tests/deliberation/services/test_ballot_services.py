@@ -106,7 +106,7 @@ def test_changing_a_secret_ballot_needs_its_receipt(world, pb):
         services.vote_cast(user=person, box=pb, choices=["2"], receipt="AAAA-BBBB-CCCC")
     changed, new_code = services.vote_cast(user=person, box=pb, choices=["2", "4"], receipt=code)
     assert new_code is None and changed.choices == ["2", "4"]
-    assert Ballot.objects.filter(box=pb).count() == 1 and BallotBox.objects.get(pk=pb.pk).turnout == 1
+    assert Ballot.objects.filter(box=pb).count() == 1 and BallotBox.objects.get(pk=pb.pk).turnout_now == 1
 
 
 def test_open_ballots_change_directly_or_not_at_all(world):
