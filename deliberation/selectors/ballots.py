@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -25,6 +26,7 @@ __all__ = [
     "ReceiptStatus",
     "ballot_choices_check",
     "ballot_decisions",
+    "ballot_reader_facts",
     "box_for",
     "box_proposal_candidates",
     "boxes_valid_until",
@@ -64,6 +66,38 @@ def boxes_valid_until(boxes, now=None):
         if moment is not None and moment > now
     ]
     return min(ahead, default=None)
+
+
+def ballot_reader_facts(box_pk: int, user) -> dict:
+    """What one signed-in reader sees of a box's page that others do not, in one plain query (it is asked on
+    every signed-in reading of the page all of them share): whether they have voted in it, where they are a
+    verified resident (`eligible_in`: the rule of `deliberation.vote`, `civic.selectors.is_eligible`), and
+    whether they prepare votes anywhere (`manages`: an official or organiser, whose page has their own
+    links). A test holds them equal to the models' answers."""
+    from civic.models import Area, AreaRole, ResidencyVerification, VerificationStatus
+
+    from ..models import Participation
+
+    sql = (
+        f"SELECT 'voted', '' FROM {Participation._meta.db_table} WHERE box_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 'verified', a.path FROM {ResidencyVerification._meta.db_table} v "
+        f"JOIN {Area._meta.db_table} a ON a.id = v.cell_id "
+        f"WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
+        f"UNION ALL SELECT 'manages', '' FROM {AreaRole._meta.db_table} WHERE user_id = %s AND role IN (%s, %s)"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    managing = (AreaRoleKind.OFFICIAL.value, AreaRoleKind.ORGANISER.value)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [box_pk, user.pk, user.pk, VerificationStatus.APPROVED.value, now, user.pk, *managing])
+        found: dict[str, list[str]] = {}
+        for tag, text in cursor.fetchall():
+            found.setdefault(tag, []).append(text)
+    cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
+    return {
+        "voted": "voted" in found,
+        "eligible_in": lambda path: cell is not None and cell.startswith(path),
+        "manages": "manages" in found or bool(user.is_superuser),
+    }
 
 
 def box_for(user, pk) -> BallotBox | None:
