@@ -136,3 +136,14 @@ def test_the_facts_read_in_one_query_follow_the_models_rules(fworld, accepted):
         rated = SatisfactionRating.objects.filter(project=accepted, user=person).exists()
         member = accepted.implementer.memberships.filter(user=person).exists()
         assert facts["own"] == (rated or member), who
+
+
+def test_an_award_under_notice_offers_every_reader_to_object_and_the_objector_sees_theirs(fworld, project):
+    award = services.award_compute(actor=fresh(fworld["official_here"]), project=project, stage="provisional")
+    url = project.get_absolute_url()
+    objecting = f'action="/awards/{award.pk}/objections/"'
+    a, b = _reader(fworld["resident"]), _reader(fworld["resident_elsewhere"])
+    assert objecting in _page(a, url) and objecting in _page(b, url)  # one shared rendering offers the form
+    services.objection_file(user=fresh(fworld["resident"]), award=award, text="线路检修 4 万元明显偏高")
+    mine, theirs = _page(a, url), _page(b, url)
+    assert objecting not in mine and objecting in theirs  # the objector's page is theirs: no second objection
