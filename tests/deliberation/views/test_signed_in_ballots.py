@@ -192,3 +192,24 @@ def test_the_facts_read_in_one_query_follow_the_models_rules(world, pb):
         assert facts["eligible_in"](pb.area.path) == is_eligible(person, pb.area), role
         assert facts["eligible_in"](world["S2"].path) == is_eligible(fresh(person), world["S2"]), role
         assert facts["manages"] == fresh(person).has_perm("deliberation.prepare_box"), role
+
+
+def test_a_councils_page_is_one_rendering_for_residents_and_its_organisers_get_theirs(world):
+    from django.urls import reverse
+
+    from tests.deliberation.session_setup import make_council, make_session
+
+    council = make_council(world)
+    make_session(world, council)
+    url = reverse("deliberation:council-detail", args=[council.pk])
+    agenda = reverse("deliberation:session-agenda", args=[council.sessions.get().pk])
+    a, b = _reader(world["resident"]), _reader(world["member"])
+    _page(a, url)
+    assert _shared_pages() == 1
+    _page(b, "/")  # b's header kept (home is shared too)
+    shared = _shared_pages()
+    assert len(_queries(b, url)) <= 3  # the person, the page with their header; no rendering
+    assert _shared_pages() == shared
+    for who in ("organiser_here", "admin"):
+        assert agenda in _page(_reader(world[who]), url), who
+    assert _shared_pages() == shared and agenda not in _page(a, url)
