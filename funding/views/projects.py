@@ -423,7 +423,7 @@ def project_detail(request, pk):
     `project:PK` and the stories it shows); signed-in readers share one rendering too, in which the rating
     form is marked for the residents who may rate; people with their own forms on it (officials, the
     implementer's members) and those whose own rating or objection it shows get it rendered for them."""
-    proposal_id = MicroProject.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
+    proposal_id = _proposal_of(pk)
     part = pagecache.Part(
         "project", pages.detail_scopes(pk, proposal_id), (pk,), lambda: {}, request=request, signed_in_page=True
     )
@@ -437,6 +437,16 @@ def project_detail(request, pk):
         return render(request, "funding/projects/detail.html", context)
 
     return pagecache.whole_page(request, part, render_page, reader)
+
+
+def _proposal_of(pk: int) -> int | None:
+    """The project's proposal (its page shows the proposal's story): one plain query, before the versions."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT proposal_id FROM {MicroProject._meta.db_table} WHERE id = %s", [pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _project_reader(request, pk: int) -> dict | None:
