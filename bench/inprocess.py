@@ -53,8 +53,8 @@ def _counting(self, *args, **kwargs):
 redis.connection.AbstractConnection.read_response = _counting  # type: ignore[method-assign]
 
 
-def _signed_in_client() -> Client:
-    person = User.objects.filter(email__endswith="@scale.example").order_by("pk").first()
+def _signed_in_client(person=None) -> Client:
+    person = person or User.objects.filter(email__endswith="@scale.example").order_by("pk").first()
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(person.pk)
     store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
@@ -85,7 +85,57 @@ def pages() -> list[tuple[str, str, Client]]:
     signed = ("list", "detail", "area", "home", "consultations", "consultation", "opinions")
     both = [(name, path, anonymous) for name, path in rows]
     both += [(f"{name}-signed-in", path, signed_in) for name, path in rows if name in signed]
+    both += [(f"{name}-signed-in", path, signed_in) for name, path in _more_pages()]
+    if (member := _unit_member()) is not None:  # as bench/http.py: a member of the busiest unit, its queue
+        both.append(("queue", "/casework/queue/lists/", _signed_in_client(member)))
     return both
+
+
+def _more_pages() -> list[tuple[str, str]]:
+    """The ballots, notices and projects as bench/http.py picks them (without the box it votes in)."""
+    from django.utils import timezone
+
+    from civic.models import Area
+    from deliberation.models import BallotBox, BoxState
+    from funding.models import MicroProject
+
+    now = timezone.now()
+    ballot = (
+        BallotBox.objects.filter(state=BoxState.SCHEDULED, imported=False, opens_at__lte=now, closes_at__gt=now)
+        .exclude(area__code="S")
+        .order_by("-turnout", "pk")
+        .values_list("pk", flat=True)[:1]
+    )
+    district = Area.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:1]
+    project = (
+        MicroProject.objects.filter(state="closed").order_by("-budget", "pk").values_list("pk", flat=True)[:1]
+        or MicroProject.objects.values_list("pk", flat=True)[:1]
+    )
+    rows = [("ballots", "/ballots/")]
+    rows += [("ballot", f"/ballots/{ballot[0]}/")] if ballot else []
+    rows += [("notices", f"/areas/{district[0]}/notices/")] if district else []
+    rows += [("projects", "/projects/")]
+    rows += [("project", f"/projects/{project[0]}/")] if project else []
+    return rows
+
+
+def _unit_member():
+    from django.db.models import Count
+
+    from casework.models import Report
+    from civic.models import Membership
+
+    busiest = (
+        Report.objects.filter(state__in=["dispatched", "in_progress"])
+        .values("unit__organisation")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        return None
+    member = Membership.objects.filter(organisation=busiest["unit__organisation"]).order_by("pk").first()
+    return member.user if member else None
 
 
 def recompute(rounds: int, show_sql: bool) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -307,6 +308,32 @@ def units_worked_by(user) -> list:
         .order_by("organisation__name")
     )
     user._casework_units = {unit.pk for unit in units}
+    return units
+
+
+def queue_worker(user) -> list[int]:
+    """Who `user` is to the work queue, in one plain query: the units whose organisation they belong to (their
+    ids) and their area roles, kept on the user object so that this request's permission checks
+    (`predicates.unit_ids_of`, `civic.predicates.area_roles_of`) read no more. Held equal to
+    `units_worked_by` and `area_roles_of` by a test."""
+    from civic.models import Area, AreaRole, Membership
+
+    from ..models import Unit
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    sql = (
+        f"SELECT 'u', CAST(u.id AS VARCHAR(20)), NULL FROM {Unit._meta.db_table} u WHERE u.organisation_id IN "
+        f"(SELECT m.organisation_id FROM {Membership._meta.db_table} m WHERE m.user_id = %s) "
+        f"UNION ALL SELECT 'r', r.role, a.path FROM {AreaRole._meta.db_table} r "
+        f"JOIN {Area._meta.db_table} a ON a.id = r.area_id WHERE r.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    units = sorted(int(pk) for kind, pk, _path in rows if kind == "u")
+    user._casework_units = set(units)
+    user._civic_area_roles = [(role, path) for kind, role, path in rows if kind == "r"]
     return units
 
 

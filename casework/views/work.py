@@ -7,8 +7,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from civic import pagecache
 from civic.predicates import area_roles_of
@@ -16,9 +22,10 @@ from civic.views.shared import require_page_perm
 
 from .. import pages
 from ..forms import AcknowledgeForm
+from ..models import Unit
 from ..predicates import INTAKE_ROLES
 from ..selectors import escalations_for, intake_queue, rows_valid_until, unit_queue
-from ..selectors.reports import units_worked_by
+from ..selectors.reports import queue_worker
 from .board import _decorate
 
 REFRESH_SECONDS = 20
@@ -33,56 +40,60 @@ def _queue_context(queue, now) -> dict:
     return {"queue": queue, "valid_until": rows_valid_until(every, now, soon=soon)}
 
 
-def _queues(user, units: list) -> dict:
-    """The person's queues, each a part shared by everyone who works it: the intake queue of the areas they
-    cover (keyed by those areas), and each unit's queue (keyed by the unit). Whose queues they are is read
-    for every request (roles, memberships: the permission), before any kept part is served."""
+def _queues(request) -> str:
+    """The person's queues, one rendering shared by everyone who works the same ones: the intake queue of the
+    areas they cover (keyed by those areas), and the queue of each unit they belong to (keyed by the units;
+    the members of a unit share it). Whose queues they are is read for every request, in one query with the
+    permission (roles, memberships), before the kept rendering is served. The whole is one kept part, read
+    with its versions in one more query."""
+    user = request.user
+    unit_ids = tuple(queue_worker(user))  # read once, for the permission and the lists
+    require_page_perm(request, "casework.view_queue")
     if user.is_superuser:
         paths: list[str] = ["*"]
     else:
         paths = sorted({path for role, path in area_roles_of(user) if role in INTAKE_ROLES})
     codes = ["*"] if paths == ["*"] else [path.strip("/").split("/")[-1] for path in paths]
+    intake = bool(paths) or not unit_ids
+    scopes = [
+        *(pages.intake_queue_scopes(codes) if intake else pages.COMMON),
+        *(f"casework-unit:{pk}" for pk in unit_ids),
+    ]
 
-    def intake():
+    def context() -> dict:
         now = timezone.now()
-        return {**_queue_context(intake_queue(user, now=now), now), "show_empty": not units}
+        shown: dict = {"intake": None, "units": []}
+        if intake:
+            shown["intake"] = {**_queue_context(intake_queue(user, now=now), now), "show_empty": not unit_ids}
+        units = Unit.objects.filter(pk__in=unit_ids).select_related("organisation").order_by("organisation__name")
+        shown["units"] = [(unit, _queue_context(unit_queue(unit, now=now), now)) for unit in units]
+        times = [c["valid_until"] for c in [shown["intake"], *(c for _u, c in shown["units"])] if c]
+        shown["valid_until"] = min((t for t in times if t is not None), default=None)
+        return shown
 
-    parts = {
-        "intake": pagecache.Part(
-            "casework-intake-queue", pages.intake_queue_scopes(codes), (tuple(paths), not units), intake
-        )
-        if paths or not units
-        else None,
-        "units": [
-            (
-                unit,
-                pagecache.Part(
-                    "casework-unit-queue",
-                    pages.unit_queue_scopes(unit.pk),
-                    (unit.pk,),
-                    lambda unit=unit: _queue_context(unit_queue(unit, now=timezone.now()), timezone.now()),
-                ),
-            )
-            for unit in units
-        ],
-    }
-    return {"intake_part": parts["intake"], "units": parts["units"], "now": timezone.now()}
+    part = pagecache.Part("casework-queue", scopes, (tuple(paths), unit_ids), context)
+    return part.render("lists", lambda: render_to_string("casework/_queue_lists.html", part.context()))
+
+
+def _as_of(now) -> str:
+    return format_html('<p class="muted">{}</p>', _("As of %(when)s") % {"when": date_filter(now, "H:i:s")})
 
 
 @login_required
 def work_queue(request):
-    units = units_worked_by(request.user)  # read once, for the permission and the lists
-    require_page_perm(request, "casework.view_queue")
-    context = {**_queues(request.user, units), "refresh_seconds": REFRESH_SECONDS}
-    return render(request, "casework/queue.html", context)
+    lists = _queues(request)
+    return render(
+        request,
+        "casework/queue.html",
+        {"lists": mark_safe(lists), "as_of": _as_of(timezone.now()), "refresh_seconds": REFRESH_SECONDS},
+    )
 
 
 @login_required
 def work_queue_fragment(request):
-    """The queue's lists alone, which the page fetches every REFRESH_SECONDS seconds."""
-    units = units_worked_by(request.user)
-    require_page_perm(request, "casework.view_queue")
-    return render(request, "casework/_queue_lists.html", _queues(request.user, units))
+    """The queue's lists alone, which the page fetches every REFRESH_SECONDS seconds: the kept rendering and
+    the time, with no template."""
+    return HttpResponse(_queues(request) + _as_of(timezone.now()))
 
 
 @login_required

@@ -110,11 +110,17 @@ def notice_list(request, code):
         (code, kind or "", number or ""),
         lambda: _board(area, kind, number),
         request=request,
+        signed_in_page=True,
     )
-    if kept := pagecache.kept_page(request, part):
+    user = request.user
+    # Only officials (and administrators) may publish: their board, with the decisions waiting, is theirs.
+    # Anyone else shares one rendering with every signed-in reader (nothing personal but the header).
+    official = lambda: user.is_authenticated and pagecache.person(request)["official"]  # noqa: E731
+    reader = lambda: None if official() else {}  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):
         return kept
     area = get_object_or_404(Area.objects.only("id", "code", "name", "path"), code=code)
-    can_publish = request.user.is_authenticated and request.user.has_perm("civic.publish_notice", area)
+    can_publish = bool(official()) and user.has_perm("civic.publish_notice", area)
     waiting = selectors.unpublished_decisions(area) if can_publish else None
     context = {
         "area": area,
@@ -124,7 +130,7 @@ def notice_list(request, code):
         "waiting": waiting,
         "overdue_count": sum(1 for d in waiting if d.overdue) if waiting else 0,
     }
-    return pagecache.whole_page(request, part, lambda: render(request, "civic/notices/list.html", context))
+    return pagecache.whole_page(request, part, lambda: render(request, "civic/notices/list.html", context), reader)
 
 
 def notice_new(request, code):

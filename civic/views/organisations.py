@@ -44,6 +44,7 @@ def organisation_list(request):
         (kind or "", area.code if area else "", number or ""),
         lambda: {"page": selectors.organisation_cards(kind=kind, area=area, number=number), "query": query},
         request=request,
+        signed_in_page=True,  # nothing personal but the header
     )
     return pagecache.whole_page(
         request,
@@ -53,6 +54,7 @@ def organisation_list(request):
             "civic/organisation_list.html",
             {"part": part, "kind": kind, "area": area, "kinds": OrganisationKind.choices},
         ),
+        reader=dict,
     )
 
 

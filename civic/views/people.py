@@ -82,8 +82,11 @@ def _profile(person) -> dict:
 
 def person_detail(request, pk):
     # The page's versions first, then the person: what is kept is never older than its versions.
-    part = pagecache.Part("person", pages.profile_scopes(pk), (pk,), lambda: _profile(person), request=request)
-    if kept := pagecache.kept_page(request, part):
+    # Signed-in readers share one rendering: "Report this profile" is marked for everyone but its person.
+    part = pagecache.Part(
+        "person", pages.profile_scopes(pk), (pk,), lambda: _profile(person), request=request, signed_in_page=True
+    )
+    if kept := pagecache.kept_page(request, part, dict):
         return kept
     person = get_object_or_404(User, pk=pk)
     if not sees_person(request.user, person):
@@ -91,5 +94,5 @@ def person_detail(request, pk):
     if person.is_hidden:  # seen by the person only: never kept
         part = pagecache.Part("person", [], (pk,), lambda: _profile(person), cache=False)
     return pagecache.whole_page(
-        request, part, lambda: render(request, "civic/person_detail.html", {"person": person, "part": part})
+        request, part, lambda: render(request, "civic/person_detail.html", {"person": person, "part": part}), dict
     )

@@ -28,6 +28,7 @@ __all__ = [
     "ReceiptStatus",
     "ballot_choices_check",
     "ballot_decisions",
+    "ballot_reader_facts",
     "box_for",
     "box_proposal_candidates",
     "boxes_valid_until",
@@ -102,6 +103,38 @@ def _box_with_area(pk) -> BallotBox | None:
     box.area = rows.build(Area, row[n:-1])
     box.turnout_online = int(row[-1] or 0)
     return box
+
+
+def ballot_reader_facts(box_pk: int, user) -> dict:
+    """What one signed-in reader sees of a box's page that others do not, in one plain query (it is asked on
+    every signed-in reading of the page all of them share): whether they have voted in it, where they are a
+    verified resident (`eligible_in`: the rule of `deliberation.vote`, `civic.selectors.is_eligible`), and
+    whether they prepare votes anywhere (`manages`: an official or organiser, whose page has their own
+    links). A test holds them equal to the models' answers."""
+    from civic.models import Area, AreaRole, ResidencyVerification, VerificationStatus
+
+    from ..models import Participation
+
+    sql = (
+        f"SELECT 'voted', '' FROM {Participation._meta.db_table} WHERE box_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 'verified', a.path FROM {ResidencyVerification._meta.db_table} v "
+        f"JOIN {Area._meta.db_table} a ON a.id = v.cell_id "
+        f"WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
+        f"UNION ALL SELECT 'manages', '' FROM {AreaRole._meta.db_table} WHERE user_id = %s AND role IN (%s, %s)"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    managing = (AreaRoleKind.OFFICIAL.value, AreaRoleKind.ORGANISER.value)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [box_pk, user.pk, user.pk, VerificationStatus.APPROVED.value, now, user.pk, *managing])
+        found: dict[str, list[str]] = {}
+        for tag, text in cursor.fetchall():
+            found.setdefault(tag, []).append(text)
+    cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
+    return {
+        "voted": "voted" in found,
+        "eligible_in": lambda path: cell is not None and cell.startswith(path),
+        "manages": "manages" in found or bool(user.is_superuser),
+    }
 
 
 def box_for(user, pk) -> BallotBox | None:

@@ -60,8 +60,9 @@ def _manages_boxes(user) -> bool:
     )
 
 
-def _list_context(request, area) -> dict:
-    boxes = selectors.visible_boxes(request.user).only(*CARD_FIELDS)
+def _list_context(request, area, user) -> dict:
+    """`user`: the reader (the shared rendering is made with `request.user` standing for nobody)."""
+    boxes = selectors.visible_boxes(user).only(*CARD_FIELDS)
     if area is not None:
         boxes = boxes.filter(area_path__startswith=area.path)
     # the city's own votes; elections imported from open data are listed apart, as what they are
@@ -82,24 +83,27 @@ def _list_context(request, area) -> dict:
 
 
 def ballot_list(request):
-    # Shared by everyone who sees only announced boxes: one cached part per area, page and language.
+    # Shared by everyone who sees only announced boxes: one cached part per area, page and language, and the
+    # whole page every such signed-in reader shares (nothing personal but the header). The people preparing
+    # votes see drafts too: their list is their own, never kept.
     code = request.GET.get("area") or ""
     area = Area.objects.filter(code=code).only("code", "path", "name").first() if code else None
     user = request.user
+    manages = _manages_boxes(user)
     part = pagecache.Part(
         "ballot-list",
         pages.ballot_list_scopes(area),
         (area.code if area else "", request.GET.get("page") or ""),
-        lambda: _list_context(request, area),
+        lambda: _list_context(request, area, user),
         request=request,
-        cache=not _manages_boxes(user),
+        cache=not manages,
+        signed_in_page=True,
     )
-    can_create = user.is_authenticated and user.has_perm("deliberation.prepare_box")
-    return pagecache.whole_page(
-        request,
-        part,
-        lambda: render(request, "deliberation/list.html", {"part": part, "area": area, "can_create": can_create}),
+    can_create = manages and user.has_perm("deliberation.prepare_box")  # only they may: no query for others
+    page = lambda: render(  # noqa: E731
+        request, "deliberation/list.html", {"part": part, "area": area, "can_create": can_create}
     )
+    return pagecache.whole_page(request, part, page, reader=dict)
 
 
 def _shared_ballot(box) -> dict:
@@ -111,10 +115,21 @@ def _ballot_part(request, name, pk, context) -> pagecache.Part:
     return pagecache.Part(name, pages.ballot_scopes(pk), (pk,), context, request=request)
 
 
+def _reader(request, pk: int) -> dict | None:
+    """The signed-in reader's own facts on the page every signed-in reader shares (one query): whether they
+    have voted, where they may vote; None if the page is rendered for them alone (the people who prepare
+    votes: it links them to managing it)."""
+    facts = selectors.ballot_reader_facts(pk, request.user)
+    return None if facts.pop("manages") else facts
+
+
 def ballot_detail(request, pk):
     # The shared parts' versions are read first, then the box: what is kept is never older than them.
-    part = _ballot_part(request, "ballot", pk, lambda: _shared_ballot(box))
-    if kept := pagecache.kept_page(request, part):
+    part = pagecache.Part(
+        "ballot", pages.ballot_scopes(pk), (pk,), lambda: _shared_ballot(box), request=request, signed_in_page=True
+    )
+    reader = lambda: _reader(request, pk)  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):
         return kept
     box = _box(request, pk)
     if box.state == BoxState.DRAFT:  # seen by the people preparing it only: never kept
@@ -135,22 +150,32 @@ def ballot_detail(request, pk):
             user=person, box=box, choices=data["choice"], receipt=data["receipt"] or None, assisted_by=assisted_by
         )
 
-    signed_in = user.is_authenticated
-    context = {
-        "box": box,
-        "part": part,
-        "phase": box.phase(),
-        "options": options,
-        "form": form,
-        "voted": person.is_authenticated and Participation.objects.filter(box=box, user=person).exists(),
+    def context() -> dict:
+        """What the page shows. While the rendering every signed-in reader shares is made (`pagecache.holes`),
+        nothing of the reader is read: whether they voted and may vote are `{% reader %}` marks, decided per
+        request from `_reader`; rendered for one person, the same marks are decided from their own facts."""
+        signed_in = user.is_authenticated
+        personal = signed_in and not pagecache.holes(request)
+        voted = personal and Participation.objects.filter(box=box, user=person).exists()
         # as the service asks it: no superuser pass
-        "eligible": signed_in and rules.has_perm("deliberation.vote", person, box),
-        "can_manage": signed_in and user.has_perm("deliberation.manage_box", box.area),
-        "handed_over": assisted_by is None or request.method == "POST" or request.GET.get("handed") == "1",
-    }
-    if request.method == "GET" and not signed_in:
-        return pagecache.whole_page(request, part, lambda: _ballot_response(request, box, form, options, context, None))
-    response = _ballot_response(request, box, form, options, context, review_or_cast)
+        eligible = personal and rules.has_perm("deliberation.vote", person, box)
+        return {
+            "box": box,
+            "part": part,
+            "phase": box.phase(),
+            "options": options,
+            "form": form,
+            "voted": voted,
+            "eligible": eligible,
+            "can_manage": personal and user.has_perm("deliberation.manage_box", box.area),
+            "handed_over": assisted_by is None or request.method == "POST" or request.GET.get("handed") == "1",
+            "reader": {"me": str(user.pk), "voted": voted, "eligible_in": lambda path: eligible} if personal else None,
+        }
+
+    if request.method == "GET" and (not user.is_authenticated or assisted_by is None):
+        page = lambda: _ballot_response(request, box, form, options, context(), None)  # noqa: E731
+        return pagecache.whole_page(request, part, page, reader)
+    response = _ballot_response(request, box, form, options, context(), review_or_cast)
     if assisted_by is not None:
         add_never_cache_headers(response)  # the resident's pages stay out of the browser's history cache
     return response

@@ -17,6 +17,7 @@ from civic.paging import bounded_page
 from .. import pages, procedure, selectors, services
 from ..forms import AgendaOrderForm, CouncilForm, CouncilMemberForm, CouncilRulesForm, MinutesForm, SessionForm
 from ..models import Council, CouncilMember, Minutes, RulePreset, Session
+from .ballots import _manages_boxes
 
 User = get_user_model()
 
@@ -244,8 +245,20 @@ def _council_context(council) -> dict:
 def council_detail(request, pk):
     from proposals.models import Proposal
 
-    # The parts' versions first, then the council: what is kept is never older than its versions.
-    part = pagecache.Part("council", pages.council_scopes(pk), (pk,), lambda: _council_context(council))
+    # The parts' versions first, then the council: what is kept is never older than its versions. Signed-in
+    # readers share one rendering; organisers and officials (anywhere: their forms and agenda links) and
+    # administrators get theirs rendered.
+    part = pagecache.Part(
+        "council",
+        pages.council_scopes(pk),
+        (pk,),
+        lambda: _council_context(council),
+        request=request,
+        signed_in_page=True,
+    )
+    reader = lambda: None if _manages_boxes(request.user) else {}  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):
+        return kept
     council = get_object_or_404(Council.objects.select_related("area"), pk=pk)
     manage = request.user.has_perm("deliberation.manage_council", council.area)
     qualified = (
@@ -268,11 +281,12 @@ def council_detail(request, pk):
         else:
             return redirect("deliberation:council-detail", pk=council.pk)
         error = _first_error(form)
-    return render(
+    page = lambda: render(  # noqa: E731
         request,
         "deliberation/council.html",
         {"council": council, "part": part, "manage": manage, "error": error, "qualified": qualified},
     )
+    return pagecache.whole_page(request, part, page, reader)
 
 
 @login_required

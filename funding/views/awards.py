@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civic import pagecache
 from civic.errors import NotAllowed
 from civic.forms import submit
 from civic.money import format_yuan
@@ -97,7 +98,8 @@ def award_context(request, project) -> dict:
     (no advance once the project is being settled).
     """
     user = request.user
-    signed_in = user.has_perm("funding.object_to_award")
+    # every signed-in reader may object (the shared signed-in page is made for them all: pagecache.holes)
+    signed_in = pagecache.holes(request) or user.has_perm("funding.object_to_award")
     can_award = signed_in and user.has_perm("funding.award", project)
     can_correct = signed_in and user.has_perm("funding.manage_project", project)
     now = timezone.now()

@@ -116,19 +116,27 @@ def project_list(request, code=None):
         (code or "", state or "", number),
         lambda: _list_context(area, state, number),
         request=request,
+        signed_in_page=True,
     )
-    if kept := pagecache.kept_page(request, part):
+    reader = lambda: None if _official(request) else {}  # noqa: E731  an official's list offers to create one
+    if kept := pagecache.kept_page(request, part, reader):
         return kept
     area = get_object_or_404(Area, code=code) if code else None  # read after the part's versions
+    can_create = _official(request) and request.user.has_perm("funding.view_project_desk")
     return pagecache.whole_page(
         request,
         part,
         lambda: render(
-            request,
-            "funding/projects/list.html",
-            {"list_part": part, "area": area, "can_create": request.user.has_perm("funding.view_project_desk")},
+            request, "funding/projects/list.html", {"list_part": part, "area": area, "can_create": can_create}
         ),
+        reader,
     )
+
+
+def _official(request) -> bool:
+    """An official or an administrator (from the reader's kept header value: no query): the project pages
+    offer them forms nobody else sees, so theirs are rendered for them."""
+    return bool(request.user.is_authenticated and pagecache.person(request)["official"])
 
 
 # --- creation --------------------------------------------------------------------------------------------
@@ -339,9 +347,16 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
     reports = list(project.reports.all())
     inspections = list(project.inspections.all())
     rater, _assisted_by = acting_pair(request)  # while acting for a resident (代办), their rating
-    rating = project_selectors.rating_status(project, rater, now)
-    period, mine = rating["window"], rating["rating"]
-    eligible = period["open"] and rules.has_perm("funding.rate_project", rater, project)  # as the service asks
+    shared = pagecache.holes(request)  # the rendering every signed-in reader shares: nothing of the reader
+    if shared:  # readers who rated are rendered for themselves (_project_reader); the rest may rate once
+        period = project_selectors.rating_period(project, now)
+        rating = {"window": period, "rating": None, "can_change": period["open"]}
+        eligible = period["open"]  # the rating form, shown by the `eligible_in` mark to the residents only
+    else:
+        rating = project_selectors.rating_status(project, rater, now)
+        period = rating["window"]
+        eligible = period["open"] and rules.has_perm("funding.rate_project", rater, project)  # as the service asks
+    mine = rating["rating"]
     satisfaction = project_selectors.satisfaction(project)
     for level in satisfaction["levels"]:
         level["share"] = _share(level["share"])
@@ -377,6 +392,10 @@ def _detail_context(request, project, bound=None, open_form="", row_errors=None)
         "rating_before": period["before"],
         "my_rating": mine,
         "eligible": eligible,
+        # the marks' facts when rendered for one person (the shared rendering leaves them to each reader)
+        "reader": None
+        if shared or not user.is_authenticated
+        else {"me": str(user.pk), "eligible_in": lambda path: eligible},
         "project_perms": perms,
         "forms": shown,
         "open_form": open_form,
@@ -401,10 +420,15 @@ def _valid_until(context: dict):
 
 def project_detail(request, pk):
     """A project's public page. Visitors who are not signed in get the whole page kept (funding.pages:
-    `project:PK` and the stories it shows); signed-in people see their own forms, rendered per request."""
-    proposal_id = MicroProject.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
-    part = pagecache.Part("project", pages.detail_scopes(pk, proposal_id), (pk,), lambda: {}, request=request)
-    if kept := pagecache.kept_page(request, part):
+    `project:PK` and the stories it shows); signed-in readers share one rendering too, in which the rating
+    form is marked for the residents who may rate; people with their own forms on it (officials, the
+    implementer's members) and those whose own rating or objection it shows get it rendered for them."""
+    proposal_id = _proposal_of(pk)
+    part = pagecache.Part(
+        "project", pages.detail_scopes(pk, proposal_id), (pk,), lambda: {}, request=request, signed_in_page=True
+    )
+    reader = lambda: _project_reader(request, pk)  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):
         return kept
 
     def render_page():
@@ -412,7 +436,25 @@ def project_detail(request, pk):
         part.context()["valid_until"] = context["valid_until"] = _valid_until(context)
         return render(request, "funding/projects/detail.html", context)
 
-    return pagecache.whole_page(request, part, render_page)
+    return pagecache.whole_page(request, part, render_page, reader)
+
+
+def _proposal_of(pk: int) -> int | None:
+    """The project's proposal (its page shows the proposal's story): one plain query, before the versions."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT proposal_id FROM {MicroProject._meta.db_table} WHERE id = %s", [pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _project_reader(request, pk: int) -> dict | None:
+    """The signed-in reader's facts on the shared project page (one query), or None: rendered for them."""
+    if _official(request):
+        return None
+    facts = project_selectors.reader_facts(pk, request.user)
+    return None if facts.pop("own") else facts
 
 
 # --- the action forms: each posts here, calls one service, and comes back to the page ------------------------

@@ -249,3 +249,49 @@ def test_a_rendering_costs_the_same_for_few_and_many_reports(client, cw, at_stat
     _copies(dispatched, 10, state="submitted", unit=None, response_due=timezone.now() - timedelta(hours=1))
     many = costs()
     assert few == many
+
+
+def test_the_members_of_a_unit_share_one_rendering_of_its_queue(client, cw, at_state):
+    """A second member of the unit gets the first one's rendering: three queries (the person, who they are to
+    the queue, the kept lists), none of a report, and the same lists; the time under them is their own."""
+    from civic.models import Membership
+    from tests.factories import UserFactory
+
+    report = at_state("dispatched")
+    second = UserFactory(display_name="second")
+    Membership.objects.create(organisation=cw.unit.organisation, user=second)
+    client.force_login(cw["unit_member"])
+    first_page = _get(client, QUEUE)
+    assert f"#{report.pk} " in first_page
+    client.force_login(second)
+    with CaptureQueriesContext(connection) as captured:
+        second_page = _get(client, QUEUE)
+    assert len(captured.captured_queries) == 3, [q["sql"][:80] for q in captured.captured_queries]
+    assert not any("casework_report" in q["sql"] for q in captured.captured_queries)
+    assert second_page.rsplit('<p class="muted">', 1)[0] == first_page.rsplit('<p class="muted">', 1)[0]
+    # The other unit's member and a grid worker each have their own queues: not this rendering.
+    client.force_login(cw["other_unit_member"])
+    assert f"#{report.pk} " not in _get(client, QUEUE)
+    # Leaving the unit takes the queue away at once, though its rendering is kept for the others.
+    Membership.objects.filter(user=second).delete()
+    client.force_login(second)
+    assert client.get(QUEUE).status_code == 403
+
+
+def test_who_works_the_queue_is_read_alike_by_the_plain_query(cw):
+    """`queue_worker`'s one query reads the same units and roles as `units_worked_by` and `area_roles_of`."""
+    from casework.selectors.reports import queue_worker, units_worked_by
+    from civic.models import AreaRole, Membership
+    from civic.predicates import area_roles_of
+
+    person = cw["unit_member"]
+    Membership.objects.create(organisation=cw.other_unit.organisation, user=person)
+    AreaRole.objects.create(user=person, area=cw["c1a"], role="grid_worker")
+    for name in ("unit_member", "grid_worker_here", "resident", "other_unit_member"):
+        fresh = person.__class__.objects.get(pk=cw[name].pk)
+        units = queue_worker(fresh)
+        roles = fresh._civic_area_roles
+        again = person.__class__.objects.get(pk=cw[name].pk)
+        assert units == sorted(unit.pk for unit in units_worked_by(again)), name
+        assert sorted(roles) == sorted(area_roles_of(again)), name
+    assert len(queue_worker(person.__class__.objects.get(pk=person.pk))) == 2
