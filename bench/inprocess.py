@@ -59,18 +59,74 @@ def _signed_in_client() -> Client:
     return client
 
 
-def pages() -> list[tuple[str, str, Client]]:
-    anonymous, signed_in = Client(HTTP_HOST="127.0.0.1"), _signed_in_client()
-    p = (
+class _Visitor(Client):
+    """A new visitor on every request: no cookie kept (as bench/http.py's wrk keeps none)."""
+
+    def request(self, **request):
+        self.cookies.clear()
+        return super().request(**request)
+
+
+def _facts() -> dict:
+    """The pages' objects, picked as bench/http.py's preparation picks them."""
+    from django.utils import timezone
+
+    from civic.models import Area
+    from deliberation.models import BallotBox, BoxState
+    from funding.models import MicroProject
+
+    now = timezone.now()
+    proposal = (
         Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
         .order_by("-endorsement_count")
-        .values_list("pk", flat=True)[0]
+        .values_list("pk", flat=True)[:1]
+        or Proposal.objects.filter(is_hidden=False, state="published").values_list("pk", flat=True)[:1]
+    )[0]
+    ballot = (
+        BallotBox.objects.filter(state=BoxState.SCHEDULED, imported=False, opens_at__lte=now, closes_at__gt=now)
+        .exclude(area__code="S")
+        .order_by("-turnout", "pk")
+        .values_list("pk", flat=True)[:1][0]
     )
-    rows = [("bare", "/_bench/bare/"), ("list", "/proposals/"), ("list-page-200", "/proposals/?page=200")]
-    rows += [("detail", f"/proposals/{p}/"), ("area", "/areas/S01/"), ("home", "/")]
-    both = [(name, path, anonymous) for name, path in rows]
+    district = Area.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:1][0]
+    project = (
+        MicroProject.objects.filter(state="closed").order_by("-budget", "pk").values_list("pk", flat=True)[:1]
+        or MicroProject.objects.values_list("pk", flat=True)[:1]
+        or [0]
+    )[0]
+    funded = (MicroProject.objects.values_list("area_path", flat=True)[:1] or ["/S/S01/"])[0].split("/")[2]
+    return {"proposal": proposal, "ballot": ballot, "district": district, "project": project, "funded": funded}
+
+
+def pages() -> list[tuple[str, str, Client]]:
+    """bench/http.py's pages (but consultations and scorecards) for a new visitor each request, and the
+    signed-in rows."""
+    visitor, signed_in = _Visitor(HTTP_HOST="127.0.0.1"), _signed_in_client()
+    f = _facts()
+    p = f["proposal"]
+    rows = [
+        ("bare", "/_bench/bare/"),
+        ("list", "/proposals/"),
+        ("list-page-200", "/proposals/?page=200"),
+        ("detail", f"/proposals/{p}/"),
+        ("area", "/areas/S01/"),
+        ("home", "/"),
+        ("areas", "/areas/"),
+        ("ballots", "/ballots/"),
+        ("ballot", f"/ballots/{f['ballot']}/"),
+        ("sessions", "/sessions/"),
+        ("notices", f"/areas/{f['district']}/notices/"),
+        ("api-list", "/api/proposals/?page=200"),
+        ("projects", "/projects/"),
+        ("project", f"/projects/{f['project']}/"),
+        ("ledger", f"/areas/{f['funded']}/ledger/"),
+        ("board", "/areas/S01/casework/"),
+    ]
+    both = [(name, path, visitor) for name, path in rows]
     both += [
-        (f"{name}-signed-in", path, signed_in) for name, path in rows if name in ("list", "detail", "area", "home")
+        (f"{name}-signed-in", path, signed_in)
+        for name, path in rows
+        if name in ("list", "detail", "area", "home", "board")
     ]
     return both
 
@@ -80,6 +136,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--only", default="")
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    parser.add_argument("--profile", default="", help="a page's name: print its cProfile (and the bare view's)")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     measured = [row for row in pages() if not only or row[0] in only or row[0] == "bare"]
@@ -105,12 +162,28 @@ def main() -> None:
             started = time.process_time()
             client.get(path)
             cpu[name].append((time.process_time() - started) * 1000)
+    if args.profile:
+        _profile([row for row in measured if row[0] in ("bare", args.profile)], args.rounds)
     bare = statistics.mean(cpu["bare"])
     print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'queries':>8} {'redis':>6} {'bytes':>7}")
     for name, times in cpu.items():
         n_queries, n_redis, size = facts[name]
         mean = statistics.mean(times)
         print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {n_queries:8} {n_redis:6} {size:7}")
+
+
+def _profile(rows, rounds: int) -> None:
+    import cProfile
+    import pstats
+
+    for name, path, client in rows:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _round in range(rounds):
+            client.get(path)
+        profiler.disable()
+        print(f"--- {name}: {rounds} requests")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":
