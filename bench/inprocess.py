@@ -1,7 +1,8 @@
 """What each page costs inside one process: SQL queries, Redis round trips and this process's CPU time per
 request, next to a bare view's. A companion to bench/http.py for a busy machine: CPU time leaves out the
 waits for the database and Redis (which other work on the machine stretches), so pages compare fairly;
-the round trips say what the waits would be.
+the round trips say what the waits would be (the median wall time, printed too, includes them). Visitors'
+rows are a new visitor on every request (no cookie kept), as in bench/http.py.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<your seeded db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
     DJANGO_ENV=production DJANGO_SECRET_KEY=<60 characters> DJANGO_ALLOWED_HOSTS=127.0.0.1 \\
@@ -157,19 +158,22 @@ def main() -> None:
         if args.sql:
             print(name, *(f"    {sql[:200]}" for sql in queries), sep="\n")
     cpu: dict[str, list[float]] = {name: [] for name, _path, _client in measured}
+    wall: dict[str, list[float]] = {name: [] for name, _path, _client in measured}
     for _round in range(args.rounds):  # every page once per round: the machine's load falls alike on all
         for name, path, client in measured:
-            started = time.process_time()
+            started, clock = time.process_time(), time.perf_counter()
             client.get(path)
             cpu[name].append((time.process_time() - started) * 1000)
+            wall[name].append((time.perf_counter() - clock) * 1000)
     if args.profile:
         _profile([row for row in measured if row[0] in ("bare", args.profile)], args.rounds)
     bare = statistics.mean(cpu["bare"])
-    print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'queries':>8} {'redis':>6} {'bytes':>7}")
+    print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'wall ms':>8} {'queries':>8} {'redis':>6} {'bytes':>7}")
     for name, times in cpu.items():
         n_queries, n_redis, size = facts[name]
         mean = statistics.mean(times)
-        print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {n_queries:8} {n_redis:6} {size:7}")
+        middle = statistics.median(wall[name])
+        print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {middle:8.2f} {n_queries:8} {n_redis:6} {size:7}")
 
 
 def _profile(rows, rounds: int) -> None:

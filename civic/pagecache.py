@@ -186,6 +186,7 @@ class Part:
         self._context = context
         self._made: dict | None = None
         self._cache = cache
+        self._keep = True
         self._page = _page_key(name, keys)
         # A visitor whose whole page is kept needs that one part: the others are read only on a miss. A
         # signed-in reader's whole page is the one shared signed-in rendering, and their own value (the
@@ -218,6 +219,10 @@ class Part:
             self.person = (person, self._kept.pop(("extra", "value"), None))
             request._pagecache_person = self.person  # the header's value, read with the page (person())
 
+    def dont_keep(self) -> None:
+        """What is rendered now is not kept (it read a fact that moved since the Part was named: `by_fact`)."""
+        self._keep = False
+
     def context(self) -> dict:
         if self._made is None:
             self._made = self._context()
@@ -238,9 +243,37 @@ class Part:
         html = build()
         valid_until: datetime | None = self.context().get("valid_until")
         until = valid_until.timestamp() if valid_until else None
-        if until is None or until > time.time():
+        if self._keep and (until is None or until > time.time()):
             _store(self._page, sub, self._versions, html, until)
         return html
+
+
+_FACTS: dict[tuple, object] = {}  # by_fact's facts as this process last read them
+_FACTS_KEPT = 10_000
+_UNKNOWN = object()
+
+
+def by_fact(request, key: tuple, fetch: Callable[[], object], make: Callable[[object], Part]):
+    """(part, kept page or None) for a page whose scopes are derived from a fact in the database (an area's
+    path: the areas above it; a project's proposal) — without a query of its own for a visitor's kept page.
+
+    `make(fact)` names the Part with the fact **in its keys**, and a change of the fact must bump one of the
+    page's scopes that do not depend on it (the area's `areas`, the project's `project:PK`). Then the fact
+    as this process last read it names the kept page exactly: a page kept under it at the current versions
+    was rendered with that fact, which has not changed since (it would have moved a scope). Otherwise (no
+    fact remembered, no kept page, not a visitor) the fact is read afresh, `fetch()` (raise Http404 there),
+    and the Part made from it; what renders it reads the fact again and calls `part.dont_keep()` if it moved
+    in between (a rendering of the new fact must not be kept under the old one's scopes)."""
+    if _whole(request) and (fact := _FACTS.get(key, _UNKNOWN)) is not _UNKNOWN:
+        part = make(fact)
+        kept = kept_page(request, part)
+        if kept is not None:
+            return part, kept
+    fact = fetch()
+    if len(_FACTS) >= _FACTS_KEPT:
+        _FACTS.clear()
+    _FACTS[key] = fact
+    return make(fact), None
 
 
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')

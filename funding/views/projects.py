@@ -402,13 +402,28 @@ def _valid_until(context: dict):
 def project_detail(request, pk):
     """A project's public page. Visitors who are not signed in get the whole page kept (funding.pages:
     `project:PK` and the stories it shows); signed-in people see their own forms, rendered per request."""
-    proposal_id = MicroProject.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
-    part = pagecache.Part("project", pages.detail_scopes(pk, proposal_id), (pk,), lambda: {}, request=request)
-    if kept := pagecache.kept_page(request, part):
+
+    # The page shows the project's proposal too: its scopes follow the project's proposal (set when the
+    # project is made; a change would bump `project:PK`), remembered for a visitor's kept page (by_fact).
+    def make(proposal_id):
+        scopes = pages.detail_scopes(pk, proposal_id)
+        return pagecache.Part("project", scopes, (pk, proposal_id), lambda: {}, request=request)
+
+    part, kept = pagecache.by_fact(
+        request,
+        ("project-proposal", pk),
+        lambda: MicroProject.objects.filter(pk=pk).values_list("proposal_id", flat=True).first(),
+        make,
+    )
+    if kept:
         return kept
+    proposal_id = part.keys[1]
 
     def render_page():
-        context = _detail_context(request, _get_project(pk))
+        project = _get_project(pk)
+        if project.proposal_id != proposal_id:
+            part.dont_keep()
+        context = _detail_context(request, project)
         part.context()["valid_until"] = context["valid_until"] = _valid_until(context)
         return render(request, "funding/projects/detail.html", context)
 
