@@ -95,7 +95,7 @@ def _load(
         params.extend(extra)
     found: dict[str, tuple[int, int]] = {}
     kept: dict[str, tuple[str, str, float | None]] = {}
-    with connection.cursor() as cursor:
+    with _read_cursor() as cursor:
         cursor.execute(sql, params)
         for kind, name, n, m, versions_, html, until in cursor.fetchall():
             if kind == "v":
@@ -103,6 +103,57 @@ def _load(
             else:
                 kept[("extra", name) if kind == "x" else name] = (versions_, html, until)
     return ",".join(f"{n}.{m}" for n, m in (found.get(scope, (0, 0)) for scope in scopes)), kept
+
+
+def _prepares() -> bool:
+    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE)."""
+    if connection.vendor != "postgresql":
+        return False
+    chosen = getattr(settings, "CIVIC_DB_PREPARE", None)
+    return connection.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
+
+
+_PREPARED_CURSOR: type | None = None
+
+
+def _read_cursor():
+    """A cursor for `_load`. Django's psycopg cursors bind parameters on the client, so PostgreSQL parses
+    and plans each query afresh: for this one, on every page read, most of its cost in the database. On
+    PostgreSQL with connections kept, it is a prepared statement instead (one per shape of the query and
+    connection; psycopg keeps them), through Django's cursor wrapper all the same (queries counted, logged
+    and wrapped as any other)."""
+    global _PREPARED_CURSOR
+    if not _prepares():
+        return connection.cursor()
+    if _PREPARED_CURSOR is None:
+        import psycopg
+
+        class Text:
+            """What Django's query log reads of a prepared execution, which psycopg keeps no text of: made
+            only when read (a test counting queries, DEBUG)."""
+
+            def __init__(self, cursor, query, params):
+                self._args = (cursor, query, params)
+
+            @property
+            def query(self) -> bytes:
+                cursor, query, params = self._args
+                return psycopg.ClientCursor(cursor.connection).mogrify(query, params).encode()
+
+        class Prepared(psycopg.Cursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                done = super().execute(query, params, prepare=True, binary=binary)
+                if self._query is None:
+                    self._query = Text(self, query, params)
+                return done
+
+        _PREPARED_CURSOR = Prepared
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
+        raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PREPARED_CURSOR(raw))
 
 
 def versions(scopes: Iterable[str]) -> tuple[tuple[int, int], ...]:
@@ -264,16 +315,19 @@ def by_fact(request, key: tuple, fetch: Callable[[], object], make: Callable[[ob
     fact remembered, no kept page, not a visitor) the fact is read afresh, `fetch()` (raise Http404 there),
     and the Part made from it; what renders it reads the fact again and calls `part.dont_keep()` if it moved
     in between (a rendering of the new fact must not be kept under the old one's scopes)."""
+    part = None
     if _whole(request) and (fact := _FACTS.get(key, _UNKNOWN)) is not _UNKNOWN:
         part = make(fact)
         kept = kept_page(request, part)
         if kept is not None:
             return part, kept
-    fact = fetch()
+    fresh = fetch()
     if len(_FACTS) >= _FACTS_KEPT:
         _FACTS.clear()
-    _FACTS[key] = fact
-    return make(fact), None
+    _FACTS[key] = fresh
+    if part is not None and fresh == fact:  # its versions were read before the fact: a Part as any other
+        return part, None
+    return make(fresh), None
 
 
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
