@@ -1,8 +1,8 @@
 """What each page costs inside one process: SQL queries, Redis round trips and this process's CPU time per
-request, next to a bare view's. A companion to bench/http.py for a busy machine: CPU time leaves out the
-waits for the database and Redis (which other work on the machine stretches), so pages compare fairly;
-the round trips say what the waits would be (the median wall time, printed too, includes them). Visitors'
-rows are a new visitor on every request (no cookie kept), as in bench/http.py.
+request (the median), next to a bare view's. A companion to bench/http.py for a busy machine: CPU time
+leaves out the waits for the database and Redis (which other work on the machine stretches), so pages
+compare fairly; the round trips say what the waits would be (the median wall time, printed too, includes
+them). Visitors' rows are a new visitor on every request (no cookie kept), as in bench/http.py.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<your seeded db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
     DJANGO_ENV=production DJANGO_SECRET_KEY=<60 characters> DJANGO_ALLOWED_HOSTS=127.0.0.1 \\
@@ -167,11 +167,12 @@ def main() -> None:
             wall[name].append((time.perf_counter() - clock) * 1000)
     if args.profile:
         _profile([row for row in measured if row[0] in ("bare", args.profile)], args.rounds)
-    bare = statistics.mean(cpu["bare"])
+    bare = statistics.median(cpu["bare"])
     print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'wall ms':>8} {'queries':>8} {'redis':>6} {'bytes':>7}")
     for name, times in cpu.items():
         n_queries, n_redis, size = facts[name]
-        mean = statistics.mean(times)
+        # the median: a request the machine preempted, or one a garbage collection fell in, is not the page
+        mean = statistics.median(times)
         middle = statistics.median(wall[name])
         print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {middle:8.2f} {n_queries:8} {n_redis:6} {size:7}")
 
