@@ -1,17 +1,18 @@
 """What each page costs inside one process: SQL queries, Redis round trips and this process's CPU time per
-request, next to a bare view's. A companion to bench/http.py for a busy machine: CPU time leaves out the
-waits for the database and Redis (which other work on the machine stretches), so pages compare fairly;
-the round trips say what the waits would be.
+request (the median), next to a bare view's. A companion to bench/http.py for a busy machine: CPU time
+leaves out the waits for the database and Redis (which other work on the machine stretches), so pages
+compare fairly; the round trips say what the waits would be (the median wall time, printed too, includes
+them). Visitors' rows are a new visitor on every request (no cookie kept), as in bench/http.py.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<your seeded db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
     DJANGO_ENV=production DJANGO_SECRET_KEY=<60 characters> DJANGO_ALLOWED_HOSTS=127.0.0.1 \\
     DJANGO_SITE_URL=http://127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 CIVIC_BENCH_BARE_VIEW=1 \\
     .venv/bin/python bench/inprocess.py [--rounds 300] [--only list,detail-signed-in] [--sql]
-    .venv/bin/python bench/inprocess.py --ballots 500 [--sql] [--profile 30]
+    .venv/bin/python bench/inprocess.py --ballots 500 [--sql] [--profile any]
 
 `--ballots N` casts N ballots through the API (`POST /api/ballots/ID/vote/` with a token) in a fresh box,
 each by a voter who has not voted in it, and prints CPU ms, queries and Redis round trips per ballot;
-`--profile K` prints the K costliest functions of those ballots (cProfile).
+`--profile any` prints the 30 costliest functions of those ballots (cProfile).
 
 Needs `collectstatic` once for the production settings. Prints; asserts nothing. Writes only a session and
 the page cache's kept parts (and, with --ballots, a box, its ballots and API tokens for the voters).
@@ -65,34 +66,16 @@ def _signed_in_client(person=None) -> Client:
     return client
 
 
-def pages() -> list[tuple[str, str, Client]]:
-    anonymous, signed_in = Client(HTTP_HOST="127.0.0.1"), _signed_in_client()
-    p = (
-        Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
-        .order_by("-endorsement_count")
-        .values_list("pk", flat=True)[0]
-    )
-    rows = [("bare", "/_bench/bare/"), ("list", "/proposals/"), ("list-page-200", "/proposals/?page=200")]
-    rows += [("detail", f"/proposals/{p}/"), ("area", "/areas/S01/"), ("home", "/")]
-    # the open consultation with the most opinions (5,000 seeded), as bench/http.py measures it
-    c = Consultation.objects.filter(state="open").order_by("-opinion_count", "pk").values_list("pk", flat=True)[0]
-    rows += [
-        ("consultations", "/consultations/"),
-        ("consultation", f"/consultations/{c}/"),
-        ("opinions", f"/consultations/{c}/opinions/"),
-    ]
-    rows += [("scorecard", "/scorecard/"), ("scorecard-area", "/areas/S01/scorecard/")]
-    signed = ("list", "detail", "area", "home", "consultations", "consultation", "opinions")
-    both = [(name, path, anonymous) for name, path in rows]
-    both += [(f"{name}-signed-in", path, signed_in) for name, path in rows if name in signed]
-    both += [(f"{name}-signed-in", path, signed_in) for name, path in _more_pages()]
-    if (member := _unit_member()) is not None:  # as bench/http.py: a member of the busiest unit, its queue
-        both.append(("queue", "/casework/queue/lists/", _signed_in_client(member)))
-    return both
+class _Visitor(Client):
+    """A new visitor on every request: no cookie kept (as bench/http.py's wrk keeps none)."""
+
+    def request(self, **request):
+        self.cookies.clear()
+        return super().request(**request)
 
 
-def _more_pages() -> list[tuple[str, str]]:
-    """The ballots, notices and projects as bench/http.py picks them (without the box it votes in)."""
+def _facts() -> dict:
+    """The pages' objects, picked as bench/http.py's preparation picks them."""
     from django.utils import timezone
 
     from civic.models import Area
@@ -100,23 +83,75 @@ def _more_pages() -> list[tuple[str, str]]:
     from funding.models import MicroProject
 
     now = timezone.now()
+    proposal = (
+        Proposal.objects.filter(is_hidden=False, state="published", comment_count__gte=5)
+        .order_by("-endorsement_count")
+        .values_list("pk", flat=True)[:1]
+        or Proposal.objects.filter(is_hidden=False, state="published").values_list("pk", flat=True)[:1]
+    )[0]
     ballot = (
         BallotBox.objects.filter(state=BoxState.SCHEDULED, imported=False, opens_at__lte=now, closes_at__gt=now)
         .exclude(area__code="S")
         .order_by("-turnout", "pk")
-        .values_list("pk", flat=True)[:1]
+        .values_list("pk", flat=True)[:1][0]
     )
-    district = Area.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:1]
+    district = Area.objects.filter(level="district").order_by("code").values_list("code", flat=True)[:1][0]
     project = (
         MicroProject.objects.filter(state="closed").order_by("-budget", "pk").values_list("pk", flat=True)[:1]
         or MicroProject.objects.values_list("pk", flat=True)[:1]
+        or [0]
+    )[0]
+    funded = (MicroProject.objects.values_list("area_path", flat=True)[:1] or ["/S/S01/"])[0].split("/")[2]
+    # the open consultation with the most opinions (5,000 seeded), as bench/http.py measures it
+    consultation = (
+        Consultation.objects.filter(state="open").order_by("-opinion_count", "pk").values_list("pk", flat=True)[0]
     )
-    rows = [("ballots", "/ballots/")]
-    rows += [("ballot", f"/ballots/{ballot[0]}/")] if ballot else []
-    rows += [("notices", f"/areas/{district[0]}/notices/")] if district else []
-    rows += [("projects", "/projects/")]
-    rows += [("project", f"/projects/{project[0]}/")] if project else []
-    return rows
+    return {
+        "proposal": proposal,
+        "ballot": ballot,
+        "district": district,
+        "project": project,
+        "funded": funded,
+        "consultation": consultation,
+    }
+
+
+def pages() -> list[tuple[str, str, Client]]:
+    """bench/http.py's pages for a new visitor each request, and the signed-in rows."""
+    visitor, signed_in = _Visitor(HTTP_HOST="127.0.0.1"), _signed_in_client()
+    f = _facts()
+    p = f["proposal"]
+    rows = [
+        ("bare", "/_bench/bare/"),
+        ("list", "/proposals/"),
+        ("list-page-200", "/proposals/?page=200"),
+        ("detail", f"/proposals/{p}/"),
+        ("area", "/areas/S01/"),
+        ("home", "/"),
+        ("areas", "/areas/"),
+        ("ballots", "/ballots/"),
+        ("ballot", f"/ballots/{f['ballot']}/"),
+        ("sessions", "/sessions/"),
+        ("notices", f"/areas/{f['district']}/notices/"),
+        ("api-list", "/api/proposals/?page=200"),
+        ("projects", "/projects/"),
+        ("project", f"/projects/{f['project']}/"),
+        ("ledger", f"/areas/{f['funded']}/ledger/"),
+        ("board", "/areas/S01/casework/"),
+        ("consultations", "/consultations/"),
+        ("consultation", f"/consultations/{f['consultation']}/"),
+        ("opinions", f"/consultations/{f['consultation']}/opinions/"),
+        ("scorecard", "/scorecard/"),
+        ("scorecard-area", f"/areas/{f['funded']}/scorecard/"),
+    ]
+    signed = ("list", "detail", "area", "home", "board", "consultations", "consultation", "opinions")
+    both = [(name, path, visitor) for name, path in rows]
+    both += [(f"{name}-signed-in", path, signed_in) for name, path in rows if name in signed]
+    more = ("ballots", "ballot", "notices", "projects", "project")
+    both += [(f"{name}-signed-in", path, signed_in) for name, path in rows if name in more]
+    if (member := _unit_member()) is not None:  # as bench/http.py: a member of the busiest unit, its queue
+        both.append(("queue", "/casework/queue/lists/", _signed_in_client(member)))
+    return both
 
 
 def _unit_member():
@@ -265,13 +300,17 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--recompute", action="store_true", help="time the scorecards' figures computed afresh")
     parser.add_argument("--ballots", type=int, default=0, help="cast this many ballots instead of reading pages")
-    parser.add_argument("--profile", type=int, default=0, help="with --ballots: the costliest functions")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="a page's name (with --ballots: any): its cProfile",
+    )
     args = parser.parse_args()
     if args.recompute:
         recompute(args.rounds if args.rounds != 300 else 3, args.sql)
         return
     if args.ballots:
-        ballots(args.ballots, args.sql, args.profile)
+        ballots(args.ballots, args.sql, 30 if args.profile else 0)
         return
     only = set(filter(None, args.only.split(",")))
     measured = [row for row in pages() if not only or row[0] in only or row[0] == "bare"]
@@ -292,17 +331,37 @@ def main() -> None:
         if args.sql:
             print(name, *(f"    {sql[:200]}" for sql in queries), sep="\n")
     cpu: dict[str, list[float]] = {name: [] for name, _path, _client in measured}
+    wall: dict[str, list[float]] = {name: [] for name, _path, _client in measured}
     for _round in range(args.rounds):  # every page once per round: the machine's load falls alike on all
         for name, path, client in measured:
-            started = time.process_time()
+            started, clock = time.process_time(), time.perf_counter()
             client.get(path)
             cpu[name].append((time.process_time() - started) * 1000)
-    bare = statistics.mean(cpu["bare"])
-    print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'queries':>8} {'redis':>6} {'bytes':>7}")
+            wall[name].append((time.perf_counter() - clock) * 1000)
+    if args.profile:
+        _profile([row for row in measured if row[0] in ("bare", args.profile)], args.rounds)
+    bare = statistics.median(cpu["bare"])
+    print(f"{'page':<20} {'cpu ms':>7} {'share':>6} {'wall ms':>8} {'queries':>8} {'redis':>6} {'bytes':>7}")
     for name, times in cpu.items():
         n_queries, n_redis, size = facts[name]
-        mean = statistics.mean(times)
-        print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {n_queries:8} {n_redis:6} {size:7}")
+        # the median: a request the machine preempted, or one a garbage collection fell in, is not the page
+        mean = statistics.median(times)
+        middle = statistics.median(wall[name])
+        print(f"{name:<20} {mean:7.2f} {bare / mean:6.0%} {middle:8.2f} {n_queries:8} {n_redis:6} {size:7}")
+
+
+def _profile(rows, rounds: int) -> None:
+    import cProfile
+    import pstats
+
+    for name, path, client in rows:
+        profiler = cProfile.Profile(time.process_time)  # CPU: the waits for the database left out
+        profiler.enable()
+        for _round in range(rounds):
+            client.get(path)
+        profiler.disable()
+        print(f"--- {name}: {rounds} requests")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def _load(
         params.extend(extra)
     found: dict[str, tuple[int, int]] = {}
     kept: dict[str, tuple[str, str, float | None]] = {}
-    with connection.cursor() as cursor:
+    with _read_cursor() as cursor:
         cursor.execute(sql, params)
         for kind, name, n, m, versions_, html, until in cursor.fetchall():
             if kind == "v":
@@ -111,6 +111,57 @@ def _load(
             else:
                 kept[("extra", name) if kind == "x" else name] = (versions_, html, until)
     return ",".join(f"{n}.{m}" for n, m in (found.get(scope, (0, 0)) for scope in scopes)), kept
+
+
+def _prepares() -> bool:
+    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE)."""
+    if connection.vendor != "postgresql":
+        return False
+    chosen = getattr(settings, "CIVIC_DB_PREPARE", None)
+    return connection.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
+
+
+_PREPARED_CURSOR: type | None = None
+
+
+def _read_cursor():
+    """A cursor for `_load`. Django's psycopg cursors bind parameters on the client, so PostgreSQL parses
+    and plans each query afresh: for this one, on every page read, most of its cost in the database. On
+    PostgreSQL with connections kept, it is a prepared statement instead (one per shape of the query and
+    connection; psycopg keeps them), through Django's cursor wrapper all the same (queries counted, logged
+    and wrapped as any other)."""
+    global _PREPARED_CURSOR
+    if not _prepares():
+        return connection.cursor()
+    if _PREPARED_CURSOR is None:
+        import psycopg
+
+        class Text:
+            """What Django's query log reads of a prepared execution, which psycopg keeps no text of: made
+            only when read (a test counting queries, DEBUG)."""
+
+            def __init__(self, cursor, query, params):
+                self._args = (cursor, query, params)
+
+            @property
+            def query(self) -> bytes:
+                cursor, query, params = self._args
+                return psycopg.ClientCursor(cursor.connection).mogrify(query, params).encode()
+
+        class Prepared(psycopg.Cursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                done = super().execute(query, params, prepare=True, binary=binary)
+                if self._query is None:
+                    self._query = Text(self, query, params)
+                return done
+
+        _PREPARED_CURSOR = Prepared
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
+        raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PREPARED_CURSOR(raw))
 
 
 def versions(scopes: Iterable[str]) -> tuple[tuple[int, int], ...]:
@@ -221,6 +272,7 @@ class Part:
         self._context = context
         self._made: dict | None = None
         self._cache = cache
+        self._keep = True
         self._page = _page_key(name, keys)
         # A visitor whose whole page is kept needs that one part: the others are read only on a miss. A
         # signed-in reader's whole page is the one shared signed-in rendering, and their own value (the
@@ -253,6 +305,10 @@ class Part:
             self.person = (person, self._kept.pop(("extra", "value"), None))
             request._pagecache_person = self.person  # the header's value, read with the page (person())
 
+    def dont_keep(self) -> None:
+        """What is rendered now is not kept (it read a fact that moved since the Part was named: `by_fact`)."""
+        self._keep = False
+
     def context(self) -> dict:
         if self._made is None:
             self._made = self._context()
@@ -273,9 +329,40 @@ class Part:
         html = build()
         valid_until: datetime | None = self.context().get("valid_until")
         until = valid_until.timestamp() if valid_until else None
-        if until is None or until > time.time():
+        if self._keep and (until is None or until > time.time()):
             _store(self._page, sub, self._versions, html, until)
         return html
+
+
+_FACTS: dict[tuple, object] = {}  # by_fact's facts as this process last read them
+_FACTS_KEPT = 10_000
+_UNKNOWN = object()
+
+
+def by_fact(request, key: tuple, fetch: Callable[[], object], make: Callable[[object], Part]):
+    """(part, kept page or None) for a page whose scopes are derived from a fact in the database (an area's
+    path: the areas above it; a project's proposal) — without a query of its own for a visitor's kept page.
+
+    `make(fact)` names the Part with the fact **in its keys**, and a change of the fact must bump one of the
+    page's scopes that do not depend on it (the area's `areas`, the project's `project:PK`). Then the fact
+    as this process last read it names the kept page exactly: a page kept under it at the current versions
+    was rendered with that fact, which has not changed since (it would have moved a scope). Otherwise (no
+    fact remembered, no kept page, not a visitor) the fact is read afresh, `fetch()` (raise Http404 there),
+    and the Part made from it; what renders it reads the fact again and calls `part.dont_keep()` if it moved
+    in between (a rendering of the new fact must not be kept under the old one's scopes)."""
+    part = None
+    if _whole(request) and (fact := _FACTS.get(key, _UNKNOWN)) is not _UNKNOWN:
+        part = make(fact)
+        kept = kept_page(request, part)
+        if kept is not None:
+            return part, kept
+    fresh = fetch()
+    if len(_FACTS) >= _FACTS_KEPT:
+        _FACTS.clear()
+    _FACTS[key] = fresh
+    if part is not None and fresh == fact:  # its versions were read before the fact: a Part as any other
+        return part, None
+    return make(fresh), None
 
 
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')

@@ -122,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# The page cache's one query per kept page (civic.pagecache) as a server-side prepared statement, parsed and
+# planned once per connection: on (1) or off (0); unset, on when connections are kept (DJANGO_CONN_MAX_AGE
+# not 0). Off behind pgBouncer in transaction mode before 1.21 or without `max_prepared_statements`.
+CIVIC_DB_PREPARE = {"1": True, "0": False}.get(os.environ.get("DJANGO_DB_PREPARE", "").strip())
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

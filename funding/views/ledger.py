@@ -120,16 +120,35 @@ def _ledger_context(area, year, after) -> dict:
 def area_ledger(request, code):
     """An area's public ledger: what is charged against each area-year cap, and the entries, oldest first,
     with running totals, a page at a time (keyset: `?after=<entry>`). Shared by everyone (funding.pages)."""
-    area = get_object_or_404(Area.objects.only("id", "code", "path"), code=code)
     year = parse_year(request.GET.get("year"))
     after = parse_after(request.GET.get("after"))
-    part = pagecache.Part(
-        "area-ledger",
-        pages.ledger_scopes(area),
-        (area.code, year, after),
-        lambda: _ledger_context(Area.objects.get(pk=area.pk), year, after),
-        request=request,
-    )
+
+    # The scopes follow the area's path (the areas above it), remembered for a visitor's kept page
+    # (pagecache.by_fact; a change of an area bumps `areas`, one of the page's scopes).
+    def make(fact):
+        pk, path = fact
+        area = Area(pk=pk, code=code, path=path)  # what ledger_scopes reads
+
+        def context():
+            fresh = Area.objects.get(pk=pk)
+            if (fresh.code, fresh.path) != (code, path):
+                part.dont_keep()
+            return _ledger_context(fresh, year, after)
+
+        part = pagecache.Part(
+            "area-ledger", pages.ledger_scopes(area), (code, path, year, after), context, request=request
+        )
+        return part
+
+    read: dict = {}
+
+    def fetch():
+        read["area"] = get_object_or_404(Area.objects.only("id", "code", "name", "path"), code=code)
+        return read["area"].pk, read["area"].path
+
+    part, kept = pagecache.by_fact(request, ("ledger-area", code), fetch, make)
+    if kept:
+        return kept
     return pagecache.whole_page(
-        request, part, lambda: render(request, "funding/ledger/area_ledger.html", {"part": part, "area": area})
+        request, part, lambda: render(request, "funding/ledger/area_ledger.html", {"part": part, "area": read["area"]})
     )

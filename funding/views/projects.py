@@ -423,16 +423,26 @@ def project_detail(request, pk):
     `project:PK` and the stories it shows); signed-in readers share one rendering too, in which the rating
     form is marked for the residents who may rate; people with their own forms on it (officials, the
     implementer's members) and those whose own rating or objection it shows get it rendered for them."""
-    proposal_id = _proposal_of(pk)
-    part = pagecache.Part(
-        "project", pages.detail_scopes(pk, proposal_id), (pk,), lambda: {}, request=request, signed_in_page=True
-    )
-    reader = lambda: _project_reader(request, pk)  # noqa: E731
-    if kept := pagecache.kept_page(request, part, reader):
+
+    # The page shows the project's proposal too: its scopes follow the project's proposal (set when the
+    # project is made; a change would bump `project:PK`), remembered for a visitor's kept page (by_fact).
+    def make(proposal_id):
+        scopes = pages.detail_scopes(pk, proposal_id)
+        return pagecache.Part("project", scopes, (pk, proposal_id), lambda: {}, request=request, signed_in_page=True)
+
+    part, kept = pagecache.by_fact(request, ("project-proposal", pk), lambda: _proposal_of(pk), make)
+    if kept:
         return kept
+    reader = lambda: _project_reader(request, pk)  # noqa: E731
+    if kept := pagecache.kept_page(request, part, reader):  # a signed-in reader: the page they share
+        return kept
+    proposal_id = part.keys[1]
 
     def render_page():
-        context = _detail_context(request, _get_project(pk))
+        project = _get_project(pk)
+        if project.proposal_id != proposal_id:
+            part.dont_keep()
+        context = _detail_context(request, project)
         part.context()["valid_until"] = context["valid_until"] = _valid_until(context)
         return render(request, "funding/projects/detail.html", context)
 

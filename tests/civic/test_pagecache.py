@@ -259,3 +259,38 @@ def test_a_session_is_read_from_the_database_only_when_the_cache_has_none(client
         _get(client, url)  # still signed in: read from the database
     assert any("django_session" in q["sql"] for q in queries.captured_queries)
     assert reverse("account_logout") in _get(client, url)
+
+
+@pytest.mark.parametrize("prepare", [True, False])
+def test_the_kept_pages_query_is_prepared_once_per_connection_on_postgresql(
+    client, make_proposal, pworld, settings, prepare
+):
+    """On PostgreSQL with prepared reads on (connections kept), the one query of a kept page is parsed and
+    planned once per connection and then only executed: the same page, still one query counted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings.CIVIC_DB_PREPARE = prepare
+    p = make_proposal()
+    url = p.get_absolute_url()
+    first = _get(client, url)
+    _get(client, url)
+
+    def prepared() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE NOT from_sql AND statement LIKE '%%civic_pagepart%%'"
+            )
+            return dict(cursor.fetchall())
+
+    before = prepared()
+    with CaptureQueriesContext(connection) as queries:
+        kept = [_get(client, url) for _reading in range(3)]
+    assert kept == [first] * 3 and len(queries) == 3
+    after = prepared()
+    if prepare:  # the same statement, executed three more times, none prepared anew
+        assert set(after) == set(before) and sum(after.values()) == sum(before.values()) + 3
+    else:
+        assert before == after == {}
+    services.proposal_endorse(user=pworld["resident"], proposal=p)  # a write: the prepared read sees it
+    assert '<strong class="big">1</strong>' in _get(client, url) and '<strong class="big">1</strong>' not in first

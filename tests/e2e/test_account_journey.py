@@ -49,6 +49,19 @@ def test_visitor_signs_up_confirms_logs_in_and_switches_language(page, live_asgi
     assert page.console_errors == []
 
 
+def test_a_visitor_switches_language_and_mode_with_no_csrf_cookie(page, live_asgi):
+    """A visitor's pages carry no CSRF token: the switches work all the same, and no cookie is made for it."""
+    page.goto("/proposals/")
+    page.get_by_label("语言").select_option("en")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.url == live_asgi.url + "/proposals/"
+    page.get_by_role("button", name="Large text mode").click()
+    page.wait_for_function("document.documentElement.classList.contains('elder')")
+    names = {cookie["name"] for cookie in page.context.cookies()}
+    assert names == {"lang", "mode"}
+    assert page.console_errors == []
+
+
 def test_wrong_password_is_refused_in_chinese(page, user):
     page.goto("/accounts/login/")
     page.get_by_label("电子邮件").fill(user.email)
