@@ -9,6 +9,7 @@ tried again after a short pause (RETRY_SECONDS), so a dead Redis costs one refus
 process, not one per call. See docs/deploy.md, "While Redis is down".
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -62,6 +63,27 @@ class KeptClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+def count_call(cache: Any, key: str, previous: str, timeout: int) -> tuple[int, int]:
+    """Count one call under `key` (kept `timeout` seconds) and read the count under `previous`: (this
+    count, that count). One round trip on Redis (FailSafeRedisCache.count_call); the cache's API elsewhere."""
+    counter = getattr(cache, "count_call", None)
+    if counter is not None:
+        return counter(key, previous, timeout)
+    cache.add(key, 0, timeout)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two
+        cache.set(key, 1, timeout)
+        count = 1
+    return count, int(cache.get(previous) or 0)
+
+
+def uncount_call(cache: Any, key: str) -> None:
+    """Take back a call counted by `count_call` (a refused call is not one the limit counts)."""
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to take back
+        cache.decr(key)
+
+
 class FailSafeRedisCache(RedisCache):
     """RedisCache that never fails a request because Redis is down (see the module's note)."""
 
@@ -102,6 +124,24 @@ class FailSafeRedisCache(RedisCache):
                 self._went_down(error)
 
         return get, put
+
+    def count_call(self, key: str, previous: str, timeout: int) -> tuple[int, int]:
+        """civic.cache.count_call in one round trip: the counter made if missing (with its expiry), raised,
+        and the previous one read, pipelined; on this process's fallback while Redis is down."""
+        if self._is_down():
+            return count_call(self._fallback, key, previous, timeout)
+        current, earlier = self.make_and_validate_key(key), self.make_and_validate_key(previous)
+        try:
+            pipe = self._cache.get_client(current, write=True).pipeline(transaction=False)
+            pipe.set(current, 0, ex=int(timeout), nx=True)
+            pipe.incr(current)
+            pipe.get(earlier)
+            _made, count, before = pipe.execute()
+        except REDIS_DOWN as error:
+            self._went_down(error)
+            return count_call(self._fallback, key, previous, timeout)
+        self._came_back()
+        return int(count), int(before or 0)
 
     def strict_delete(self, key: str) -> bool:
         """Delete on Redis and in this process's fallback (a value must not outlive its deletion in either)."""
