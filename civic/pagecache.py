@@ -84,7 +84,8 @@ def _load(
 ):
     """The versions of `scopes` (as one string) and the kept parts of `page` (those named `subs`, or all),
     in one query. `extra`, a (page, sub) of another page (a person's value, whose scopes are then the last
-    of `scopes`), comes in the same query, under the key ``("extra", sub)``."""
+    of `scopes`), comes in the same query, under the key ``("extra", sub)``. A kept part's html is the UTF-8
+    bytes stored."""
     sql, params = ("", []) if only_parts else (_versions_sql(len(scopes)), [*scopes, *scopes])
     if page is not None:
         table = PagePart._meta.db_table
@@ -102,15 +103,35 @@ def _load(
         )
         params.extend(extra)
     found: dict[str, tuple[int, int]] = {}
-    kept: dict[str, tuple[str, str, float | None]] = {}
+    kept: dict = {}
     with _read_cursor() as cursor:
+        if connection.vendor == "postgresql":  # text as sent (UTF-8): a kept page is served without a decoding
+            cursor.cursor.adapters.register_loader("text", _utf8_loader())
         cursor.execute(sql, params)
         for kind, name, n, m, versions_, html, until in cursor.fetchall():
-            if kind == "v":
+            if kind in ("v", b"v"):
                 found[name] = (int(n), int(m))
             else:
-                kept[("extra", name) if kind == "x" else name] = (versions_, html, until)
+                key = ("extra", name) if kind in ("x", b"x") else name
+                kept[key] = (_text(versions_), html if isinstance(html, bytes) else html.encode(), until)
     return ",".join(f"{n}.{m}" for n, m in (found.get(scope, (0, 0)) for scope in scopes)), kept
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@functools.cache
+def _utf8_loader() -> type:
+    """psycopg's loader of text that keeps the bytes PostgreSQL sent (UTF-8, Django's client encoding): a
+    visitor's kept page goes out as it came in, never decoded to a str and encoded back."""
+    from psycopg.adapt import Loader
+
+    class Utf8(Loader):
+        def load(self, data) -> bytes:
+            return bytes(data)
+
+    return Utf8
 
 
 def _prepares() -> bool:
@@ -325,7 +346,7 @@ class Part:
         if found is not None:
             versions_, html, until = found
             if versions_ == self._versions and (until is None or until > time.time()):
-                return html
+                return html.decode()
         html = build()
         valid_until: datetime | None = self.context().get("valid_until")
         until = valid_until.timestamp() if valid_until else None
@@ -516,9 +537,15 @@ def fill_for(html: str, facts: dict, csrf_token: str) -> str:
     return _fill(html, facts, {}).replace(_CSRF_HOLE, csrf_token)
 
 
-def _serve(request, html: str) -> HttpResponse:
-    if _CSRF_HOLE in html:
-        html = html.replace(_CSRF_HOLE, get_token(request))
+_CSRF_HOLE_BYTES = _CSRF_HOLE.encode()
+
+
+def _serve(request, html: str | bytes) -> HttpResponse:
+    """The page (as UTF-8 bytes, a kept page as read: the response's charset) with the visitor's CSRF token."""
+    if isinstance(html, str):
+        html = html.encode()
+    if _CSRF_HOLE_BYTES in html:
+        html = html.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
     return HttpResponse(html)
 
 
@@ -563,7 +590,7 @@ def kept_page(request, part: Part, reader: Callable[[], dict | None] | None = No
     facts = reader()
     if facts is None:
         return None
-    return _serve_signed_in(request, html, facts)
+    return _serve_signed_in(request, html.decode(), facts)
 
 
 def whole_page(
