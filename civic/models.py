@@ -61,7 +61,8 @@ _BY_PK: dict[tuple, tuple] = {}
 
 def _by_pk(model, alias: str, pk):
     """`model`'s row with primary key `pk` as the ORM loads it (its columns' converters applied), or None.
-    The query's text is made once per process and database."""
+    The query's text is made once per process and database; PostgreSQL parses and plans it once per
+    connection where connections are kept (`pagecache._read_cursor`)."""
     from django.db import connections
 
     connection = connections[alias]
@@ -79,7 +80,13 @@ def _by_pk(model, alias: str, pk):
                 converters.append((i, col, made))
         found = _BY_PK[(model, alias)] = (sql, [f.attname for f in fields], converters)
     sql, names, converters = found
-    with connection.cursor() as cursor:
+    if alias == "default":  # on PostgreSQL with connections kept, a prepared statement (as the page's query)
+        from .pagecache import _read_cursor
+
+        cursor = _read_cursor()
+    else:
+        cursor = connection.cursor()
+    with cursor:
         cursor.execute(sql, [int(pk)])
         row = cursor.fetchone()
     if row is None:
