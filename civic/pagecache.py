@@ -483,8 +483,8 @@ def reader_holds(facts: dict, name: str, value: str, negate: bool = False) -> bo
     return held != negate
 
 
-def _fill(html: str, facts: dict, filled: dict[str, str]) -> str:
-    """The reader's page: marked segments kept or dropped by their facts, holes filled."""
+def _fill_scanning(html: str, facts: dict, filled: dict[str, str]) -> str:
+    """`_fill` by scanning `html` for its marks (a page whose marks do not nest as they should)."""
     out: list[str] = []
     shown = [True]
     pos = 0
@@ -500,6 +500,77 @@ def _fill(html: str, facts: dict, filled: dict[str, str]) -> str:
         elif shown[-1]:
             out.append(filled[name])
     out.append(html[pos:])
+    return "".join(out)
+
+
+_TEXT, _OPEN, _HOLE = 0, 1, 2
+
+
+def _split(html: str) -> list[tuple] | None:
+    """`html` cut at its marks once: text, a hole (name), or a marked segment's opening (name, value,
+    negated, and where past its close the page goes on when the reader does not see it); None if its
+    marks do not nest as they should."""
+    ops: list[tuple] = []
+    opened: list[int] = []
+    pos = 0
+    for match in _marks().finditer(html):
+        if match.start() > pos:
+            ops.append((_TEXT, html[pos : match.start()]))
+        pos = match.end()
+        kind, name, negate, value = match.groups()
+        if kind == "r":
+            opened.append(len(ops))
+            ops.append((_OPEN, name, value, negate == "!", 0))
+        elif kind == "/r":
+            if not opened:
+                return None
+            at = opened.pop()
+            ops[at] = (*ops[at][:4], len(ops))
+        else:
+            ops.append((_HOLE, name))
+    if opened:
+        return None
+    if pos < len(html):
+        ops.append((_TEXT, html[pos:]))
+    return ops
+
+
+_SPLITS: dict[tuple, tuple[str | bytes, list[tuple] | None]] = {}  # by kept part: its html as last split here
+_SPLITS_KEPT = 16_000_000  # characters of html remembered, at most
+_splits_size = 0
+
+
+def _fill(html: str | bytes, facts: dict, filled: dict[str, str], key: tuple | None = None) -> str:
+    """The reader's page: marked segments kept or dropped by their facts, holes filled. With `key`, the
+    kept part's name, the page is cut at its marks once per process and rendering (the html the cut was
+    made of, as read — the bytes of a kept page — is compared whole: any other html is cut afresh), so a
+    request only walks its pieces."""
+    global _splits_size
+    if key is None:
+        return _fill_scanning(_text(html), facts, filled)
+    found = _SPLITS.get(key)
+    if found is None or found[0] != html:
+        if _splits_size + len(html) > _SPLITS_KEPT:
+            _SPLITS.clear()
+            _splits_size = 0
+        found = _SPLITS[key] = (html, _split(_text(html)))
+        _splits_size += len(html)
+    ops = found[1]
+    if ops is None:
+        return _fill_scanning(_text(html), facts, filled)
+    out: list[str] = []
+    i, n = 0, len(ops)
+    while i < n:
+        op = ops[i]
+        if op[0] == _TEXT:
+            out.append(op[1])
+        elif op[0] == _OPEN:
+            if not reader_holds(facts, op[1], op[2], op[3]):
+                i = op[4]  # the piece after the segment's close
+                continue
+        else:
+            out.append(filled[op[1]])
+        i += 1
     return "".join(out)
 
 
@@ -532,9 +603,10 @@ def any_reader() -> AnonymousUser:
     return _AnyReader()
 
 
-def fill_for(html: str, facts: dict, csrf_token: str) -> str:
-    """A part kept for every signed-in reader (`{% shared part "name" marked %}`), as one reader sees it."""
-    return _fill(html, facts, {}).replace(_CSRF_HOLE, csrf_token)
+def fill_for(html: str, facts: dict, csrf_token: str, key: tuple | None = None) -> str:
+    """A part kept for every signed-in reader (`{% shared part "name" marked %}`), as one reader sees it
+    (`key`: the kept part's (page, sub), see `_fill`)."""
+    return _fill(html, facts, {}, key).replace(_CSRF_HOLE, csrf_token)
 
 
 _CSRF_HOLE_BYTES = _CSRF_HOLE.encode()
@@ -552,10 +624,10 @@ def _serve(request, html: str | bytes) -> HttpResponse:
 HOLES = "holes"  # a reader's facts may fill holes of their own: {"holes": {"name": html}} (CSRF tokens as holes)
 
 
-def _serve_signed_in(request, html: str, facts: dict) -> HttpResponse:
+def _serve_signed_in(request, html: str | bytes, facts: dict, key: tuple | None = None) -> HttpResponse:
     facts = {"me": str(request.user.pk), **facts}
     filled = {"menu": person(request)["menu_html"], **facts.pop(HOLES, {})}
-    return _serve(request, _fill(html, facts, filled))
+    return _serve(request, _fill(html, facts, filled, key))
 
 
 def person(request) -> dict:
@@ -590,7 +662,7 @@ def kept_page(request, part: Part, reader: Callable[[], dict | None] | None = No
     facts = reader()
     if facts is None:
         return None
-    return _serve_signed_in(request, html.decode(), facts)
+    return _serve_signed_in(request, html, facts, (part._page, part._first[0]))
 
 
 def whole_page(
@@ -635,7 +707,8 @@ def whole_page(
             request.user, request._pagecache_holes = user, False
         return _CSRF_INPUT.sub(rf"\g<1>{_CSRF_HOLE}\g<2>", html)
 
-    return _serve_signed_in(request, part.render(SIGNED_IN_PAGE, build_signed_in), facts)
+    html = part.render(SIGNED_IN_PAGE, build_signed_in)
+    return _serve_signed_in(request, html, facts, (part._page, SIGNED_IN_PAGE))
 
 
 def value(

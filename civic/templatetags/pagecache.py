@@ -52,10 +52,12 @@ class SharedNode(template.Node):
             finally:
                 request._pagecache_holes = outer
 
-        html = part.render(f"{self.name}:signed-in", build_marked)
+        sub = f"{self.name}:signed-in"
+        html = part.render(sub, build_marked)
         if outer:  # the whole page is being made for every signed-in reader: decided per request
             return html
-        return pagecache.fill_for(html, context.get("reader") or {"me": str(user.pk)}, str(context["csrf_token"]))
+        facts = context.get("reader") or {"me": str(user.pk)}
+        return pagecache.fill_for(html, facts, str(context["csrf_token"]), (part._page, sub))
 
 
 @register.tag
