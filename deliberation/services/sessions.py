@@ -287,7 +287,9 @@ def _record(session: Session, payload: dict[str, Any], applied: procedure.Applie
         records.append(SessionRecord(session=session, seq=seq, kind="event", payload=event))
     SessionRecord.objects.bulk_create(records)
     for record in records:  # what SessionRecord.objects.create would have told the rest of the platform
-        post_save.send(sender=SessionRecord, instance=record, created=True, update_fields=None, raw=False, using="default")
+        post_save.send(
+            sender=SessionRecord, instance=record, created=True, update_fields=None, raw=False, using=record._state.db
+        )
     session.state, session.seq, session.phase = procedure.state_to_json(applied.state), seq, applied.state.phase
     session.speech_deadline = speech_deadline_at(applied.state)
     session.save(update_fields=["state", "seq", "phase", "rules", "speech_deadline"])
