@@ -9,10 +9,12 @@ last answer came) and open loop (a steady rate). Prints; asserts nothing.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py migrate
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py seed_scale
     .venv/bin/python bench/http.py [--seconds 10] [--only list,detail] [--skip-ballots] [--ballots-only]
-        [--live] [--gunicorn "--workers 5 --preload --max-requests 0"]
+        [--live [--live-nice N]] [--gunicorn "--workers 5 --preload --max-requests 0"]
 
 `--live` runs bench/live.py at the same time (1,000 listeners on `uvicorn --workers 2` with the Redis
 channel layer, a chair issuing a command every quarter second) and prints its delivery latency at the end.
+`--live-nice N` runs the uvicorn processes at another priority than gunicorn (`nice -n N`; below 0 needs
+root), to measure a deployment that favours the live layer; compare with a run without it, back to back.
 
 Needs wrk (Debian's package), the seeded database (DATABASE_URL, default civic_perf_scale) and Redis
 (REDIS_URL, default redis://127.0.0.1:6379/9; its keys are prefixed `bench`).
@@ -33,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+LIVE_NICE = 0  # the uvicorn processes at gunicorn's priority, as docs/deploy.md runs them
 DEPLOY_ARGS = "--workers 5 --preload --max-requests 0"  # what docs/deploy.md says, measured here
 
 
@@ -336,6 +339,12 @@ def main():
         action="store_true",
         help="also run bench/live.py (1,000 listeners, uvicorn workers as docs/deploy.md) while the HTTP rows run",
     )
+    parser.add_argument(
+        "--live-nice",
+        type=int,
+        default=LIVE_NICE,
+        help="the uvicorn processes' niceness relative to gunicorn (0: the same priority, as docs/deploy.md)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -358,7 +367,10 @@ def main():
         wait_for(port)
         if args.live:  # the live layer on the same machine, measured while the HTTP rows run
             live = subprocess.Popen(
-                [PY, str(ROOT / "bench" / "live.py"), "--clients", "1000", "--stop-file", str(stop_live)],
+                [
+                    *(PY, str(ROOT / "bench" / "live.py"), "--clients", "1000"),
+                    *("--stop-file", str(stop_live), "--nice", str(args.live_nice)),
+                ],
                 cwd=ROOT,
                 env={k: v for k, v in env.items() if k != "CIVIC_BENCH_BARE_VIEW"},
                 stdout=subprocess.PIPE,

@@ -157,7 +157,7 @@ class SessionConsumer(DegradableConsumer, AsyncJsonWebsocketConsumer):
                 raise NotAllowed("not_authenticated", _("Log in first."))
             events = services.session_command(
                 user=user,
-                session=self._session(),
+                session=Session(pk=self.session_id),  # the service reads it under its lock: no read before
                 command=command,
                 expected_seq=commands.parse_expected_seq(expected_seq),
             )

@@ -211,14 +211,31 @@ def _cosponsor(row) -> None:
 
 
 def _session_path(session) -> str:
+    return _council_path(session.council_id)
+
+
+def _council_path(council_id) -> str:
     from civic.models import Area
 
-    return Area.objects.filter(councils__pk=session.council_id).values_list("path", flat=True).first() or ""
+    return Area.objects.filter(councils__pk=council_id).values_list("path", flat=True).first() or ""
 
 
-def _session(row) -> None:
+# Fields of a session its figures read; the engine's save after each command of a live meeting changes
+# only `phase` among them, and only when the session opens or ends.
+SESSION_FIELDS = ("starts_at", "phase", "council_id")
+
+
+def _session(row, deleted=False) -> None:
+    if not deleted and not _changed(row, SESSION_FIELDS):
+        return  # a step of the live meeting (its records say what it did: `_session_record`)
     before = getattr(row, "_scorecard_before", {}) or {}
-    bump_area([_session_path(row)], [row.starts_at, before.get("starts_at")])
+    paths = [_session_path(row)]
+    if before.get("council_id") not in (None, row.council_id):
+        paths.append(_council_path(before["council_id"]))
+    bump_area(paths, [row.starts_at, before.get("starts_at")])
+    loaded = row.__dict__
+    row._scorecard_before = {name: loaded[name] for name in SESSION_FIELDS if name in loaded}
+    row._scorecard_new = False
 
 
 RECORDED = {"result_announced", "point_of_order", "ruling", "floor_granted", "cast_vote"}
@@ -334,8 +351,8 @@ def _connect(model, handler, remember: tuple[str, ...] = ()) -> None:
         handler(instance)
 
     def deleted(sender, instance, **kwargs):
-        if handler is _proposal:
-            _proposal(instance, deleted=True)
+        if handler in (_proposal, _session):
+            handler(instance, deleted=True)
         else:
             handler(instance)
 
@@ -356,7 +373,7 @@ def watch() -> None:
     _connect(Endorsement, _participant)
     _connect(Participation, _participant)
     _connect(CoSponsor, _cosponsor)
-    _connect(Session, _session, ("starts_at",))
+    _connect(Session, _session, SESSION_FIELDS)
     _connect(SessionRecord, _session_record)
     _connect(Minutes, _minutes)
     _connect(ResidencyVerification, _verification)

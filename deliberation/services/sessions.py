@@ -12,6 +12,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,7 +255,7 @@ def session_command(
         numbered = _record(session, payload, applied)
         _follow_proposals(user=user, session=session, events=applied.events)
         _audit(user=user, session=session, events=applied.events)
-        transaction.on_commit(partial(_publish, session.pk, numbered))
+        transaction.on_commit(partial(_publish, session, numbered))
     return numbered
 
 
@@ -285,6 +286,10 @@ def _record(session: Session, payload: dict[str, Any], applied: procedure.Applie
         numbered.append({**event, "seq": seq})
         records.append(SessionRecord(session=session, seq=seq, kind="event", payload=event))
     SessionRecord.objects.bulk_create(records)
+    for record in records:  # what SessionRecord.objects.create would have told the rest of the platform
+        post_save.send(
+            sender=SessionRecord, instance=record, created=True, update_fields=None, raw=False, using=record._state.db
+        )
     session.state, session.seq, session.phase = procedure.state_to_json(applied.state), seq, applied.state.phase
     session.speech_deadline = speech_deadline_at(applied.state)
     session.save(update_fields=["state", "seq", "phase", "rules", "speech_deadline"])
@@ -349,7 +354,7 @@ def _time_up(session: Session, now: float) -> list[procedure.Event]:
             session.save(update_fields=["speech_deadline"])
         return []
     numbered = _record(session, {"type": "time_up", "actor": "", "now": now}, applied)
-    transaction.on_commit(partial(_publish, session.pk, numbered))
+    transaction.on_commit(partial(_publish, session, numbered))
     return numbered
 
 
@@ -397,10 +402,11 @@ def _audit(*, user: User, session: Session, events: list[procedure.Event]) -> No
             )
 
 
-def _publish(session_id: int, numbered: list[procedure.Event]) -> None:
+def _publish(session: Session, numbered: list[procedure.Event]) -> None:
     """After commit: the events to every screen of the session. The public view is computed once per
     command and travels with the events, so a thousand watching screens need no query of their own;
-    members fetch only their own buttons. The command is recorded already: if the channel layer cannot
+    members fetch only their own buttons; the session is the one the command locked and saved, so this reads
+    only the names. The command is recorded already: if the channel layer cannot
     be reached (Redis down) this is logged by civic.events.group_send, and the screens catch up from the
     record by sequence number (docs/live-protocol.md, "Reconnecting")."""
     if not numbered or get_channel_layer() is None:
@@ -409,11 +415,13 @@ def _publish(session_id: int, numbered: list[procedure.Event]) -> None:
 
     from ..selectors import session_snapshot
 
-    public = session_snapshot(Session.objects.select_related("council").get(pk=session_id), AnonymousUser())
+    # `session` is the row as this transaction wrote it under its lock, now committed: read it again and
+    # the view would be the same
+    public = session_snapshot(session, AnonymousUser())
     # Encoded here, once: every screen is sent these very characters (SessionConsumer.session_events), so a
     # thousand screens cost one encoding, not a thousand.
     text = json.dumps({"type": "events", "events": numbered, "state": public})
-    group_send(session_group(session_id), {"type": "session.events", "text": text})
+    group_send(session_group(session.pk), {"type": "session.events", "text": text})
 
 
 @transaction.atomic

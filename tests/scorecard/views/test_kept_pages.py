@@ -186,3 +186,34 @@ def test_a_small_matter_deadline_passing_recomputes_only_the_small_matters_rates
     # the page's versions and parts, the area, the two kept numbers (card, children) with their versions, the
     # rates (two queries each), the limit (valid_until), the parts stored: whatever the number of records
     assert len(again) <= 15 < len(first) // 3
+
+
+def test_a_step_of_a_live_meeting_leaves_the_scorecards_kept_and_what_they_count_shows_at_once(client, world):
+    from deliberation.models import Session
+    from tests.deliberation.session_setup import make_council, make_session, run
+    from tests.world import fresh
+
+    council = make_council(world)
+    session = make_session(world, council)
+    chair, (a, b, c, _d, _e) = fresh(world["organiser_here"]), council.people
+    for url in (D1, CITY):
+        _kept(client, url)
+    for person in (chair, a, b, c):  # steps that change no figure: the pages stay kept
+        run(session, person, "check_in")
+    run(session, c, "check_out")
+    assert Session.objects.get(pk=session.pk).seq == 5
+    for url in (D1, CITY):
+        assert _queries(client, url) == 1, url
+
+    before = {url: _page(client, url) for url in (D1, CITY)}
+    run(session, c, "check_in")
+    run(session, chair, "open_session")  # the session opened: counted at once
+    for url in (D1, CITY):
+        _assert_fresh_and_changed(client, url, before[url])
+
+    for url in (D1, CITY):
+        _kept(client, url)
+    run(session, a, "point_of_order", text="发言超时")  # counted, though the session stays open
+    for url in (D1, CITY):
+        assert _queries(client, url) > 1, url
+        assert _page(client, url) == _fresh(client, url), url
