@@ -7,9 +7,6 @@ whatever the number of opinions."""
 import re
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civic import pagecache
@@ -21,38 +18,17 @@ from consultations.models import Opinion, Question
 from consultations.views import _common
 from tests.consultations.results_fixtures import answered_consultation
 from tests.factories import UserFactory
+from tests.pages import reader_client as _reader
+from tests.pages import reader_page as _page
+from tests.pages import reader_queries as _queries
+from tests.pages import shared_pages as _shared_pages
 from tests.world import fresh, verify
 
 pytestmark = pytest.mark.django_db
 
-MARKS = re.compile(r"<!--(r|/r|h)[0-9a-f]{12}")
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 SEND = "提交意见"  # the opinion form's button
 VERIFY = "可以提出意见"  # "Residents verified in … can give opinions."
-
-
-def _reader(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
-
-
-def _page(client, url, **params) -> str:
-    response = client.get(url, params)
-    assert response.status_code == 200, url
-    html = response.content.decode()
-    assert not MARKS.search(html), "a mark was left in the page"
-    return html
-
-
-def _queries(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        _page(client, url)
-    return [q["sql"] for q in queries.captured_queries]
-
-
-def _shared_pages() -> int:
-    return PagePart.objects.filter(sub=pagecache.SIGNED_IN_PAGE).count()
 
 
 def _with_question(make_consultation, world, **kwargs):

@@ -7,9 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civic import pagecache
@@ -18,40 +15,19 @@ from civic.selectors import is_eligible
 from deliberation import selectors, services
 from deliberation.models import Participation
 from tests.factories import UserFactory
+from tests.pages import reader_client as _reader
+from tests.pages import reader_page as _page
+from tests.pages import reader_queries as _queries
+from tests.pages import shared_pages as _shared_pages
 from tests.world import fresh, verify
 
 pytestmark = pytest.mark.django_db
 
-MARKS = re.compile(r"<!--(r|/r|h)[0-9a-f]{12}")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 VOTED = "您已投票。"
 FORM = "核对我的选票"
 RECEIPT = "您的回执码（修改无记名选票时需要）"
 ASK = "申请居住核验"
-
-
-def _reader(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
-
-
-def _page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert not MARKS.search(html), "a mark was left in the page"
-    return html
-
-
-def _queries(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        _page(client, url)
-    return [q["sql"] for q in queries.captured_queries]
-
-
-def _shared_pages() -> int:
-    return PagePart.objects.filter(sub=pagecache.SIGNED_IN_PAGE).count()
 
 
 def test_each_reader_sees_their_own_vote_form_on_the_one_shared_page(world, pb):

@@ -6,9 +6,6 @@ rating shows at once; a kept page costs four queries however many ratings."""
 import re
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from civic import pagecache
 from civic.models import PagePart
@@ -17,36 +14,18 @@ from funding import services
 from funding.models import SatisfactionRating
 from funding.selectors import projects as project_selectors
 from tests.factories import UserFactory
+from tests.pages import reader_client as _reader
+from tests.pages import reader_page as _page
+from tests.pages import reader_queries as _queries
 from tests.world import fresh, verify
 
 from .test_projects import accept
 
 pytestmark = pytest.mark.django_db
 
-MARKS = re.compile(r"<!--(r|/r|h)[0-9a-f]{12}")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 FORM = 'id="form-rating"'
 ONLY_RESIDENTS = "的经核验的居民可以评价该项目。"
-
-
-def _reader(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
-
-
-def _page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert not MARKS.search(html), "a mark was left in the page"
-    return html
-
-
-def _queries(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        _page(client, url)
-    return [q["sql"] for q in queries.captured_queries]
 
 
 def _shared() -> int:

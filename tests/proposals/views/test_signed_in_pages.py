@@ -1,12 +1,7 @@
 """Signed-in readers share one rendering of a page (civic.pagecache.whole_page): each sees their own bits and
 never another reader's, every write shows at once, and a kept page costs a few queries whatever it shows."""
 
-import re
-
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -18,31 +13,12 @@ from civic.services import area_role_grant, notify
 from proposals import selectors, services
 from proposals.models import Comment
 from tests.factories import UserFactory
+from tests.pages import reader_client as _reader
+from tests.pages import reader_page as _page
+from tests.pages import reader_queries as _queries
 from tests.world import verify
 
 pytestmark = pytest.mark.django_db
-
-MARKS = re.compile(r"<!--(r|/r|h)[0-9a-f]{12}")
-
-
-def _reader(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
-
-
-def _page(client, url, **params) -> str:
-    response = client.get(url, params)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert not MARKS.search(html), "a mark was left in the page"
-    return html
-
-
-def _queries(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        _page(client, url)
-    return [q["sql"] for q in queries.captured_queries]
 
 
 def _menu_of(name: str) -> str:
