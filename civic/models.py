@@ -21,11 +21,13 @@ class UserManager(BaseUserManager):
         lookup, without building and compiling that query each time (a quarter of a kept signed-in
         page's CPU). Any other lookup, or a value that is not plainly a number, goes the usual way."""
         pk = kwargs.get("pk")
+        from django.db import DEFAULT_DB_ALIAS, router
+
         if args or len(kwargs) != 1 or self._db is not None or not _plain_pk(pk):
             return super().get(*args, **kwargs)
-        from django.db import router
-
-        user = _by_pk(self.model, router.db_for_read(self.model), pk)
+        if router.db_for_read(self.model) != DEFAULT_DB_ALIAS:
+            return super().get(*args, **kwargs)
+        user = _by_pk(self.model, pk)
         if user is None:
             raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
         return user
@@ -56,47 +58,29 @@ def _plain_pk(value) -> bool:
     return type(value) is int and 0 < value < 2**31
 
 
-_BY_PK: dict[tuple, tuple] = {}
+_BY_PK: dict[tuple, str] = {}
 
 
-def _by_pk(model, alias: str, pk):
-    """`model`'s row with primary key `pk` as the ORM loads it (its columns' converters applied), or None.
-    The query's text is made once per process and database; PostgreSQL parses and plans it once per
-    connection where connections are kept (`pagecache._read_cursor`)."""
-    from django.db import connections
+def _by_pk(model, pk):
+    """`model`'s row with primary key `pk` as the ORM loads it (`civic.rows`), or None. The query's text is
+    made once per process; PostgreSQL parses and plans it once per connection where connections are kept
+    (`pagecache._read_cursor`, as the page's query)."""
+    from django.db import connection
 
-    connection = connections[alias]
-    found = _BY_PK.get((model, alias))
-    if found is None:
-        fields = model._meta.concrete_fields
+    from . import rows
+    from .pagecache import _read_cursor
+
+    sql = _BY_PK.get((connection.vendor, model))
+    if sql is None:
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in fields)
-        sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s"
-        converters = []
-        for i, field in enumerate(fields):
-            col = field.get_col(model._meta.db_table)
-            made = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-            if made:
-                converters.append((i, col, made))
-        found = _BY_PK[(model, alias)] = (sql, [f.attname for f in fields], converters)
-    sql, names, converters = found
-    if alias == "default":  # on PostgreSQL with connections kept, a prepared statement (as the page's query)
-        from .pagecache import _read_cursor
-
-        cursor = _read_cursor()
-    else:
-        cursor = connection.cursor()
-    with cursor:
+        sql = _BY_PK[(connection.vendor, model)] = (
+            f"SELECT {rows.columns(model, 't')} FROM {quote(model._meta.db_table)} t "
+            f"WHERE t.{quote(model._meta.pk.column)} = %s"
+        )
+    with _read_cursor() as cursor:
         cursor.execute(sql, [int(pk)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    if converters:
-        row = list(row)
-        for i, col, made in converters:
-            for converter in made:
-                row[i] = converter(row[i], col, connection)
-    return model.from_db(alias, names, row)
+    return None if row is None else rows.build(model, row)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
