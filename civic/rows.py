@@ -18,6 +18,16 @@ def _fields(model) -> tuple:
     return tuple(model._meta.concrete_fields)
 
 
+def key(value) -> int | None:
+    """`value` as a primary key to look up in a plain statement, or None where the ORM would find no row
+    without asking: not a number, or beyond any integer column (a database would refuse it)."""
+    try:
+        number = int(value)
+    except (ValueError, TypeError):
+        return None
+    return number if -(2**63) <= number < 2**63 else None
+
+
 _COLUMNS: dict = {}
 
 

@@ -80,11 +80,8 @@ def boxes_valid_until(boxes, now=None):
 def _box_with_area(pk) -> BallotBox | None:
     """The box `pk` with its area, as `select_related("area").get(pk=pk)` reads it, in one plain statement
     (every ballot reads its box: building the query costs more than running it)."""
-    try:
-        pk = int(pk)
-    except (ValueError, TypeError):
-        return None
-    if not -(2**63) <= pk < 2**63:  # no such row (the ORM answers so without asking)
+    pk = rows.key(pk)
+    if pk is None:
         return None
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:

@@ -423,6 +423,10 @@ def project_detail(request, pk):
     `project:PK` and the stories it shows); signed-in readers share one rendering too, in which the rating
     form is marked for the residents who may rate; people with their own forms on it (officials, the
     implementer's members) and those whose own rating or objection it shows get it rendered for them."""
+    from civic import rows
+
+    if rows.key(pk) is None:  # beyond any key: its plain reads below would be refused by the database
+        raise Http404
 
     # The page shows the project's proposal too: its scopes follow the project's proposal (set when the
     # project is made; a change would bump `project:PK`), remembered for a visitor's kept page (by_fact).

@@ -54,6 +54,16 @@ def test_the_ledger_pages_are_kept_when_read_twice(client, world):
         assert _kept(client, url) == 1, url  # the area's path, which names the scopes, is remembered
 
 
+@pytest.mark.parametrize("pk", ["999999999", "99999999999999999999"])
+def test_a_project_that_is_not_there_is_not_found_for_a_visitor_and_a_reader(client, pk):
+    """However large the number in the address (beyond any key the database could hold, too)."""
+    from tests.factories import UserFactory
+
+    assert client.get(f"/projects/{pk}/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(f"/projects/{pk}/").status_code == 404
+
+
 def test_a_remembered_fact_that_is_wrong_names_no_kept_page(client, world):
     """The area's path and the project's proposal are remembered to name a visitor's kept page; were they
     wrong (an area moved, another database), the page is read and kept afresh, never served from them."""
