@@ -9,12 +9,15 @@ last answer came) and open loop (a steady rate). Prints; asserts nothing.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py migrate
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_perf_scale python manage.py seed_scale
     .venv/bin/python bench/http.py [--seconds 10] [--only list,detail] [--skip-ballots] [--ballots-only]
-        [--live [--live-nice N]] [--gunicorn "--workers 5 --preload --max-requests 0"]
+        [--live [--live-nice N] [--listeners-nice N]] [--gunicorn "--workers 5 --preload --max-requests 0"]
 
 `--live` runs bench/live.py at the same time (1,000 listeners on `uvicorn --workers 2` with the Redis
 channel layer, a chair issuing a command every quarter second) and prints its delivery latency at the end.
 `--live-nice N` runs the uvicorn processes at another priority than gunicorn (`nice -n N`; below 0 needs
 root), to measure a deployment that favours the live layer; compare with a run without it, back to back.
+`--listeners-nice N` (default -10 as root, else 0) runs the 1,000 listening sockets' process at that
+priority: they stand for phones elsewhere, and a listener waiting behind the page workers for CPU would
+measure its own wait instead of the server's.
 
 Needs wrk (Debian's package), the seeded database (DATABASE_URL, default civic_perf_scale) and Redis
 (REDIS_URL, default redis://127.0.0.1:6379/9; its keys are prefixed `bench`).
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LIVE_NICE = 0  # the uvicorn processes at gunicorn's priority, as docs/deploy.md runs them
+LISTENERS_NICE = -10 if os.geteuid() == 0 else 0  # the measuring listeners ahead of the server (see above)
 DEPLOY_ARGS = "--workers 5 --preload --max-requests 0"  # what docs/deploy.md says, measured here
 
 
@@ -345,6 +349,12 @@ def main():
         default=LIVE_NICE,
         help="the uvicorn processes' niceness relative to gunicorn (0: the same priority, as docs/deploy.md)",
     )
+    parser.add_argument(
+        "--listeners-nice",
+        type=int,
+        default=LISTENERS_NICE,
+        help="the live listeners' niceness (they stand for phones elsewhere; default -10 as root, else 0)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -370,6 +380,7 @@ def main():
                 [
                     *(PY, str(ROOT / "bench" / "live.py"), "--clients", "1000"),
                     *("--stop-file", str(stop_live), "--nice", str(args.live_nice)),
+                    *("--listeners-nice", str(args.listeners_nice)),
                 ],
                 cwd=ROOT,
                 env={k: v for k, v in env.items() if k != "CIVIC_BENCH_BARE_VIEW"},

@@ -1,7 +1,7 @@
 """Live session fan-out: N watching screens, a chair issuing commands; prints the delivery latency of
 events (command sent → event received on every screen) and what connecting cost. Prints; asserts nothing.
 
-Run: .venv/bin/python bench/live.py [--clients 1000] [--commands 20] [--workers 2] [--nice N]
+Run: .venv/bin/python bench/live.py [--clients 1000] [--commands 20] [--workers 2] [--nice N] [--listeners-nice N]
 
 With DATABASE_URL and REDIS_URL set it runs the production layout of docs/deploy.md: `uvicorn --workers N`
 (one per core), the Redis channel layer and PostgreSQL, DJANGO_ENV=production; the session is created in
@@ -9,7 +9,10 @@ that database under its city `S` (bench/http.py's seeded database). Without them
 database in a temporary folder and the in-memory channel layer in one process.
 `--stop-file F` keeps the chair issuing commands until F exists (bench/http.py --live, to measure while
 the HTTP benchmark runs). `--nice N` starts uvicorn under `nice -n N` (below 0 needs root), to measure the
-live processes at another CPU priority than the page workers.
+live processes at another CPU priority than the page workers. `--listeners-nice N` runs this process (the
+1,000 listeners and the chair) under `nice -n N` once uvicorn has started: the listeners stand for phones
+elsewhere, and on a machine whose cores the HTTP benchmark saturates, a listener left waiting for CPU
+measures its own wait, not the server's (bench/http.py --live gives it -10 when it may).
 
 Where the time goes: "command answered" is the chair's command sent → its "ok" (the transaction, then
 the publish to Redis); "after the answer" is each screen's delivery minus that answer (the fan-out; it
@@ -201,6 +204,9 @@ def main():
     parser.add_argument("--commands", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn processes (production layout only)")
     parser.add_argument("--nice", type=int, default=0, help="run uvicorn under `nice -n N`")
+    parser.add_argument(
+        "--listeners-nice", type=int, default=0, help="run the listeners (this process) under `nice -n N`"
+    )
     parser.add_argument("--stop-file", default=None, help="keep issuing commands until this file exists")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -228,6 +234,8 @@ def main():
             except OSError:
                 time.sleep(0.1)
         time.sleep(1 if workers > 1 else 0)  # every worker listening, not only the first
+        if args.listeners_nice:
+            os.nice(args.listeners_nice)  # after uvicorn started: only the listeners, not the server
         latencies, delivered, expected, connected, answered, fanout, lags = asyncio.run(
             run(f"http://127.0.0.1:{port}", session_id, cookie, args.clients, args.commands, args.stop_file)
         )
@@ -239,6 +247,8 @@ def main():
     layout = f"uvicorn --workers {workers}, Redis channel layer" if production() else "one process, in-memory layer"
     if args.nice:
         layout += f", nice {args.nice}"
+    if args.listeners_nice:
+        layout += f"; listeners at nice {args.listeners_nice}"
     print(f"live: {layout}; {args.clients} listeners connected in {connected:.1f} s")
     print(f"live: {expected // max(1, args.clients)} commands, events delivered {delivered}/{expected}")
     worst = latencies[-1] if latencies else float("nan")
