@@ -13,14 +13,18 @@ Which reports count (docs/casework.md, "Fields the figures read"):
   step is done: the response rate counts a report once it is accepted or its response limit has passed; the
   resolution rate once it is closed after a resolution or its handling limit has passed. While the clock is
   stopped the limit is not running, so the report waits too.
+
+Between two writes to the reports, the rates move with the clock only as those limits pass: counted once,
+they are kept with the limits to come (`waiting_limits`) and read at a later moment with `Rates.at`.
 """
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -62,6 +66,21 @@ def _resolution_counted(now: datetime) -> Q:
         Q(accepted_at__isnull=False)
         & ~Q(state=ReportState.REFERRED)
         & (CLOSED_AFTER_RESOLUTION | Q(handling_due__lt=now, clock_stopped_at__isnull=True))
+    )
+
+
+def _response_waiting() -> Q:
+    """Not counted in the response rate yet, and counted (late) once its response limit passes."""
+    return Q(accepted_at__isnull=True, response_due__isnull=False) & CLOCK_RUNNING
+
+
+def _resolution_waiting() -> Q:
+    """Not counted in the resolution rate yet, and counted (unresolved) once its handling limit passes."""
+    return (
+        Q(accepted_at__isnull=False, handling_due__isnull=False)
+        & ~Q(state=ReportState.REFERRED)
+        & ~CLOSED_AFTER_RESOLUTION
+        & CLOCK_RUNNING
     )
 
 
@@ -115,6 +134,20 @@ class Rates:
     handled: int = 0  # reports in the median handling time
     median_handling_days: Decimal | None = None
 
+    def at(self, responses: list, handlings: list, moment) -> "Rates":
+        """These rates once the sorted limits before `moment` have passed (`waiting_limits`): each response
+        limit adds a report counted in the response rate and not in time, each handling limit one counted
+        in the resolution rate and not resolved. The limits and `moment` compare as they are (datetimes, or
+        the same numbers for both)."""
+        late, unresolved = bisect_left(responses, moment), bisect_left(handlings, moment)
+        if not late and not unresolved:
+            return self
+        return replace(
+            self,
+            response_counted=self.response_counted + late,
+            resolution_counted=self.resolution_counted + unresolved,
+        )
+
     @property
     def response_rate(self) -> Decimal | None:
         return ratio(self.response_in_time, self.response_counted)
@@ -152,6 +185,34 @@ def rates_by_bucket(queryset: QuerySet[Report], start: datetime, end: datetime, 
     for bucket in set(rows) | set(days):
         spans = days.get(bucket, [])
         result[bucket] = Rates(**rows.get(bucket, {}), handled=len(spans), median_handling_days=median_days(spans))
+    return result
+
+
+def waiting_limits(
+    queryset: QuerySet[Report], start: datetime, end: datetime, now: datetime, until: datetime
+) -> dict[str, tuple[list[datetime], list[datetime]]]:
+    """{bucket: (response limits, handling limits)}, each sorted: the limits in [now, until) whose passing
+    moves the rates of `rates_by_bucket(..., now)` (one query). A response limit passing counts its report
+    in `response_counted` (never in time: it is not accepted); a handling limit, in `resolution_counted`
+    (not resolved). Nothing else in the rates moves with the clock, so `Rates.at` with these gives, at any
+    moment before `until` and without a write, what `rates_by_bucket` would count then."""
+    reports = counted(queryset, start, end).order_by()
+    response = _response_waiting() & Q(response_due__gte=now, response_due__lt=until)
+    handling = _resolution_waiting() & Q(handling_due__gte=now, handling_due__lt=until)
+    result: dict[str, tuple[list[datetime], list[datetime]]] = {}
+    for bucket, response_due, handling_due, waits_response in (
+        reports.filter(response | handling)
+        .annotate(waits_response=Case(When(response, then=Value(True)), default=Value(False)))
+        .values_list("bucket", "response_due", "handling_due", "waits_response")
+    ):
+        responses, handlings = result.setdefault(bucket, ([], []))
+        if waits_response:
+            responses.append(response_due)
+        else:
+            handlings.append(handling_due)
+    for responses, handlings in result.values():
+        responses.sort()
+        handlings.sort()
     return result
 
 

@@ -431,12 +431,17 @@ def _box(row) -> None:
 def valid_until(area, period):
     """The next local midnight (answers, sessions, objections and decisions fall overdue by the day), or
     sooner the next small-matter time limit to pass among the reports the period counts (the rates count
-    a report once its limit has passed)."""
+    a report once its limit has passed). Asked inside the `one_computation` that read the page's numbers,
+    the kept numbers know it (`selectors.numbers.kept_until`: no query); else one query."""
     from django.db.models import Min, Q
 
     from casework import rates
     from casework.models import Report
 
+    from .selectors.numbers import kept_until
+
+    if (kept := kept_until()) is not None:
+        return kept
     now = timezone.now()
     local = timezone.localtime(now)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -1,8 +1,9 @@
 """The numbers of a scorecard, and the data version (a fingerprint of the newest rows, kept for callers)."""
 
 import hashlib
+from bisect import bisect_left
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -18,7 +19,7 @@ from funding.models import AwardObjection, Commitment, LedgerEntry, MicroProject
 from proposals.models import CoSponsor, Endorsement, Proposal
 
 from ..period import Period
-from .numbers import clock_numbers, keeping, raw_numbers
+from .numbers import changes_at, clock_numbers, keeping, kept_clock_numbers, raw_numbers
 
 _VERSIONED = [
     (AuditEntry, "MAX(id)"),
@@ -60,32 +61,73 @@ def data_version() -> str:
 
 
 def cached_numbers(scope: str, buckets: list[str], period: Period) -> dict[str, dict]:
-    """The numbers of `buckets`. For the scorecard pages (`one_computation(keep=True)`), what holds for the
-    day is kept (`civic.pagecache.value`) under the scopes of the pages of the area and period
-    (scorecard.pages) until the next midnight, so it is computed once per version of what it counts and
-    per day; the small matters' rates, which move each time a small matter's time limit passes (the pages'
-    `valid_until`, every few minutes at a city's scale), are computed afresh (`clock_numbers`, two
-    queries): a limit passing recomputes those alone.
+    """The numbers of `buckets`. For the scorecard pages (`one_computation(keep=True)`), they are kept
+    (`civic.pagecache.value`) under the scopes of the pages of the area and period (scorecard.pages) until
+    the next midnight, so they are computed once per version of what they count and per day.
+    The small matters' rates move each time a small matter's time limit passes (every few minutes at a
+    city's scale): kept with them are the limits that will pass before midnight (`casework.rates.
+    waiting_limits`), and the rates are read at this moment from those (`Rates.at`), exactly what counting
+    afresh would give, without a query. Every write to a report bumps the scopes (scorecard.pages).
+    The computation learns (`numbers.changes_at`) the next moment these numbers move: the pages' `valid_until`.
     (A cache keyed by `data_version` would read the newest row of every table, and count the co-signatures,
     on every miss, and could not tell one district's writes from another's.)"""
     from .. import pages
 
     today = timezone.localdate()
     if not keeping() or pages.is_future(period):  # a period not begun is not kept, as its pages
+        changes_at(None)
         return raw_numbers(scope, buckets, period, today)
     code = scope.strip("/").split("/")[-1] if scope.strip("/") else None
+    until = _next_midnight()
+
+    def compute() -> dict[str, dict]:
+        numbers = _encoded(raw_numbers(scope, buckets, period, today, clock=False))
+        clock = kept_clock_numbers(scope, buckets, period, until)
+        for bucket, n in numbers.items():
+            rates, responses, handlings = clock.get(bucket, (Rates(), [], []))
+            n["casework"] = {
+                "rates": {**asdict(rates), "median_handling_days": _text(rates.median_handling_days)},
+                "responses": [_micros(moment) for moment in responses],
+                "handlings": [_micros(moment) for moment in handlings],
+            }
+        return numbers
+
     kept = pagecache.value(
         "scorecard-numbers",
         pages.page_scopes(code, period),
         (scope, tuple(buckets), period.start.isoformat(), period.end.isoformat(), today.isoformat()),
-        lambda: _encoded(raw_numbers(scope, buckets, period, today, clock=False)),
-        valid_until=_next_midnight,
+        compute,
+        valid_until=lambda: until,
     )
     numbers = _decoded(kept)
-    rates = clock_numbers(scope, buckets, period)
-    for bucket, n in numbers.items():
-        n["casework"] = rates.get(bucket, Rates())
+    now = timezone.now()
+    if now >= until:  # midnight passed since: the kept limits stop there
+        changes_at(None)
+        rates_now = clock_numbers(scope, buckets, period)
+        for bucket, n in numbers.items():
+            n["casework"] = rates_now.get(bucket, Rates())
+        return numbers
+    moment, next_change = _micros(now), _micros(until)
+    for n in numbers.values():
+        casework = n["casework"]
+        rates = casework["rates"]
+        median = rates["median_handling_days"]
+        rates = Rates(**{**rates, "median_handling_days": Decimal(median) if median is not None else None})
+        n["casework"] = rates.at(casework["responses"], casework["handlings"], moment)
+        for limits in (casework["responses"], casework["handlings"]):
+            i = bisect_left(limits, moment)  # the next to pass: at it, the rates move
+            if i < len(limits):
+                next_change = min(next_change, limits[i])
+    changes_at(_EPOCH + timedelta(microseconds=next_change))
     return numbers
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds since 1970 (exact, as the database keeps moments; a float second would round them)."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def _next_midnight():

@@ -86,6 +86,27 @@ def keeping() -> bool:
     return bool(held and held.get("keep"))
 
 
+def changes_at(moment) -> None:
+    """The kept numbers read in this computation hold until `moment` (a small matter's time limit passing,
+    or midnight); None: read afresh, they say nothing of when they change (`kept_until`)."""
+    held = _reads.get()
+    if held is None:
+        return
+    if moment is None:
+        held["until_unknown"] = True
+    else:
+        held["until"] = min(held.get("until", moment), moment)
+
+
+def kept_until():
+    """Until when every number read so far in this computation holds without a write, if all of them were
+    kept numbers that know it (`cache.cached_numbers`); else None."""
+    held = _reads.get()
+    if not held or held.get("until_unknown"):
+        return None
+    return held.get("until")
+
+
 def _shared(key, read):
     held = _reads.get()
     if held is None:
@@ -116,6 +137,22 @@ def clock_numbers(scope: str, buckets: list[str], period: Period) -> dict:
     reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
     with one_calendar():
         return casework_rates.rates_by_bucket(reports, start, end, timezone.now())
+
+
+def kept_clock_numbers(scope: str, buckets: list[str], period: Period, until) -> dict[str, tuple]:
+    """{bucket: (casework.rates.Rates now, response limits, handling limits)}: the rates as they stand now
+    and the time limits that move them before `until` (`casework.rates.waiting_limits`), so that the rates
+    at any later moment before `until` are `Rates.at(...)` without a query (three queries, one moment)."""
+    start, end = period.bounds()
+    reports = bucketed(Report.objects.all(), "area_path", scope, buckets)
+    now = timezone.now()
+    with one_calendar():
+        rates = casework_rates.rates_by_bucket(reports, start, end, now)
+    limits = casework_rates.waiting_limits(reports, start, end, now, until)
+    return {
+        bucket: (rates.get(bucket, casework_rates.Rates()), *limits.get(bucket, ([], [])))
+        for bucket in set(rates) | set(limits)
+    }
 
 
 def _raw_numbers(scope: str, buckets: list[str], period: Period, today) -> dict[str, dict]:

@@ -124,6 +124,7 @@ def _dashboard_context(request, area: Area | None, period, form) -> dict:
     with selectors.one_computation(keep=True):  # who took part etc. read once; the day's numbers kept
         card = selectors.scorecard(area, period)
         children = selectors.compare_children(area, period)
+        valid_until = pages.valid_until(area, period)  # as the kept numbers know it
     index = _figure_index(card)
     compare = [index[key] for key in COMPARE_FIGURES if key in index]
     today = timezone.localdate()
@@ -146,7 +147,7 @@ def _dashboard_context(request, area: Area | None, period, form) -> dict:
         ),
         "report_year": report_year,
         "open_data_url": _open_data_url(area),
-        "valid_until": pages.valid_until(area, period),
+        "valid_until": valid_until,
     }
 
 
@@ -237,6 +238,7 @@ def _report_context(area: Area | None, year: int) -> dict:
 
     with selectors.one_computation(keep=True):  # the day's numbers kept (scorecard.selectors.cache)
         report = selectors.yearly_report(area, year)
+        valid_until = pages.valid_until(area, year_period(year))  # as the kept numbers know it
     totals = {
         "award": sum((row["award"] for row in report["projects"]), Decimal(0)),
         "paid": sum((row["paid"] for row in report["projects"]), Decimal(0)),
@@ -254,7 +256,7 @@ def _report_context(area: Area | None, year: int) -> dict:
         )
         + f"?period=year&year={year}",
         "generated": timezone.localtime(),
-        "valid_until": pages.valid_until(area, year_period(year)),
+        "valid_until": valid_until,
     }
 
 

@@ -185,3 +185,61 @@ def test_rates_by_bucket_in_two_queries(world, django_assert_num_queries):
     assert got[w["D1"].path].satisfaction_rate == Decimal("1.0000")
     assert got[w["D2"].path].satisfaction_rate == Decimal("0.5000")
     assert got[w["D2"].path].handled == 2
+
+
+def by_district(world):
+    from django.db.models import Case, CharField, Value, When
+
+    return Report.objects.annotate(
+        bucket=Case(
+            *[When(area_path__startswith=world[a].path, then=Value(world[a].path)) for a in ("D1", "D2")],
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def test_the_rates_at_a_later_moment_from_the_limits_kept_are_what_a_fresh_count_gives(world, table):
+    """Counted at noon with the limits that pass before midnight, the rates at any moment of the afternoon
+    are, without a query, what counting afresh at that moment gives: response limits of reports not
+    accepted add late responses, handling limits of accepted reports not closed add unresolved ones; a
+    stopped clock, a referral, a report closed after its resolution, a response already given or a limit
+    after midnight add nothing."""
+    w = world
+    cell, lamp = w["c1a"], make_category(w["D1"], key="bench", name="长椅损坏", name_en="Broken bench")
+    midnight = datetime(2025, 3, 21, tzinfo=SHANGHAI)
+    noon = NOW  # r4's response limit passes at 19:00 (table)
+    make_report(cell, lamp, submitted_at=at(20, 9), response_due=at(20, 14))  # counted late at 14:00
+    make_report(cell, lamp, submitted_at=at(20, 9), response_due=at(20, 15), clock_stopped_at=at(20, 11))
+    make_report(cell, lamp, state=S.DISPATCHED, submitted_at=at(17), handling_due=at(20, 16))  # unresolved at 16:00
+    make_report(cell, lamp, state=S.REFERRED, submitted_at=at(17), handling_due=at(20, 16))
+    handled(cell, lamp, at(17), at(19), handling_due=at(20, 17))
+    make_report(cell, lamp, state=S.IN_PROGRESS, submitted_at=at(17), handling_due=at(20, 17), clock_stopped_at=at(19))
+    make_report(cell, lamp, submitted_at=at(20, 11), response_due=at(21, 9))  # after midnight
+    make_report(cell, lamp, state=S.ACCEPTED, submitted_at=at(20, 9), response_due=at(20, 13))  # answered
+    make_report(w["c2a"], lamp, submitted_at=at(20, 9), response_due=at(20, 13))
+    make_report(w["c2a"], lamp, state=S.ACCEPTED, submitted_at=at(18), handling_due=at(20, 13))
+    make_report(w["c2a"], lamp, submitted_at=at(20, 9), response_due=at(20, 13))  # two at the same moment
+
+    reports = by_district(w)
+    kept = rates.rates_by_bucket(reports, *MARCH, noon)
+    limits = rates.waiting_limits(reports, *MARCH, noon, midnight)
+    d1, d2 = w["D1"].path, w["D2"].path
+    assert limits[d1] == ([at(20, 14), at(20, 19)], [at(20, 16)])
+    assert limits[d2] == ([at(20, 13), at(20, 13)], [at(20, 13)])
+
+    moments = [noon, at(20, 13), at(20, 13) + timedelta(microseconds=1)]
+    moments += [at(20, 14) + timedelta(minutes=30), at(20, 16) + timedelta(minutes=1)]
+    moments += [at(20, 18), at(20, 19) + timedelta(seconds=1), midnight - timedelta(microseconds=1)]
+    changed = set()
+    for moment in moments:
+        fresh = rates.rates_by_bucket(reports, *MARCH, moment)
+        for bucket in (d1, d2):
+            later = kept[bucket].at(*limits[bucket], moment)
+            assert later == fresh[bucket], (bucket, moment)
+            changed.add((bucket, later.response_rate, later.resolution_rate))
+    assert len(changed) == 2 + 3 + 1  # D1 moved at 14:00, 16:00 and 19:00; D2 once, at 13:00
+    # one scope too: the same counts as `rates_of`
+    for moment in moments:
+        of_d1 = rates.rates_of(Report.objects.filter(area_path__startswith=w["D1"].path), *MARCH, moment)
+        assert kept[d1].at(*limits[d1], moment) == of_d1
