@@ -45,6 +45,23 @@ def free_port():
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of process `pid` and its descendants (uvicorn and its workers), from
+    /proc; None where there is none."""
+    total, pending = 0.0, [pid]
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        while pending:
+            current = pending.pop()
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    except (OSError, ValueError):
+        return None
+    return total
+
+
 def production() -> bool:
     return bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
 
@@ -58,7 +75,9 @@ def environment(var_dir: str) -> dict:
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_SITE_URL="http://127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_CACHE_PREFIX="bench",
+            # the pub/sub channels are shared by every database number of a Redis: set another prefix to
+            # run beside another benchmark on the same Redis
+            DJANGO_CACHE_PREFIX=os.environ.get("DJANGO_CACHE_PREFIX", "bench"),
             DJANGO_LOG_LEVEL="ERROR",
         )
     else:
@@ -119,7 +138,7 @@ def prepare(env: dict):
     return session.pk, f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-async def run(url, session_id, cookie, clients, commands, stop_file=None):
+async def run(url, session_id, cookie, clients, commands, stop_file=None, server_pid=None):
     import websockets
 
     ws_url = url.replace("http://", "ws://") + f"/ws/sessions/{session_id}/"
@@ -169,6 +188,7 @@ async def run(url, session_id, cookie, clients, commands, stop_file=None):
                 await asyncio.sleep(0.1)
 
     probing = asyncio.create_task(probe())
+    cpu_before = cpu_seconds(server_pid) if server_pid else None
     answered: list[float] = []  # command sent → the chair's "ok": the command itself, before any fan-out
     async with websockets.connect(ws_url, additional_headers={"Origin": url, "Cookie": cookie}) as chair:
         await chair.send(json.dumps({"type": "hello", "last_seq": 0}))
@@ -189,13 +209,15 @@ async def run(url, session_id, cookie, clients, commands, stop_file=None):
             n += 1
             await asyncio.sleep(0.25)
     await asyncio.sleep(2)
+    cpu_after = cpu_seconds(server_pid) if server_pid else None
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     done.set()
     for task in [*tasks, probing]:
         task.cancel()
     latencies = [(t - sent[seq]) * 1000 for seq, times in received.items() if seq in sent for t in times]
     fanout = [(t - answered_at[seq]) * 1000 for seq, times in received.items() if seq in sent for t in times]
     delivered = sum(len(received.get(seq, [])) for seq in sent)
-    return latencies, delivered, len(sent) * clients, connected, sorted(answered), sorted(fanout), sorted(lags)
+    return latencies, delivered, len(sent) * clients, connected, sorted(answered), sorted(fanout), sorted(lags), cpu
 
 
 def main():
@@ -236,8 +258,8 @@ def main():
         time.sleep(1 if workers > 1 else 0)  # every worker listening, not only the first
         if args.listeners_nice:
             os.nice(args.listeners_nice)  # after uvicorn started: only the listeners, not the server
-        latencies, delivered, expected, connected, answered, fanout, lags = asyncio.run(
-            run(f"http://127.0.0.1:{port}", session_id, cookie, args.clients, args.commands, args.stop_file)
+        latencies, delivered, expected, connected, answered, fanout, lags, cpu = asyncio.run(
+            run(f"http://127.0.0.1:{port}", session_id, cookie, args.clients, args.commands, args.stop_file, server.pid)
         )
     finally:
         server.terminate()
@@ -257,6 +279,11 @@ def main():
         if values:
             q = lambda f, v=values: v[min(len(v) - 1, int(f * len(v)))]  # noqa: E731
             print(f"live: {label} ms  p50 {q(0.5):.0f}  p90 {q(0.9):.0f}  p99 {q(0.99):.0f}  max {values[-1]:.0f}")
+    if cpu is not None and delivered:
+        print(
+            f"live: uvicorn CPU {cpu:.2f} s while commanding, "
+            f"{cpu * 1000 / delivered * 1000:.0f} ms per 1,000 deliveries (one event to 1,000 screens)"
+        )
     print(
         f"live: delivery ms  p50 {p(0.50):.0f}  p90 {p(0.90):.0f}  p99 {p(0.99):.0f}  max {worst:.0f}  mean {mean:.0f}"
     )

@@ -1,14 +1,15 @@
-import functools
+import asyncio
+import contextlib
 import json
 import logging
+from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 
-from . import events
+from . import events, fanout
 from .errors import DomainError, http_status
 from .selectors import unread_count
 
@@ -30,61 +31,77 @@ def error_reply(error: DomainError) -> dict[str, object]:
 
 
 class DegradableConsumer:
-    """For a consumer that must keep serving when the channel layer cannot be reached (Redis down).
+    """For a consumer that must keep serving when the channel layer cannot be reached (Redis down), and
+    that hears its group's broadcasts through the process's hub (civic.fanout).
 
     Channels asks the layer for the consumer's channel before the handshake; with Redis down that raised
     and the connection was refused with a 500. Here the socket is accepted all the same, without the layer:
     it serves what the record holds (a snapshot, the events since a sequence number, the unread count) but
     hears no broadcasts, and the consumer tells its client so (`live` false), which then shows
     "reconnecting…", asks for what it missed from time to time and reconnects until the layer is back.
-    Put it before the Channels consumer class in the bases."""
+
+    The consumer has no channel of its own: `join_group` makes it a member of the group's hub in this
+    process, which joins the layer's group once for all the process's screens and hands each broadcast to
+    `deliver`. The client's messages and the broadcasts go through one inbox, handled in order by the
+    consumer's own loop (Channels' `dispatch`), so a screen's messages stay in order and a slow screen
+    holds up only itself. Put it before the Channels consumer class in the bases."""
 
     live = False
+    hub: fanout.Hub | None = None
 
     async def __call__(self, scope, receive, send):
-        # AsyncConsumer.__call__, except that a layer that fails to give a channel leaves the consumer
-        # without a layer instead of failing the connection.
+        # AsyncConsumer.__call__, except that the layer gives no channel (the hub has one) and the
+        # broadcasts arrive through `deliver` instead of the layer's receive.
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        if self.channel_layer is not None:
-            try:
-                self.channel_name = await self.channel_layer.new_channel()
-            except Exception:
-                logger.warning("Channel layer unreachable; serving a socket without live events", exc_info=True)
-                self.channel_layer = None
-            else:
-                self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
         self.base_send = send
+        self.inbox: deque[dict] = deque()
+        self.wakeup: asyncio.Future | None = None
+        loop = asyncio.get_running_loop()
+        reader = loop.create_task(self._read(receive))
+        reader.add_done_callback(lambda _task: self._wake())
         try:
-            if self.channel_layer is not None:
-                await await_many_dispatch([receive, self.channel_receive], self.dispatch)
-            else:
-                await await_many_dispatch([receive], self.dispatch)
+            while True:
+                while self.inbox:
+                    await self.dispatch(self.inbox.popleft())
+                if reader.done():
+                    reader.result()  # the client's side failed: raise what it raised
+                    break
+                self.wakeup = loop.create_future()
+                await self.wakeup
         except StopConsumer:
             pass
+        finally:
+            reader.cancel()
+            await self.leave_group()  # also when the consumer stops without its disconnect handler
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+    async def _read(self, receive) -> None:
+        while True:
+            self.deliver(await receive())
+
+    def deliver(self, message: dict) -> None:
+        """Queue a message (the client's, or a broadcast from the hub) for this consumer's loop."""
+        self.inbox.append(message)
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.wakeup is not None and not self.wakeup.done():
+            self.wakeup.set_result(None)
 
     async def join_group(self, group: str) -> bool:
         """Join `group` for its broadcasts; False (logged) when the layer is missing or unreachable."""
         self.group = group
-        if self.channel_layer is None:
-            self.live = False
-            return False
-        try:
-            await self.channel_layer.group_add(group, self.channel_name)
-        except Exception:
-            logger.warning("Could not join %s; serving without live events", group, exc_info=True)
-            self.live = False
-            return False
-        self.live = True
-        return True
+        if self.hub is None and self.channel_layer is not None:
+            self.hub = await fanout.join(self, self.channel_layer, group)
+        self.live = self.hub is not None
+        return self.live
 
     async def leave_group(self) -> None:
-        if self.channel_layer is None or not hasattr(self, "group"):
-            return
-        try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-        except Exception:
-            logger.warning("Could not leave %s", self.group, exc_info=True)
+        hub, self.hub = self.hub, None
+        if hub is not None:
+            await hub.leave(self)
 
 
 class NotificationConsumer(DegradableConsumer, AsyncWebsocketConsumer):

@@ -311,3 +311,46 @@ def test_the_cache_keeps_one_redis_client_per_connection_pool():
     assert client.get_client(write=False) is client.get_client(write=False)
     kept.set("kept-client", 1)  # Redis is down here: the fallback answers
     assert kept.get("kept-client") == 1
+
+
+async def test_a_screen_joining_a_live_hub_while_redis_is_down_is_told_so_and_rejoins_with_hello(own_redis, caplog):
+    """The process's screens of a session share one membership of its group (civic.fanout): a screen that
+    connects while Redis is down is still told it is not live, though the hub joined before the outage,
+    and its `hello` makes it live again once Redis is back."""
+    session, members = await database_sync_to_async(_session_setup)()
+    first = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/sessions/{session.pk}/")
+    first.scope["user"] = members[0]
+    assert (await first.connect())[0]
+    await first.send_json_to({"type": "hello", "last_seq": 0})
+    assert (await first.receive_json_from())["events"] == []
+
+    own_redis.stop()
+    second = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/sessions/{session.pk}/")
+    second.scope["user"] = members[1]
+    assert (await second.connect())[0]
+    assert await second.receive_json_from(timeout=5) == {"type": "status", "live": False}
+    assert any("Could not join" in r.getMessage() for r in caplog.records)
+
+    own_redis.start()
+    from channels.layers import get_channel_layer
+
+    from deliberation.services import session_group
+
+    layer = get_channel_layer()
+    for _ in range(40):  # until the layer's receiver has resubscribed
+        await layer.group_send(session_group(session.pk), {"type": "session.events", "text": "probe"})
+        if not await first.receive_nothing(timeout=0.5):
+            assert await first.receive_from() == "probe"
+            break
+    else:
+        raise AssertionError("broadcasts did not come back with Redis")
+    await second.send_json_to({"type": "hello", "last_seq": 0})
+    assert await second.receive_json_from(timeout=5) == {"type": "status", "live": True}
+    assert (await second.receive_json_from())["events"] == []
+    await database_sync_to_async(deliberation_services.session_command)(
+        user=members[2], session=session, command={"type": "check_in"}
+    )
+    for ws in (first, second):
+        live = await _receive_until(ws, "events")
+        assert [e["seq"] for e in live["events"]] == [1]
+        await ws.disconnect()
