@@ -504,18 +504,31 @@ def _fill_scanning(html: str, facts: dict, filled: dict[str, str]) -> str:
 
 
 _TEXT, _OPEN, _HOLE = 0, 1, 2
+_CSRF = "-csrf"  # a CSRF hole among the pieces of a page cut to be sent (the names of holes are words)
 
 
-def _split(html: str) -> list[tuple] | None:
+def _split(html: str, sent: bool = False) -> list[tuple] | None:
     """`html` cut at its marks once: text, a hole (name), or a marked segment's opening (name, value,
     negated, and where past its close the page goes on when the reader does not see it); None if its
-    marks do not nest as they should."""
+    marks do not nest as they should. `sent`: the page as it is sent, its text the UTF-8 bytes and its
+    CSRF tokens holes too (`_CSRF`), so that serving it neither scans nor encodes the whole page."""
     ops: list[tuple] = []
     opened: list[int] = []
+
+    def text(piece: str) -> None:
+        if not sent:
+            ops.append((_TEXT, piece))
+            return
+        for i, part in enumerate(piece.split(_CSRF_HOLE)):
+            if i:
+                ops.append((_HOLE, _CSRF))
+            if part:
+                ops.append((_TEXT, part.encode()))
+
     pos = 0
     for match in _marks().finditer(html):
         if match.start() > pos:
-            ops.append((_TEXT, html[pos : match.start()]))
+            text(html[pos : match.start()])
         pos = match.end()
         kind, name, negate, value = match.groups()
         if kind == "r":
@@ -531,34 +544,33 @@ def _split(html: str) -> list[tuple] | None:
     if opened:
         return None
     if pos < len(html):
-        ops.append((_TEXT, html[pos:]))
+        text(html[pos:])
     return ops
 
 
-_SPLITS: dict[tuple, tuple[str | bytes, list[tuple] | None]] = {}  # by kept part: its html as last split here
+_SPLITS: dict[tuple, tuple[str | bytes, object]] = {}  # by kept part: its html as last cut here, and the cut
 _SPLITS_KEPT = 16_000_000  # characters of html remembered, at most
 _splits_size = 0
 
 
-def _fill(html: str | bytes, facts: dict, filled: dict[str, str], key: tuple | None = None) -> str:
-    """The reader's page: marked segments kept or dropped by their facts, holes filled. With `key`, the
-    kept part's name, the page is cut at its marks once per process and rendering (the html the cut was
-    made of, as read — the bytes of a kept page — is compared whole: any other html is cut afresh), so a
-    request only walks its pieces."""
+def _cut(key: tuple, html: str | bytes, cut: Callable[[str | bytes], object]):
+    """`cut(html)`, made once per process and rendering of the kept part `key`: the html the cut was made of
+    (as read — the bytes of a kept page) is compared whole, and any other html is cut afresh."""
     global _splits_size
-    if key is None:
-        return _fill_scanning(_text(html), facts, filled)
     found = _SPLITS.get(key)
     if found is None or found[0] != html:
         if _splits_size + len(html) > _SPLITS_KEPT:
             _SPLITS.clear()
             _splits_size = 0
-        found = _SPLITS[key] = (html, _split(_text(html)))
+        found = _SPLITS[key] = (html, cut(html))
         _splits_size += len(html)
-    ops = found[1]
-    if ops is None:
-        return _fill_scanning(_text(html), facts, filled)
-    out: list[str] = []
+    return found[1]
+
+
+def _walk(ops: list[tuple], facts: dict, hole: Callable[[str], str | bytes]) -> list:
+    """The pieces of a cut page one reader sees: marked segments kept or dropped by their facts, holes
+    filled by `hole(name)`."""
+    out: list = []
     i, n = 0, len(ops)
     while i < n:
         op = ops[i]
@@ -569,9 +581,21 @@ def _fill(html: str | bytes, facts: dict, filled: dict[str, str], key: tuple | N
                 i = op[4]  # the piece after the segment's close
                 continue
         else:
-            out.append(filled[op[1]])
+            out.append(hole(op[1]))
         i += 1
-    return "".join(out)
+    return out
+
+
+def _fill(html: str | bytes, facts: dict, filled: dict[str, str], key: tuple | None = None) -> str:
+    """The reader's page: marked segments kept or dropped by their facts, holes filled. With `key`, the
+    kept part's name, the page is cut at its marks once per process and rendering (`_cut`), so a request
+    only walks its pieces."""
+    if key is None:
+        return _fill_scanning(_text(html), facts, filled)
+    ops = _cut(key, html, lambda html: _split(_text(html)))
+    if ops is None:
+        return _fill_scanning(_text(html), facts, filled)
+    return "".join(_walk(ops, facts, filled.__getitem__))
 
 
 class _AnyReader(AnonymousUser):
@@ -612,22 +636,46 @@ def fill_for(html: str, facts: dict, csrf_token: str, key: tuple | None = None) 
 _CSRF_HOLE_BYTES = _CSRF_HOLE.encode()
 
 
-def _serve(request, html: str | bytes) -> HttpResponse:
-    """The page (as UTF-8 bytes, a kept page as read: the response's charset) with the visitor's CSRF token."""
+def _serve(request, html: str | bytes, key: tuple | None = None) -> HttpResponse:
+    """The page (as UTF-8 bytes, a kept page as read: the response's charset) with the visitor's CSRF token.
+    With `key`, the kept part's name, the page is cut at its CSRF holes once per process (`_cut`): a request
+    joins the pieces around the token instead of searching the whole page for them."""
     if isinstance(html, str):
         html = html.encode()
-    if _CSRF_HOLE_BYTES in html:
-        html = html.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
-    return HttpResponse(html)
+    if key is None:
+        if _CSRF_HOLE_BYTES in html:
+            html = html.replace(_CSRF_HOLE_BYTES, get_token(request).encode())
+        return HttpResponse(html)
+    pieces = _cut((*key, _CSRF), html, lambda html: html.split(_CSRF_HOLE_BYTES))
+    return HttpResponse(get_token(request).encode().join(pieces) if len(pieces) > 1 else html)
 
 
 HOLES = "holes"  # a reader's facts may fill holes of their own: {"holes": {"name": html}} (CSRF tokens as holes)
 
 
 def _serve_signed_in(request, html: str | bytes, facts: dict, key: tuple | None = None) -> HttpResponse:
+    """The shared signed-in page as this reader sees it. With `key`, the kept part's name, the page is cut
+    once per process into the bytes it is sent as (`_split(..., sent=True)`): a request walks its pieces and
+    encodes only what is the reader's own (their menu, their holes, their CSRF token)."""
     facts = {"me": str(request.user.pk), **facts}
     filled = {"menu": person(request)["menu_html"], **facts.pop(HOLES, {})}
-    return _serve(request, _fill(html, facts, filled, key))
+    ops = None if key is None else _cut((*key, "sent"), html, lambda html: _split(_text(html), sent=True))
+    if ops is None:
+        return _serve(request, _fill(html, facts, filled))
+    token: list[str] = []
+
+    def csrf() -> str:
+        if not token:
+            token.append(get_token(request))
+        return token[0]
+
+    def hole(name: str) -> bytes:
+        if name == _CSRF:
+            return csrf().encode()
+        value = filled[name]
+        return (value.replace(_CSRF_HOLE, csrf()) if _CSRF_HOLE in value else value).encode()
+
+    return HttpResponse(b"".join(_walk(ops, facts, hole)))
 
 
 def person(request) -> dict:
@@ -656,7 +704,7 @@ def kept_page(request, part: Part, reader: Callable[[], dict | None] | None = No
     if versions_ != part._versions or (until is not None and until <= time.time()):
         return None
     if part.person is None:
-        return _serve(request, html)
+        return _serve(request, html, (part._page, part._first[0]))
     if reader is None:
         return None
     facts = reader()

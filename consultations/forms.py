@@ -2,6 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -127,16 +130,41 @@ class ExtendForm(forms.Form):
 
 
 def unit_choices(units) -> list[tuple[str, str]]:
-    """The units people may comment on, as the select shows them: number and the start of the text."""
+    """The units people may comment on, as the select shows them: each as it is cited (第四条, 第四条第一款; a
+    chapter or section with its title), indented by its depth. Short: the choice is on every page a reader
+    may comment from, once for each unit of the text."""
+    from .selectors import unit_labels
+
+    labels = unit_labels(units)
     choices = [("", _("The text as a whole"))]
     for unit in units:
-        label = " ".join(part for part in (unit.number, unit.text[:24]) if part) or unit.anchor
+        label = labels.get(unit.pk) or unit.anchor
+        if unit.kind in (UnitKind.CHAPTER, UnitKind.SECTION) and unit.number and unit.text:
+            label = f"{unit.number} {unit.text[:16]}"
         choices.append((unit.anchor, f"{'　' * max(unit.depth_shown, 0)}{label}"))
     return choices
 
 
+class UnitSelect(forms.Select):
+    """A select of the text's units written one option after another: the default template's two lines
+    of white space around each option were most of the select on a long text."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
 class OpinionForm(forms.Form):
-    unit = forms.ChoiceField(label=_("On which part"), required=False)
+    unit = forms.ChoiceField(label=_("On which part"), required=False, widget=UnitSelect)
     text = forms.CharField(
         label=_("Your opinion"),
         max_length=OPINION_LIMIT,
@@ -176,7 +204,7 @@ class OfflineOpinionForm(forms.Form):
         label=_("Day it came in"), required=False, widget=DateInput(), help_text=_("For a letter, a call or a visit.")
     )
     submitter = forms.CharField(label=_("From (only if the person agreed to be named)"), max_length=60, required=False)
-    unit = forms.ChoiceField(label=_("On which part"), required=False)
+    unit = forms.ChoiceField(label=_("On which part"), required=False, widget=UnitSelect)
     text = forms.CharField(label=_("Opinion"), max_length=OPINION_LIMIT, widget=forms.Textarea(attrs={"rows": 4}))
     wording = forms.CharField(
         label=_("Proposed wording (optional)"),

@@ -99,3 +99,50 @@ def test_marks_that_do_not_nest_are_scanned(html):
                 _fill(html, facts, {}, ("p", "s"))
         else:
             assert _fill(html, facts, {}, ("p", "s")) == expected
+
+
+def _sent_page() -> str:
+    """A kept page as sent: CSRF holes in its text, in a marked segment and in a hole's value."""
+    o, c, csrf = mark_open, mark_close(), pagecache._CSRF_HOLE
+    form = f'<form><input name="csrfmiddlewaretoken" value="{csrf}"></form>'
+    return (
+        f"<html>{csrf} head "
+        + mark_hole("menu")
+        + " 中文 "
+        + o("endorsed", "", False)
+        + f"you co-signed {form}"
+        + c
+        + o("endorsed", "", True)
+        + f"co-sign {form}"
+        + mark_hole("form")
+        + c
+        + f" end {csrf}</html>"
+    )
+
+
+@pytest.mark.parametrize("facts", _FACTS)
+def test_a_signed_in_page_is_sent_as_the_scanned_page_with_the_token(rf, monkeypatch, facts):
+    from django.contrib.auth.models import AnonymousUser
+
+    monkeypatch.setattr(pagecache, "get_token", lambda request: "TOKEN")
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request._pagecache_person_value = {"menu_html": f"<nav>M{pagecache._CSRF_HOLE}</nav>"}
+    html = _sent_page().encode()  # as read from the database
+    filled = {"menu": request._pagecache_person_value["menu_html"], "form": "<form>F</form>"}
+    expected = _fill_scanning(_sent_page(), {"me": "None", **facts}, filled).replace(pagecache._CSRF_HOLE, "TOKEN")
+    for _twice in range(2):  # cut now, then from the cut kept
+        sent = pagecache._serve_signed_in(request, html, {**facts, "holes": {"form": "<form>F</form>"}}, ("p", "s"))
+        assert sent.content == expected.encode()
+    assert b"<!--csrf-->" not in sent.content and "<nav>MTOKEN</nav>" in expected
+
+
+def test_a_visitors_kept_page_is_sent_with_their_token_and_cut_afresh_when_it_changes(rf, monkeypatch):
+    monkeypatch.setattr(pagecache, "get_token", lambda request: "TOKEN")
+    request, key = rf.get("/"), ("p", "page")
+    page = f"a{pagecache._CSRF_HOLE}b 中文 {pagecache._CSRF_HOLE}c".encode()
+    assert pagecache._serve(request, page, key).content == "aTOKENb 中文 TOKENc".encode()
+    assert pagecache._serve(request, page, key).content == "aTOKENb 中文 TOKENc".encode()
+    assert pagecache._serve(request, b"no token here", key).content == b"no token here"
+    changed = page.replace(b"b", b"B")
+    assert pagecache._serve(request, changed, key).content == "aTOKENB 中文 TOKENc".encode()

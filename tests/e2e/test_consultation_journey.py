@@ -136,7 +136,7 @@ def test_a_draft_is_consulted_answered_and_concluded(live_asgi, browser, page):
     # 王秀英 proposes a new wording of 第三条; the page shows it as a diff against the draft
     wang = person(browser, live_asgi, "resident@yunhe.example")
     wang.goto(f"/consultations/{consultation.pk}/")
-    wang.locator("#art3 .unit-tools a[href*='unit=art3']").click()
+    wang.locator("#art3 > p > a[href='?unit=art3#give-opinion']").click()
     assert wang.locator("select[name=unit]").input_value() == "art3"
     wang.locator("textarea[name=text]").fill("地下室通风差，电动自行车停进去充电同样危险，建议一并禁止。")
     wang.locator("textarea[name=wording]").fill(WORDING)

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 SEND = "提交意见"  # the opinion form's button
 VERIFY = "可以提出意见"  # "Residents verified in … can give opinions."
+COMMENTING = '<div class="legal-text commenting">'  # the text whose "Comment" links are shown (one class)
 
 
 def _with_question(make_consultation, world, **kwargs):
@@ -119,8 +120,8 @@ def test_two_readers_share_the_page_and_each_sees_only_their_own_bits(world, mak
         assert f"账户菜单： </span>{here.display_name}</summary>" not in page_b
         assert f"账户菜单： </span>{elsewhere.display_name}</summary>" not in page_a
         # a resident of the community may give an opinion and comment article by article; the other is told how
-        assert SEND in page_a and "?unit=art1#give-opinion" in page_a and VERIFY not in page_a
-        assert SEND not in page_b and "?unit=art1#give-opinion" not in page_b and VERIFY in page_b
+        assert SEND in page_a and COMMENTING in page_a and "?unit=art1#give-opinion" in page_a and VERIFY not in page_a
+        assert SEND not in page_b and COMMENTING not in page_b and VERIFY in page_b
         # the first question answered by one of them; the second open to the one who may answer
         assert page_a.count("您已回答。") == 1 and "您已回答。" not in page_b
         assert page_a.count('<button type="submit" class="button-small">答复</button>') == 1
@@ -233,7 +234,7 @@ def test_the_form_closes_with_the_window_on_a_kept_page(world, make_consultation
     monkeypatch.setattr(timezone, "now", lambda: later)
     monkeypatch.setattr(time, "time", later.timestamp)
     page = _page(a, url)
-    assert SEND not in page and "?unit=art1#give-opinion" not in page
+    assert SEND not in page and COMMENTING not in page and "?unit=art1#give-opinion" not in page
 
 
 @pytest.mark.parametrize("opinions", [2, 20])
@@ -369,3 +370,53 @@ def test_the_offer_read_in_one_query_follows_the_verification(world):
         assert (offered.pk if offered else None) == (verification.cell.parent_id if verification else None), role
         assert subscribed == (role == "resident_elsewhere"), role
         assert selectors.subscription_offer(person, world["C2"]) == (world["C2"], role == "resident_elsewhere")
+
+
+def test_a_reader_with_an_opinion_on_a_unit_and_one_without_get_their_own_bits_of_the_shared_page(
+    world, make_consultation, for_one
+):
+    consultation = make_consultation()
+    author, neighbour, elsewhere = world["resident"], UserFactory(), world["resident_elsewhere"]
+    verify(neighbour, world["c1b"])
+    services.opinion_submit(author=author, consultation=consultation, unit="art2", text="第二条要写清楚。")
+    url = consultation.get_absolute_url()
+    readers = (author, neighbour, elsewhere)
+    for _round in range(2):  # the first reading makes the shared page, the second serves it
+        pages = [_page(_reader(person), url) for person in readers]
+        for page in pages:  # the text, its counts and the choice of its units are everyone's
+            assert 'href="opinions/?unit=art2"' in page and 'href="opinions/?unit=art1"' not in page
+        for page in pages[:2]:  # both may comment: the links and the form, its units each as cited
+            assert COMMENTING in page and SEND in page and VERIFY not in page
+            assert '<option value="art2">　第二条</option>' in page
+            assert '<option value="art2-p1-i1">　　　第二条第一款第（一）项</option>' in page
+        assert COMMENTING not in pages[2] and SEND not in pages[2] and VERIFY in pages[2]
+        # the author follows what they spoke on; the others are offered to follow
+        assert "取消关注" in pages[0] and "取消关注" not in pages[1] and "取消关注" not in pages[2]
+    assert _shared_pages() == 1
+    for_one(True)
+    for person, page in zip(readers, pages, strict=True):
+        _same(page, _page(_reader(person), url))
+
+
+def test_the_shared_page_marks_the_text_once_whatever_its_units(world, make_consultation):
+    """The "Comment" links of the units are shown by one mark on the text, not one each: filling a page for a
+    reader costs the same whatever the length of the draft."""
+    from consultations.models import TextUnit
+
+    key = pagecache._mark_key()
+
+    def marks(consultation) -> int:
+        PagePart.objects.all().delete()
+        _page(_reader(world["resident"]), consultation.get_absolute_url())
+        shared = PagePart.objects.get(sub=pagecache.SIGNED_IN_PAGE).html
+        return shared.count(f"<!--r{key}:")
+
+    short = make_consultation()
+    longer = make_consultation(publish=False)
+    articles = "\n".join(f"第{n}条 第{n}条的内容。" for n in range(4, 40))
+    services.consultation_import_text(
+        actor=world["official_here"], consultation=longer, source=f"第一章 总则\n第一条 内容。\n{articles}\n"
+    )
+    services.consultation_publish(actor=world["official_here"], consultation=longer)
+    assert TextUnit.objects.filter(version__consultation=longer).count() > 30
+    assert marks(longer) == marks(short)
