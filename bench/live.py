@@ -27,6 +27,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import socket
 import statistics
 import subprocess
@@ -226,6 +227,7 @@ def main():
     parser.add_argument("--commands", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn processes (production layout only)")
     parser.add_argument("--nice", type=int, default=0, help="run uvicorn under `nice -n N`")
+    parser.add_argument("--uvicorn", default="", help="more arguments for uvicorn (e.g. --ws websockets-sansio)")
     parser.add_argument(
         "--listeners-nice", type=int, default=0, help="run the listeners (this process) under `nice -n N`"
     )
@@ -244,6 +246,7 @@ def main():
             *(str(ROOT / ".venv" / "bin" / "uvicorn"), "civic.asgi:application"),
             *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
             *("--lifespan", "off", "--log-level", "warning"),
+            *shlex.split(args.uvicorn),
         ],
         cwd=ROOT,
         env=env,
@@ -267,6 +270,8 @@ def main():
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
     layout = f"uvicorn --workers {workers}, Redis channel layer" if production() else "one process, in-memory layer"
+    if args.uvicorn:
+        layout += f" ({args.uvicorn})"
     if args.nice:
         layout += f", nice {args.nice}"
     if args.listeners_nice:
