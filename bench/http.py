@@ -114,6 +114,10 @@ def session_of(user):
     store.create()
     return store.session_key
 session = session_of(User.objects.get(pk=first))
+# the CSRF cookie a browser holds from its first page on (without it every page would make and set a new one)
+from django.middleware.csrf import CSRF_ALLOWED_CHARS
+from django.utils.crypto import get_random_string
+csrf = get_random_string(32, CSRF_ALLOWED_CHARS)
 # A member of the unit with the most reports in its queue (casework's scale seeder makes units and members).
 from django.db.models import Count
 from casework.models import Report
@@ -145,7 +149,7 @@ from django.test import Client
 for path in ("/projects/", f"/projects/{project}/", f"/areas/{funded}/ledger/", "/scorecard/",
              f"/areas/{funded}/scorecard/"):
     Client().get(path, HTTP_HOST="127.0.0.1")
-print(json.dumps({"tokens": tokens, "box": box.pk, "session": session, "proposal": proposal,
+print(json.dumps({"tokens": tokens, "box": box.pk, "session": session, "csrf": csrf, "proposal": proposal,
                   "unit_session": unit_session, "consultation": consultation, "ballot": ballot,
                   "district": district, "project": project, "funded": funded}))
 """
@@ -215,7 +219,8 @@ def drain(port: int, seconds: float = 90) -> None:
 
 def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
     """(name, path, headers, goal as a share of the bare view)."""
-    signed = (f"Cookie: sessionid={facts['session']}",)
+    cookie = f"csrftoken={facts['csrf']}; sessionid="  # a signed-in browser's two cookies
+    signed = (f"Cookie: {cookie}{facts['session']}",)
     p = facts["proposal"]
     c = facts["consultation"]
     return [
@@ -244,7 +249,7 @@ def pages(base: str, facts: dict) -> list[tuple[str, str, tuple, float]]:
         ("board", "/areas/S01/casework/", (), 0.50),
         ("board-signed-in", "/areas/S01/casework/", signed, 0.25),
         *(
-            [("queue", "/casework/queue/lists/", (f"Cookie: sessionid={facts['unit_session']}",), 0.25)]
+            [("queue", "/casework/queue/lists/", (f"Cookie: {cookie}{facts['unit_session']}",), 0.25)]
             if facts.get("unit_session")
             else []
         ),
