@@ -185,6 +185,13 @@ def _read_cursor():
         return connection._prepare_cursor(_PREPARED_CURSOR(raw))
 
 
+def prepared_cursor():
+    """A cursor for a plain query asked on every signed-in reading (the reader's facts, whose queues they
+    work): a prepared statement where connections are kept, as the page's own query (`_read_cursor`), so
+    PostgreSQL parses and plans it once per connection, not on every request."""
+    return _read_cursor()
+
+
 def versions(scopes: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """The current version of each scope, in order: (number of changes, last change's id). The count is what
     makes it exact (it moves whatever order transactions commit in); the id, drawn from a sequence that a

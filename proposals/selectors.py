@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from civic import pagecache
 from civic.models import Area, AreaRoleKind
 from civic.pagination import ListPaginator, kept_count
 from civic.selectors import Decision, areas_for_roles, decision_rows, effective_verification, organisations_represented
@@ -399,7 +400,7 @@ def reader_facts(proposal_pk: int, user) -> dict:
     adapt = connection.ops.adapt_datetimefield_value
     me = user.pk
     found: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
+    with pagecache.prepared_cursor() as cursor:
         cursor.execute(
             _READER_SQL[0],
             [

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic import rows
+from civic import pagecache, rows
 from civic.errors import InvalidInput
 from civic.models import Area, AreaRoleKind
 from civic.money import format_yuan
@@ -121,7 +121,7 @@ def ballot_reader_facts(box_pk: int, user) -> dict:
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     managing = (AreaRoleKind.OFFICIAL.value, AreaRoleKind.ORGANISER.value)
-    with connection.cursor() as cursor:
+    with pagecache.prepared_cursor() as cursor:
         cursor.execute(sql, [box_pk, user.pk, user.pk, VerificationStatus.APPROVED.value, now, user.pk, *managing])
         found: dict[str, list[str]] = {}
         for tag, text in cursor.fetchall():

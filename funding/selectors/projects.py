@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from civic import pagecache
 from civic.models import Area
 from civic.selectors import areas_for_roles
 from proposals.models import Proposal, ProposalState
@@ -337,7 +338,7 @@ def reader_facts(project_pk: int, user) -> dict:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     me = user.pk
     found: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
+    with pagecache.prepared_cursor() as cursor:
         cursor.execute(
             sql,
             [

@@ -294,3 +294,43 @@ def test_the_kept_pages_query_is_prepared_once_per_connection_on_postgresql(
         assert before == after == {}
     services.proposal_endorse(user=pworld["resident"], proposal=p)  # a write: the prepared read sees it
     assert '<strong class="big">1</strong>' in _get(client, url) and '<strong class="big">1</strong>' not in first
+
+
+def test_a_signed_in_readers_facts_are_prepared_once_per_connection_on_postgresql(
+    client, make_proposal, pworld, settings
+):
+    """The reader's facts (asked on every signed-in reading of a proposal) and the person's row go through
+    the same prepared reads as the page's query: after the first reading, later ones prepare nothing anew,
+    and a co-signature made meanwhile shows at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings.CIVIC_DB_PREPARE = True
+    p = make_proposal()
+    url = p.get_absolute_url()
+    client.force_login(pworld["resident"])
+    first = _tokenless(_get(client, url))
+    assert _tokenless(_get(client, url)) == first
+
+    def prepared() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE NOT from_sql AND statement LIKE '%%proposals_endorsement%%'"
+            )
+            return dict(cursor.fetchall())
+
+    before = prepared()
+    assert len(before) == 1
+    with CaptureQueriesContext(connection) as queries:
+        kept = [_tokenless(_get(client, url)) for _reading in range(3)]
+    assert kept == [first] * 3
+    assert sum("proposals_endorsement" in q["sql"] for q in queries.captured_queries) == 3  # still counted
+    after = prepared()
+    assert set(after) == set(before) and sum(after.values()) == sum(before.values()) + 3
+    services.proposal_endorse(user=pworld["resident"], proposal=p)
+    assert _tokenless(_get(client, url)) != first  # the reader's own co-signature, read afresh
+
+
+def _tokenless(page: str) -> str:
+    """The page without its CSRF tokens (masked afresh on every request)."""
+    return pagecache.csrf_hole(page)
