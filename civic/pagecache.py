@@ -344,6 +344,17 @@ class Part:
 
     def render(self, sub: str, build: Callable[[], str]) -> str:
         """The part `sub` of this page: the kept one if current, else `build()` (and kept)."""
+        html = self._render(sub, build)
+        return html if isinstance(html, str) else html.decode()
+
+    def render_bytes(self, sub: str, build: Callable[[], str]) -> bytes:
+        """`render` as the UTF-8 bytes a response sends: a kept part goes out as read, never decoded and
+        encoded back (a big part, a work queue's lists, on every refresh)."""
+        html = self._render(sub, build)
+        return html if isinstance(html, bytes) else html.encode()
+
+    def _render(self, sub: str, build: Callable[[], str]) -> str | bytes:
+        """The kept part as read (bytes), or the one built now (text)."""
         if not self._cache:
             return build()
         if sub not in self._kept and self._first is not None:  # the other parts, once
@@ -353,7 +364,7 @@ class Part:
         if found is not None:
             versions_, html, until = found
             if versions_ == self._versions and (until is None or until > time.time()):
-                return html.decode()
+                return html
         html = build()
         valid_until: datetime | None = self.context().get("valid_until")
         until = valid_until.timestamp() if valid_until else None
@@ -542,7 +553,8 @@ def _split(html: str) -> list[tuple] | None:
     return ops
 
 
-_SPLITS: dict[tuple, tuple[str | bytes, list[tuple] | None]] = {}  # by kept part: its html as last split here
+_SPLITS: dict[tuple, tuple[str | bytes, list[tuple] | None, list[tuple] | None]] = {}  # by kept part: its
+# html as last split here, its pieces, and the same pieces as UTF-8 bytes (made when first asked for)
 _SPLITS_KEPT = 16_000_000  # characters of html remembered, at most
 _splits_size = 0
 
@@ -552,33 +564,56 @@ def _fill(html: str | bytes, facts: dict, filled: dict[str, str], key: tuple | N
     kept part's name, the page is cut at its marks once per process and rendering (the html the cut was
     made of, as read — the bytes of a kept page — is compared whole: any other html is cut afresh), so a
     request only walks its pieces."""
-    global _splits_size
     if key is None:
         return _fill_scanning(_text(html), facts, filled)
+    ops = _cut(html, key, encoded=False)
+    if ops is None:
+        return _fill_scanning(_text(html), facts, filled)
+    return "".join(_walk(ops, facts, filled))
+
+
+def _fill_bytes(html: str | bytes, facts: dict, filled: dict[str, str], key: tuple) -> bytes:
+    """`_fill` as the UTF-8 bytes a response sends: the page's pieces are kept encoded once per process and
+    rendering, so a request encodes only what it fills in (not the whole page, every time)."""
+    ops = _cut(html, key, encoded=True)
+    if ops is None:
+        return _fill_scanning(_text(html), facts, filled).encode()
+    return b"".join(_walk(ops, facts, {name: value.encode() for name, value in filled.items()}))
+
+
+def _cut(html: str | bytes, key: tuple, *, encoded: bool) -> list[tuple] | None:
+    """The pieces of `html` (kept part `key`), as text or as UTF-8 bytes; None if its marks do not nest."""
+    global _splits_size
     found = _SPLITS.get(key)
     if found is None or found[0] != html:
         if _splits_size + len(html) > _SPLITS_KEPT:
             _SPLITS.clear()
             _splits_size = 0
-        found = _SPLITS[key] = (html, _split(_text(html)))
+        found = _SPLITS[key] = (html, _split(_text(html)), None)
         _splits_size += len(html)
-    ops = found[1]
-    if ops is None:
-        return _fill_scanning(_text(html), facts, filled)
-    out: list[str] = []
+    if not encoded or found[1] is None:
+        return found[1]
+    if found[2] is None:
+        pieces = [(op[0], op[1].encode()) if op[0] == _TEXT else op for op in found[1]]
+        found = _SPLITS[key] = (found[0], found[1], pieces)
+        _splits_size += len(html)
+    return found[2]
+
+
+def _walk(ops: list[tuple], facts: dict, filled: dict):
+    """The pieces a reader sees: text, and each hole's value from `filled`."""
     i, n = 0, len(ops)
     while i < n:
         op = ops[i]
         if op[0] == _TEXT:
-            out.append(op[1])
+            yield op[1]
         elif op[0] == _OPEN:
             if not reader_holds(facts, op[1], op[2], op[3]):
                 i = op[4]  # the piece after the segment's close
                 continue
         else:
-            out.append(filled[op[1]])
+            yield filled[op[1]]
         i += 1
-    return "".join(out)
 
 
 class _AnyReader(AnonymousUser):
@@ -634,7 +669,9 @@ HOLES = "holes"  # a reader's facts may fill holes of their own: {"holes": {"nam
 def _serve_signed_in(request, html: str | bytes, facts: dict, key: tuple | None = None) -> HttpResponse:
     facts = {"me": str(request.user.pk), **facts}
     filled = {"menu": person(request)["menu_html"], **facts.pop(HOLES, {})}
-    return _serve(request, _fill(html, facts, filled, key))
+    if key is None:
+        return _serve(request, _fill(html, facts, filled))
+    return _serve(request, _fill_bytes(html, facts, filled, key))
 
 
 def person(request) -> dict:

@@ -334,3 +334,23 @@ def test_a_signed_in_readers_facts_are_prepared_once_per_connection_on_postgresq
 def _tokenless(page: str) -> str:
     """The page without its CSRF tokens (masked afresh on every request)."""
     return pagecache.csrf_hole(page)
+
+
+def test_a_part_as_bytes_is_the_part_encoded_kept_or_not_and_moves_with_a_write():
+    """`render_bytes` (a work queue's lists sent as kept) gives what `render` gives, encoded: when built,
+    when kept, and built afresh after a write to its scope."""
+    built = []
+
+    def part():
+        return pagecache.Part("bytes-test", ["bytes-test:1"], (1,), lambda: {})
+
+    def build():
+        built.append(1)
+        return f"<p>工单 {len(built)}</p>"
+
+    first = part().render_bytes("lists", build)
+    assert first == "<p>工单 1</p>".encode() and len(built) == 1
+    assert part().render_bytes("lists", build) == first and part().render("lists", build) == first.decode()
+    assert len(built) == 1  # kept
+    pagecache.bump("bytes-test:1")
+    assert part().render_bytes("lists", build) == "<p>工单 2</p>".encode()

@@ -99,3 +99,38 @@ def test_marks_that_do_not_nest_are_scanned(html):
                 _fill(html, facts, {}, ("p", "s"))
         else:
             assert _fill(html, facts, {}, ("p", "s")) == expected
+
+
+@pytest.mark.parametrize("facts", _FACTS)
+def test_the_bytes_sent_are_the_filled_page_encoded(facts):
+    """A signed-in reader's kept page goes out as bytes from pieces kept encoded: the same page, byte for
+    byte, as the text filled and encoded, whether the kept html was read as bytes or text, and in either
+    order the two are asked for."""
+    html, filled = _page().replace(" a ", " 提案 "), {"menu": "<nav>我的</nav>", "form": "<form>意见</form>"}
+    expected = _fill_scanning(html, facts, filled).encode()
+    for kept in (html.encode(), html):
+        pagecache._SPLITS.clear()
+        assert pagecache._fill_bytes(kept, facts, filled, ("page", "signed-in-page")) == expected
+        assert _fill(kept, facts, filled, ("page", "signed-in-page")).encode() == expected
+        assert pagecache._fill_bytes(kept, facts, filled, ("page", "signed-in-page")) == expected
+
+
+def test_a_changed_page_is_sent_from_its_new_cut():
+    key, facts, filled = ("page", "signed-in-page"), {"me": "7", "endorsed": True}, {"menu": "", "form": ""}
+    pagecache._fill_bytes(_page().encode(), facts, filled, key)
+    changed = _page().replace("you co-signed", "你已联署").encode()
+    assert (
+        pagecache._fill_bytes(changed, facts, filled, key) == _fill_scanning(changed.decode(), facts, filled).encode()
+    )
+
+
+def test_marks_that_do_not_nest_are_sent_as_scanned():
+    html = "a" + mark_open("endorsed", "", False) + "b" + mark_close() + mark_close() + "c"
+    for facts in ({"endorsed": True}, {"endorsed": False}):
+        try:
+            expected = _fill_scanning(html, facts, {}).encode()
+        except IndexError as error:
+            with pytest.raises(type(error)):
+                pagecache._fill_bytes(html.encode(), facts, {}, ("p", "s"))
+        else:
+            assert pagecache._fill_bytes(html.encode(), facts, {}, ("p", "s")) == expected
