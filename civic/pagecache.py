@@ -81,11 +81,13 @@ def _load(
     *,
     only_parts=False,
     extra: tuple[str, str] | None = None,
+    reader: tuple[str, list] | None = None,
 ):
     """The versions of `scopes` (as one string) and the kept parts of `page` (those named `subs`, or all),
     in one query. `extra`, a (page, sub) of another page (a person's value, whose scopes are then the last
-    of `scopes`), comes in the same query, under the key ``("extra", sub)``. A kept part's html is the UTF-8
-    bytes stored."""
+    of `scopes`), comes in the same query, under the key ``("extra", sub)``. `reader`, a query of the
+    reader's own facts (sql, params) whose rows are (tag, text, number), comes in it too, its rows under
+    the key READER_ROWS. A kept part's html is the UTF-8 bytes stored."""
     sql, params = ("", []) if only_parts else (_versions_sql(len(scopes)), [*scopes, *scopes])
     if page is not None:
         table = PagePart._meta.db_table
@@ -102,8 +104,13 @@ def _load(
             f" UNION ALL SELECT 'x', sub, NULL, NULL, versions, html, until FROM {table} WHERE page = %s AND sub = %s"
         )
         params.extend(extra)
+    if reader is not None:  # first in the text, its parameters first; its rows last
+        sql = f"WITH pagecache_reader (fact, said, number) AS ({reader[0]}) {sql}" + (
+            " UNION ALL SELECT 'f', CAST(fact AS VARCHAR(40)), NULL, number, said, NULL, NULL FROM pagecache_reader"
+        )
+        params = [*reader[1], *params]
     found: dict[str, tuple[int, int]] = {}
-    kept: dict = {}
+    kept: dict = {READER_ROWS: []} if reader is not None else {}
     with _read_cursor() as cursor:
         if connection.vendor == "postgresql":  # text as sent (UTF-8): a kept page is served without a decoding
             cursor.cursor.adapters.register_loader("text", _utf8_loader())
@@ -111,10 +118,15 @@ def _load(
         for kind, name, n, m, versions_, html, until in cursor.fetchall():
             if kind in ("v", b"v"):
                 found[name] = (int(n), int(m))
+            elif kind in ("f", b"f"):
+                kept[READER_ROWS].append((_text(name), None if versions_ is None else _text(versions_), m))
             else:
                 key = ("extra", name) if kind in ("x", b"x") else name
                 kept[key] = (_text(versions_), html if isinstance(html, bytes) else html.encode(), until)
     return ",".join(f"{n}.{m}" for n, m in (found.get(scope, (0, 0)) for scope in scopes)), kept
+
+
+READER_ROWS = ("reader",)  # where `_load` puts the rows of the reader's own facts
 
 
 def _text(value: str | bytes) -> str:
@@ -280,7 +292,10 @@ class Part:
 
     `signed_in_page`: the page is kept whole for signed-in readers too (`whole_page` with a `reader`; its
     template marks what differs between them). A signed-in reader's own header value is read in the same
-    query either way."""
+    query either way, and so are the reader's own facts the page's marks ask for when `reader_query` gives
+    them: `reader_query(pk)`, for the reader with that pk, is a query (sql, params, or None) whose rows are
+    (tag, text, number), read in the same snapshot as the versions; they are `reader_rows` (None when not
+    read: a visitor, a reader the shared page is not for), for the view's `reader()`."""
 
     def __init__(
         self,
@@ -293,6 +308,7 @@ class Part:
         cache: bool = True,
         preloaded: tuple[str, tuple | None] | None = None,
         signed_in_page: bool = False,
+        reader_query: Callable[[int], tuple[str, list] | None] | None = None,
     ):
         self.name = name
         self.scopes = list(scopes)
@@ -307,24 +323,27 @@ class Part:
         # header's menu) comes in the same query.
         self._first: tuple[str, ...] | None = None
         self.person: tuple[str, tuple | None] | None = None
+        self.reader_rows: list[tuple] | None = None
         if preloaded is not None:
             self._versions, found = preloaded
             self._kept = {"value": found} if found is not None else {}
             return
         self.signed_in_page = signed_in_page
-        load, extra = self.scopes, None
+        load, extra, reader = self.scopes, None, None
         if cache and request is not None:
             if _whole(request):
                 self._first = ("page",)
             elif (pk := _whole_signed_in(request)) is not None:
                 if signed_in_page:
                     self._first = (SIGNED_IN_PAGE,)
+                    reader = reader_query(pk) if reader_query is not None else None
                 load = [*self.scopes, f"person:{pk}"]
                 extra = (_page_key(f"value:{PERSONAL}", (pk,)), "value")
         if not cache:
             self._versions, self._kept = "", {}
             return
-        versions_, self._kept = _load(load, self._page, self._first, extra=extra)
+        versions_, self._kept = _load(load, self._page, self._first, extra=extra, reader=reader)
+        self.reader_rows = self._kept.pop(READER_ROWS, None)
         if extra is None:
             self._versions = versions_
         else:
