@@ -43,7 +43,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
@@ -146,12 +146,14 @@ def _utf8_loader() -> type:
     return Utf8
 
 
-def _prepares() -> bool:
-    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE)."""
-    if connection.vendor != "postgresql":
+def _prepares(db=None) -> bool:
+    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE); `db`: the connection
+    (the default one's, looked up once by the caller)."""
+    db = db or connection
+    if db.vendor != "postgresql":
         return False
     chosen = getattr(settings, "CIVIC_DB_PREPARE", None)
-    return connection.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
+    return db.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
 
 
 _PREPARED_CURSOR: type | None = None
@@ -164,8 +166,10 @@ def _read_cursor():
     connection; psycopg keeps them), through Django's cursor wrapper all the same (queries counted, logged
     and wrapped as any other)."""
     global _PREPARED_CURSOR
-    if not _prepares():
-        return connection.cursor()
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once (each use of the proxy
+    # `connection` looks it up again: a dozen times per signed-in request, through the thread's locals)
+    if not _prepares(db):
+        return db.cursor()
     if _PREPARED_CURSOR is None:
         import psycopg
 
@@ -189,12 +193,12 @@ def _read_cursor():
                 return done
 
         _PREPARED_CURSOR = Prepared
-    connection.ensure_connection()
-    raw = connection.connection
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
         raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PREPARED_CURSOR(raw))
+    with db.wrap_database_errors:
+        return db._prepare_cursor(_PREPARED_CURSOR(raw))
 
 
 def prepared_cursor():
