@@ -43,7 +43,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
@@ -81,11 +81,13 @@ def _load(
     *,
     only_parts=False,
     extra: tuple[str, str] | None = None,
+    reader: tuple[str, list] | None = None,
 ):
     """The versions of `scopes` (as one string) and the kept parts of `page` (those named `subs`, or all),
     in one query. `extra`, a (page, sub) of another page (a person's value, whose scopes are then the last
-    of `scopes`), comes in the same query, under the key ``("extra", sub)``. A kept part's html is the UTF-8
-    bytes stored."""
+    of `scopes`), comes in the same query, under the key ``("extra", sub)``. `reader`, a query of the
+    reader's own facts (sql, params) whose rows are (tag, text, number), comes in it too, its rows under
+    the key READER_ROWS. A kept part's html is the UTF-8 bytes stored."""
     sql, params = ("", []) if only_parts else (_versions_sql(len(scopes)), [*scopes, *scopes])
     if page is not None:
         table = PagePart._meta.db_table
@@ -102,8 +104,13 @@ def _load(
             f" UNION ALL SELECT 'x', sub, NULL, NULL, versions, html, until FROM {table} WHERE page = %s AND sub = %s"
         )
         params.extend(extra)
+    if reader is not None:  # first in the text, its parameters first; its rows last
+        sql = f"WITH pagecache_reader (fact, said, number) AS ({reader[0]}) {sql}" + (
+            " UNION ALL SELECT 'f', CAST(fact AS VARCHAR(40)), NULL, number, said, NULL, NULL FROM pagecache_reader"
+        )
+        params = [*reader[1], *params]
     found: dict[str, tuple[int, int]] = {}
-    kept: dict = {}
+    kept: dict = {READER_ROWS: []} if reader is not None else {}
     with _read_cursor() as cursor:
         if connection.vendor == "postgresql":  # text as sent (UTF-8): a kept page is served without a decoding
             cursor.cursor.adapters.register_loader("text", _utf8_loader())
@@ -111,10 +118,15 @@ def _load(
         for kind, name, n, m, versions_, html, until in cursor.fetchall():
             if kind in ("v", b"v"):
                 found[name] = (int(n), int(m))
+            elif kind in ("f", b"f"):
+                kept[READER_ROWS].append((_text(name), None if versions_ is None else _text(versions_), m))
             else:
                 key = ("extra", name) if kind in ("x", b"x") else name
                 kept[key] = (_text(versions_), html if isinstance(html, bytes) else html.encode(), until)
     return ",".join(f"{n}.{m}" for n, m in (found.get(scope, (0, 0)) for scope in scopes)), kept
+
+
+READER_ROWS = ("reader",)  # where `_load` puts the rows of the reader's own facts
 
 
 def _text(value: str | bytes) -> str:
@@ -134,12 +146,14 @@ def _utf8_loader() -> type:
     return Utf8
 
 
-def _prepares() -> bool:
-    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE)."""
-    if connection.vendor != "postgresql":
+def _prepares(db=None) -> bool:
+    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE); `db`: the connection
+    (the default one's, looked up once by the caller)."""
+    db = db or connection
+    if db.vendor != "postgresql":
         return False
     chosen = getattr(settings, "CIVIC_DB_PREPARE", None)
-    return connection.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
+    return db.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
 
 
 _PREPARED_CURSOR: type | None = None
@@ -152,8 +166,10 @@ def _read_cursor():
     connection; psycopg keeps them), through Django's cursor wrapper all the same (queries counted, logged
     and wrapped as any other)."""
     global _PREPARED_CURSOR
-    if not _prepares():
-        return connection.cursor()
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once (each use of the proxy
+    # `connection` looks it up again: a dozen times per signed-in request, through the thread's locals)
+    if not _prepares(db):
+        return db.cursor()
     if _PREPARED_CURSOR is None:
         import psycopg
 
@@ -177,12 +193,19 @@ def _read_cursor():
                 return done
 
         _PREPARED_CURSOR = Prepared
-    connection.ensure_connection()
-    raw = connection.connection
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
         raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PREPARED_CURSOR(raw))
+    with db.wrap_database_errors:
+        return db._prepare_cursor(_PREPARED_CURSOR(raw))
+
+
+def prepared_cursor():
+    """A cursor for a plain query asked on every signed-in reading (the reader's facts, whose queues they
+    work): a prepared statement where connections are kept, as the page's own query (`_read_cursor`), so
+    PostgreSQL parses and plans it once per connection, not on every request."""
+    return _read_cursor()
 
 
 def versions(scopes: Iterable[str]) -> tuple[tuple[int, int], ...]:
@@ -273,7 +296,10 @@ class Part:
 
     `signed_in_page`: the page is kept whole for signed-in readers too (`whole_page` with a `reader`; its
     template marks what differs between them). A signed-in reader's own header value is read in the same
-    query either way."""
+    query either way, and so are the reader's own facts the page's marks ask for when `reader_query` gives
+    them: `reader_query(pk)`, for the reader with that pk, is a query (sql, params, or None) whose rows are
+    (tag, text, number), read in the same snapshot as the versions; they are `reader_rows` (None when not
+    read: a visitor, a reader the shared page is not for), for the view's `reader()`."""
 
     def __init__(
         self,
@@ -286,6 +312,7 @@ class Part:
         cache: bool = True,
         preloaded: tuple[str, tuple | None] | None = None,
         signed_in_page: bool = False,
+        reader_query: Callable[[int], tuple[str, list] | None] | None = None,
     ):
         self.name = name
         self.scopes = list(scopes)
@@ -300,24 +327,27 @@ class Part:
         # header's menu) comes in the same query.
         self._first: tuple[str, ...] | None = None
         self.person: tuple[str, tuple | None] | None = None
+        self.reader_rows: list[tuple] | None = None
         if preloaded is not None:
             self._versions, found = preloaded
             self._kept = {"value": found} if found is not None else {}
             return
         self.signed_in_page = signed_in_page
-        load, extra = self.scopes, None
+        load, extra, reader = self.scopes, None, None
         if cache and request is not None:
             if _whole(request):
                 self._first = ("page",)
             elif (pk := _whole_signed_in(request)) is not None:
                 if signed_in_page:
                     self._first = (SIGNED_IN_PAGE,)
+                    reader = reader_query(pk) if reader_query is not None else None
                 load = [*self.scopes, f"person:{pk}"]
                 extra = (_page_key(f"value:{PERSONAL}", (pk,)), "value")
         if not cache:
             self._versions, self._kept = "", {}
             return
-        versions_, self._kept = _load(load, self._page, self._first, extra=extra)
+        versions_, self._kept = _load(load, self._page, self._first, extra=extra, reader=reader)
+        self.reader_rows = self._kept.pop(READER_ROWS, None)
         if extra is None:
             self._versions = versions_
         else:
@@ -337,6 +367,17 @@ class Part:
 
     def render(self, sub: str, build: Callable[[], str]) -> str:
         """The part `sub` of this page: the kept one if current, else `build()` (and kept)."""
+        html = self._render(sub, build)
+        return html if isinstance(html, str) else html.decode()
+
+    def render_bytes(self, sub: str, build: Callable[[], str]) -> bytes:
+        """`render` as the UTF-8 bytes a response sends: a kept part goes out as read, never decoded and
+        encoded back (a big part, a work queue's lists, on every refresh)."""
+        html = self._render(sub, build)
+        return html if isinstance(html, bytes) else html.encode()
+
+    def _render(self, sub: str, build: Callable[[], str]) -> str | bytes:
+        """The kept part as read (bytes), or the one built now (text)."""
         if not self._cache:
             return build()
         if sub not in self._kept and self._first is not None:  # the other parts, once
@@ -346,7 +387,7 @@ class Part:
         if found is not None:
             versions_, html, until = found
             if versions_ == self._versions and (until is None or until > time.time()):
-                return html.decode()
+                return html
         html = build()
         valid_until: datetime | None = self.context().get("valid_until")
         until = valid_until.timestamp() if valid_until else None
@@ -575,7 +616,7 @@ def _walk(ops: list[tuple], facts: dict, hole: Callable[[str], str | bytes]) -> 
     while i < n:
         op = ops[i]
         if op[0] == _TEXT:
-            out.append(op[1])
+            yield op[1]
         elif op[0] == _OPEN:
             if not reader_holds(facts, op[1], op[2], op[3]):
                 i = op[4]  # the piece after the segment's close

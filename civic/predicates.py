@@ -15,12 +15,11 @@ def area_roles_of(user) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, "_civic_area_roles", None)
     if cached is None:
-        from django.db import connection
-
         from .models import Area, AreaRole
+        from .pagecache import prepared_cursor
 
-        # plain SQL: asked on many signed-in readings (who prepares votes, who works a queue)
-        with connection.cursor() as cursor:
+        # plain SQL, prepared: asked on many signed-in readings (who prepares votes, who works a queue)
+        with prepared_cursor() as cursor:
             cursor.execute(
                 f"SELECT r.role, a.path FROM {AreaRole._meta.db_table} r "
                 f"JOIN {Area._meta.db_table} a ON a.id = r.area_id WHERE r.user_id = %s",

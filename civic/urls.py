@@ -92,12 +92,16 @@ urlpatterns = [
     # first: an API call (every ballot is one) is resolved without trying each page's pattern; no page's
     # address starts with api/
     path("api/", include((api_patterns, "api"))),
-    path("", include((civic_patterns, "civic"))),
+    # then the pages read most, each passed over in a step or two by the others' addresses: the proposals'
+    # and consultations' (one prefix each), casework (two: the work queue a unit's members keep open, the
+    # boards); then the civic core's patterns, tried one by one. No two of these match the same address
+    # (tests/test_urls.py), so their order only sets how soon each is found.
     path("proposals/", include("proposals.urls")),
-    path("", include("deliberation.urls")),
-    path("", include("funding.urls")),
     path("consultations/", include("consultations.urls")),
     path("", include("casework.urls")),
+    path("", include((civic_patterns, "civic"))),
+    path("", include("deliberation.urls")),
+    path("", include("funding.urls")),
     path("", include("scorecard.urls")),
     path("open311/v2/", include("casework.open311.urls")),
     path("accounts/", include("allauth.urls")),

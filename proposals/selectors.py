@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from civic import pagecache
 from civic.models import Area, AreaRoleKind
 from civic.pagination import ListPaginator, kept_count
 from civic.selectors import Decision, areas_for_roles, decision_rows, effective_verification, organisations_represented
@@ -383,32 +384,43 @@ def _reader_sql() -> str:
 _READER_SQL: list[str] = []
 
 
-def reader_facts(proposal_pk: int, user) -> dict:
-    """What one signed-in reader sees of a proposal's page that others do not, in one query (the page's
-    `{% reader %}` marks ask for these; it is asked on every signed-in reading, so it is plain SQL): whether
-    they co-signed and follow it, which of their comments they may still edit, where they are a verified
-    resident, whether they speak for an organisation (the co-sponsor form then offers it). The same rules as
-    `viewer_facts`, `comments_still_editable`, `civic.selectors.effective_verification` and
-    `organisations_represented` (a test holds them equal)."""
+def reader_query(proposal_pk, me: int) -> tuple[str, list] | None:
+    """The query of `reader_facts` for the reader whose pk is `me` (sql, params): rows (tag, text, number).
+    None if `proposal_pk` cannot be a key (no page to read facts for)."""
     from civic.models import MembershipRole, VerificationStatus
+    from civic.rows import key
 
+    if (proposal := key(proposal_pk)) is None:
+        return None
     if not _READER_SQL:
         _READER_SQL.append(_reader_sql())
     now = timezone.now()
     since = now - timedelta(minutes=settings.PROPOSAL_COMMENT_EDIT_MINUTES)
     adapt = connection.ops.adapt_datetimefield_value
-    me = user.pk
+    return _READER_SQL[0], [
+        *(proposal, me, proposal, me, proposal, me, adapt(since)),
+        *(me, VerificationStatus.APPROVED.value, adapt(now), me, MembershipRole.REPRESENTATIVE.value),
+    ]
+
+
+def reader_facts(proposal_pk: int, user, rows: list[tuple] | None = None) -> dict:
+    """What one signed-in reader sees of a proposal's page that others do not, in one query (the page's
+    `{% reader %}` marks ask for these; it is asked on every signed-in reading, so it is plain SQL): whether
+    they co-signed and follow it, which of their comments they may still edit, where they are a verified
+    resident, whether they speak for an organisation (the co-sponsor form then offers it). The same rules as
+    `viewer_facts`, `comments_still_editable`, `civic.selectors.effective_verification` and
+    `organisations_represented` (a test holds them equal). `rows`: `reader_query`'s rows, already read
+    with the page's own query (pagecache.Part's `reader_rows`)."""
+    if rows is None:
+        sql, params = reader_query(proposal_pk, user.pk) or ("", [])
+        rows = []
+        if sql:
+            with pagecache.prepared_cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _READER_SQL[0],
-            [
-                *(proposal_pk, me, proposal_pk, me, proposal_pk, me, adapt(since)),
-                *(me, VerificationStatus.APPROVED.value, adapt(now), me, MembershipRole.REPRESENTATIVE.value),
-            ],
-        )
-        for tag, text, pk in cursor.fetchall():
-            found.setdefault(tag, []).append(text if tag == "verified" else str(pk))
+    for tag, text, pk in rows:
+        found.setdefault(tag, []).append(text if tag == "verified" else str(pk))
     cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
     return {
         "endorsed": "endorsed" in found,

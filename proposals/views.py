@@ -199,13 +199,13 @@ def _shared_detail(proposal) -> dict:
     }
 
 
-def _reader(request, pk: int) -> dict | None:
-    """The signed-in reader's own facts on the page shared by every signed-in reader (one query), or None
-    if it must be rendered for them: an official may answer it, the co-sponsor form offers the
-    organisations one speaks for."""
+def _reader(request, pk: int, part) -> dict | None:
+    """The signed-in reader's own facts on the page shared by every signed-in reader (read with the page's
+    own query, `part.reader_rows`, or in one more), or None if it must be rendered for them: an official may
+    answer it, the co-sponsor form offers the organisations one speaks for."""
     if pagecache.person(request)["official"]:
         return None
-    facts = selectors.reader_facts(pk, request.user)
+    facts = selectors.reader_facts(pk, request.user, part.reader_rows)
     return None if facts["represents"] else facts
 
 
@@ -280,8 +280,9 @@ def proposal_detail(request, pk):
         lambda: _shared_detail(proposal),
         request=request,
         signed_in_page=True,
+        reader_query=lambda me: selectors.reader_query(pk, me),  # the reader's facts in the same query
     )
-    reader = lambda: _reader(request, pk)  # noqa: E731
+    reader = lambda: _reader(request, pk, part)  # noqa: E731
     if kept := pagecache.kept_page(request, part, reader):
         return kept
     proposal = _visible(request, pk)

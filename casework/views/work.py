@@ -40,12 +40,13 @@ def _queue_context(queue, now) -> dict:
     return {"queue": queue, "valid_until": rows_valid_until(every, now, soon=soon)}
 
 
-def _queues(request) -> str:
+def _queues(request, *, encoded: bool = False) -> str | bytes:
     """The person's queues, one rendering shared by everyone who works the same ones: the intake queue of the
     areas they cover (keyed by those areas), and the queue of each unit they belong to (keyed by the units;
     the members of a unit share it). Whose queues they are is read for every request, in one query with the
     permission (roles, memberships), before the kept rendering is served. The whole is one kept part, read
-    with its versions in one more query."""
+    with its versions in one more query; `encoded`: as the UTF-8 bytes a response sends (a kept rendering
+    as read, not decoded and encoded back)."""
     user = request.user
     unit_ids = tuple(queue_worker(user))  # read once, for the permission and the lists
     require_page_perm(request, "casework.view_queue")
@@ -72,7 +73,8 @@ def _queues(request) -> str:
         return shown
 
     part = pagecache.Part("casework-queue", scopes, (tuple(paths), unit_ids), context)
-    return part.render("lists", lambda: render_to_string("casework/_queue_lists.html", part.context()))
+    build = lambda: render_to_string("casework/_queue_lists.html", part.context())  # noqa: E731
+    return part.render_bytes("lists", build) if encoded else part.render("lists", build)
 
 
 def _as_of(now) -> str:
@@ -93,7 +95,7 @@ def work_queue(request):
 def work_queue_fragment(request):
     """The queue's lists alone, which the page fetches every REFRESH_SECONDS seconds: the kept rendering and
     the time, with no template."""
-    return HttpResponse(_queues(request) + _as_of(timezone.now()))
+    return HttpResponse(_queues(request, encoded=True) + _as_of(timezone.now()).encode())
 
 
 @login_required

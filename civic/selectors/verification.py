@@ -83,7 +83,9 @@ def verified_cell_path(person) -> str | None:
         return None
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    from civic.pagecache import prepared_cursor
+
+    with prepared_cursor() as cursor:  # parsed and planned once per connection
         cursor.execute(
             f"SELECT a.path FROM {ResidencyVerification._meta.db_table} v JOIN {Area._meta.db_table} a "
             f"ON a.id = v.cell_id WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s",

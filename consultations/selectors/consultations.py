@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from civic import pagecache
 from civic.errors import NotFound
 from civic.models import Area, AreaRoleKind
 from civic.pagination import ListPaginator
@@ -446,14 +447,13 @@ def reader_facts(consultation_pk: int, user) -> dict:
     The same rules as `is_drafter`, `holds_perm(..., "consultations.enter_offline")`, `pages.view_of`,
     `questions`, `follows` and `holds_perm(..., "consultations.comment")` (a test holds them equal)."""
     from civic.models import AreaRoleKind, MembershipRole, VerificationStatus
-    from civic.pagecache import _read_cursor
 
     if not _READER_SQL:
         _READER_SQL.append(_reader_sql())
     me, pk = user.pk, consultation_pk
     adapt = connection.ops.adapt_datetimefield_value
     found: dict[str, list[tuple[str, int]]] = {}
-    with _read_cursor() as cursor:  # on every signed-in reading: parsed and planned once per connection
+    with pagecache.prepared_cursor() as cursor:
         cursor.execute(
             _READER_SQL[0],
             [

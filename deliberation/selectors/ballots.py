@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic import rows
+from civic import pagecache, rows
 from civic.errors import InvalidInput
 from civic.models import Area, AreaRoleKind
 from civic.money import format_yuan
@@ -29,6 +29,7 @@ __all__ = [
     "ballot_choices_check",
     "ballot_decisions",
     "ballot_reader_facts",
+    "ballot_reader_query",
     "box_for",
     "box_proposal_candidates",
     "boxes_valid_until",
@@ -102,30 +103,44 @@ def _box_with_area(pk) -> BallotBox | None:
     return box
 
 
-def ballot_reader_facts(box_pk: int, user) -> dict:
-    """What one signed-in reader sees of a box's page that others do not, in one plain query (it is asked on
-    every signed-in reading of the page all of them share): whether they have voted in it, where they are a
-    verified resident (`eligible_in`: the rule of `deliberation.vote`, `civic.selectors.is_eligible`), and
-    whether they prepare votes anywhere (`manages`: an official or organiser, whose page has their own
-    links). A test holds them equal to the models' answers."""
+def ballot_reader_query(box_pk, me: int) -> tuple[str, list] | None:
+    """The query of `ballot_reader_facts` for the reader whose pk is `me` (sql, params): rows (tag, text,
+    number). None if `box_pk` cannot be a key."""
     from civic.models import Area, AreaRole, ResidencyVerification, VerificationStatus
 
     from ..models import Participation
 
+    if (box := rows.key(box_pk)) is None:
+        return None
     sql = (
-        f"SELECT 'voted', '' FROM {Participation._meta.db_table} WHERE box_id = %s AND user_id = %s "
-        f"UNION ALL SELECT 'verified', a.path FROM {ResidencyVerification._meta.db_table} v "
+        f"SELECT 'voted', '', id FROM {Participation._meta.db_table} WHERE box_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 'verified', a.path, v.id FROM {ResidencyVerification._meta.db_table} v "
         f"JOIN {Area._meta.db_table} a ON a.id = v.cell_id "
         f"WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
-        f"UNION ALL SELECT 'manages', '' FROM {AreaRole._meta.db_table} WHERE user_id = %s AND role IN (%s, %s)"
+        f"UNION ALL SELECT 'manages', '', id FROM {AreaRole._meta.db_table} WHERE user_id = %s AND role IN (%s, %s)"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     managing = (AreaRoleKind.OFFICIAL.value, AreaRoleKind.ORGANISER.value)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [box_pk, user.pk, user.pk, VerificationStatus.APPROVED.value, now, user.pk, *managing])
-        found: dict[str, list[str]] = {}
-        for tag, text in cursor.fetchall():
-            found.setdefault(tag, []).append(text)
+    return sql, [box, me, me, VerificationStatus.APPROVED.value, now, me, *managing]
+
+
+def ballot_reader_facts(box_pk: int, user, found_rows: list[tuple] | None = None) -> dict:
+    """What one signed-in reader sees of a box's page that others do not, in one plain query (it is asked on
+    every signed-in reading of the page all of them share): whether they have voted in it, where they are a
+    verified resident (`eligible_in`: the rule of `deliberation.vote`, `civic.selectors.is_eligible`), and
+    whether they prepare votes anywhere (`manages`: an official or organiser, whose page has their own
+    links). A test holds them equal to the models' answers. `found_rows`: `ballot_reader_query`'s rows,
+    already read with the page's own query (pagecache.Part's `reader_rows`)."""
+    if found_rows is None:
+        sql, params = ballot_reader_query(box_pk, user.pk) or ("", [])
+        found_rows = []
+        if sql:
+            with pagecache.prepared_cursor() as cursor:
+                cursor.execute(sql, params)
+                found_rows = cursor.fetchall()
+    found: dict[str, list[str]] = {}
+    for tag, text, _number in found_rows:
+        found.setdefault(tag, []).append(text)
     cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
     return {
         "voted": "voted" in found,

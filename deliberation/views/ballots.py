@@ -115,20 +115,26 @@ def _ballot_part(request, name, pk, context) -> pagecache.Part:
     return pagecache.Part(name, pages.ballot_scopes(pk), (pk,), context, request=request)
 
 
-def _reader(request, pk: int) -> dict | None:
-    """The signed-in reader's own facts on the page every signed-in reader shares (one query): whether they
-    have voted, where they may vote; None if the page is rendered for them alone (the people who prepare
-    votes: it links them to managing it)."""
-    facts = selectors.ballot_reader_facts(pk, request.user)
+def _reader(request, pk: int, part) -> dict | None:
+    """The signed-in reader's own facts on the page every signed-in reader shares (read with the page's own
+    query, `part.reader_rows`, or in one more): whether they have voted, where they may vote; None if the
+    page is rendered for them alone (the people who prepare votes: it links them to managing it)."""
+    facts = selectors.ballot_reader_facts(pk, request.user, part.reader_rows)
     return None if facts.pop("manages") else facts
 
 
 def ballot_detail(request, pk):
     # The shared parts' versions are read first, then the box: what is kept is never older than them.
     part = pagecache.Part(
-        "ballot", pages.ballot_scopes(pk), (pk,), lambda: _shared_ballot(box), request=request, signed_in_page=True
+        "ballot",
+        pages.ballot_scopes(pk),
+        (pk,),
+        lambda: _shared_ballot(box),
+        request=request,
+        signed_in_page=True,
+        reader_query=lambda me: selectors.ballot_reader_query(pk, me),  # the reader's facts in the same query
     )
-    reader = lambda: _reader(request, pk)  # noqa: E731
+    reader = lambda: _reader(request, pk, part)  # noqa: E731
     if kept := pagecache.kept_page(request, part, reader):
         return kept
     box = _box(request, pk)

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from civic import pagecache
 from civic.models import Area
 from civic.selectors import areas_for_roles
 from proposals.models import Proposal, ProposalState
@@ -310,45 +311,56 @@ def progress(project: MicroProject, milestones: list[Milestone]) -> dict | None:
     return {"percent": percent, "reached": reached, "total": total, "finished": False}
 
 
-def reader_facts(project_pk: int, user) -> dict:
-    """What one signed-in reader sees of a project's page that others do not, in one plain query (asked on
-    every signed-in reading of the page they share): where they are a verified resident (`eligible_in`, the
-    rule of `funding.rate_project`), and whether the page is theirs alone: they rated it (their rating is
-    shown), they belong to the implementer (progress forms), or an objection of theirs waits for an answer.
-    A test holds them equal to the models' answers."""
+def reader_query(project_pk, me: int) -> tuple[str, list] | None:
+    """The query of `reader_facts` for the reader whose pk is `me` (sql, params): rows (tag, text, number).
+    None if `project_pk` cannot be a key."""
     from django.db import connection
 
     from civic.models import Membership, ResidencyVerification, VerificationStatus
+    from civic.rows import key
 
     from ..models import AwardObjection, ObjectionStatus, SubsidyAward
 
+    if (project := key(project_pk)) is None:
+        return None
     sql = (
-        f"SELECT 'rated', '' FROM {SatisfactionRating._meta.db_table} WHERE project_id = %s AND user_id = %s "
-        f"UNION ALL SELECT 'verified', a.path FROM {ResidencyVerification._meta.db_table} v "
+        f"SELECT 'rated', '', id FROM {SatisfactionRating._meta.db_table} WHERE project_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 'verified', a.path, v.id FROM {ResidencyVerification._meta.db_table} v "
         f"JOIN {Area._meta.db_table} a ON a.id = v.cell_id "
         f"WHERE v.user_id = %s AND v.status = %s AND v.expires_at > %s "
-        f"UNION ALL SELECT 'implementer', '' FROM {Membership._meta.db_table} m "
+        f"UNION ALL SELECT 'implementer', '', m.id FROM {Membership._meta.db_table} m "
         f"JOIN {MicroProject._meta.db_table} p ON p.implementer_id = m.organisation_id "
         f"WHERE p.id = %s AND m.user_id = %s "
-        f"UNION ALL SELECT 'objected', '' FROM {AwardObjection._meta.db_table} o "
+        f"UNION ALL SELECT 'objected', '', o.id FROM {AwardObjection._meta.db_table} o "
         f"JOIN {SubsidyAward._meta.db_table} w ON w.id = o.award_id "
         f"WHERE w.project_id = %s AND o.author_id = %s AND o.status = %s"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    me = user.pk
+    return sql, [
+        *(project, me),
+        *(me, VerificationStatus.APPROVED.value, now),
+        *(project, me),
+        *(project, me, ObjectionStatus.OPEN.value),
+    ]
+
+
+def reader_facts(project_pk: int, user, rows: list[tuple] | None = None) -> dict:
+    """What one signed-in reader sees of a project's page that others do not, in one plain query (asked on
+    every signed-in reading of the page they share): where they are a verified resident (`eligible_in`, the
+    rule of `funding.rate_project`), and whether the page is theirs alone: they rated it (their rating is
+    shown), they belong to the implementer (progress forms), or an objection of theirs waits for an answer.
+    A test holds them equal to the models' answers. `rows`: `reader_query`'s rows, already read with the
+    page's own query (pagecache.Part's `reader_rows`)."""
+    if rows is None:
+        sql, params = reader_query(project_pk, user.pk) or ("", [])
+        rows = []
+        if sql:
+            with pagecache.prepared_cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                *(project_pk, me),
-                *(me, VerificationStatus.APPROVED.value, now),
-                *(project_pk, me),
-                *(project_pk, me, ObjectionStatus.OPEN.value),
-            ],
-        )
-        for tag, text in cursor.fetchall():
-            found.setdefault(tag, []).append(text)
+    for tag, text, _number in rows:
+        found.setdefault(tag, []).append(text)
     cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
     return {
         "eligible_in": lambda path: cell is not None and cell.startswith(path),

@@ -432,12 +432,20 @@ def project_detail(request, pk):
     # project is made; a change would bump `project:PK`), remembered for a visitor's kept page (by_fact).
     def make(proposal_id):
         scopes = pages.detail_scopes(pk, proposal_id)
-        return pagecache.Part("project", scopes, (pk, proposal_id), lambda: {}, request=request, signed_in_page=True)
+        return pagecache.Part(
+            "project",
+            scopes,
+            (pk, proposal_id),
+            lambda: {},
+            request=request,
+            signed_in_page=True,
+            reader_query=lambda me: project_selectors.reader_query(pk, me),  # the reader's facts, same query
+        )
 
     part, kept = pagecache.by_fact(request, ("project-proposal", pk), lambda: _proposal_of(pk), make)
     if kept:
         return kept
-    reader = lambda: _project_reader(request, pk)  # noqa: E731
+    reader = lambda: _project_reader(request, pk, part)  # noqa: E731
     if kept := pagecache.kept_page(request, part, reader):  # a signed-in reader: the page they share
         return kept
     proposal_id = part.keys[1]
@@ -454,20 +462,20 @@ def project_detail(request, pk):
 
 
 def _proposal_of(pk: int) -> int | None:
-    """The project's proposal (its page shows the proposal's story): one plain query, before the versions."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    """The project's proposal (its page shows the proposal's story): one plain query, before the versions
+    (prepared: a signed-in reader asks it on every reading)."""
+    with pagecache.prepared_cursor() as cursor:
         cursor.execute(f"SELECT proposal_id FROM {MicroProject._meta.db_table} WHERE id = %s", [pk])
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _project_reader(request, pk: int) -> dict | None:
-    """The signed-in reader's facts on the shared project page (one query), or None: rendered for them."""
+def _project_reader(request, pk: int, part) -> dict | None:
+    """The signed-in reader's facts on the shared project page (read with the page's own query,
+    `part.reader_rows`, or in one more), or None: rendered for them."""
     if _official(request):
         return None
-    facts = project_selectors.reader_facts(pk, request.user)
+    facts = project_selectors.reader_facts(pk, request.user, part.reader_rows)
     return None if facts.pop("own") else facts
 
 

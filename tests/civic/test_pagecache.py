@@ -294,3 +294,63 @@ def test_the_kept_pages_query_is_prepared_once_per_connection_on_postgresql(
         assert before == after == {}
     services.proposal_endorse(user=pworld["resident"], proposal=p)  # a write: the prepared read sees it
     assert '<strong class="big">1</strong>' in _get(client, url) and '<strong class="big">1</strong>' not in first
+
+
+def test_a_signed_in_readers_facts_are_prepared_once_per_connection_on_postgresql(
+    client, make_proposal, pworld, settings
+):
+    """The reader's facts (asked on every signed-in reading of a proposal) and the person's row go through
+    the same prepared reads as the page's query: after the first reading, later ones prepare nothing anew,
+    and a co-signature made meanwhile shows at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings.CIVIC_DB_PREPARE = True
+    p = make_proposal()
+    url = p.get_absolute_url()
+    client.force_login(pworld["resident"])
+    first = _tokenless(_get(client, url))
+    assert _tokenless(_get(client, url)) == first
+
+    def prepared() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE NOT from_sql AND statement LIKE '%%proposals_endorsement%%'"
+            )
+            return dict(cursor.fetchall())
+
+    before = prepared()
+    assert len(before) == 1
+    with CaptureQueriesContext(connection) as queries:
+        kept = [_tokenless(_get(client, url)) for _reading in range(3)]
+    assert kept == [first] * 3
+    assert sum("proposals_endorsement" in q["sql"] for q in queries.captured_queries) == 3  # still counted
+    after = prepared()
+    assert set(after) == set(before) and sum(after.values()) == sum(before.values()) + 3
+    services.proposal_endorse(user=pworld["resident"], proposal=p)
+    assert _tokenless(_get(client, url)) != first  # the reader's own co-signature, read afresh
+
+
+def _tokenless(page: str) -> str:
+    """The page without its CSRF tokens (masked afresh on every request)."""
+    return pagecache.csrf_hole(page)
+
+
+def test_a_part_as_bytes_is_the_part_encoded_kept_or_not_and_moves_with_a_write():
+    """`render_bytes` (a work queue's lists sent as kept) gives what `render` gives, encoded: when built,
+    when kept, and built afresh after a write to its scope."""
+    built = []
+
+    def part():
+        return pagecache.Part("bytes-test", ["bytes-test:1"], (1,), lambda: {})
+
+    def build():
+        built.append(1)
+        return f"<p>工单 {len(built)}</p>"
+
+    first = part().render_bytes("lists", build)
+    assert first == "<p>工单 1</p>".encode() and len(built) == 1
+    assert part().render_bytes("lists", build) == first and part().render("lists", build) == first.decode()
+    assert len(built) == 1  # kept
+    pagecache.bump("bytes-test:1")
+    assert part().render_bytes("lists", build) == "<p>工单 2</p>".encode()

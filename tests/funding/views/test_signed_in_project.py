@@ -93,7 +93,7 @@ def test_officials_and_the_implementers_members_get_their_own_pages(fworld, proj
 
 
 @pytest.mark.parametrize("ratings", [1, 6])
-def test_a_kept_page_costs_four_queries_however_many_ratings(fworld, accepted, ratings):
+def test_a_kept_page_costs_three_queries_however_many_ratings(fworld, accepted, ratings):
     url = accepted.get_absolute_url()
     for _n in range(ratings):
         rater = UserFactory()
@@ -102,8 +102,8 @@ def test_a_kept_page_costs_four_queries_however_many_ratings(fworld, accepted, r
     a = _reader(fworld["resident_elsewhere"])
     _page(a, url)
     kept = _queries(a, url)
-    # the project's proposal (its scopes); the person; the versions, page and header; the reader's facts
-    assert len(kept) == 4, "\n".join(q[:160] for q in kept)
+    # the project's proposal (its scopes); the person; the versions, page, header and the reader's facts
+    assert len(kept) == 3, "\n".join(q[:160] for q in kept)
 
 
 def test_the_facts_read_in_one_query_follow_the_models_rules(fworld, accepted):
@@ -111,6 +111,12 @@ def test_the_facts_read_in_one_query_follow_the_models_rules(fworld, accepted):
     for who in ("resident", "resident_elsewhere", "representative", "member", "official_here"):
         person = fresh(fworld[who])
         facts = project_selectors.reader_facts(accepted.pk, person)
+        # the same facts when read in the page's own query (pagecache.Part's reader_rows)
+        query = project_selectors.reader_query(accepted.pk, person.pk)
+        _versions, kept = pagecache._load(["project:0"], "page", reader=query)
+        together = project_selectors.reader_facts(accepted.pk, person, kept[pagecache.READER_ROWS])
+        assert together["own"] == facts["own"], who
+        assert together["eligible_in"](accepted.area.path) == facts["eligible_in"](accepted.area.path), who
         assert facts["eligible_in"](accepted.area.path) == is_eligible(person, accepted.area), who
         rated = SatisfactionRating.objects.filter(project=accepted, user=person).exists()
         member = accepted.implementer.memberships.filter(user=person).exists()
