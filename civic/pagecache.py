@@ -616,7 +616,7 @@ def _walk(ops: list[tuple], facts: dict, hole: Callable[[str], str | bytes]) -> 
     while i < n:
         op = ops[i]
         if op[0] == _TEXT:
-            yield op[1]
+            out.append(op[1])
         elif op[0] == _OPEN:
             if not reader_holds(facts, op[1], op[2], op[3]):
                 i = op[4]  # the piece after the segment's close
