@@ -13,8 +13,9 @@ last answer came) and open loop (a steady rate). Prints; asserts nothing.
 
 `--live` runs bench/live.py at the same time (1,000 listeners on `uvicorn --workers 2` with the Redis
 channel layer, a chair issuing a command every quarter second) and prints its delivery latency at the end.
-`--live-nice N` runs the uvicorn processes at another priority than gunicorn (`nice -n N`; below 0 needs
-root), to measure a deployment that favours the live layer; compare with a run without it, back to back.
+`--live-nice N` runs the uvicorn processes at that priority relative to gunicorn (`nice -n N`; below 0
+needs root): -5 by default, as docs/deploy.md runs them ("CPU priority"); `--live-nice 0` measures them
+at gunicorn's priority.
 `--listeners-nice N` (default -10 as root, else 0) runs the 1,000 listening sockets' process at that
 priority: they stand for phones elsewhere, and a listener waiting behind the page workers for CPU would
 measure its own wait instead of the server's.
@@ -38,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-LIVE_NICE = 0  # the uvicorn processes at gunicorn's priority, as docs/deploy.md runs them
+LIVE_NICE = -5 if os.geteuid() == 0 else 0  # uvicorn ahead of gunicorn for CPU, as docs/deploy.md runs it
 LISTENERS_NICE = -10 if os.geteuid() == 0 else 0  # the measuring listeners ahead of the server (see above)
 DEPLOY_ARGS = "--workers 5 --preload --max-requests 0"  # what docs/deploy.md says, measured here
 
@@ -352,7 +353,7 @@ def main():
         "--live-nice",
         type=int,
         default=LIVE_NICE,
-        help="the uvicorn processes' niceness relative to gunicorn (0: the same priority, as docs/deploy.md)",
+        help="the uvicorn processes' niceness relative to gunicorn (default -5, as docs/deploy.md; 0: the same)",
     )
     parser.add_argument(
         "--listeners-nice",
