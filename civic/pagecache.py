@@ -208,6 +208,19 @@ def prepared_cursor():
     return _read_cursor()
 
 
+def reader_rows(rows: list[tuple] | None, query: Callable[[], tuple[str, list] | None]) -> list[tuple]:
+    """A reader's facts as rows: `rows` when the page's own query brought them (`Part.reader_rows`), else
+    those of `query()` (sql, params; None: nothing to read) read now, by a prepared statement."""
+    if rows is not None:
+        return rows
+    asked = query()
+    if asked is None:
+        return []
+    with prepared_cursor() as cursor:
+        cursor.execute(*asked)
+        return cursor.fetchall()
+
+
 def versions(scopes: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """The current version of each scope, in order: (number of changes, last change's id). The count is what
     makes it exact (it moves whatever order transactions commit in); the id, drawn from a sequence that a

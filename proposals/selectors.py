@@ -411,15 +411,8 @@ def reader_facts(proposal_pk: int, user, rows: list[tuple] | None = None) -> dic
     `viewer_facts`, `comments_still_editable`, `civic.selectors.effective_verification` and
     `organisations_represented` (a test holds them equal). `rows`: `reader_query`'s rows, already read
     with the page's own query (pagecache.Part's `reader_rows`)."""
-    if rows is None:
-        sql, params = reader_query(proposal_pk, user.pk) or ("", [])
-        rows = []
-        if sql:
-            with pagecache.prepared_cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
-    for tag, text, pk in rows:
+    for tag, text, pk in pagecache.reader_rows(rows, lambda: reader_query(proposal_pk, user.pk)):
         found.setdefault(tag, []).append(text if tag == "verified" else str(pk))
     cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
     return {

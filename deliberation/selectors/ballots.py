@@ -131,15 +131,8 @@ def ballot_reader_facts(box_pk: int, user, found_rows: list[tuple] | None = None
     whether they prepare votes anywhere (`manages`: an official or organiser, whose page has their own
     links). A test holds them equal to the models' answers. `found_rows`: `ballot_reader_query`'s rows,
     already read with the page's own query (pagecache.Part's `reader_rows`)."""
-    if found_rows is None:
-        sql, params = ballot_reader_query(box_pk, user.pk) or ("", [])
-        found_rows = []
-        if sql:
-            with pagecache.prepared_cursor() as cursor:
-                cursor.execute(sql, params)
-                found_rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
-    for tag, text, _number in found_rows:
+    for tag, text, _number in pagecache.reader_rows(found_rows, lambda: ballot_reader_query(box_pk, user.pk)):
         found.setdefault(tag, []).append(text)
     cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
     return {

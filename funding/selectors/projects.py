@@ -351,15 +351,8 @@ def reader_facts(project_pk: int, user, rows: list[tuple] | None = None) -> dict
     shown), they belong to the implementer (progress forms), or an objection of theirs waits for an answer.
     A test holds them equal to the models' answers. `rows`: `reader_query`'s rows, already read with the
     page's own query (pagecache.Part's `reader_rows`)."""
-    if rows is None:
-        sql, params = reader_query(project_pk, user.pk) or ("", [])
-        rows = []
-        if sql:
-            with pagecache.prepared_cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
-    for tag, text, _number in rows:
+    for tag, text, _number in pagecache.reader_rows(rows, lambda: reader_query(project_pk, user.pk)):
         found.setdefault(tag, []).append(text)
     cell = found["verified"][0] if "verified" in found else None  # one approved at a time (a constraint)
     return {
