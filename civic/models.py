@@ -64,11 +64,10 @@ _BY_PK: dict[tuple, str] = {}
 def _by_pk(model, pk):
     """`model`'s row with primary key `pk` as the ORM loads it (`civic.rows`), or None. The query's text is
     made once per process; PostgreSQL parses and plans it once per connection where connections are kept
-    (`pagecache._read_cursor`, as the page's query)."""
+    (`rows.prepared_cursor`, as the page's query)."""
     from django.db import connection
 
     from . import rows
-    from .pagecache import _read_cursor
 
     sql = _BY_PK.get((connection.vendor, model))
     if sql is None:
@@ -77,7 +76,7 @@ def _by_pk(model, pk):
             f"SELECT {rows.columns(model, 't')} FROM {quote(model._meta.db_table)} t "
             f"WHERE t.{quote(model._meta.pk.column)} = %s"
         )
-    with _read_cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(sql, [int(pk)])
         row = cursor.fetchone()
     return None if row is None else rows.build(model, row)

@@ -30,6 +30,7 @@ rendered by the old one is served, whatever versions it was kept at.
 for a day (so the old release's parts too). How a list adopts the cache: docs/architecture.md, "Caching a page exactly".
 """
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -43,24 +44,51 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from . import rows
 from .models import PageChange, PagePart, PageVersion
 
 KEEP_UNREAD = timedelta(days=1)  # a part nobody has rendered since is dropped by compaction
 
 
 def bump(*scopes: str) -> None:
-    """Record that what `scopes` show has changed; call it inside the transaction of the write."""
+    """Record that what `scopes` show has changed; call it inside the transaction of the write. Inside
+    `bumps_together()`, gathered and sent with the block's other bumps."""
+    pending = getattr(connection, "_pagecache_pending", None)
+    if pending is not None:
+        pending.update(scopes)
+    else:
+        _insert_changes(scopes)
+
+
+@contextlib.contextmanager
+def bumps_together():
+    """Send the bumps made inside the block as one statement when it ends (for a write whose parts bump
+    separately: a ballot's participation and its box's page); nothing if it raises. The write's transaction
+    must enclose the block. Inside another such block, the outer one sends them."""
+    if getattr(connection, "_pagecache_pending", None) is not None:
+        yield
+        return
+    pending: set[str] = set()
+    connection._pagecache_pending = pending
+    try:
+        yield
+    finally:
+        connection._pagecache_pending = None
+    _insert_changes(pending)
+
+
+def _insert_changes(scopes: Iterable[str]) -> None:
     unique = sorted(set(scopes))
-    if unique:  # one plain statement (what bulk_create would send, without building it on every write)
+    if unique:  # one plain prepared statement (what bulk_create would send, without building it every time)
         table = connection.ops.quote_name(PageChange._meta.db_table)
-        with connection.cursor() as cursor:
+        with rows.prepared_cursor() as cursor:
             cursor.execute(f"INSERT INTO {table} (scope) VALUES {', '.join(['(%s)'] * len(unique))}", unique)
 
 
@@ -111,7 +139,7 @@ def _load(
         params = [*reader[1], *params]
     found: dict[str, tuple[int, int]] = {}
     kept: dict = {READER_ROWS: []} if reader is not None else {}
-    with _read_cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         if connection.vendor == "postgresql":  # text as sent (UTF-8): a kept page is served without a decoding
             cursor.cursor.adapters.register_loader("text", _utf8_loader())
         cursor.execute(sql, params)
@@ -146,77 +174,15 @@ def _utf8_loader() -> type:
     return Utf8
 
 
-def _prepares(db=None) -> bool:
-    """Whether `_load`'s query is a prepared statement (settings.CIVIC_DB_PREPARE); `db`: the connection
-    (the default one's, looked up once by the caller)."""
-    db = db or connection
-    if db.vendor != "postgresql":
-        return False
-    chosen = getattr(settings, "CIVIC_DB_PREPARE", None)
-    return db.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
-
-
-_PREPARED_CURSOR: type | None = None
-
-
-def _read_cursor():
-    """A cursor for `_load`. Django's psycopg cursors bind parameters on the client, so PostgreSQL parses
-    and plans each query afresh: for this one, on every page read, most of its cost in the database. On
-    PostgreSQL with connections kept, it is a prepared statement instead (one per shape of the query and
-    connection; psycopg keeps them), through Django's cursor wrapper all the same (queries counted, logged
-    and wrapped as any other)."""
-    global _PREPARED_CURSOR
-    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once (each use of the proxy
-    # `connection` looks it up again: a dozen times per signed-in request, through the thread's locals)
-    if not _prepares(db):
-        return db.cursor()
-    if _PREPARED_CURSOR is None:
-        import psycopg
-
-        class Text:
-            """What Django's query log reads of a prepared execution, which psycopg keeps no text of: made
-            only when read (a test counting queries, DEBUG)."""
-
-            def __init__(self, cursor, query, params):
-                self._args = (cursor, query, params)
-
-            @property
-            def query(self) -> bytes:
-                cursor, query, params = self._args
-                return psycopg.ClientCursor(cursor.connection).mogrify(query, params).encode()
-
-        class Prepared(psycopg.Cursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                done = super().execute(query, params, prepare=True, binary=binary)
-                if self._query is None:
-                    self._query = Text(self, query, params)
-                return done
-
-        _PREPARED_CURSOR = Prepared
-    db.ensure_connection()
-    raw = db.connection
-    if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
-        raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
-    with db.wrap_database_errors:
-        return db._prepare_cursor(_PREPARED_CURSOR(raw))
-
-
-def prepared_cursor():
-    """A cursor for a plain query asked on every signed-in reading (the reader's facts, whose queues they
-    work): a prepared statement where connections are kept, as the page's own query (`_read_cursor`), so
-    PostgreSQL parses and plans it once per connection, not on every request."""
-    return _read_cursor()
-
-
-def reader_rows(rows: list[tuple] | None, query: Callable[[], tuple[str, list] | None]) -> list[tuple]:
-    """A reader's facts as rows: `rows` when the page's own query brought them (`Part.reader_rows`), else
+def reader_rows(given: list[tuple] | None, query: Callable[[], tuple[str, list] | None]) -> list[tuple]:
+    """A reader's facts as rows: `given` when the page's own query brought them (`Part.reader_rows`), else
     those of `query()` (sql, params; None: nothing to read) read now, by a prepared statement."""
-    if rows is not None:
-        return rows
+    if given is not None:
+        return given
     asked = query()
     if asked is None:
         return []
-    with prepared_cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(*asked)
         return cursor.fetchall()
 
@@ -246,17 +212,17 @@ def compact(batch: int = 10_000) -> int:
     """Fold the change rows into one row per scope (a tick job): versions read the same before and after.
     Exactly the rows read are deleted, so a change committed meanwhile is neither folded nor lost. Parts
     not rendered for KEEP_UNREAD are dropped."""
-    rows = list(PageChange.objects.order_by("id").values_list("id", "scope")[:batch])
+    changes = list(PageChange.objects.order_by("id").values_list("id", "scope")[:batch])
     folded: dict[str, tuple[int, int]] = {}
-    for pk, scope in rows:
+    for pk, scope in changes:
         n, _m = folded.get(scope, (0, 0))
         folded[scope] = (n + 1, pk)
-    PageChange.objects.filter(id__in=[pk for pk, _scope in rows]).delete()
+    PageChange.objects.filter(id__in=[pk for pk, _scope in changes]).delete()
     for scope, (n, m) in folded.items():
         if not PageVersion.objects.filter(scope=scope).update(base=F("base") + n, last_id=Greatest("last_id", m)):
             PageVersion.objects.create(scope=scope, base=n, last_id=m)
     PagePart.objects.filter(stored_at__lt=timezone.now() - KEEP_UNREAD).delete()
-    return len(rows)
+    return len(changes)
 
 
 # What renders a page: a change to any of these files may change a kept page without any write.

@@ -16,7 +16,7 @@ def area_roles_of(user) -> list[tuple[str, str]]:
     cached = getattr(user, "_civic_area_roles", None)
     if cached is None:
         from .models import Area, AreaRole
-        from .pagecache import prepared_cursor
+        from .rows import prepared_cursor
 
         # plain SQL, prepared: asked on many signed-in readings (who prepares votes, who works a queue)
         with prepared_cursor() as cursor:

@@ -6,11 +6,16 @@ person, a ballot box, a verification), where building the query through the ORM 
 
 The columns are every concrete field of the model, in `_meta.concrete_fields` order, so the instance is whole
 (no deferred field reads the row again), and each value goes through the same converters the ORM applies
-(the database backend's, then the field's own, e.g. a JSONField's)."""
+(the database backend's, then the field's own, e.g. a JSONField's).
+
+Such statements go through `prepared_cursor()`: on PostgreSQL with connections kept, each is parsed and
+planned once per connection and then only executed (planning a join of four tables costs PostgreSQL more
+than running it)."""
 
 from functools import cache
 
-from django.db import connection
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 @cache
@@ -90,6 +95,62 @@ def insert(obj) -> None:
         )
         _INSERTS[(connection.vendor, model)] = sql
     values = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, values)
     obj._state.adding, obj._state.db = False, connection.alias
+
+
+def prepares(db=None) -> bool:
+    """Whether `prepared_cursor()` prepares (settings.CIVIC_DB_PREPARE; unset: on PostgreSQL where
+    connections are kept); `db`: the connection (the default one's, looked up once by the caller)."""
+    db = db or connection
+    if db.vendor != "postgresql":
+        return False
+    chosen = getattr(settings, "CIVIC_DB_PREPARE", None)
+    return db.settings_dict.get("CONN_MAX_AGE") != 0 if chosen is None else chosen
+
+
+_PREPARED_CURSOR: type | None = None
+
+
+def prepared_cursor():
+    """A cursor for a plain statement run on every request of a hot path (a kept page's read, a reader's
+    facts, a token's person, each statement of a ballot). Django's psycopg cursors bind parameters on the
+    client, so PostgreSQL parses and plans each statement afresh; on PostgreSQL with connections kept
+    (`prepares()`), this one is a prepared statement instead (one per text and parameter types and
+    connection; psycopg keeps them), through Django's cursor wrapper all the same (queries counted, logged
+    and wrapped as any other). Elsewhere it is Django's own cursor."""
+    global _PREPARED_CURSOR
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once (each use of the proxy
+    # `connection` looks it up again: a dozen times per signed-in request, through the thread's locals)
+    if not prepares(db):
+        return db.cursor()
+    if _PREPARED_CURSOR is None:
+        import psycopg
+
+        class Text:
+            """What Django's query log reads of a prepared execution, which psycopg keeps no text of: made
+            only when read (a test counting queries, DEBUG)."""
+
+            def __init__(self, cursor, query, params):
+                self._args = (cursor, query, params)
+
+            @property
+            def query(self) -> bytes:
+                cursor, query, params = self._args
+                return psycopg.ClientCursor(cursor.connection).mogrify(query, params).encode()
+
+        class Prepared(psycopg.Cursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                done = super().execute(query, params, prepare=True, binary=binary)
+                if self._query is None:
+                    self._query = Text(self, query, params)
+                return done
+
+        _PREPARED_CURSOR = Prepared
+    db.ensure_connection()
+    raw = db.connection
+    if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
+        raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
+    with db.wrap_database_errors:
+        return db._prepare_cursor(_PREPARED_CURSOR(raw))

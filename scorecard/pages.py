@@ -32,11 +32,10 @@ matters record an event, and an answer to opinions writes an audit line, which i
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
-from civic import pagecache
+from civic import pagecache, rows
 
 SHARED = ("scorecard-calendar", "scorecard-labels", "areas", "organisations")
 
@@ -79,7 +78,7 @@ def _people_paths(*user_ids) -> list[str]:
     if not ids:
         return []
     sql, params = _PEOPLE_PATHS.get(len(ids)) or _people_paths_sql(len(ids))
-    with connection.cursor() as cursor:  # compiled once per number of people: every ballot asks it
+    with rows.prepared_cursor() as cursor:  # compiled once per number of people, prepared: every ballot asks it
         cursor.execute(sql, [*params[: -len(ids)], *ids])
         return [row[0] for row in cursor.fetchall()]
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from civic import pagecache
 from civic.models import AreaRoleKind
+from civic.rows import prepared_cursor
 from civic.selectors import covered_by
 
 from ..models import (
@@ -328,7 +328,7 @@ def queue_worker(user) -> list[int]:
         f"UNION ALL SELECT 'r', r.role, a.path FROM {AreaRole._meta.db_table} r "
         f"JOIN {Area._meta.db_table} a ON a.id = r.area_id WHERE r.user_id = %s"
     )
-    with pagecache.prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [user.pk, user.pk])
         rows = cursor.fetchall()
     units = sorted(int(pk) for kind, pk, _path in rows if kind == "u")

@@ -1,4 +1,4 @@
-"""`Authorization: Token <key>`: DRF's token authentication, read in one plain statement.
+"""`Authorization: Token <key>`: DRF's token authentication, read in one plain prepared statement.
 
 The same contract as `rest_framework.authentication.TokenAuthentication` (the header, its errors and their
 messages, `request.auth` the token): only the look-up differs. The token and its person are read from the
@@ -21,7 +21,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         quote = connection.ops.quote_name
         # the person's verification comes with them (what a ballot, the API's main write, asks next)
         verification, joins, params = verification_join("u")
-        with connection.cursor() as cursor:
+        with rows.prepared_cursor() as cursor:  # parsed and planned once per connection
             cursor.execute(
                 f"SELECT {rows.columns(Token, 't')}, {rows.columns(user_model, 'u')}, {verification} "
                 f"FROM {quote(Token._meta.db_table)} t JOIN {quote(user_model._meta.db_table)} u "

@@ -83,7 +83,7 @@ def verified_cell_path(person) -> str | None:
         return None
     from django.db import connection
 
-    from civic.pagecache import prepared_cursor
+    from civic.rows import prepared_cursor
 
     with prepared_cursor() as cursor:  # parsed and planned once per connection
         cursor.execute(

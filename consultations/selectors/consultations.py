@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from civic import pagecache
 from civic.errors import NotFound
 from civic.models import Area, AreaRoleKind
 from civic.pagination import ListPaginator
+from civic.rows import prepared_cursor
 from civic.selectors import areas_for_roles
 from civic.services import holds_perm
 
@@ -453,7 +453,7 @@ def reader_facts(consultation_pk: int, user) -> dict:
     me, pk = user.pk, consultation_pk
     adapt = connection.ops.adapt_datetimefield_value
     found: dict[str, list[tuple[str, int]]] = {}
-    with pagecache.prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _READER_SQL[0],
             [

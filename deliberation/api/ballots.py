@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -126,18 +127,24 @@ class VoteView(APIView):
         request=VoteSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer}, parameters=[ACTING_FOR]
     )
     def post(self, request, pk):
-        box = _visible_box(request, pk)
         person, assisted_by = acting_pair(request)  # acting for a resident in person (代办), or oneself
-        services.vote_allowed(user=person, box=box)  # who may, before the body is read
-        data = VoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        _ballot, code = services.vote_cast(
-            user=person,
-            box=box,
-            choices=data.validated_data["choices"],
-            receipt=data.validated_data.get("receipt") or None,
-            assisted_by=assisted_by,
-        )
+        try:  # read before the box is locked (a slow sender holds no lock); a broken body is told after who may
+            body = request.data
+        except APIException as error:
+            body = error
+        with services.box_held(viewer=request.user, pk=pk) as box:  # the box read once, in the ballot's transaction
+            services.vote_allowed(user=person, box=box)  # who may, before what they sent is looked at
+            if isinstance(body, APIException):
+                raise body
+            data = VoteSerializer(data=body)
+            data.is_valid(raise_exception=True)
+            _ballot, code = services.vote_cast(
+                user=person,
+                box=box,
+                choices=data.validated_data["choices"],
+                receipt=data.validated_data.get("receipt") or None,
+                assisted_by=assisted_by,
+            )
         return Response(
             {"receipt": code, "changed": code is None}, status=status.HTTP_201_CREATED if code else status.HTTP_200_OK
         )

@@ -32,6 +32,7 @@ __all__ = [
     "ballot_reader_query",
     "box_for",
     "box_proposal_candidates",
+    "box_share_locked",
     "boxes_valid_until",
     "count",
     "imported_source",
@@ -78,19 +79,26 @@ def boxes_valid_until(boxes, now=None):
     return min(ahead, default=None)
 
 
-def _box_with_area(pk) -> BallotBox | None:
-    """The box `pk` with its area, as `select_related("area").get(pk=pk)` reads it, in one plain statement
-    (every ballot reads its box: building the query costs more than running it)."""
+def _box_with_area(pk, *, share_lock: bool = False) -> BallotBox | None:
+    """The box `pk` with its area, as `select_related("area").get(pk=pk)` reads it, in one plain prepared
+    statement (every ballot reads its box: building the query costs more than running it), with its online
+    turnout (`turnout_online`). With `share_lock`, for a ballot's transaction: the box's row read under a
+    shared lock held until the commit (FOR SHARE on PostgreSQL), without the turnout (the ballot adds to it)."""
     pk = rows.key(pk)
     if pk is None:
         return None
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    turnout = (
+        "NULL"
+        if share_lock
+        else (f"(SELECT SUM(s.n) FROM {quote(TurnoutShare._meta.db_table)} s WHERE s.box_id = b.id)")
+    )
+    lock = " FOR SHARE OF b" if share_lock and connection.features.has_select_for_update else ""
+    with rows.prepared_cursor() as cursor:
         cursor.execute(
-            f"SELECT {rows.columns(BallotBox, 'b')}, {rows.columns(Area, 'a')}, "
-            f"(SELECT SUM(s.n) FROM {quote(TurnoutShare._meta.db_table)} s WHERE s.box_id = b.id) "
+            f"SELECT {rows.columns(BallotBox, 'b')}, {rows.columns(Area, 'a')}, {turnout} "
             f"FROM {quote(BallotBox._meta.db_table)} b JOIN {quote(Area._meta.db_table)} a ON a.id = b.area_id "
-            "WHERE b.id = %s",
+            f"WHERE b.id = %s{lock}",
             [pk],
         )
         row = cursor.fetchone()
@@ -99,7 +107,8 @@ def _box_with_area(pk) -> BallotBox | None:
     n = rows.width(BallotBox)
     box = rows.build(BallotBox, row[:n])
     box.area = rows.build(Area, row[n:-1])
-    box.turnout_online = int(row[-1] or 0)
+    if not share_lock:
+        box.turnout_online = int(row[-1] or 0)
     return box
 
 
@@ -142,12 +151,20 @@ def ballot_reader_facts(box_pk: int, user, found_rows: list[tuple] | None = None
     }
 
 
-def box_for(user, pk) -> BallotBox | None:
+def box_share_locked(pk) -> BallotBox | None:
+    """The box `pk` with its area, read in a ballot's transaction under a shared lock of its row held until
+    the commit (FOR SHARE on PostgreSQL), taken first: ballots hold it together; closing or counting the box
+    (FOR NO KEY UPDATE) waits for them, and they for it. None if there is no such box."""
+    return _box_with_area(pk, share_lock=True)
+
+
+def box_for(user, pk, *, share_lock: bool = False) -> BallotBox | None:
     """The box `pk` if `user` may see it, else None (a draft is not there for anyone but its managers).
 
     The same rule as `visible_boxes`, asked of the row once it is read: an announced box (what every
-    ballot is cast in) costs one query and no look-up of the reader's roles."""
-    box = _box_with_area(pk)
+    ballot is cast in) costs one query and no look-up of the reader's roles. `share_lock`: read as a
+    ballot's transaction reads it (`_box_with_area`)."""
+    box = _box_with_area(pk, share_lock=share_lock)
     if box is None:
         return None
     if box.state != BoxState.DRAFT or getattr(user, "is_superuser", False):

@@ -2,7 +2,9 @@
 computed once by deliberation/counting.py when the box has closed."""
 
 import secrets
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import rules
@@ -13,8 +15,8 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic import rows
-from civic.errors import Conflict, InvalidInput, NotAllowed
+from civic import pagecache, rows
+from civic.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from civic.money import parse_amount
 from civic.selectors import eligible_people, people_identify
 from civic.services import assisted_channel, audit_record, require_perm, timeline_record
@@ -42,6 +44,7 @@ from ..selectors.ballots import receipt_hash
 __all__ = [
     "box_close_now",
     "box_create",
+    "box_held",
     "box_schedule",
     "box_tally",
     "option_add",
@@ -64,10 +67,14 @@ def _locked(box) -> BallotBox:
     return BallotBox.objects.select_for_update(of=("self",), no_key=True).select_related("area").get(pk=box.pk)
 
 
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 signs, none read as another (no 0/O, 1/I)
+
+
 def _new_receipt() -> str:
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    raw = "".join(secrets.choice(alphabet) for _ in range(12))
-    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    """12 signs drawn uniformly from RECEIPT_ALPHABET (60 bits), grouped by four: a byte's low 5 bits
+    index it (256 is a multiple of 32, so no sign is likelier than another)."""
+    raw = "".join(RECEIPT_ALPHABET[byte & 31] for byte in secrets.token_bytes(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 # --- preparing a box ------------------------------------------------------------------------------
@@ -233,6 +240,23 @@ def vote_allowed(*, user, box) -> None:
         )
 
 
+@contextmanager
+def box_held(*, viewer, pk) -> Iterator[BallotBox]:
+    """A ballot's transaction, opened by reading the box `pk` with its area once, under the shared lock that
+    `vote_cast` takes first (`box_share_locked`): for a caller that asks who may vote and reads the voter's
+    choices before casting (the API), so that a ballot reads its box once. NotFound if `viewer` may not
+    see the box. `vote_cast` inside the block casts in this transaction, with the box as read."""
+    with transaction.atomic():
+        box = ballot_selectors.box_for(viewer, pk, share_lock=True)
+        if box is None:
+            raise NotFound("not_found", _("Not found."))
+        box._held = True
+        try:
+            yield box
+        finally:
+            box._held = False
+
+
 def vote_cast(
     *, user, box, choices: list[str], receipt: str | None = None, assisted_by=None
 ) -> tuple[Ballot, str | None]:
@@ -241,15 +265,18 @@ def vote_cast(
     `box` may be as the caller read it with its area, even before it was announced: who may vote (its
     area) and the options cannot change once it is announced, so they are checked against it, and a bare
     reference is read first. Its phase and secrecy are read once, under a shared lock of its row taken
-    first (`_phase_locked`), and a box that is not open refuses before anything else.
+    first (`box_share_locked`; already taken where the box comes from `box_held`), and a box that is not
+    open refuses before anything else.
 
     The shared lock conflicts only with what changes the box (closing it, counting it, paper batches), never
     with another voter's: a close waits for the ballots holding it to commit (and counts them), and a ballot
     that asks after the close reads the box closed. The turnout is raised in one of the box's TurnoutShare
-    rows, so no voter waits on another's commit (`_turnout_add`).
+    rows, so no voter waits on another's commit (`_turnout_add`). Every statement is a prepared one where
+    connections are kept (`rows.prepared_cursor`), and the pages it changes are bumped in one.
 
     `assisted_by`: the staff member at the side of `user`, who marks their own choice on the staff member's
     device (代办). The participation records it; the ballot does not (see Participation)."""
+    held = getattr(box, "_held", False)
     if not BallotBox._meta.get_field("area").is_cached(box):  # a bare reference (BallotBox(pk=…)): read it
         box = BallotBox.objects.select_related("area").get(pk=box.pk)
     refusal: NotAllowed | InvalidInput | None = None
@@ -260,9 +287,10 @@ def vote_cast(
     except (NotAllowed, InvalidInput) as error:
         refusal = error
     area = box.area
-    with transaction.atomic():
-        locked = _phase_locked(box)  # first: while waiting for it, this ballot holds nothing a close waits for
-        if locked.phase() != "open":
+    with transaction.atomic(savepoint=not held), pagecache.bumps_together():  # held: box_held's transaction
+        # first: while waiting for it, this ballot holds nothing a close waits for
+        locked = box if held else ballot_selectors.box_share_locked(box.pk)
+        if locked is None or locked.phase() != "open":
             raise Conflict("box_not_open", _("This vote is not open."))
         if refusal is not None:
             raise refusal
@@ -287,34 +315,13 @@ def vote_cast(
         return _change(locked, user, chosen, receipt), None
 
 
-def _phase_locked(box) -> BallotBox:
-    """What decides whether a ballot may be cast or changed (state, times, secrecy, changes allowed), read
-    under a shared lock of the box's row held until the commit (FOR SHARE on PostgreSQL): ballots hold it
-    together; closing or counting the box (`_locked`, FOR NO KEY UPDATE) waits for them, and they for it."""
-    table = connection.ops.quote_name(BallotBox._meta.db_table)
-    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT state, opens_at, closes_at, secret, allow_change FROM {table} WHERE id = %s{lock}", [box.pk]
-        )
-        state, opens_at, closes_at, secret, allow_change = cursor.fetchone()
-    return BallotBox(
-        pk=box.pk,
-        state=state,
-        opens_at=_aware(opens_at),
-        closes_at=_aware(closes_at),
-        secret=bool(secret),
-        allow_change=bool(allow_change),
-    )
-
-
 def _participation_add(box, user, channel: str, assisted_by) -> bool:
     """Record that `user` takes part in `box`; False if they already had (the unique constraint decides,
     also between two requests of the same person at once: the second waits for the first to commit).
     One statement, without the savepoint a caught IntegrityError would need."""
     table = connection.ops.quote_name(Participation._meta.db_table)
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (box_id, user_id, channel, assisted_by_id, created_at) "
             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
@@ -353,21 +360,12 @@ def _turnout_add(box) -> None:
     row created by the first ballot that picks it). Two ballots wait on each other only when they pick the
     same row, one time in `TurnoutShare.SLOTS`; the box's own row is not written."""
     table = connection.ops.quote_name(TurnoutShare._meta.db_table)
-    with connection.cursor() as cursor:
+    with rows.prepared_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (box_id, slot, n) VALUES (%s, %s, 1) "
             f"ON CONFLICT (box_id, slot) DO UPDATE SET n = {table}.n + 1",
             [box.pk, secrets.randbelow(TurnoutShare.SLOTS)],
         )
-
-
-def _aware(value):
-    """A timestamp from a raw row: SQLite gives text in UTC, PostgreSQL an aware datetime."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
 
 
 def _change(box, user, chosen, receipt) -> Ballot:

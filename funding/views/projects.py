@@ -24,6 +24,7 @@ from civic.acting import acting_pair
 from civic.errors import DomainError, NotAllowed
 from civic.forms import Submission, submit
 from civic.models import Area
+from civic.rows import prepared_cursor
 from civic.selectors import areas_for_roles, organisation_list, timeline_for
 from proposals.models import PledgeKind, Proposal
 
@@ -464,7 +465,7 @@ def project_detail(request, pk):
 def _proposal_of(pk: int) -> int | None:
     """The project's proposal (its page shows the proposal's story): one plain query, before the versions
     (prepared: a signed-in reader asks it on every reading)."""
-    with pagecache.prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT proposal_id FROM {MicroProject._meta.db_table} WHERE id = %s", [pk])
         row = cursor.fetchone()
     return row[0] if row else None

@@ -354,3 +354,30 @@ def test_a_part_as_bytes_is_the_part_encoded_kept_or_not_and_moves_with_a_write(
     assert len(built) == 1  # kept
     pagecache.bump("bytes-test:1")
     assert part().render_bytes("lists", build) == "<p>工单 2</p>".encode()
+
+
+def test_bumps_made_together_are_one_insert_sent_when_the_block_ends():
+    """A write whose parts bump separately (a ballot: its participation, the box's page) tells the pages in
+    one statement; each scope moves once however often it was named, and only when the block ends."""
+    before = dict(zip(["a", "b"], pagecache.versions(["test:a", "test:b"]), strict=True))
+    with CaptureQueriesContext(connection) as queries:
+        with pagecache.bumps_together():
+            pagecache.bump("test:a")
+            with pagecache.bumps_together():  # inside another: the outer one sends
+                pagecache.bump("test:b", "test:a")
+            assert not PageChange.objects.filter(scope__startswith="test:").exists()
+            sent_inside = len(queries)
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(inserts) == 1 and sent_inside == 1  # the check above was the one query inside
+    after = dict(zip(["a", "b"], pagecache.versions(["test:a", "test:b"]), strict=True))
+    assert after["a"][0] == before["a"][0] + 1 and after["b"][0] == before["b"][0] + 1
+
+
+def test_bumps_made_together_are_dropped_when_the_block_raises():
+    """A write that fails tells nothing (its transaction rolls back; nothing is left pending either)."""
+    with pytest.raises(ValueError), pagecache.bumps_together():
+        pagecache.bump("test:c")
+        raise ValueError
+    assert not PageChange.objects.filter(scope="test:c").exists()
+    pagecache.bump("test:d")  # and a bump outside any block is sent at once again
+    assert PageChange.objects.filter(scope="test:d").count() == 1

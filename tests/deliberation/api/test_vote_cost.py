@@ -29,35 +29,78 @@ def test_a_ballot_reads_the_box_once_and_its_options_once_per_process(api_client
     assert any("deliberation_ballotoption" in q for q in first), first  # read by the first ballot only
     assert not any('FROM "deliberation_ballotoption"' in q for q in second)  # options kept: they cannot change
     statements = [q for q in second if "SAVEPOINT" not in q]
-    # the token, its person and their verification, the box with its area (announced: no look-up of the
-    # voter's roles), the box's phase under a shared lock (ballots hold it together; only closing or
-    # counting the box waits for it), the participation, where the voter is or was verified (the scorecards
-    # count taking part there) and their scorecards told, the ballot, the box's page told (it shows the
-    # turnout), and one of the box's turnout shares raised: 9 (13 before the box was read once and its
-    # options kept). Nothing here waits on another voter: the pages' changes are inserted rows, the box's
+    # the token, its person and their verification; the box with its area, read once, in the ballot's
+    # transaction and first in it, under a shared lock (ballots hold it together; only closing or counting
+    # the box waits for it; announced: no look-up of the voter's roles); the participation; where the voter
+    # is or was verified (the scorecards count taking part there); the ballot; one of the box's turnout
+    # shares raised; and the pages it changes told in one insert (its scorecards and the box's page, which
+    # shows the turnout): 7 (13 before the box was read once and its options kept, 9 before the pages were
+    # told together). Nothing here waits on another voter: the pages' changes are inserted rows, the box's
     # row is only read, and two ballots meet on a turnout share one time in TurnoutShare.SLOTS.
     expected = [
         'FROM "authtoken_token"',
         'FROM "deliberation_ballotbox"',
-        'FROM "deliberation_ballotbox"',
         'INSERT INTO "deliberation_participation"',
         'FROM "civic_residencyverification"',
-        'INSERT INTO "civic_pagechange"',
         'INSERT INTO "deliberation_ballot"',
-        'INSERT INTO "civic_pagechange"',
         'INSERT INTO "deliberation_turnoutshare"',
+        'INSERT INTO "civic_pagechange"',
     ]
     assert len(statements) == len(expected), "\n".join(q[:120] for q in statements)
     for marker, sql in zip(expected, statements, strict=True):
         assert marker in sql, (marker, sql[:120])
     assert '"civic_residencyverification"' in statements[0]  # the verification comes with the person
-    assert " FOR " not in statements[1]  # the box is read without a lock ...
+    assert '"civic_area"' in statements[1]  # the box comes with its area ...
     if connection.vendor == "postgresql":
-        assert statements[2].endswith(" FOR SHARE")  # ... its phase under a lock voters share ...
-    assert "ON CONFLICT" in statements[-1]  # ... and the turnout raised in a share, never in the box's row
+        assert statements[1].endswith(" FOR SHARE OF b")  # ... under a lock voters share
+    assert "ON CONFLICT" in statements[-2]  # the turnout raised in a share, never in the box's row
+    scopes = statements[-1].split("VALUES", 1)[1]
+    assert f"'ballot:{pb.pk}'" in scopes and "'scorecard:*:" in scopes  # the box's page and the scorecards
     assert not any('UPDATE "deliberation_ballotbox"' in q for q in statements)
     # one transaction and no savepoint inside it (the test's own transaction turns it into one savepoint)
     assert len([q for q in second if q.startswith("SAVEPOINT")]) == 1
     # the guarantees: one ballot and one participation per voter, the turnout exact
     assert Ballot.objects.filter(box=pb).count() == Participation.objects.filter(box=pb).count() == 2
     assert BallotBox.objects.get(pk=pb.pk).turnout_now == 2
+
+
+def test_every_statement_of_a_ballot_is_prepared_once_per_connection_on_postgresql(api_client, world, pb, settings):
+    """With prepared statements on (PostgreSQL, connections kept), a ballot's statements are parsed and
+    planned by the first ballot of a connection only: later ballots prepare nothing anew and execute each
+    of the same statements once more (planning the token's join cost PostgreSQL more than running it)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings.CIVIC_DB_PREPARE = True
+    voters = [UserFactory() for _ in range(3)]
+    for person in voters:
+        verify(person, world["c1a"])
+    url = reverse("api:ballot-vote", args=[pb.pk])
+
+    def cast(person) -> None:
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
+        assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
+
+    def prepared() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements WHERE NOT from_sql"
+            )
+            return dict(cursor.fetchall())
+
+    cast(voters[0])
+    cast(voters[1])
+    before = prepared()
+    cast(voters[2])
+    after = prepared()
+    assert set(after) == set(before)  # nothing prepared anew
+    ran = {statement for statement in after if after[statement] == before[statement] + 1}
+    for table in ("authtoken_token", "deliberation_ballotbox", "deliberation_participation"):
+        assert any(table in statement for statement in ran), table
+    for table in (
+        "civic_residencyverification",
+        'deliberation_ballot"',
+        "deliberation_turnoutshare",
+        "civic_pagechange",
+    ):
+        assert any(table in statement for statement in ran), table
+    assert Ballot.objects.filter(box=pb).count() == 3 and BallotBox.objects.get(pk=pb.pk).turnout_now == 3
