@@ -18,7 +18,9 @@ needs root): -5 by default, as docs/deploy.md runs them ("CPU priority"); `--liv
 at gunicorn's priority.
 `--listeners-nice N` (default -10 as root, else 0) runs the 1,000 listening sockets' process at that
 priority: they stand for phones elsewhere, and a listener waiting behind the page workers for CPU would
-measure its own wait instead of the server's.
+measure its own wait instead of the server's. The open loop's voters (this process, in Python) run at the
+same priority while they send, for the same reason: a voter's request is due at a fixed moment, and a
+sender waiting for CPU behind the workers it measures would count its own delay as the server's.
 
 Needs wrk (Debian's package), the seeded database (DATABASE_URL, default civic_perf_scale) and Redis
 (REDIS_URL, default redis://127.0.0.1:6379/9; its keys are prefixed `bench`).
@@ -359,7 +361,8 @@ def main():
         "--listeners-nice",
         type=int,
         default=LISTENERS_NICE,
-        help="the live listeners' niceness (they stand for phones elsewhere; default -10 as root, else 0)",
+        help="the live listeners' and the open loop's voters' niceness (they stand for phones elsewhere; "
+        "default -10 as root, else 0)",
     )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -434,7 +437,11 @@ def main():
                 f"p50 {closed['p50']:.0f} ms, p99 {closed['p99']:.0f} ms, {closed['non2xx']} refused"
             )
             drain(port)  # the ballots wrk left queued when it stopped are served before the open loop starts
-            opened = asyncio.run(open_loop(port, vote, tokens[half:], args.rate, args.seconds, args.voters))
+            os.setpriority(os.PRIO_PROCESS, 0, args.listeners_nice)  # the voters stand for phones elsewhere
+            try:
+                opened = asyncio.run(open_loop(port, vote, tokens[half:], args.rate, args.seconds, args.voters))
+            finally:
+                os.setpriority(os.PRIO_PROCESS, 0, 0)
             print(
                 f"ballot, open loop, {args.rate:.0f}/s from {args.voters} voters: {opened['rps']:.0f} answered/s, "
                 f"p50 {opened['p50']:.0f} ms, p95 {opened['p95']:.0f} ms, p99 {opened['p99']:.0f} ms, "

@@ -67,21 +67,30 @@ def bump(*scopes: str) -> None:
         _insert_changes(scopes)
 
 
+class _Bumps(set):
+    def send(self) -> None:
+        """Send what was gathered so far now (the block's later bumps are sent when it ends)."""
+        _insert_changes(self)
+        self.clear()
+
+
 @contextlib.contextmanager
 def bumps_together():
     """Send the bumps made inside the block as one statement when it ends (for a write whose parts bump
-    separately: a ballot's participation and its box's page); nothing if it raises. The write's transaction
-    must enclose the block. Inside another such block, the outer one sends them."""
-    if getattr(connection, "_pagecache_pending", None) is not None:
-        yield
+    separately: a ballot's participation and its box's page), or earlier by the block's `send()`; nothing
+    if it raises. The write's transaction must enclose the block. Inside another such block, the outer
+    one sends them."""
+    pending = getattr(connection, "_pagecache_pending", None)
+    if pending is not None:
+        yield pending
         return
-    pending: set[str] = set()
+    pending = _Bumps()
     connection._pagecache_pending = pending
     try:
-        yield
+        yield pending
     finally:
         connection._pagecache_pending = None
-    _insert_changes(pending)
+    pending.send()
 
 
 def _insert_changes(scopes: Iterable[str]) -> None:

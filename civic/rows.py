@@ -12,6 +12,7 @@ Such statements go through `prepared_cursor()`: on PostgreSQL with connections k
 planned once per connection and then only executed (planning a join of four tables costs PostgreSQL more
 than running it)."""
 
+import contextlib
 from functools import cache
 
 from django.conf import settings
@@ -152,5 +153,21 @@ def prepared_cursor():
     raw = db.connection
     if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
         raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
-    with db.wrap_database_errors:
+    with db.wrap_database_errors, db.connection.pipeline():
         return db._prepare_cursor(_PREPARED_CURSOR(raw))
+
+
+@contextlib.contextmanager
+def pipelined():
+    """Send the block's statements together where statements are prepared (`prepares()`: psycopg's
+    pipeline mode on PostgreSQL): they are sent and checked when the block ends, so writes that need no
+    answer share one round trip. Errors come out as Django's. Only for plain statements whose result is
+    not needed (an ORM save reads the count of rows it changed at once, which pipeline mode does not have
+    yet; a fetch inside the block costs a round trip more than without it). Elsewhere one by one."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if not prepares(db):
+        yield
+        return
+    db.ensure_connection()
+    with db.wrap_database_errors, db.connection.pipeline():
+        yield

@@ -72,9 +72,9 @@ civic_patterns = [
 
 # Every app's API under /api/ in one namespace "api" (names like "api:proposal-list").
 api_patterns = [
+    *deliberation_api.urlpatterns,  # first: a ballot (the API's busiest write) is found in four steps, not sixty
     *civic_api.urlpatterns,
     *proposals_api.urlpatterns,
-    *deliberation_api.urlpatterns,
     *funding_api.urlpatterns,
     *consultations_api.urlpatterns,
     *casework_api.urlpatterns,

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "civic.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "civic.middleware.DomainErrorMiddleware",
 ]

@@ -360,13 +360,12 @@ def test_bumps_made_together_are_one_insert_sent_when_the_block_ends():
     """A write whose parts bump separately (a ballot: its participation, the box's page) tells the pages in
     one statement; each scope moves once however often it was named, and only when the block ends."""
     before = dict(zip(["a", "b"], pagecache.versions(["test:a", "test:b"]), strict=True))
-    with CaptureQueriesContext(connection) as queries:
-        with pagecache.bumps_together():
-            pagecache.bump("test:a")
-            with pagecache.bumps_together():  # inside another: the outer one sends
-                pagecache.bump("test:b", "test:a")
-            assert not PageChange.objects.filter(scope__startswith="test:").exists()
-            sent_inside = len(queries)
+    with CaptureQueriesContext(connection) as queries, pagecache.bumps_together():
+        pagecache.bump("test:a")
+        with pagecache.bumps_together():  # inside another: the outer one sends
+            pagecache.bump("test:b", "test:a")
+        assert not PageChange.objects.filter(scope__startswith="test:").exists()
+        sent_inside = len(queries)
     inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
     assert len(inserts) == 1 and sent_inside == 1  # the check above was the one query inside
     after = dict(zip(["a", "b"], pagecache.versions(["test:a", "test:b"]), strict=True))

@@ -1,5 +1,7 @@
 """What casting a ballot through the API costs, in queries (bench/http.py measures the time)."""
 
+import tempfile
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -104,3 +106,30 @@ def test_every_statement_of_a_ballot_is_prepared_once_per_connection_on_postgres
     ):
         assert any(table in statement for statement in ran), table
     assert Ballot.objects.filter(box=pb).count() == 3 and BallotBox.objects.get(pk=pb.pk).turnout_now == 3
+
+
+def test_a_ballots_writes_that_need_no_answer_share_one_round_trip_on_postgresql(api_client, world, pb, settings):
+    """With prepared statements on, the ballot, its turnout share and the pages' change rows are sent
+    together (psycopg's pipeline mode) and checked at once: one round trip where there were three."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings.CIVIC_DB_PREPARE = True
+    voters = [UserFactory() for _ in range(2)]
+    for person in voters:
+        verify(person, world["c1a"])
+    url = reverse("api:ballot-vote", args=[pb.pk])
+    tokens = [Token.objects.create(user=person).key for person in voters]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
+    assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[1]}")
+    with tempfile.TemporaryFile("w+") as trace:
+        connection.connection.pgconn.trace(trace.fileno())
+        try:
+            assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
+        finally:
+            connection.connection.pgconn.untrace()
+        trace.seek(0)
+        sent = [line.split("\t")[3].split(" ")[0] for line in trace if line.split("\t")[1:2] == ["F"]]
+    trips = " ".join(sent).split("Sync")  # what was sent before each wait for the server
+    assert max(trip.count("Execute") for trip in trips) == 3, trips
+    assert Ballot.objects.filter(box=pb).count() == 2 and BallotBox.objects.get(pk=pb.pk).turnout_now == 2
