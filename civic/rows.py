@@ -153,7 +153,7 @@ def prepared_cursor():
     raw = db.connection
     if raw.prepare_threshold is None:  # Django's default turns preparing off: our cursor alone prepares
         raw.prepare_threshold = 2**31 - 1  # (Django's own cursors bind on the client: they never do)
-    with db.wrap_database_errors, db.connection.pipeline():
+    with db.wrap_database_errors:
         return db._prepare_cursor(_PREPARED_CURSOR(raw))
 
 

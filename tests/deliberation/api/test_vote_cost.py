@@ -66,21 +66,27 @@ def test_a_ballot_reads_the_box_once_and_its_options_once_per_process(api_client
     assert BallotBox.objects.get(pk=pb.pk).turnout_now == 2
 
 
+def _caster(api_client, world, pb, settings):
+    """On PostgreSQL with prepared statements on: cast(), a ballot of a new verified voter in `pb`."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    settings.CIVIC_DB_PREPARE = True
+    url = reverse("api:ballot-vote", args=[pb.pk])
+
+    def cast() -> None:
+        person = UserFactory()
+        verify(person, world["c1a"])
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
+        assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
+
+    return cast
+
+
 def test_every_statement_of_a_ballot_is_prepared_once_per_connection_on_postgresql(api_client, world, pb, settings):
     """With prepared statements on (PostgreSQL, connections kept), a ballot's statements are parsed and
     planned by the first ballot of a connection only: later ballots prepare nothing anew and execute each
     of the same statements once more (planning the token's join cost PostgreSQL more than running it)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
-    settings.CIVIC_DB_PREPARE = True
-    voters = [UserFactory() for _ in range(3)]
-    for person in voters:
-        verify(person, world["c1a"])
-    url = reverse("api:ballot-vote", args=[pb.pk])
-
-    def cast(person) -> None:
-        api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
-        assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
+    cast = _caster(api_client, world, pb, settings)
 
     def prepared() -> dict[str, int]:
         with connection.cursor() as cursor:
@@ -89,10 +95,10 @@ def test_every_statement_of_a_ballot_is_prepared_once_per_connection_on_postgres
             )
             return dict(cursor.fetchall())
 
-    cast(voters[0])
-    cast(voters[1])
+    cast()
+    cast()
     before = prepared()
-    cast(voters[2])
+    cast()
     after = prepared()
     assert set(after) == set(before)  # nothing prepared anew
     ran = {statement for statement in after if after[statement] == before[statement] + 1}
@@ -111,25 +117,17 @@ def test_every_statement_of_a_ballot_is_prepared_once_per_connection_on_postgres
 def test_a_ballots_writes_that_need_no_answer_share_one_round_trip_on_postgresql(api_client, world, pb, settings):
     """With prepared statements on, the ballot, its turnout share and the pages' change rows are sent
     together (psycopg's pipeline mode) and checked at once: one round trip where there were three."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
-    settings.CIVIC_DB_PREPARE = True
-    voters = [UserFactory() for _ in range(2)]
-    for person in voters:
-        verify(person, world["c1a"])
-    url = reverse("api:ballot-vote", args=[pb.pk])
-    tokens = [Token.objects.create(user=person).key for person in voters]
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
-    assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[1]}")
+    cast = _caster(api_client, world, pb, settings)
+    cast()
     with tempfile.TemporaryFile("w+") as trace:
         connection.connection.pgconn.trace(trace.fileno())
         try:
-            assert api_client.post(url, {"choices": ["1"]}, format="json").status_code == 201
+            cast()
         finally:
             connection.connection.pgconn.untrace()
         trace.seek(0)
         sent = [line.split("\t")[3].split(" ")[0] for line in trace if line.split("\t")[1:2] == ["F"]]
     trips = " ".join(sent).split("Sync")  # what was sent before each wait for the server
     assert max(trip.count("Execute") for trip in trips) == 3, trips
+    assert all(trip.split() for trip in trips[:-1]), trips  # and no round trip that sent nothing but a sync
     assert Ballot.objects.filter(box=pb).count() == 2 and BallotBox.objects.get(pk=pb.pk).turnout_now == 2
