@@ -20,6 +20,6 @@ class CivicConfig(AppConfig):
         from . import pagecache
         from .registry import tick_job
 
-        tick_job("civic.pagecache", pagecache.compact)  # fold the page versions' change rows
+        tick_job("civic.pagecache", pagecache.compact_backlog)  # fold the page versions' change rows
         # every append-only table gets its database triggers after every migrate (see civic.appendonly)
         post_migrate.connect(install_protection, sender=self, dispatch_uid="civic.appendonly.install_protection")

@@ -380,3 +380,13 @@ def test_bumps_made_together_are_dropped_when_the_block_raises():
     assert not PageChange.objects.filter(scope="test:c").exists()
     pagecache.bump("test:d")  # and a bump outside any block is sent at once again
     assert PageChange.objects.filter(scope="test:d").count() == 1
+
+
+def test_the_tick_folds_a_backlog_of_several_batches_and_versions_read_the_same():
+    """A busy vote leaves more change rows than one batch between ticks: the tick folds them all."""
+    for n in range(7):
+        pagecache.bump("busy", f"other:{n % 2}")
+    before = pagecache.versions(["busy", "other:0", "other:1"])
+    assert pagecache.compact_backlog(batch=3) == 14
+    assert not PageChange.objects.exists()
+    assert pagecache.versions(["busy", "other:0", "other:1"]) == before
